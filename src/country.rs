@@ -1,0 +1,486 @@
+//! Countries, regions and alliances: the places and groupings a scope names.
+//!
+//! A [`Country`] is an ISO 3166-1 alpha-3 code. A [`Region`] is a named set of
+//! countries whose membership may change over time; an [`Alliance`] is a set of
+//! countries with dated invitations, accessions and departures. Both answer the
+//! same question: which countries belong on a given date.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem, RecordKind, Result};
+use crate::id::define_id;
+
+/// A country, as its ISO 3166-1 alpha-3 code (`EST`, `USA`, `GBR`).
+///
+/// Only the 249 officially assigned codes are accepted, so a typo is an error
+/// rather than a new country.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::Country;
+///
+/// let estonia: Country = "EST".parse()?;
+/// assert_eq!(estonia.to_string(), "EST");
+/// assert!(Country::new("XYZ").is_err());
+/// # Ok::<(), posture_ledger::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Country([u8; 3]);
+
+impl Country {
+    /// Validates an ISO 3166-1 alpha-3 code. Lowercase is accepted and stored as uppercase.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCountry`] when the text is not an assigned alpha-3 code.
+    pub fn new(code: &str) -> Result<Self> {
+        let invalid = || Error::InvalidCountry {
+            code: code.to_string(),
+        };
+        let bytes: [u8; 3] = code.as_bytes().try_into().map_err(|_| invalid())?;
+        let upper = bytes.map(|b| b.to_ascii_uppercase());
+        if ISO_3166_ALPHA_3.binary_search(&upper).is_ok() {
+            Ok(Country(upper))
+        } else {
+            Err(invalid())
+        }
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &str {
+        // The bytes were checked against the ASCII table on construction.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Debug for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Country({})", self.code())
+    }
+}
+
+impl FromStr for Country {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Country::new(s)
+    }
+}
+
+impl TryFrom<String> for Country {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        Country::new(&s)
+    }
+}
+
+impl From<Country> for String {
+    fn from(c: Country) -> String {
+        c.code().to_string()
+    }
+}
+
+define_id!(
+    /// The id of a [`Region`], such as `baltic-states`.
+    RegionId,
+    RecordKind::Region
+);
+
+define_id!(
+    /// The id of an [`Alliance`], such as `NATO`.
+    AllianceId,
+    RecordKind::Alliance
+);
+
+/// A span of dates, each end optional and inclusive: `from` the first day, `until` the last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    /// The first day, or `None` for "since ever".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// The last day, or `None` for "still".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    /// Whether `date` lies in the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date <= u)
+    }
+
+    fn check(&self) -> std::result::Result<(), Problem> {
+        match (self.from, self.until) {
+            (Some(from), Some(until)) if until < from => {
+                Err(Problem::BackwardsDates { from, until })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A named set of countries, each a member for a period ("the Baltic states").
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{Country, Region, RegionId};
+///
+/// let baltics = Region::new(RegionId::new("baltic-states")?, "the Baltic states")
+///     .with_members(["EST", "LVA", "LTU"].map(Country::new).into_iter().collect::<Result<Vec<_>, _>>()?);
+/// let day = "2022-06-29".parse()?;
+/// assert!(baltics.contains(Country::new("LVA")?, day));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    id: RegionId,
+    name: String,
+    members: Vec<RegionMember>,
+}
+
+/// A country's membership of a region, for a period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionMember {
+    /// The member.
+    pub country: Country,
+    /// When it belongs; the default is always.
+    #[serde(flatten)]
+    pub period: Period,
+}
+
+impl Region {
+    /// A region with no members yet.
+    pub fn new(id: RegionId, name: impl Into<String>) -> Self {
+        Region {
+            id,
+            name: name.into(),
+            members: Vec::new(),
+        }
+    }
+
+    /// Adds countries that are members at every date.
+    pub fn with_members(mut self, countries: impl IntoIterator<Item = Country>) -> Self {
+        self.members
+            .extend(countries.into_iter().map(|country| RegionMember {
+                country,
+                period: Period::default(),
+            }));
+        self
+    }
+
+    /// Adds a country that is a member for a period.
+    pub fn with_member_during(mut self, country: Country, period: Period) -> Self {
+        self.members.push(RegionMember { country, period });
+        self
+    }
+
+    /// The region's id.
+    pub fn id(&self) -> &RegionId {
+        &self.id
+    }
+
+    /// The region's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Every membership record.
+    pub fn members(&self) -> &[RegionMember] {
+        &self.members
+    }
+
+    /// The members on `date`.
+    pub fn members_on(&self, date: NaiveDate) -> impl Iterator<Item = Country> + '_ {
+        self.members
+            .iter()
+            .filter(move |m| m.period.contains(date))
+            .map(|m| m.country)
+    }
+
+    /// Whether `country` is a member on `date`.
+    pub fn contains(&self, country: Country, date: NaiveDate) -> bool {
+        self.members_on(date).any(|c| c == country)
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        for m in &self.members {
+            m.period.check().map_err(|problem| Error::InvalidRecord {
+                kind: RecordKind::Region,
+                id: self.id.to_string(),
+                field: "members",
+                problem,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a country stands with an alliance on a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    /// Neither invited nor a member.
+    Outside,
+    /// Invited to join, not yet a member.
+    Invited,
+    /// A full member.
+    Member,
+}
+
+impl fmt::Display for MembershipStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MembershipStatus::Outside => "outside",
+            MembershipStatus::Invited => "invited",
+            MembershipStatus::Member => "member",
+        })
+    }
+}
+
+/// A country's dated relation to an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllianceMember {
+    /// The country.
+    pub country: Country,
+    /// When it was invited to join, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited: Option<NaiveDate>,
+    /// When it became a member (accession), if it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined: Option<NaiveDate>,
+    /// When it left, if it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<NaiveDate>,
+}
+
+impl AllianceMember {
+    /// The country's status on `date`. A member is a member from the day it joins
+    /// to the day before it leaves.
+    pub fn status_on(&self, date: NaiveDate) -> MembershipStatus {
+        let left = self.left.is_some_and(|l| l <= date);
+        if left {
+            MembershipStatus::Outside
+        } else if self.joined.is_some_and(|j| j <= date) {
+            MembershipStatus::Member
+        } else if self.invited.is_some_and(|i| i <= date) {
+            MembershipStatus::Invited
+        } else {
+            MembershipStatus::Outside
+        }
+    }
+}
+
+/// An alliance: countries with dated membership (NATO; Finland and Sweden invited
+/// on 2022-06-29).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alliance {
+    id: AllianceId,
+    name: String,
+    members: Vec<AllianceMember>,
+}
+
+impl Alliance {
+    /// An alliance with no members yet.
+    pub fn new(id: AllianceId, name: impl Into<String>) -> Self {
+        Alliance {
+            id,
+            name: name.into(),
+            members: Vec::new(),
+        }
+    }
+
+    /// Adds a country that joined on `joined`.
+    pub fn with_member(mut self, country: Country, joined: NaiveDate) -> Self {
+        self.members.push(AllianceMember {
+            country,
+            invited: None,
+            joined: Some(joined),
+            left: None,
+        });
+        self
+    }
+
+    /// Adds a membership record in full.
+    pub fn with_record(mut self, record: AllianceMember) -> Self {
+        self.members.push(record);
+        self
+    }
+
+    /// The alliance's id.
+    pub fn id(&self) -> &AllianceId {
+        &self.id
+    }
+
+    /// The alliance's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Every membership record.
+    pub fn records(&self) -> &[AllianceMember] {
+        &self.members
+    }
+
+    /// A country's status on `date`; [`MembershipStatus::Outside`] if it has no record.
+    pub fn status(&self, country: Country, date: NaiveDate) -> MembershipStatus {
+        self.members
+            .iter()
+            .filter(|m| m.country == country)
+            .map(|m| m.status_on(date))
+            .max()
+            .unwrap_or(MembershipStatus::Outside)
+    }
+
+    /// The full members on `date`.
+    pub fn members_on(&self, date: NaiveDate) -> impl Iterator<Item = Country> + '_ {
+        self.members
+            .iter()
+            .filter(move |m| m.status_on(date) == MembershipStatus::Member)
+            .map(|m| m.country)
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        let err = |problem| Error::InvalidRecord {
+            kind: RecordKind::Alliance,
+            id: self.id.to_string(),
+            field: "members",
+            problem,
+        };
+        if Country::new(self.id.as_str()).is_ok() {
+            // Contributors are written as a bare code or an alliance id, so the
+            // two must never be confused.
+            return Err(Error::InvalidId {
+                kind: RecordKind::Alliance,
+                id: self.id.to_string(),
+                reason: "an alliance id must not be a country code",
+            });
+        }
+        for m in &self.members {
+            if let (Some(from), Some(until)) = (m.joined.or(m.invited), m.left) {
+                if until < from {
+                    return Err(err(Problem::BackwardsDates { from, until }));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The officially assigned ISO 3166-1 alpha-3 codes, sorted for binary search.
+static ISO_3166_ALPHA_3: [[u8; 3]; 249] = [
+    *b"ABW", *b"AFG", *b"AGO", *b"AIA", *b"ALA", *b"ALB", *b"AND", *b"ARE", *b"ARG", *b"ARM",
+    *b"ASM", *b"ATA", *b"ATF", *b"ATG", *b"AUS", *b"AUT", *b"AZE", *b"BDI", *b"BEL", *b"BEN",
+    *b"BES", *b"BFA", *b"BGD", *b"BGR", *b"BHR", *b"BHS", *b"BIH", *b"BLM", *b"BLR", *b"BLZ",
+    *b"BMU", *b"BOL", *b"BRA", *b"BRB", *b"BRN", *b"BTN", *b"BVT", *b"BWA", *b"CAF", *b"CAN",
+    *b"CCK", *b"CHE", *b"CHL", *b"CHN", *b"CIV", *b"CMR", *b"COD", *b"COG", *b"COK", *b"COL",
+    *b"COM", *b"CPV", *b"CRI", *b"CUB", *b"CUW", *b"CXR", *b"CYM", *b"CYP", *b"CZE", *b"DEU",
+    *b"DJI", *b"DMA", *b"DNK", *b"DOM", *b"DZA", *b"ECU", *b"EGY", *b"ERI", *b"ESH", *b"ESP",
+    *b"EST", *b"ETH", *b"FIN", *b"FJI", *b"FLK", *b"FRA", *b"FRO", *b"FSM", *b"GAB", *b"GBR",
+    *b"GEO", *b"GGY", *b"GHA", *b"GIB", *b"GIN", *b"GLP", *b"GMB", *b"GNB", *b"GNQ", *b"GRC",
+    *b"GRD", *b"GRL", *b"GTM", *b"GUF", *b"GUM", *b"GUY", *b"HKG", *b"HMD", *b"HND", *b"HRV",
+    *b"HTI", *b"HUN", *b"IDN", *b"IMN", *b"IND", *b"IOT", *b"IRL", *b"IRN", *b"IRQ", *b"ISL",
+    *b"ISR", *b"ITA", *b"JAM", *b"JEY", *b"JOR", *b"JPN", *b"KAZ", *b"KEN", *b"KGZ", *b"KHM",
+    *b"KIR", *b"KNA", *b"KOR", *b"KWT", *b"LAO", *b"LBN", *b"LBR", *b"LBY", *b"LCA", *b"LIE",
+    *b"LKA", *b"LSO", *b"LTU", *b"LUX", *b"LVA", *b"MAC", *b"MAF", *b"MAR", *b"MCO", *b"MDA",
+    *b"MDG", *b"MDV", *b"MEX", *b"MHL", *b"MKD", *b"MLI", *b"MLT", *b"MMR", *b"MNE", *b"MNG",
+    *b"MNP", *b"MOZ", *b"MRT", *b"MSR", *b"MTQ", *b"MUS", *b"MWI", *b"MYS", *b"MYT", *b"NAM",
+    *b"NCL", *b"NER", *b"NFK", *b"NGA", *b"NIC", *b"NIU", *b"NLD", *b"NOR", *b"NPL", *b"NRU",
+    *b"NZL", *b"OMN", *b"PAK", *b"PAN", *b"PCN", *b"PER", *b"PHL", *b"PLW", *b"PNG", *b"POL",
+    *b"PRI", *b"PRK", *b"PRT", *b"PRY", *b"PSE", *b"PYF", *b"QAT", *b"REU", *b"ROU", *b"RUS",
+    *b"RWA", *b"SAU", *b"SDN", *b"SEN", *b"SGP", *b"SGS", *b"SHN", *b"SJM", *b"SLB", *b"SLE",
+    *b"SLV", *b"SMR", *b"SOM", *b"SPM", *b"SRB", *b"SSD", *b"STP", *b"SUR", *b"SVK", *b"SVN",
+    *b"SWE", *b"SWZ", *b"SXM", *b"SYC", *b"SYR", *b"TCA", *b"TCD", *b"TGO", *b"THA", *b"TJK",
+    *b"TKL", *b"TKM", *b"TLS", *b"TON", *b"TTO", *b"TUN", *b"TUR", *b"TUV", *b"TWN", *b"TZA",
+    *b"UGA", *b"UKR", *b"UMI", *b"URY", *b"USA", *b"UZB", *b"VAT", *b"VCT", *b"VEN", *b"VGB",
+    *b"VIR", *b"VNM", *b"VUT", *b"WLF", *b"WSM", *b"YEM", *b"ZAF", *b"ZMB", *b"ZWE",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_code_table_is_sorted_so_binary_search_works() {
+        assert!(ISO_3166_ALPHA_3.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn country_codes_round_trip_and_typos_are_refused() {
+        for code in ["EST", "USA", "GBR", "POL", "ESP"] {
+            assert_eq!(Country::new(code).unwrap().to_string(), code);
+        }
+        assert_eq!(Country::new("est").unwrap().code(), "EST");
+        for bad in ["", "ES", "ESTO", "XYZ", "UK", "É S"] {
+            assert!(
+                matches!(Country::new(bad), Err(Error::InvalidCountry { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn alliance_status_follows_the_dates() {
+        let fin = Country::new("FIN").unwrap();
+        let nato =
+            Alliance::new(AllianceId::new("NATO").unwrap(), "NATO").with_record(AllianceMember {
+                country: fin,
+                invited: Some(d("2022-06-29")),
+                joined: Some(d("2023-04-04")),
+                left: None,
+            });
+        assert_eq!(nato.status(fin, d("2022-06-28")), MembershipStatus::Outside);
+        assert_eq!(nato.status(fin, d("2022-06-29")), MembershipStatus::Invited);
+        assert_eq!(nato.status(fin, d("2023-04-04")), MembershipStatus::Member);
+        assert_eq!(nato.members_on(d("2023-04-04")).collect::<Vec<_>>(), [fin]);
+    }
+
+    #[test]
+    fn an_alliance_id_that_is_a_country_code_is_refused() {
+        let bad = Alliance::new(AllianceId::new("EST").unwrap(), "Estonia?");
+        assert!(matches!(bad.validate(), Err(Error::InvalidId { .. })));
+    }
+
+    #[test]
+    fn region_membership_is_dated() {
+        let lva = Country::new("LVA").unwrap();
+        let r = Region::new(RegionId::new("r").unwrap(), "r").with_member_during(
+            lva,
+            Period {
+                from: Some(d("2004-03-29")),
+                until: None,
+            },
+        );
+        assert!(!r.contains(lva, d("2004-03-28")));
+        assert!(r.contains(lva, d("2004-03-29")));
+        let backwards = Region::new(RegionId::new("b").unwrap(), "b").with_member_during(
+            lva,
+            Period {
+                from: Some(d("2004-03-29")),
+                until: Some(d("2000-01-01")),
+            },
+        );
+        assert!(matches!(
+            backwards.validate(),
+            Err(Error::InvalidRecord {
+                problem: Problem::BackwardsDates { .. },
+                ..
+            })
+        ));
+    }
+}

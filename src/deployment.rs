@@ -1,0 +1,73 @@
+//! Where a unit stands and on what footing: [`Location`], [`Footing`], [`Deployment`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::BaseId;
+use crate::country::{Country, RegionId};
+use crate::enums::named_enum;
+use crate::metric::Quantity;
+
+/// Where a unit is deployed: at a base, in a host country, or, when a source
+/// gives only a regional figure ("across Europe", "across their nations"), in a
+/// region.
+///
+/// A deployment known only at region level counts in a host-country scope only
+/// when the whole region lies inside it: 4,000 troops "in the Baltic states"
+/// count towards the Baltic states and Europe, never towards Estonia alone.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// At a base (and so in the base's host country).
+    Base(BaseId),
+    /// Somewhere in a host country.
+    Country(Country),
+    /// Somewhere in a region, split between its countries in a way the source does not give.
+    Region(RegionId),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Base(b) => write!(f, "base {b}"),
+            Location::Country(c) => write!(f, "{c}"),
+            Location::Region(r) => write!(f, "region {r}"),
+        }
+    }
+}
+
+/// On what footing a unit is deployed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Footing {
+    /// Permanently stationed.
+    Permanent,
+    /// Deployed on rotation.
+    Rotational,
+    /// On high alert, ready to deploy, not deployed.
+    HighReadiness,
+    /// Requested by a host, not granted.
+    Requested,
+    /// Pledged by a contributor, not yet in place.
+    Pledged,
+}
+
+named_enum!(Footing, "footing", {
+    Permanent => "permanent",
+    Rotational => "rotational",
+    HighReadiness => "high_readiness",
+    Requested => "requested",
+    Pledged => "pledged",
+});
+
+/// A unit's deployment on a date: where, on what footing, with what strength.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// Where the unit is.
+    pub location: Location,
+    /// On what footing.
+    pub footing: Footing,
+    /// The unit's own strength, one quantity per metric, subunits excluded.
+    pub strength: Vec<Quantity>,
+}

@@ -1,0 +1,296 @@
+//! The crate's error type.
+//!
+//! Every way an input can be wrong has a variant here, and each carries the
+//! context a caller needs to find the culprit: the record (event, unit, base…)
+//! and the field, and for files the line and column. A rejected input never
+//! changes the ledger.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::deployment::Location;
+use crate::event::EventId;
+use crate::metric::{Count, Metric};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in this crate.
+///
+/// Consistency findings are not errors: a claim that disagrees with the ledger
+/// is a result, not a failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A string is not an ISO 3166-1 alpha-3 country code.
+    #[error("invalid country code `{code}`: not an ISO 3166-1 alpha-3 code")]
+    InvalidCountry {
+        /// The text that was given.
+        code: String,
+    },
+    /// An identifier is empty, too long, or has characters outside
+    /// `A-Z a-z 0-9 - _ . :`.
+    #[error("invalid {kind} id `{id}`: {reason}")]
+    InvalidId {
+        /// What the id names.
+        kind: RecordKind,
+        /// The text that was given.
+        id: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A metric name is not lowercase `snake_case`.
+    #[error("invalid metric `{name}`: a metric is lowercase ascii letters, digits and `_`")]
+    InvalidMetric {
+        /// The text that was given.
+        name: String,
+    },
+    /// A count is not a non-negative whole number.
+    #[error(
+        "invalid count `{text}`: expected a whole number from 0 to 18,446,744,073,709,551,615"
+    )]
+    InvalidCount {
+        /// The text that was given.
+        text: String,
+    },
+    /// A name of an enumerated value (a footing, a unit kind…) is not one of its values.
+    #[error("invalid {what} `{text}`: expected one of {expected}")]
+    InvalidName {
+        /// What was being parsed.
+        what: &'static str,
+        /// The text that was given.
+        text: String,
+        /// The accepted spellings.
+        expected: &'static str,
+    },
+    /// A record (a unit, a base, an event…) was refused; `problem` says why.
+    #[error("{kind} `{id}`: field `{field}`: {problem}")]
+    InvalidRecord {
+        /// What kind of record.
+        kind: RecordKind,
+        /// The record's id.
+        id: String,
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// A query names something the ledger does not know.
+    #[error("unknown {kind} `{id}`")]
+    Unknown {
+        /// What kind of thing.
+        kind: RecordKind,
+        /// The id that was asked for.
+        id: String,
+    },
+    /// A total is larger than a [`Count`] can hold.
+    #[error("the total of {metric} does not fit in a 64-bit count")]
+    TotalOverflow {
+        /// The metric being totalled.
+        metric: Metric,
+    },
+    /// Two quantities of different metrics were combined.
+    #[error("cannot combine {left} with {right}: metrics are never added together")]
+    MetricMismatch {
+        /// The metric on the left.
+        left: Metric,
+        /// The metric on the right.
+        right: Metric,
+    },
+    /// An event was asked about in a view that does not hold it: a what-if
+    /// event seen from the baseline or from another layer.
+    #[error("event `{event}` is in layer `{layer}`, not in this view")]
+    NotInView {
+        /// The event.
+        event: EventId,
+        /// Its layer.
+        layer: crate::event::LayerId,
+    },
+    /// The ledger found its own state inconsistent. This is a bug in this crate;
+    /// please report it with the input that led to it.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What was found.
+        detail: String,
+    },
+    /// A scenario file could not be read.
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
+}
+
+impl Error {
+    /// Builds an [`Error::InvalidRecord`] for an event.
+    pub(crate) fn event(id: &EventId, field: &'static str, problem: Problem) -> Self {
+        Error::InvalidRecord {
+            kind: RecordKind::Event,
+            id: id.to_string(),
+            field,
+            problem,
+        }
+    }
+
+    /// Builds an [`Error::Unknown`].
+    pub(crate) fn unknown(kind: RecordKind, id: impl fmt::Display) -> Self {
+        Error::Unknown {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
+    /// The problem, when this error is about a record.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::InvalidRecord { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of record an error can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecordKind {
+    /// A change event.
+    Event,
+    /// A unit.
+    Unit,
+    /// A base.
+    Base,
+    /// A region.
+    Region,
+    /// An alliance.
+    Alliance,
+    /// A what-if layer.
+    Layer,
+    /// A claim.
+    Claim,
+    /// A metric.
+    Metric,
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecordKind::Event => "event",
+            RecordKind::Unit => "unit",
+            RecordKind::Base => "base",
+            RecordKind::Region => "region",
+            RecordKind::Alliance => "alliance",
+            RecordKind::Layer => "layer",
+            RecordKind::Claim => "claim",
+            RecordKind::Metric => "metric",
+        })
+    }
+}
+
+/// Why a record was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The id is already taken by another record of the same kind.
+    #[error("duplicate id")]
+    Duplicate,
+    /// The record refers to something the ledger does not know.
+    #[error("unknown {kind} `{id}`")]
+    UnknownReference {
+        /// What kind of thing is referred to.
+        kind: RecordKind,
+        /// The id that was referred to.
+        id: String,
+    },
+    /// The change would make a strength negative.
+    #[error("strength would fall below zero: {strength} {metric}, changed by −{change}")]
+    NegativeStrength {
+        /// The metric.
+        metric: Metric,
+        /// The strength before the change.
+        strength: Count,
+        /// The amount taken away.
+        change: Count,
+    },
+    /// A level (an observed strength that includes subunits) is below what
+    /// the subunits alone already hold.
+    #[error("level {level} {metric} is below the {subunits} its subunits hold")]
+    LevelBelowSubunits {
+        /// The metric.
+        metric: Metric,
+        /// The level that was set.
+        level: Count,
+        /// What the subunits hold at that moment.
+        subunits: Count,
+    },
+    /// The unit is already deployed somewhere: a unit is in one place at a time.
+    #[error("unit is already deployed at {location} since {since}")]
+    AlreadyDeployed {
+        /// Where it is.
+        location: Location,
+        /// Since when.
+        since: NaiveDate,
+    },
+    /// The event needs the unit to be deployed, and it is not.
+    #[error("unit is not deployed on {date}")]
+    NotDeployed {
+        /// The event's effective date.
+        date: NaiveDate,
+    },
+    /// The event takes effect before its unit was formed.
+    #[error("effective {date} is before the unit was formed on {formed}")]
+    BeforeFormed {
+        /// The event's effective date.
+        date: NaiveDate,
+        /// The unit's formation date.
+        formed: NaiveDate,
+    },
+    /// The event counts a metric its unit is not counted in.
+    #[error("unit is not counted in {metric} (it is counted in {expected})")]
+    MetricMismatch {
+        /// The metric the event uses.
+        metric: Metric,
+        /// The unit's metrics, comma-separated.
+        expected: String,
+    },
+    /// A strength or a total would exceed what a [`Count`] can hold.
+    #[error("the count would overflow")]
+    Overflow,
+    /// A pad has no later level on the same metric to pad up to.
+    #[error("no later level of {metric} to pad up to")]
+    PadWithoutLevel {
+        /// The metric.
+        metric: Metric,
+    },
+    /// Between a pad and its level lies an event that resets the strength.
+    #[error("event `{event}` between the pad and its level resets the strength")]
+    PadAcrossReset {
+        /// The event in the way.
+        event: EventId,
+    },
+    /// A scaling factor is negative.
+    #[error("factor {factor} is negative")]
+    NegativeFactor {
+        /// The factor given.
+        factor: rust_decimal::Decimal,
+    },
+    /// A list that must not be empty is empty.
+    #[error("must not be empty")]
+    Empty,
+    /// A date range ends before it starts.
+    #[error("ends on {until}, before it starts on {from}")]
+    BackwardsDates {
+        /// The start.
+        from: NaiveDate,
+        /// The end.
+        until: NaiveDate,
+    },
+    /// The ledger holds as many events as it can index (2³² − 1).
+    #[error("the ledger is full")]
+    LedgerFull,
+    /// A back-dated event makes an event already recorded invalid.
+    #[error("would make event `{event}` invalid: {problem}")]
+    Invalidates {
+        /// The recorded event that would break.
+        event: EventId,
+        /// How it would break.
+        problem: Box<Problem>,
+    },
+}

@@ -1,0 +1,305 @@
+//! Change events: dated facts that change posture.
+//!
+//! An [`Event`] holds what every event has (id, unit, dates, source, layer);
+//! its [`EventKind`] says what happened.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::deployment::{Footing, Location};
+use crate::error::RecordKind;
+use crate::id::define_id;
+use crate::metric::{Metric, Quantity};
+use crate::unit::UnitId;
+
+define_id!(
+    /// The id of an [`Event`].
+    EventId,
+    RecordKind::Event
+);
+
+define_id!(
+    /// The id of a what-if [`Layer`], such as `requested` or `pledged`.
+    LayerId,
+    RecordKind::Layer
+);
+
+/// A what-if layer: requested or pledged posture kept beside the recorded facts.
+///
+/// Events in a layer apply on top of the baseline when a query asks for the
+/// layer, and never otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    /// The layer's id.
+    pub id: LayerId,
+    /// What the layer holds, in a sentence.
+    #[serde(default)]
+    pub description: String,
+}
+
+impl Layer {
+    /// A layer with a description.
+    pub fn new(id: LayerId, description: impl Into<String>) -> Self {
+        Layer {
+            id,
+            description: description.into(),
+        }
+    }
+}
+
+/// Where a fact comes from: a document, the date it was reported, a line and a quote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The document, outlet or speaker.
+    pub document: String,
+    /// The date the source printed or said it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported: Option<NaiveDate>,
+    /// The line in the document, counting from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The words quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// A dated change to one unit's posture.
+///
+/// The *effective* date is when the change takes hold; an *announced* date, when
+/// known, is when it was said. Every query uses the effective date.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{Count, Event, EventId, EventKind, Metric, UnitId};
+///
+/// let more_ships = Event::new(
+///     EventId::new("rota-plus-two")?,
+///     UnitId::new("us-ddg-rota")?,
+///     "2022-06-29".parse()?,
+///     EventKind::Reinforce { metric: Metric::SHIPS, count: Count::new(2) },
+/// );
+/// assert_eq!(more_ships.kind().name(), "reinforce");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    id: EventId,
+    unit: UnitId,
+    effective: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    announced: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    layer: Option<LayerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(flatten)]
+    kind: EventKind,
+}
+
+impl Event {
+    /// A baseline event with no announced date and no source.
+    pub fn new(id: EventId, unit: UnitId, effective: NaiveDate, kind: EventKind) -> Self {
+        Event {
+            id,
+            unit,
+            effective,
+            announced: None,
+            layer: None,
+            source: None,
+            kind,
+        }
+    }
+
+    /// Sets the date the change was announced.
+    pub fn with_announced(mut self, announced: NaiveDate) -> Self {
+        self.announced = Some(announced);
+        self
+    }
+
+    /// Puts the event in a what-if layer instead of the baseline.
+    pub fn in_layer(mut self, layer: LayerId) -> Self {
+        self.layer = Some(layer);
+        self
+    }
+
+    /// Sets the source.
+    pub fn with_source(mut self, source: Source) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The id.
+    pub fn id(&self) -> &EventId {
+        &self.id
+    }
+
+    /// The unit it changes.
+    pub fn unit(&self) -> &UnitId {
+        &self.unit
+    }
+
+    /// When it takes effect.
+    pub fn effective(&self) -> NaiveDate {
+        self.effective
+    }
+
+    /// When it was announced, if known.
+    pub fn announced(&self) -> Option<NaiveDate> {
+        self.announced
+    }
+
+    /// Its what-if layer; `None` for the baseline.
+    pub fn layer(&self) -> Option<&LayerId> {
+        self.layer.as_ref()
+    }
+
+    /// Its source, if any.
+    pub fn source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> &EventKind {
+        &self.kind
+    }
+}
+
+/// What an event does to its unit.
+///
+/// *Changes* (reinforce, reduce) move the unit's own strength. *Levels*
+/// (deploy, set level, scale) state the strength of the unit together with its
+/// subunits, as observed, and the ledger derives the unit's own share; this is
+/// how a parent formation's reported size and a detailed part of it agree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The unit arrives at `location`, with `strength` (subunits included). A unit
+    /// can be deployed in one place at a time.
+    Deploy {
+        /// Where it arrives.
+        location: Location,
+        /// On what footing.
+        footing: Footing,
+        /// Its strength on arrival, subunits included; metrics left out start at zero.
+        #[serde(default, with = "strength_table")]
+        strength: Vec<Quantity>,
+    },
+    /// The unit gains `count` of `metric`.
+    Reinforce {
+        /// What is counted.
+        metric: Metric,
+        /// How many more.
+        count: crate::Count,
+    },
+    /// The unit loses `count` of `metric`; it cannot go below zero.
+    Reduce {
+        /// What is counted.
+        metric: Metric,
+        /// How many fewer.
+        count: crate::Count,
+    },
+    /// An observed strength: the unit, subunits included, has `count` of `metric`.
+    /// Like a balance assertion in plain-text accounting, but it sets rather than checks.
+    SetLevel {
+        /// What is counted.
+        metric: Metric,
+        /// The observed strength, subunits included.
+        count: crate::Count,
+    },
+    /// Adjusts the unit's strength in `metric` so that its next [`SetLevel`](EventKind::SetLevel)
+    /// holds with the changes recorded in between, like `pad` in Beancount: a
+    /// figure "before" derived from a later level and the change since.
+    Pad {
+        /// What is counted.
+        metric: Metric,
+    },
+    /// Multiplies the unit's strength (subunits included) by `factor`, rounding to
+    /// the nearest whole number, halves away from zero: "doubling the current numbers".
+    Scale {
+        /// What is counted.
+        metric: Metric,
+        /// The factor, zero or more.
+        #[serde(with = "rust_decimal::serde::str")]
+        factor: Decimal,
+    },
+    /// The unit leaves; it counts nowhere until deployed again.
+    Withdraw,
+    /// The unit moves to `to`, with its strength.
+    Relocate {
+        /// Where it goes.
+        to: Location,
+    },
+    /// The unit stays, on a new footing.
+    ChangeFooting {
+        /// The new footing.
+        to: Footing,
+    },
+}
+
+impl EventKind {
+    /// The kind's `snake_case` name, as written in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Deploy { .. } => "deploy",
+            EventKind::Reinforce { .. } => "reinforce",
+            EventKind::Reduce { .. } => "reduce",
+            EventKind::SetLevel { .. } => "set_level",
+            EventKind::Pad { .. } => "pad",
+            EventKind::Scale { .. } => "scale",
+            EventKind::Withdraw => "withdraw",
+            EventKind::Relocate { .. } => "relocate",
+            EventKind::ChangeFooting { .. } => "change_footing",
+        }
+    }
+
+    /// The metrics the event names.
+    pub(crate) fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        let (list, one): (&[Quantity], Option<&Metric>) = match self {
+            EventKind::Deploy { strength, .. } => (strength, None),
+            EventKind::Reinforce { metric, .. }
+            | EventKind::Reduce { metric, .. }
+            | EventKind::SetLevel { metric, .. }
+            | EventKind::Pad { metric }
+            | EventKind::Scale { metric, .. } => (&[], Some(metric)),
+            EventKind::Withdraw | EventKind::Relocate { .. } | EventKind::ChangeFooting { .. } => {
+                (&[], None)
+            }
+        };
+        list.iter().map(|q| &q.metric).chain(one)
+    }
+
+    /// Whether the event states a level that includes subunits, and so depends on them.
+    pub(crate) fn depends_on_subunits(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Deploy { .. }
+                | EventKind::SetLevel { .. }
+                | EventKind::Pad { .. }
+                | EventKind::Scale { .. }
+        )
+    }
+}
+
+/// Strength as a table `{ personnel = 1650, ships = 4 }` in files, a list in Rust.
+mod strength_table {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::metric::{Count, Metric, Quantity};
+
+    pub fn serialize<S: Serializer>(list: &[Quantity], s: S) -> Result<S::Ok, S::Error> {
+        let table: BTreeMap<&Metric, Count> = list.iter().map(|q| (&q.metric, q.count)).collect();
+        table.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Quantity>, D::Error> {
+        let table = BTreeMap::<Metric, Count>::deserialize(d)?;
+        Ok(table
+            .into_iter()
+            .map(|(metric, count)| Quantity { metric, count })
+            .collect())
+    }
+}

@@ -1,0 +1,1427 @@
+//! The ledger: the registries of places and units, the append-only event log,
+//! and the date index beside it.
+//!
+//! # How events are ordered
+//!
+//! Events are ordered by effective date, then by the order they were recorded
+//! (a batch records its events in the order given). A total *on* a date counts
+//! every event effective on or before that date: it is the posture at the end
+//! of the day. So an event effective on 2022-06-29 shows in the total on
+//! 2022-06-29 and not in the total on 2022-06-28. To see the posture between
+//! two events of the same day, compare across an event with
+//! [`View::across`](crate::View::across).
+//!
+//! # How a write is checked
+//!
+//! Every event is checked against the whole history of its unit, in order, in
+//! the baseline and in every what-if layer that touches it: an event dated in
+//! the past may make a later recorded event impossible (a reduce below zero, a
+//! deploy of a unit already deployed), and then the new event is refused. The
+//! checks run on a staged copy of the units involved; the ledger changes only
+//! once everything has passed, so a refused event or batch changes nothing.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::base::{Base, BaseId};
+use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
+use crate::deployment::{Deployment, Footing, Location};
+use crate::error::{Error, Problem, RecordKind, Result};
+use crate::event::{Event, EventId, EventKind, Layer, LayerId};
+use crate::index::{self, CellKey, Cells, Contrib, Contribution, Key, Loc};
+use crate::metric::{Count, Metric, Quantity};
+use crate::scope::{Places, Scope};
+use crate::unit::{Contributor, Unit, UnitId};
+use crate::view::View;
+
+/// A force-posture ledger: places, bases, units, what-if layers, and an
+/// append-only log of dated change events, indexed for totals at any date.
+///
+/// Define the places and units first ([`add_region`](Ledger::add_region),
+/// [`add_unit`](Ledger::add_unit)…), then record events with
+/// [`apply`](Ledger::apply) or [`apply_batch`](Ledger::apply_batch), and ask
+/// for totals through [`total`](Ledger::total) or a [`View`].
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// let usa = Country::new("USA")?;
+/// ledger.add_base(Base::new(BaseId::new("rota")?, "Naval Station Rota", Country::new("ESP")?))?;
+/// ledger.add_unit(
+///     Unit::new(UnitId::new("ddg")?, "US destroyers at Rota", usa, UnitKind::Ship)
+///         .with_metrics([Metric::SHIPS]),
+/// )?;
+/// let day = |s: &str| s.parse::<chrono::NaiveDate>();
+/// ledger.apply(Event::new(EventId::new("four")?, UnitId::new("ddg")?, day("2022-06-01")?,
+///     EventKind::Deploy {
+///         location: Location::Base(BaseId::new("rota")?),
+///         footing: Footing::Permanent,
+///         strength: vec![Quantity::new(Metric::SHIPS, Count::new(4))],
+///     }))?;
+/// ledger.apply(Event::new(EventId::new("six")?, UnitId::new("ddg")?, day("2022-06-29")?,
+///     EventKind::Reinforce { metric: Metric::SHIPS, count: Count::new(2) }))?;
+///
+/// let in_spain = Scope::all().from_country(usa).in_country(Country::new("ESP")?);
+/// let change = ledger.compare(&in_spain, &Metric::SHIPS, day("2022-06-28")?, day("2022-06-29")?)?;
+/// assert_eq!((change.before(), change.after()), (Count::new(4), Count::new(6)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    regions: Registry<RegionId, Region>,
+    alliances: Registry<AllianceId, Alliance>,
+    bases: Registry<BaseId, Base>,
+    layers: Registry<LayerId, Layer>,
+    units: Vec<UnitRecord>,
+    unit_ix: HashMap<UnitId, u32>,
+    metrics: Vec<Metric>,
+    metric_ix: HashMap<Metric, u16>,
+    events: Vec<Event>,
+    event_ix: HashMap<EventId, u32>,
+    baseline: Cells,
+    layer_cells: Vec<Cells>,
+}
+
+/// Records in the order added, found by id.
+#[derive(Clone, Debug)]
+struct Registry<I, T> {
+    items: Vec<T>,
+    ix: HashMap<I, u32>,
+}
+
+impl<I, T> Default for Registry<I, T> {
+    fn default() -> Self {
+        Registry {
+            items: Vec::new(),
+            ix: HashMap::new(),
+        }
+    }
+}
+
+impl<I: std::hash::Hash + Eq, T> Registry<I, T> {
+    fn get(&self, id: &I) -> Option<&T> {
+        self.ix.get(id).and_then(|&i| self.items.get(i as usize))
+    }
+
+    fn position(&self, id: &I) -> Option<u32> {
+        self.ix.get(id).copied()
+    }
+
+    fn insert(&mut self, id: I, item: T, kind: RecordKind, shown: &str) -> Result<()> {
+        if self.ix.contains_key(&id) {
+            return Err(Error::InvalidRecord {
+                kind,
+                id: shown.to_string(),
+                field: "id",
+                problem: Problem::Duplicate,
+            });
+        }
+        let n = u32::try_from(self.items.len()).map_err(|_| Error::InvalidRecord {
+            kind,
+            id: shown.to_string(),
+            field: "id",
+            problem: Problem::LedgerFull,
+        })?;
+        self.ix.insert(id, n);
+        self.items.push(item);
+        Ok(())
+    }
+}
+
+/// A unit with everything the ledger derives about it.
+#[derive(Clone, Debug)]
+struct UnitRecord {
+    unit: Unit,
+    contributor: Contrib,
+    parent: Option<u32>,
+    children: Vec<u32>,
+    depth: u32,
+    timelines: Timelines,
+    /// The unit's state after its last baseline event.
+    end: State,
+}
+
+/// A unit's events by position in the log: the baseline's, and each layer's.
+#[derive(Clone, Debug, Default)]
+struct Timelines {
+    baseline: Vec<Key>,
+    layers: BTreeMap<u16, Vec<Key>>,
+}
+
+/// A unit's state at one point of its history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct State {
+    placed: Option<Placed>,
+    /// The unit's own strength per metric, subunits excluded, sorted by metric.
+    own: Vec<(u16, u64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Placed {
+    loc: Loc,
+    footing: Footing,
+    since: NaiveDate,
+}
+
+impl State {
+    fn own(&self, metric: u16) -> u64 {
+        self.own
+            .binary_search_by_key(&metric, |&(m, _)| m)
+            .map_or(0, |i| self.own[i].1)
+    }
+
+    fn set_own(&mut self, metric: u16, value: u64) {
+        match self.own.binary_search_by_key(&metric, |&(m, _)| m) {
+            Ok(i) => self.own[i].1 = value,
+            Err(i) => self.own.insert(i, (metric, value)),
+        }
+    }
+}
+
+/// Why replaying a unit's history failed: which event, which field, what problem.
+#[derive(Debug)]
+struct Fail {
+    seq: u32,
+    field: &'static str,
+    problem: Problem,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Ledger::default()
+    }
+
+    // ----- Definitions -------------------------------------------------------
+
+    /// Adds a region.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a duplicate id or a membership period that
+    /// ends before it starts.
+    pub fn add_region(&mut self, region: Region) -> Result<()> {
+        region.validate()?;
+        let id = region.id().clone();
+        let shown = id.to_string();
+        self.regions.insert(id, region, RecordKind::Region, &shown)
+    }
+
+    /// Adds an alliance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a duplicate id or backwards dates;
+    /// [`Error::InvalidId`] for an id that is a country code.
+    pub fn add_alliance(&mut self, alliance: Alliance) -> Result<()> {
+        alliance.validate()?;
+        let id = alliance.id().clone();
+        let shown = id.to_string();
+        self.alliances
+            .insert(id, alliance, RecordKind::Alliance, &shown)
+    }
+
+    /// Adds a base.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a duplicate id.
+    pub fn add_base(&mut self, base: Base) -> Result<()> {
+        let id = base.id().clone();
+        let shown = id.to_string();
+        self.bases.insert(id, base, RecordKind::Base, &shown)
+    }
+
+    /// Adds a what-if layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a duplicate id, or past 65,535 layers.
+    pub fn add_layer(&mut self, layer: Layer) -> Result<()> {
+        let shown = layer.id.to_string();
+        if self.layers.items.len() >= usize::from(u16::MAX) {
+            return Err(Error::InvalidRecord {
+                kind: RecordKind::Layer,
+                id: shown,
+                field: "id",
+                problem: Problem::LedgerFull,
+            });
+        }
+        self.layers
+            .insert(layer.id.clone(), layer, RecordKind::Layer, &shown)?;
+        self.layer_cells.push(Cells::default());
+        Ok(())
+    }
+
+    /// Adds a unit. Its parent, if any, and its contributing alliance, if any,
+    /// must be added first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a duplicate id, an unknown parent or
+    /// alliance, or no metrics.
+    pub fn add_unit(&mut self, unit: Unit) -> Result<()> {
+        if self.unit_ix.contains_key(unit.id()) {
+            return Err(unit.error("id", Problem::Duplicate));
+        }
+        let contributor = match unit.contributor() {
+            Contributor::Country(c) => Contrib::Country(*c),
+            Contributor::Alliance(a) => {
+                Contrib::Alliance(self.alliances.position(a).ok_or_else(|| {
+                    unit.error("contributor", unknown_ref(RecordKind::Alliance, a))
+                })?)
+            }
+        };
+        let parent = match unit.parent() {
+            None => None,
+            Some(p) => Some(
+                *self
+                    .unit_ix
+                    .get(p)
+                    .ok_or_else(|| unit.error("parent", unknown_ref(RecordKind::Unit, p)))?,
+            ),
+        };
+        if unit.metrics().is_empty() {
+            return Err(unit.error("metrics", Problem::Empty));
+        }
+        let n =
+            u32::try_from(self.units.len()).map_err(|_| unit.error("id", Problem::LedgerFull))?;
+        let new_metrics = unit
+            .metrics()
+            .iter()
+            .filter(|m| !self.metric_ix.contains_key(*m))
+            .count();
+        if self.metrics.len() + new_metrics > usize::from(u16::MAX) {
+            return Err(unit.error("metrics", Problem::LedgerFull));
+        }
+        // Nothing can fail from here on.
+        for m in unit.metrics() {
+            self.intern_metric(m);
+        }
+        let depth = parent.map_or(0, |p| self.units[p as usize].depth + 1);
+        if let Some(p) = parent {
+            self.units[p as usize].children.push(n);
+        }
+        self.unit_ix.insert(unit.id().clone(), n);
+        self.units.push(UnitRecord {
+            unit,
+            contributor,
+            parent,
+            children: Vec::new(),
+            depth,
+            timelines: Timelines::default(),
+            end: State::default(),
+        });
+        Ok(())
+    }
+
+    fn intern_metric(&mut self, metric: &Metric) {
+        if !self.metric_ix.contains_key(metric) {
+            // add_unit checked there is room.
+            let i = u16::try_from(self.metrics.len()).unwrap_or(u16::MAX);
+            self.metrics.push(metric.clone());
+            self.metric_ix.insert(metric.clone(), i);
+        }
+    }
+
+    // ----- Events ------------------------------------------------------------
+
+    /// Records one event.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] naming the event and the field when the event
+    /// is invalid on its own (duplicate id, unknown unit, base, region or layer,
+    /// a metric its unit is not counted in, a date before the unit was formed)
+    /// or against its unit's history (already deployed elsewhere, not deployed,
+    /// a strength below zero, a count overflow). The ledger is then unchanged.
+    pub fn apply(&mut self, event: Event) -> Result<()> {
+        self.apply_batch([event])
+    }
+
+    /// Records several events, all or nothing, in the order given.
+    ///
+    /// # Errors
+    ///
+    /// As [`apply`](Ledger::apply), for the first event found invalid; no event
+    /// of the batch is then recorded.
+    pub fn apply_batch(&mut self, events: impl IntoIterator<Item = Event>) -> Result<()> {
+        let batch: Vec<Event> = events.into_iter().collect();
+        let plan = self.plan(&batch)?;
+        self.commit(batch, plan);
+        Ok(())
+    }
+
+    /// Checks a batch and works out every change it makes, without changing anything.
+    fn plan(&self, batch: &[Event]) -> Result<Plan> {
+        let Some(first) = batch.first() else {
+            return Ok(Plan::default());
+        };
+        let base = self.events.len();
+        if base
+            .checked_add(batch.len())
+            .is_none_or(|end| end > u32::MAX as usize)
+        {
+            return Err(Error::event(first.id(), "id", Problem::LedgerFull));
+        }
+        // Each event on its own.
+        let mut seen: HashSet<&EventId> = HashSet::with_capacity(batch.len());
+        let mut touched: BTreeMap<u32, Vec<(Option<u16>, Key)>> = BTreeMap::new();
+        for (i, event) in batch.iter().enumerate() {
+            let seq = (base + i) as u32;
+            let (unit, layer) = self.check_event(event)?;
+            if self.event_ix.contains_key(event.id()) || !seen.insert(event.id()) {
+                return Err(Error::event(event.id(), "id", Problem::Duplicate));
+            }
+            let key = index::key(days(event.effective()), seq);
+            touched.entry(unit).or_default().push((layer, key));
+        }
+
+        // The units' new timelines.
+        let mut staged: HashMap<u32, Timelines> = HashMap::with_capacity(touched.len());
+        for (&unit, keys) in &touched {
+            let mut t = self.units[unit as usize].timelines.clone();
+            for &(layer, key) in keys {
+                match layer {
+                    None => t.baseline.push(key),
+                    Some(l) => t.layers.entry(l).or_default().push(key),
+                }
+            }
+            t.baseline.sort_unstable();
+            for list in t.layers.values_mut() {
+                list.sort_unstable();
+            }
+            staged.insert(unit, t);
+        }
+
+        // Which units to replay: those touched, and ancestors whose levels
+        // (which include subunits) come after a change below them. Each is
+        // blamed on the earliest new event in or below it.
+        let mut todo: BTreeMap<u32, Key> = BTreeMap::new();
+        for (&unit, keys) in &touched {
+            let earliest = keys.iter().map(|&(_, k)| k).min().unwrap_or(Key::MAX);
+            let slot = todo.entry(unit).or_insert(earliest);
+            *slot = (*slot).min(earliest);
+            let mut up = self.units[unit as usize].parent;
+            while let Some(a) = up {
+                let t = staged.get(&a).unwrap_or(&self.units[a as usize].timelines);
+                let later_level = std::iter::once(&t.baseline)
+                    .chain(t.layers.values())
+                    .flat_map(|list| list.iter().rev().take_while(|&&k| k > earliest))
+                    .any(|&k| self.event_at(batch, k).kind().depends_on_subunits());
+                if later_level {
+                    let slot = todo.entry(a).or_insert(earliest);
+                    *slot = (*slot).min(earliest);
+                }
+                up = self.units[a as usize].parent;
+            }
+        }
+        let mut order: Vec<(u32, Key)> = todo.into_iter().collect();
+        // Subunits before their parents, so a parent's replay sees them settled.
+        order.sort_by_key(|&(u, _)| std::cmp::Reverse(self.units[u as usize].depth));
+
+        let before = Replay {
+            ledger: self,
+            batch: &[],
+            staged: None,
+        };
+        let after = Replay {
+            ledger: self,
+            batch,
+            staged: Some(&staged),
+        };
+        let mut plan = Plan::default();
+        for (unit, earliest) in order {
+            let blame = |fail: Fail| -> Error {
+                let culprit = self.event_at(batch, earliest);
+                if fail.seq as usize >= base {
+                    let event = &batch[fail.seq as usize - base];
+                    Error::event(event.id(), fail.field, fail.problem)
+                } else {
+                    let broken = self.events[fail.seq as usize].id().clone();
+                    Error::event(
+                        culprit.id(),
+                        "effective",
+                        Problem::Invalidates {
+                            event: broken,
+                            problem: Box::new(fail.problem),
+                        },
+                    )
+                }
+            };
+            let record = &self.units[unit as usize];
+            let new_timelines = staged.get(&unit).unwrap_or(&record.timelines);
+            let layers = after.layers_below(unit);
+            let only_appends = touched.get(&unit).is_some_and(|keys| {
+                keys.iter().all(|&(layer, key)| {
+                    layer.is_none() && record.timelines.baseline.last().is_none_or(|&l| l < key)
+                })
+            });
+            if only_appends && layers.is_empty() && record.timelines.layers.is_empty() {
+                // The common case: new events after the unit's history, no
+                // layers involved. Replay only the new events.
+                let start = record.timelines.baseline.len();
+                let mut out = Vec::new();
+                let end = after
+                    .run(
+                        unit,
+                        None,
+                        &new_timelines.baseline,
+                        start,
+                        record.end.clone(),
+                        Key::MAX,
+                        Some(&mut out),
+                    )
+                    .map_err(blame)?;
+                out.sort_by_key(|c| (c.cell, c.key));
+                plan.baseline.extend(out);
+                plan.ends.push((unit, end));
+                continue;
+            }
+            let mut old_b = Vec::new();
+            before
+                .run_all(unit, None, Some(&mut old_b))
+                .map_err(|fail| internal(&blame(fail)))?;
+            let mut new_b = Vec::new();
+            let end = after.run_all(unit, None, Some(&mut new_b)).map_err(blame)?;
+            let base_change = index::difference(&new_b, &old_b);
+            for layer in layers.union(&before.layers_below(unit)) {
+                let mut old_l = Vec::new();
+                before
+                    .run_all(unit, Some(*layer), Some(&mut old_l))
+                    .map_err(|fail| internal(&blame(fail)))?;
+                let mut new_l = Vec::new();
+                after
+                    .run_all(unit, Some(*layer), Some(&mut new_l))
+                    .map_err(blame)?;
+                let layer_change = index::difference(&new_l, &old_l);
+                let mut negated: Vec<Contribution> = base_change
+                    .iter()
+                    .map(|c| Contribution {
+                        delta: -c.delta,
+                        ..*c
+                    })
+                    .collect();
+                negated.extend(layer_change);
+                plan.layers
+                    .entry(*layer)
+                    .or_default()
+                    .extend(index::difference(&negated, &[]));
+            }
+            plan.baseline.extend(base_change);
+            plan.ends.push((unit, end));
+        }
+        plan.staged = staged;
+        Ok(plan)
+    }
+
+    /// Applies a plan: nothing here can fail.
+    fn commit(&mut self, batch: Vec<Event>, mut plan: Plan) {
+        let base = self.events.len() as u32;
+        for (i, event) in batch.iter().enumerate() {
+            self.event_ix.insert(event.id().clone(), base + i as u32);
+        }
+        self.events.extend(batch);
+        for (unit, timelines) in plan.staged {
+            self.units[unit as usize].timelines = timelines;
+        }
+        for (unit, end) in plan.ends {
+            self.units[unit as usize].end = end;
+        }
+        plan.baseline = index::difference(&plan.baseline, &[]);
+        self.baseline.apply(&plan.baseline);
+        for (layer, changes) in plan.layers {
+            let changes = index::difference(&changes, &[]);
+            if let Some(cells) = self.layer_cells.get_mut(usize::from(layer)) {
+                cells.apply(&changes);
+            }
+        }
+    }
+
+    /// Checks what can be checked of an event on its own; returns its unit and layer.
+    fn check_event(&self, event: &Event) -> Result<(u32, Option<u16>)> {
+        let id = event.id();
+        let unit = *self
+            .unit_ix
+            .get(event.unit())
+            .ok_or_else(|| Error::event(id, "unit", unknown_ref(RecordKind::Unit, event.unit())))?;
+        let record = &self.units[unit as usize];
+        let layer = match event.layer() {
+            None => None,
+            Some(l) => Some(
+                self.layers
+                    .position(l)
+                    .and_then(|p| u16::try_from(p).ok())
+                    .ok_or_else(|| Error::event(id, "layer", unknown_ref(RecordKind::Layer, l)))?,
+            ),
+        };
+        if let Some(formed) = record.unit.formed() {
+            if event.effective() < formed {
+                return Err(Error::event(
+                    id,
+                    "effective",
+                    Problem::BeforeFormed {
+                        date: event.effective(),
+                        formed,
+                    },
+                ));
+            }
+        }
+        let metric_field = match event.kind() {
+            EventKind::Deploy { .. } => "strength",
+            _ => "metric",
+        };
+        let mut seen = BTreeSet::new();
+        for metric in event.kind().metrics() {
+            if !record.unit.counts(metric) {
+                let expected = record
+                    .unit
+                    .metrics()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Error::event(
+                    id,
+                    metric_field,
+                    Problem::MetricMismatch {
+                        metric: metric.clone(),
+                        expected,
+                    },
+                ));
+            }
+            if !seen.insert(metric) {
+                return Err(Error::event(id, metric_field, Problem::Duplicate));
+            }
+        }
+        match event.kind() {
+            EventKind::Deploy { location, .. } => {
+                self.loc(location)
+                    .map_err(|p| Error::event(id, "location", p))?;
+            }
+            EventKind::Relocate { to } => {
+                self.loc(to).map_err(|p| Error::event(id, "to", p))?;
+            }
+            EventKind::Scale { factor, .. } if factor.is_sign_negative() && !factor.is_zero() => {
+                return Err(Error::event(
+                    id,
+                    "factor",
+                    Problem::NegativeFactor { factor: *factor },
+                ));
+            }
+            _ => {}
+        }
+        Ok((unit, layer))
+    }
+
+    /// Resolves a location's ids.
+    fn loc(&self, location: &Location) -> std::result::Result<Loc, Problem> {
+        match location {
+            Location::Country(c) => Ok(Loc::Country(*c)),
+            Location::Base(b) => self
+                .bases
+                .position(b)
+                .map(Loc::Base)
+                .ok_or_else(|| unknown_ref(RecordKind::Base, b)),
+            Location::Region(r) => self
+                .regions
+                .position(r)
+                .map(Loc::Region)
+                .ok_or_else(|| unknown_ref(RecordKind::Region, r)),
+        }
+    }
+
+    /// The public form of a resolved location.
+    fn location(&self, loc: Loc) -> Location {
+        match loc {
+            Loc::Country(c) => Location::Country(c),
+            Loc::Base(b) => Location::Base(self.bases.items[b as usize].id().clone()),
+            Loc::Region(r) => Location::Region(self.regions.items[r as usize].id().clone()),
+        }
+    }
+
+    /// The event at a key, whether recorded or in the batch being planned.
+    fn event_at<'a>(&'a self, batch: &'a [Event], key: Key) -> &'a Event {
+        let seq = index::seq(key) as usize;
+        self.events
+            .get(seq)
+            .or_else(|| batch.get(seq - self.events.len()))
+            .unwrap_or_else(|| unreachable!("a key names a recorded or staged event"))
+    }
+
+    // ----- Reading -----------------------------------------------------------
+
+    /// A view of the baseline, to query.
+    pub fn view(&self) -> View<'_> {
+        View::new(self, None)
+    }
+
+    /// A view of the baseline with the what-if `layer` applied on top.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the ledger has no such layer.
+    pub fn with_layer(&self, layer: &LayerId) -> Result<View<'_>> {
+        let ix = self
+            .layers
+            .position(layer)
+            .and_then(|p| u16::try_from(p).ok())
+            .ok_or_else(|| Error::unknown(RecordKind::Layer, layer))?;
+        Ok(View::new(self, Some(ix)))
+    }
+
+    /// The total of `metric` in `scope` at the end of `date`, in the baseline.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the scope or metric names something the ledger
+    /// does not know; [`Error::TotalOverflow`] when the total exceeds a [`Count`].
+    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Count> {
+        self.view().total(scope, metric, date)
+    }
+
+    /// The totals at the end of `from` and of `to`, in the baseline.
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](Ledger::total).
+    pub fn compare(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<crate::Comparison> {
+        self.view().compare(scope, metric, from, to)
+    }
+
+    /// The totals just before and just after `event`, in the event's own layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event; otherwise as [`total`](Ledger::total).
+    pub fn across(
+        &self,
+        event: &EventId,
+        scope: &Scope,
+        metric: &Metric,
+    ) -> Result<crate::Comparison> {
+        let e = self
+            .event(event)
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        let view = match e.layer() {
+            None => self.view(),
+            Some(l) => self.with_layer(l)?,
+        };
+        view.across(event, scope, metric)
+    }
+
+    /// The baseline total (before) against the total with `layer` applied
+    /// (after), both at the end of `date`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown layer; otherwise as [`total`](Ledger::total).
+    pub fn what_if(
+        &self,
+        layer: &LayerId,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<crate::Comparison> {
+        let before = self.total(scope, metric, date)?;
+        let after = self.with_layer(layer)?.total(scope, metric, date)?;
+        Ok(crate::Comparison::new(metric.clone(), before, after))
+    }
+
+    /// Where `unit` stands at the end of `date` in the baseline, or `None` when it is not deployed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown unit.
+    pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
+        self.view().deployment(unit, date)
+    }
+
+    /// Every event, in the order recorded.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// An event by id.
+    pub fn event(&self, id: &EventId) -> Option<&Event> {
+        self.event_ix.get(id).map(|&i| &self.events[i as usize])
+    }
+
+    /// A unit by id.
+    pub fn unit(&self, id: &UnitId) -> Option<&Unit> {
+        self.unit_ix.get(id).map(|&i| &self.units[i as usize].unit)
+    }
+
+    /// Every unit, in the order added.
+    pub fn units(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter().map(|r| &r.unit)
+    }
+
+    /// A base by id.
+    pub fn base(&self, id: &BaseId) -> Option<&Base> {
+        self.bases.get(id)
+    }
+
+    /// Every base, in the order added.
+    pub fn bases(&self) -> &[Base] {
+        &self.bases.items
+    }
+
+    /// A region by id.
+    pub fn region(&self, id: &RegionId) -> Option<&Region> {
+        self.regions.get(id)
+    }
+
+    /// Every region, in the order added.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions.items
+    }
+
+    /// An alliance by id.
+    pub fn alliance(&self, id: &AllianceId) -> Option<&Alliance> {
+        self.alliances.get(id)
+    }
+
+    /// Every alliance, in the order added.
+    pub fn alliances(&self) -> &[Alliance] {
+        &self.alliances.items
+    }
+
+    /// Every what-if layer, in the order added.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers.items
+    }
+
+    // ----- Queries, for View --------------------------------------------------
+
+    pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
+        let seq = *self.event_ix.get(id)?;
+        let e = &self.events[seq as usize];
+        Some((index::key(days(e.effective()), seq), e.layer()))
+    }
+
+    pub(crate) fn layer_id(&self, layer: u16) -> Option<&LayerId> {
+        self.layers.items.get(usize::from(layer)).map(|l| &l.id)
+    }
+
+    /// The total of `metric` in `scope` at `key`, judged with memberships on `date`.
+    pub(crate) fn total_at(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        key: Key,
+        date: NaiveDate,
+        layer: Option<u16>,
+    ) -> Result<Count> {
+        let m = *self
+            .metric_ix
+            .get(metric)
+            .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
+        let filter = self.filter(scope, date)?;
+        let mut total: i128 = 0;
+        if let Some(units) = &filter.units {
+            // A unit filter cannot use the cells, which mix units: replay each unit.
+            let replay = Replay {
+                ledger: self,
+                batch: &[],
+                staged: None,
+            };
+            for &u in units {
+                let state = replay
+                    .state_at(u, layer, key)
+                    .map_err(|f| internal(&f.problem))?;
+                if let Some(placed) = state.placed {
+                    let record = &self.units[u as usize];
+                    let cell = CellKey {
+                        loc: placed.loc,
+                        contributor: record.contributor,
+                        footing: placed.footing,
+                        kind: record.unit.kind(),
+                        metric: m,
+                    };
+                    if filter.matches(self, &cell, date) {
+                        total += i128::from(state.own(m));
+                    }
+                }
+            }
+        } else {
+            let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
+            for cells in std::iter::once(&self.baseline).chain(layer_cells) {
+                for (cell, series) in cells.iter() {
+                    if cell.metric == m && filter.matches(self, cell, date) {
+                        total += series.at(key);
+                    }
+                }
+            }
+        }
+        debug_assert!(total >= 0, "a total is never negative");
+        u64::try_from(total)
+            .map(Count::new)
+            .map_err(|_| Error::TotalOverflow {
+                metric: metric.clone(),
+            })
+    }
+
+    /// A unit's deployment at `key`.
+    pub(crate) fn deployment_at(
+        &self,
+        unit: &UnitId,
+        key: Key,
+        layer: Option<u16>,
+    ) -> Result<Option<Deployment>> {
+        let u = *self
+            .unit_ix
+            .get(unit)
+            .ok_or_else(|| Error::unknown(RecordKind::Unit, unit))?;
+        let replay = Replay {
+            ledger: self,
+            batch: &[],
+            staged: None,
+        };
+        let state = replay
+            .state_at(u, layer, key)
+            .map_err(|f| internal(&f.problem))?;
+        Ok(state.placed.map(|p| Deployment {
+            location: self.location(p.loc),
+            footing: p.footing,
+            strength: state
+                .own
+                .iter()
+                .map(|&(m, n)| Quantity::new(self.metrics[usize::from(m)].clone(), Count::new(n)))
+                .collect(),
+        }))
+    }
+
+    /// Resolves a scope's ids and memberships on `date`.
+    fn filter<'s>(&self, scope: &'s Scope, date: NaiveDate) -> Result<Filter<'s>> {
+        let hosts = scope.hosts().map(|p| self.countries(p, date)).transpose()?;
+        let contributors = match scope.contributors() {
+            None => None,
+            Some(p) => {
+                let alliances = p
+                    .alliances
+                    .iter()
+                    .map(|a| {
+                        self.alliances
+                            .position(a)
+                            .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))
+                    })
+                    .collect::<Result<HashSet<u32>>>()?;
+                Some((self.countries(p, date)?, alliances))
+            }
+        };
+        let bases = scope
+            .bases()
+            .map(|set| {
+                set.iter()
+                    .map(|b| {
+                        self.bases
+                            .position(b)
+                            .ok_or_else(|| Error::unknown(RecordKind::Base, b))
+                    })
+                    .collect::<Result<HashSet<u32>>>()
+            })
+            .transpose()?;
+        let units = match scope.units() {
+            None => None,
+            Some(set) => {
+                let mut all = BTreeSet::new();
+                for id in set {
+                    let u = *self
+                        .unit_ix
+                        .get(id)
+                        .ok_or_else(|| Error::unknown(RecordKind::Unit, id))?;
+                    self.subtree(u, &mut all);
+                }
+                Some(all)
+            }
+        };
+        Ok(Filter {
+            hosts,
+            contributors,
+            bases,
+            footings: scope.footings(),
+            kinds: scope.kinds(),
+            units,
+        })
+    }
+
+    fn subtree(&self, unit: u32, out: &mut BTreeSet<u32>) {
+        if out.insert(unit) {
+            for &c in &self.units[unit as usize].children {
+                self.subtree(c, out);
+            }
+        }
+    }
+
+    /// The countries a set of places stands for on `date`.
+    fn countries(&self, places: &Places, date: NaiveDate) -> Result<HashSet<Country>> {
+        let mut out: HashSet<Country> = places.countries.iter().copied().collect();
+        for r in &places.regions {
+            let region = self
+                .regions
+                .get(r)
+                .ok_or_else(|| Error::unknown(RecordKind::Region, r))?;
+            out.extend(region.members_on(date));
+        }
+        for a in &places.alliances {
+            let alliance = self
+                .alliances
+                .get(a)
+                .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))?;
+            out.extend(alliance.members_on(date));
+        }
+        Ok(out)
+    }
+}
+
+/// A problem naming an unknown referent.
+fn unknown_ref(kind: RecordKind, id: impl std::fmt::Display) -> Problem {
+    Problem::UnknownReference {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+/// Replaying what is already recorded cannot fail, since it passed when
+/// recorded; if it does, the ledger is broken, and saying so beats a panic.
+fn internal(error: &dyn std::fmt::Display) -> Error {
+    debug_assert!(false, "replaying recorded history failed: {error}");
+    Error::Internal {
+        detail: format!("replaying recorded history failed: {error}"),
+    }
+}
+
+/// Days since the common era, the index's day number.
+fn days(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+/// The index's key for the end of `date`.
+pub(crate) fn end_of(date: NaiveDate) -> Key {
+    index::end_of_day(days(date))
+}
+
+/// Everything a batch changes, worked out before anything is changed.
+#[derive(Default)]
+struct Plan {
+    staged: HashMap<u32, Timelines>,
+    ends: Vec<(u32, State)>,
+    baseline: Vec<Contribution>,
+    layers: BTreeMap<u16, Vec<Contribution>>,
+}
+
+/// A scope with its ids resolved and its memberships taken on one date.
+struct Filter<'s> {
+    hosts: Option<HashSet<Country>>,
+    contributors: Option<(HashSet<Country>, HashSet<u32>)>,
+    bases: Option<HashSet<u32>>,
+    footings: Option<&'s BTreeSet<Footing>>,
+    kinds: Option<&'s BTreeSet<crate::UnitKind>>,
+    units: Option<BTreeSet<u32>>,
+}
+
+impl Filter<'_> {
+    fn matches(&self, ledger: &Ledger, cell: &CellKey, date: NaiveDate) -> bool {
+        if self.footings.is_some_and(|f| !f.contains(&cell.footing))
+            || self.kinds.is_some_and(|k| !k.contains(&cell.kind))
+        {
+            return false;
+        }
+        if let Some(bases) = &self.bases {
+            if !matches!(cell.loc, Loc::Base(b) if bases.contains(&b)) {
+                return false;
+            }
+        }
+        if let Some(hosts) = &self.hosts {
+            let inside = match cell.loc {
+                Loc::Country(c) => hosts.contains(&c),
+                Loc::Base(b) => hosts.contains(&ledger.bases.items[b as usize].host()),
+                Loc::Region(r) => {
+                    let mut members = ledger.regions.items[r as usize].members_on(date).peekable();
+                    members.peek().is_some() && members.all(|c| hosts.contains(&c))
+                }
+            };
+            if !inside {
+                return false;
+            }
+        }
+        if let Some((countries, alliances)) = &self.contributors {
+            let from = match cell.contributor {
+                Contrib::Country(c) => countries.contains(&c),
+                Contrib::Alliance(a) => alliances.contains(&a),
+            };
+            if !from {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Replays units' histories, over the recorded ledger or over a staged batch.
+struct Replay<'a> {
+    ledger: &'a Ledger,
+    batch: &'a [Event],
+    staged: Option<&'a HashMap<u32, Timelines>>,
+}
+
+impl<'a> Replay<'a> {
+    fn timelines(&self, unit: u32) -> &'a Timelines {
+        self.staged
+            .and_then(|s| s.get(&unit))
+            .unwrap_or(&self.ledger.units[unit as usize].timelines)
+    }
+
+    /// The unit's events in the baseline, merged with `layer`'s when given.
+    fn timeline(&self, unit: u32, layer: Option<u16>) -> Cow<'a, [Key]> {
+        let t = self.timelines(unit);
+        match layer.and_then(|l| t.layers.get(&l)) {
+            None => Cow::Borrowed(&t.baseline),
+            Some(extra) => {
+                let mut all = Vec::with_capacity(t.baseline.len() + extra.len());
+                all.extend_from_slice(&t.baseline);
+                all.extend_from_slice(extra);
+                all.sort_unstable();
+                Cow::Owned(all)
+            }
+        }
+    }
+
+    /// The layers with events on `unit` or below it.
+    fn layers_below(&self, unit: u32) -> BTreeSet<u16> {
+        let mut out: BTreeSet<u16> = self.timelines(unit).layers.keys().copied().collect();
+        for &c in &self.ledger.units[unit as usize].children {
+            out.extend(self.layers_below(c));
+        }
+        out
+    }
+
+    fn event(&self, key: Key) -> &'a Event {
+        self.ledger.event_at(self.batch, key)
+    }
+
+    fn run_all(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        out: Option<&mut Vec<Contribution>>,
+    ) -> std::result::Result<State, Fail> {
+        let timeline = self.timeline(unit, layer);
+        self.run(unit, layer, &timeline, 0, State::default(), Key::MAX, out)
+    }
+
+    fn state_at(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        upto: Key,
+    ) -> std::result::Result<State, Fail> {
+        let timeline = self.timeline(unit, layer);
+        self.run(unit, layer, &timeline, 0, State::default(), upto, None)
+    }
+
+    /// The unit together with its subunits: its strength in `metric` at `key`.
+    fn aggregate(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        metric: u16,
+        key: Key,
+    ) -> std::result::Result<u128, Fail> {
+        let own = self.state_at(unit, layer, key)?.own(metric);
+        let below = self.subunits(unit, layer, metric, key)?;
+        Ok(u128::from(own) + below)
+    }
+
+    fn subunits(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        metric: u16,
+        key: Key,
+    ) -> std::result::Result<u128, Fail> {
+        let mut sum = 0u128;
+        for &c in &self.ledger.units[unit as usize].children {
+            sum += self.aggregate(c, layer, metric, key)?;
+        }
+        Ok(sum)
+    }
+
+    /// Replays `timeline[start..]` up to `upto` from `state`, pushing the cell
+    /// changes to `out`; returns the state reached.
+    fn run(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        timeline: &[Key],
+        start: usize,
+        mut state: State,
+        upto: Key,
+        mut out: Option<&mut Vec<Contribution>>,
+    ) -> std::result::Result<State, Fail> {
+        let ledger = self.ledger;
+        let record = &ledger.units[unit as usize];
+        for pos in start..timeline.len() {
+            let key = timeline[pos];
+            if key > upto {
+                break;
+            }
+            let event = self.event(key);
+            let fail = |field, problem| Fail {
+                seq: index::seq(key),
+                field,
+                problem,
+            };
+            let metric_ix = |m: &Metric| -> std::result::Result<u16, Fail> {
+                ledger.metric_ix.get(m).copied().ok_or_else(|| {
+                    fail(
+                        "metric",
+                        Problem::MetricMismatch {
+                            metric: m.clone(),
+                            expected: String::new(),
+                        },
+                    )
+                })
+            };
+            // Every event but a deploy needs the unit to be somewhere.
+            let p = match (event.kind(), state.placed) {
+                (EventKind::Deploy { .. }, _) => None,
+                (_, Some(p)) => Some(p),
+                (_, None) => {
+                    return Err(fail(
+                        "kind",
+                        Problem::NotDeployed {
+                            date: event.effective(),
+                        },
+                    ));
+                }
+            };
+            // The cell changes a strength change makes while the unit is at `placed`.
+            let mut emit = |placed: Option<Placed>, metric: u16, delta: i128| {
+                if let (Some(out), Some(placed), true) = (out.as_deref_mut(), placed, delta != 0) {
+                    out.push(Contribution {
+                        key,
+                        cell: CellKey {
+                            loc: placed.loc,
+                            contributor: record.contributor,
+                            footing: placed.footing,
+                            kind: record.unit.kind(),
+                            metric,
+                        },
+                        delta,
+                    });
+                }
+            };
+            // The own strength that makes the unit with its subunits hold `level`.
+            let own_for_level =
+                |metric: u16, level: u128, at: Key| -> std::result::Result<u64, Fail> {
+                    let below = self.subunits(unit, layer, metric, at)?;
+                    let own = level.checked_sub(below).ok_or_else(|| {
+                        fail(
+                            "count",
+                            Problem::LevelBelowSubunits {
+                                metric: ledger.metrics[usize::from(metric)].clone(),
+                                level: Count::new(u64::try_from(level).unwrap_or(u64::MAX)),
+                                subunits: Count::new(u64::try_from(below).unwrap_or(u64::MAX)),
+                            },
+                        )
+                    })?;
+                    u64::try_from(own).map_err(|_| fail("count", Problem::Overflow))
+                };
+            match event.kind() {
+                EventKind::Deploy {
+                    location,
+                    footing,
+                    strength,
+                } => {
+                    if let Some(p) = state.placed {
+                        return Err(fail(
+                            "unit",
+                            Problem::AlreadyDeployed {
+                                location: ledger.location(p.loc),
+                                since: p.since,
+                            },
+                        ));
+                    }
+                    let loc = ledger.loc(location).map_err(|p| fail("location", p))?;
+                    let p = Some(Placed {
+                        loc,
+                        footing: *footing,
+                        since: event.effective(),
+                    });
+                    state.placed = p;
+                    for q in strength {
+                        let m = metric_ix(&q.metric)?;
+                        let own = own_for_level(m, u128::from(q.count.get()), key)?;
+                        state.set_own(m, own);
+                        emit(p, m, i128::from(own));
+                    }
+                }
+                EventKind::Reinforce { metric, count } => {
+                    let m = metric_ix(metric)?;
+                    let own = state
+                        .own(m)
+                        .checked_add(count.get())
+                        .ok_or_else(|| fail("count", Problem::Overflow))?;
+                    state.set_own(m, own);
+                    emit(p, m, i128::from(count.get()));
+                }
+                EventKind::Reduce { metric, count } => {
+                    let m = metric_ix(metric)?;
+                    let before = state.own(m);
+                    let own = before.checked_sub(count.get()).ok_or_else(|| {
+                        fail(
+                            "count",
+                            Problem::NegativeStrength {
+                                metric: metric.clone(),
+                                strength: Count::new(before),
+                                change: *count,
+                            },
+                        )
+                    })?;
+                    state.set_own(m, own);
+                    emit(p, m, -i128::from(count.get()));
+                }
+                EventKind::SetLevel { metric, count } => {
+                    let m = metric_ix(metric)?;
+                    let own = own_for_level(m, u128::from(count.get()), key)?;
+                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
+                    state.set_own(m, own);
+                }
+                EventKind::Scale { metric, factor } => {
+                    let m = metric_ix(metric)?;
+                    let below = self.subunits(unit, layer, m, key)?;
+                    let whole = u128::from(state.own(m)) + below;
+                    let level = Decimal::from_u128(whole)
+                        .and_then(|w| w.checked_mul(*factor))
+                        .map(|x| {
+                            x.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+                        })
+                        .and_then(|x| x.to_u128())
+                        .ok_or_else(|| fail("factor", Problem::Overflow))?;
+                    let own = own_for_level(m, level, key)?;
+                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
+                    state.set_own(m, own);
+                }
+                EventKind::Pad { metric } => {
+                    let m = metric_ix(metric)?;
+                    let own = self.pad(unit, layer, timeline, pos, metric, m)?;
+                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
+                    state.set_own(m, own);
+                }
+                EventKind::Withdraw => {
+                    for &(m, n) in &state.own {
+                        emit(p, m, -i128::from(n));
+                    }
+                    state = State::default();
+                }
+                EventKind::Relocate { to } => {
+                    let loc = ledger.loc(to).map_err(|problem| fail("to", problem))?;
+                    let moved = p.map(|p| Placed {
+                        loc,
+                        since: event.effective(),
+                        ..p
+                    });
+                    for &(m, n) in &state.own {
+                        emit(p, m, -i128::from(n));
+                        emit(moved, m, i128::from(n));
+                    }
+                    state.placed = moved;
+                }
+                EventKind::ChangeFooting { to } => {
+                    let changed = p.map(|p| Placed { footing: *to, ..p });
+                    for &(m, n) in &state.own {
+                        emit(p, m, -i128::from(n));
+                        emit(changed, m, i128::from(n));
+                    }
+                    state.placed = changed;
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// The own strength a pad at `pos` sets so that the next level on `metric` holds.
+    fn pad(
+        &self,
+        unit: u32,
+        layer: Option<u16>,
+        timeline: &[Key],
+        pos: usize,
+        metric: &Metric,
+        m: u16,
+    ) -> std::result::Result<u64, Fail> {
+        let pad_key = timeline[pos];
+        let fail = |problem| Fail {
+            seq: index::seq(pad_key),
+            field: "metric",
+            problem,
+        };
+        let mut changes: i128 = 0;
+        for &key in &timeline[pos + 1..] {
+            let event = self.event(key);
+            let names = event.kind().metrics().any(|x| x == metric);
+            match event.kind() {
+                EventKind::Reinforce { count, .. } if names => changes += i128::from(count.get()),
+                EventKind::Reduce { count, .. } if names => changes -= i128::from(count.get()),
+                EventKind::SetLevel { count, .. } if names => {
+                    let below = self.subunits(unit, layer, m, key)?;
+                    let target =
+                        u128::from(count.get())
+                            .checked_sub(below)
+                            .ok_or_else(|| Fail {
+                                seq: index::seq(key),
+                                field: "count",
+                                problem: Problem::LevelBelowSubunits {
+                                    metric: metric.clone(),
+                                    level: *count,
+                                    subunits: Count::new(u64::try_from(below).unwrap_or(u64::MAX)),
+                                },
+                            })?;
+                    // target ≤ u64::MAX since count is a u64.
+                    let own = i128::try_from(target).unwrap_or(i128::MAX) - changes;
+                    return u64::try_from(own).map_err(|_| {
+                        fail(Problem::NegativeStrength {
+                            metric: metric.clone(),
+                            strength: Count::new(u64::try_from(target).unwrap_or(u64::MAX)),
+                            change: Count::new(
+                                u64::try_from(changes.unsigned_abs()).unwrap_or(u64::MAX),
+                            ),
+                        })
+                    });
+                }
+                EventKind::Withdraw | EventKind::Deploy { .. } => {
+                    return Err(fail(Problem::PadAcrossReset {
+                        event: event.id().clone(),
+                    }));
+                }
+                EventKind::Scale { .. } | EventKind::Pad { .. } if names => {
+                    return Err(fail(Problem::PadAcrossReset {
+                        event: event.id().clone(),
+                    }));
+                }
+                _ => {}
+            }
+        }
+        Err(fail(Problem::PadWithoutLevel {
+            metric: metric.clone(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod base;
+mod country;
+mod deployment;
+mod enums;
+mod error;
+mod event;
+mod id;
+mod index;
+mod ledger;
+mod metric;
+pub mod scenario;
+mod scope;
+mod unit;
+mod view;
+
+pub use base::{Base, BaseId};
+pub use country::{
+    Alliance, AllianceId, AllianceMember, Country, MembershipStatus, Period, Region, RegionId,
+    RegionMember,
+};
+pub use deployment::{Deployment, Footing, Location};
+pub use error::{Error, Problem, RecordKind, Result};
+pub use event::{Event, EventId, EventKind, Layer, LayerId, Source};
+pub use ledger::Ledger;
+pub use metric::{Count, Metric, Quantity};
+pub use scope::{Places, Scope};
+pub use unit::{Contributor, Echelon, Unit, UnitId, UnitKind};
+pub use view::{Comparison, View};

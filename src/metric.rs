@@ -1,0 +1,322 @@
+//! What is counted: [`Metric`]s, [`Count`]s, and [`Quantity`], a count of one metric.
+//!
+//! Two metrics are never added together: a total is always of one metric, and
+//! combining quantities of different metrics is an [`Error::MetricMismatch`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// What is counted: personnel, ships, aircraft, squadrons, headquarters, or any
+/// other name in lowercase `snake_case`.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::Metric;
+///
+/// assert_eq!(Metric::SHIPS.to_string(), "ships");
+/// let batteries = Metric::new("air_defence_batteries")?;
+/// assert_ne!(batteries, Metric::PERSONNEL);
+/// # Ok::<(), posture_ledger::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Metric(Cow<'static, str>);
+
+impl Metric {
+    /// People in uniform.
+    pub const PERSONNEL: Metric = Metric(Cow::Borrowed("personnel"));
+    /// Commissioned ships (warships, destroyers…).
+    pub const SHIPS: Metric = Metric(Cow::Borrowed("ships"));
+    /// Aircraft.
+    pub const AIRCRAFT: Metric = Metric(Cow::Borrowed("aircraft"));
+    /// Flying squadrons.
+    pub const SQUADRONS: Metric = Metric(Cow::Borrowed("squadrons"));
+    /// Headquarters.
+    pub const HEADQUARTERS: Metric = Metric(Cow::Borrowed("headquarters"));
+
+    /// A metric by name: 1 to 64 lowercase ascii letters, digits and `_`, starting with a letter.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidMetric`] for any other text.
+    pub fn new(name: &str) -> Result<Self> {
+        let ok = (1..=64).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            return Err(Error::InvalidMetric {
+                name: name.to_string(),
+            });
+        }
+        for known in [
+            Self::PERSONNEL,
+            Self::SHIPS,
+            Self::AIRCRAFT,
+            Self::SQUADRONS,
+            Self::HEADQUARTERS,
+        ] {
+            if known.0 == name {
+                return Ok(known);
+            }
+        }
+        Ok(Metric(Cow::Owned(name.to_string())))
+    }
+
+    /// The metric's name.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Metric({})", self.0)
+    }
+}
+
+impl FromStr for Metric {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Metric::new(s)
+    }
+}
+
+impl TryFrom<String> for Metric {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        Metric::new(&s)
+    }
+}
+
+impl From<Metric> for String {
+    fn from(m: Metric) -> String {
+        m.0.into_owned()
+    }
+}
+
+/// A non-negative whole number of something: the strength of a unit, or a total.
+///
+/// Arithmetic is checked: `checked_add` and `checked_sub` return `None` rather
+/// than wrap. `Display` groups thousands (`4,000`); `FromStr` accepts the number
+/// with or without the commas, so the two round-trip.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::Count;
+///
+/// let c: Count = "4,000".parse()?;
+/// assert_eq!(c, Count::new(4000));
+/// assert_eq!(c.to_string(), "4,000");
+/// assert_eq!(Count::new(1).checked_sub(Count::new(2)), None);
+/// # Ok::<(), posture_ledger::Error>(())
+/// ```
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Count(u64);
+
+impl Count {
+    /// Zero.
+    pub const ZERO: Count = Count(0);
+
+    /// A count of `n`.
+    pub const fn new(n: u64) -> Self {
+        Count(n)
+    }
+
+    /// The number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// `self + other`, or `None` on overflow.
+    pub fn checked_add(self, other: Count) -> Option<Count> {
+        self.0.checked_add(other.0).map(Count)
+    }
+
+    /// `self − other`, or `None` when it would be negative.
+    pub fn checked_sub(self, other: Count) -> Option<Count> {
+        self.0.checked_sub(other.0).map(Count)
+    }
+}
+
+impl From<u64> for Count {
+    fn from(n: u64) -> Self {
+        Count(n)
+    }
+}
+
+impl From<Count> for u64 {
+    fn from(c: Count) -> u64 {
+        c.0
+    }
+}
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&group_thousands(i128::from(self.0)))
+    }
+}
+
+impl FromStr for Count {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let invalid = || Error::InvalidCount {
+            text: s.to_string(),
+        };
+        let digits: String = s.trim().chars().filter(|&c| c != ',' && c != '_').collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        digits.parse().map(Count).map_err(|_| invalid())
+    }
+}
+
+/// Writes a whole number with a comma every three digits and a true minus sign: `−46,000`.
+pub(crate) fn group_thousands(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 3);
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count of one metric: `1,650 personnel`, `6 ships`.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{Count, Metric, Quantity};
+///
+/// let ships = Quantity::new(Metric::SHIPS, Count::new(4));
+/// let more = ships.checked_add(&Quantity::new(Metric::SHIPS, Count::new(2)))?;
+/// assert_eq!(more.to_string(), "6 ships");
+/// // Ships and personnel never add up.
+/// assert!(more.checked_add(&Quantity::new(Metric::PERSONNEL, Count::new(300))).is_err());
+/// # Ok::<(), posture_ledger::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Quantity {
+    /// What is counted.
+    pub metric: Metric,
+    /// How many.
+    pub count: Count,
+}
+
+impl Quantity {
+    /// `count` of `metric`.
+    pub fn new(metric: Metric, count: Count) -> Self {
+        Quantity { metric, count }
+    }
+
+    /// The sum of two quantities of the same metric.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MetricMismatch`] when the metrics differ; [`Error::TotalOverflow`]
+    /// when the sum does not fit in a [`Count`].
+    pub fn checked_add(&self, other: &Quantity) -> Result<Quantity> {
+        if self.metric != other.metric {
+            return Err(Error::MetricMismatch {
+                left: self.metric.clone(),
+                right: other.metric.clone(),
+            });
+        }
+        let count = self
+            .count
+            .checked_add(other.count)
+            .ok_or_else(|| Error::TotalOverflow {
+                metric: self.metric.clone(),
+            })?;
+        Ok(Quantity::new(self.metric.clone(), count))
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.count, self.metric)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_are_snake_case() {
+        assert_eq!(Metric::new("ships").unwrap(), Metric::SHIPS);
+        assert_eq!(
+            Metric::new("air_defence_2").unwrap().name(),
+            "air_defence_2"
+        );
+        for bad in ["", "Ships", "2ships", "air defence", "ü"] {
+            assert!(
+                matches!(Metric::new(bad), Err(Error::InvalidMetric { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_group_thousands_and_round_trip() {
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (46_000, "46,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(Count::new(n).to_string(), s);
+            assert_eq!(s.parse::<Count>().unwrap(), Count::new(n));
+        }
+        assert_eq!(
+            Count::new(u64::MAX).to_string().parse::<Count>().unwrap(),
+            Count::new(u64::MAX)
+        );
+        for bad in ["", "-1", "1.5", "lots", "18446744073709551616"] {
+            assert!(
+                matches!(bad.parse::<Count>(), Err(Error::InvalidCount { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(group_thousands(-46_000), "−46,000");
+    }
+
+    #[test]
+    fn quantities_of_different_metrics_do_not_add() {
+        let a = Quantity::new(Metric::SHIPS, Count::new(4));
+        let b = Quantity::new(Metric::PERSONNEL, Count::new(4));
+        assert!(matches!(
+            a.checked_add(&b),
+            Err(Error::MetricMismatch { .. })
+        ));
+        let max = Quantity::new(Metric::SHIPS, Count::new(u64::MAX));
+        assert!(matches!(
+            max.checked_add(&a),
+            Err(Error::TotalOverflow { .. })
+        ));
+    }
+}

@@ -1,0 +1,240 @@
+//! Scopes: which deployments a total covers.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::BaseId;
+use crate::country::{AllianceId, Country, RegionId};
+use crate::deployment::Footing;
+use crate::unit::{UnitId, UnitKind};
+
+/// A union of countries, regions and alliances, resolved to a set of countries
+/// on the date of a query (regions and alliances change membership over time).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Places {
+    /// Countries named one by one.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub countries: BTreeSet<Country>,
+    /// Regions, by id: their members on the date.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub regions: BTreeSet<RegionId>,
+    /// Alliances, by id: their full members on the date.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub alliances: BTreeSet<AllianceId>,
+}
+
+impl fmt::Display for Places {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = self
+            .alliances
+            .iter()
+            .map(ToString::to_string)
+            .chain(self.regions.iter().map(ToString::to_string))
+            .chain(self.countries.iter().map(ToString::to_string))
+            .collect();
+        f.write_str(&names.join("+"))
+    }
+}
+
+/// Which deployments a total covers: filters on host, contributor, base,
+/// footing, unit kind and unit. Filters on different dimensions all apply
+/// (and); several values on one dimension are alternatives (or). An empty scope
+/// covers everything.
+///
+/// *Host* filters ask where a deployment is: a base is in its host country; a
+/// deployment known only for a whole region counts when every member of the
+/// region on that date is in the host filter. *Contributor* filters ask who
+/// provides the unit: an alliance matches its member countries' units on the
+/// date and the units it contributes as a whole.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{AllianceId, Country, RegionId, Scope};
+///
+/// // All NATO personnel in the Baltic states.
+/// let scope = Scope::all()
+///     .from_alliance(AllianceId::new("NATO")?)
+///     .in_region(RegionId::new("baltic-states")?);
+/// assert_eq!(scope.to_string(), "NATO in baltic-states");
+/// // British troops in Estonia.
+/// let uk_in_estonia = Scope::all().from_country(Country::new("GBR")?).in_country(Country::new("EST")?);
+/// assert_eq!(uk_in_estonia.to_string(), "GBR in EST");
+/// # Ok::<(), posture_ledger::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hosts: Option<Places>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contributors: Option<Places>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bases: Option<BTreeSet<BaseId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    footings: Option<BTreeSet<Footing>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kinds: Option<BTreeSet<UnitKind>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    units: Option<BTreeSet<UnitId>>,
+}
+
+impl Scope {
+    /// The scope that covers every deployment.
+    pub fn all() -> Self {
+        Scope::default()
+    }
+
+    /// Deployments hosted in `country`.
+    pub fn in_country(mut self, country: Country) -> Self {
+        self.hosts
+            .get_or_insert_with(Places::default)
+            .countries
+            .insert(country);
+        self
+    }
+
+    /// Deployments hosted in the members of `region` on the query's date.
+    pub fn in_region(mut self, region: RegionId) -> Self {
+        self.hosts
+            .get_or_insert_with(Places::default)
+            .regions
+            .insert(region);
+        self
+    }
+
+    /// Deployments hosted in the members of `alliance` on the query's date.
+    pub fn in_alliance(mut self, alliance: AllianceId) -> Self {
+        self.hosts
+            .get_or_insert_with(Places::default)
+            .alliances
+            .insert(alliance);
+        self
+    }
+
+    /// Deployments at `base`.
+    pub fn at_base(mut self, base: BaseId) -> Self {
+        self.bases.get_or_insert_with(BTreeSet::new).insert(base);
+        self
+    }
+
+    /// Units contributed by `country`.
+    pub fn from_country(mut self, country: Country) -> Self {
+        self.contributors
+            .get_or_insert_with(Places::default)
+            .countries
+            .insert(country);
+        self
+    }
+
+    /// Units contributed by the members of `region` on the query's date.
+    pub fn from_region(mut self, region: RegionId) -> Self {
+        self.contributors
+            .get_or_insert_with(Places::default)
+            .regions
+            .insert(region);
+        self
+    }
+
+    /// Units contributed by `alliance` as a whole or by its members on the query's date.
+    pub fn from_alliance(mut self, alliance: AllianceId) -> Self {
+        self.contributors
+            .get_or_insert_with(Places::default)
+            .alliances
+            .insert(alliance);
+        self
+    }
+
+    /// Deployments on `footing`.
+    pub fn on_footing(mut self, footing: Footing) -> Self {
+        self.footings
+            .get_or_insert_with(BTreeSet::new)
+            .insert(footing);
+        self
+    }
+
+    /// Units of `kind`.
+    pub fn of_kind(mut self, kind: UnitKind) -> Self {
+        self.kinds.get_or_insert_with(BTreeSet::new).insert(kind);
+        self
+    }
+
+    /// `unit` and its subunits.
+    pub fn unit(mut self, unit: UnitId) -> Self {
+        self.units.get_or_insert_with(BTreeSet::new).insert(unit);
+        self
+    }
+
+    /// The host filter, if any.
+    pub fn hosts(&self) -> Option<&Places> {
+        self.hosts.as_ref()
+    }
+
+    /// The contributor filter, if any.
+    pub fn contributors(&self) -> Option<&Places> {
+        self.contributors.as_ref()
+    }
+
+    /// The base filter, if any.
+    pub fn bases(&self) -> Option<&BTreeSet<BaseId>> {
+        self.bases.as_ref()
+    }
+
+    /// The footing filter, if any.
+    pub fn footings(&self) -> Option<&BTreeSet<Footing>> {
+        self.footings.as_ref()
+    }
+
+    /// The unit-kind filter, if any.
+    pub fn kinds(&self) -> Option<&BTreeSet<UnitKind>> {
+        self.kinds.as_ref()
+    }
+
+    /// The unit filter, if any.
+    pub fn units(&self) -> Option<&BTreeSet<UnitId>> {
+        self.units.as_ref()
+    }
+}
+
+/// A short description: `NATO in baltic-states`, `USA at rota`, `GBR in EST, rotational`.
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(units) = &self.units {
+            parts.push(join(units));
+        }
+        if let Some(c) = &self.contributors {
+            parts.push(c.to_string());
+        }
+        if let Some(h) = &self.hosts {
+            parts.push(format!("in {h}"));
+        }
+        if let Some(b) = &self.bases {
+            parts.push(format!("at {}", join(b)));
+        }
+        let mut out = if parts.is_empty() {
+            "everything".to_string()
+        } else {
+            parts.join(" ")
+        };
+        for extra in [
+            self.footings.as_ref().map(join),
+            self.kinds.as_ref().map(join),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push_str(", ");
+            out.push_str(&extra);
+        }
+        f.write_str(&out)
+    }
+}
+
+fn join<T: fmt::Display>(set: &BTreeSet<T>) -> String {
+    set.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("+")
+}

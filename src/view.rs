@@ -1,0 +1,203 @@
+//! Views: the baseline, or the baseline with a what-if layer, to query.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::deployment::Deployment;
+use crate::error::{Error, RecordKind, Result};
+use crate::event::EventId;
+use crate::ledger::{end_of, Ledger};
+use crate::metric::{group_thousands, Count, Metric};
+use crate::scope::Scope;
+use crate::unit::UnitId;
+
+/// What a query sees: the baseline alone, or the baseline with one what-if layer on top.
+///
+/// Get one from [`Ledger::view`] or [`Ledger::with_layer`].
+///
+/// # Example
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use posture_ledger::{scenario, LayerId, Metric, RegionId, Scope};
+///
+/// let ledger = scenario::madrid_2022()?.into_ledger();
+/// let baltics = Scope::all().in_region(RegionId::new("baltic-states")?);
+/// let day = "2022-06-29".parse()?;
+/// let now = ledger.view().total(&baltics, &Metric::PERSONNEL, day)?;
+/// let asked = ledger.with_layer(&LayerId::new("requested")?)?.total(&baltics, &Metric::PERSONNEL, day)?;
+/// assert!(asked > now);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct View<'a> {
+    ledger: &'a Ledger,
+    layer: Option<u16>,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn new(ledger: &'a Ledger, layer: Option<u16>) -> Self {
+        View { ledger, layer }
+    }
+
+    /// The total of `metric` in `scope` at the end of `date`: every event
+    /// effective on or before `date` counts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the scope names a region, alliance, base or unit
+    /// the ledger does not know, or no unit is counted in `metric`;
+    /// [`Error::TotalOverflow`] when the total exceeds a [`Count`].
+    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Count> {
+        self.ledger
+            .total_at(scope, metric, end_of(date), date, self.layer)
+    }
+
+    /// The totals at the end of `from` (before) and of `to` (after).
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](View::total).
+    pub fn compare(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Comparison> {
+        let before = self.total(scope, metric, from)?;
+        let after = self.total(scope, metric, to)?;
+        Ok(Comparison::new(metric.clone(), before, after))
+    }
+
+    /// The totals just before and just after `event`: events on the same day
+    /// recorded before it count in both, those recorded after it in neither.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event; [`Error::NotInView`] for an
+    /// event of a what-if layer this view does not show; otherwise as
+    /// [`total`](View::total).
+    pub fn across(&self, event: &EventId, scope: &Scope, metric: &Metric) -> Result<Comparison> {
+        let (key, layer) = self
+            .ledger
+            .event_key(event)
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        if let Some(layer) = layer {
+            if self.layer.and_then(|l| self.ledger.layer_id(l)) != Some(layer) {
+                return Err(Error::NotInView {
+                    event: event.clone(),
+                    layer: layer.clone(),
+                });
+            }
+        }
+        let date = self
+            .ledger
+            .event(event)
+            .map(|e| e.effective())
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        // The key of an event is never zero: the day number is shifted up.
+        let before =
+            self.ledger
+                .total_at(scope, metric, key.saturating_sub(1), date, self.layer)?;
+        let after = self.ledger.total_at(scope, metric, key, date, self.layer)?;
+        Ok(Comparison::new(metric.clone(), before, after))
+    }
+
+    /// Where `unit` stands at the end of `date`, or `None` when it is not deployed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown unit.
+    pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
+        self.ledger.deployment_at(unit, end_of(date), self.layer)
+    }
+}
+
+/// Two totals of one metric, before and after, with the change and the ratio between them.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{Comparison, Count, Metric};
+/// use rust_decimal::Decimal;
+///
+/// let c = Comparison::new(Metric::PERSONNEL, Count::new(4_000), Count::new(50_000));
+/// assert_eq!(c.change(), 46_000);
+/// assert_eq!(c.ratio(), Some(Decimal::new(125, 1)));
+/// assert_eq!(c.to_string(), "4,000 → 50,000 personnel (+46,000, ×12.5)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    metric: Metric,
+    before: Count,
+    after: Count,
+}
+
+impl Comparison {
+    /// Compares two totals of `metric`.
+    pub fn new(metric: Metric, before: Count, after: Count) -> Self {
+        Comparison {
+            metric,
+            before,
+            after,
+        }
+    }
+
+    /// The metric both totals count.
+    pub fn metric(&self) -> &Metric {
+        &self.metric
+    }
+
+    /// The earlier (or baseline) total.
+    pub fn before(&self) -> Count {
+        self.before
+    }
+
+    /// The later (or what-if) total.
+    pub fn after(&self) -> Count {
+        self.after
+    }
+
+    /// `after − before`, exact.
+    pub fn change(&self) -> i128 {
+        i128::from(self.after.get()) - i128::from(self.before.get())
+    }
+
+    /// `after / before` as an exact decimal (to 28 significant digits), or
+    /// `None` when `before` is zero.
+    pub fn ratio(&self) -> Option<Decimal> {
+        Decimal::from(self.after.get())
+            .checked_div(Decimal::from(self.before.get()))
+            .map(|r| r.normalize())
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let change = self.change();
+        let sign = if change > 0 {
+            "+"
+        } else if change == 0 {
+            "±"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{} → {} {} ({sign}{}",
+            self.before,
+            self.after,
+            self.metric,
+            group_thousands(change)
+        )?;
+        match self.ratio() {
+            Some(r) => write!(f, ", ×{r})"),
+            None => f.write_str(")"),
+        }
+    }
+}
