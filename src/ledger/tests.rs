@@ -1,1 +1,566 @@
+//! Unit tests of the ledger: one per error kind, each checking that the ledger
+//! is left exactly as it was, and the semantics of each event kind.
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::*;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn c(code: &str) -> Country {
+    Country::new(code).unwrap()
+}
+
+fn uid(s: &str) -> UnitId {
+    UnitId::new(s).unwrap()
+}
+
+fn ev(id: &str, unit: &str, date: &str, kind: EventKind) -> Event {
+    Event::new(EventId::new(id).unwrap(), uid(unit), d(date), kind)
+}
+
+fn deploy(location: Location, n: u64) -> EventKind {
+    EventKind::Deploy {
+        location,
+        footing: Footing::Rotational,
+        strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(n))],
+    }
+}
+
+fn reinforce(n: u64) -> EventKind {
+    EventKind::Reinforce {
+        metric: Metric::PERSONNEL,
+        count: Count::new(n),
+    }
+}
+
+fn reduce(n: u64) -> EventKind {
+    EventKind::Reduce {
+        metric: Metric::PERSONNEL,
+        count: Count::new(n),
+    }
+}
+
+fn level(n: u64) -> EventKind {
+    EventKind::SetLevel {
+        metric: Metric::PERSONNEL,
+        count: Count::new(n),
+    }
+}
+
+fn in_est() -> Location {
+    Location::Country(c("EST"))
+}
+
+/// A small ledger: a multinational force in the Baltic states with a British
+/// part in Estonia, a US ship unit at Rota, and a `pledged` layer.
+fn ledger() -> Ledger {
+    let mut l = Ledger::new();
+    l.add_region(
+        Region::new(RegionId::new("baltics").unwrap(), "the Baltic states")
+            .with_members([c("EST"), c("LVA"), c("LTU")]),
+    )
+    .unwrap();
+    l.add_alliance(
+        Alliance::new(AllianceId::new("NATO").unwrap(), "NATO")
+            .with_member(c("GBR"), d("1949-08-24"))
+            .with_member(c("USA"), d("1949-08-24"))
+            .with_member(c("EST"), d("2004-03-29")),
+    )
+    .unwrap();
+    l.add_base(Base::new(BaseId::new("rota").unwrap(), "Rota", c("ESP"))).unwrap();
+    l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), "")).unwrap();
+    l.add_unit(Unit::new(
+        uid("efp"),
+        "forward presence",
+        AllianceId::new("NATO").unwrap(),
+        UnitKind::Battlegroup,
+    ))
+    .unwrap();
+    l.add_unit(
+        Unit::new(uid("uk"), "UK in Estonia", c("GBR"), UnitKind::Battlegroup)
+            .with_parent(uid("efp"))
+            .with_formed(d("2017-01-01")),
+    )
+    .unwrap();
+    l.add_unit(
+        Unit::new(uid("ddg"), "destroyers", c("USA"), UnitKind::Ship).with_metrics([Metric::SHIPS]),
+    )
+    .unwrap();
+    l.apply_batch([
+        ev(
+            "efp-1",
+            "efp",
+            "2022-02-24",
+            deploy(Location::Region(RegionId::new("baltics").unwrap()), 3700),
+        ),
+        ev("uk-1", "uk", "2022-03-01", deploy(in_est(), 1650)),
+        ev("efp-2", "efp", "2022-06-29", level(4000)),
+        ev(
+            "ddg-1",
+            "ddg",
+            "2022-01-01",
+            EventKind::Deploy {
+                location: Location::Base(BaseId::new("rota").unwrap()),
+                footing: Footing::Permanent,
+                strength: vec![Quantity::new(Metric::SHIPS, Count::new(4))],
+            },
+        ),
+    ])
+    .unwrap();
+    l
+}
+
+/// Everything a caller can observe of a ledger, to compare before and after a refusal.
+fn snapshot(l: &Ledger) -> Vec<String> {
+    let mut out: Vec<String> = l.events().iter().map(|e| format!("{e:?}")).collect();
+    let scopes = [
+        Scope::all(),
+        Scope::all().in_country(c("EST")),
+        Scope::all().in_region(RegionId::new("baltics").unwrap()),
+        Scope::all().unit(uid("uk")),
+    ];
+    for date in ["2021-01-01", "2022-02-24", "2022-03-01", "2022-06-29", "2030-01-01"] {
+        for view in [l.view(), l.with_layer(&LayerId::new("pledged").unwrap()).unwrap()] {
+            for scope in &scopes {
+                for metric in [Metric::PERSONNEL, Metric::SHIPS] {
+                    out.push(format!("{:?}", view.total(scope, &metric, d(date))));
+                }
+            }
+            for unit in l.units() {
+                out.push(format!("{:?}", view.deployment(unit.id(), d(date))));
+            }
+        }
+    }
+    out
+}
+
+/// Every way an event can be refused, each with the field it names.
+#[test]
+fn every_refused_event_names_its_field_and_changes_nothing() {
+    type Check = fn(&Problem) -> bool;
+    let cases: Vec<(&str, Vec<Event>, &str, &str, Check)> = vec![
+        (
+            "unknown unit",
+            vec![ev("x", "ghost", "2022-07-01", reinforce(1))],
+            "x",
+            "unit",
+            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Unit, .. }),
+        ),
+        (
+            "unknown base",
+            vec![ev(
+                "x",
+                "uk",
+                "2022-07-01",
+                EventKind::Relocate {
+                    to: Location::Base(BaseId::new("nowhere").unwrap()),
+                },
+            )],
+            "x",
+            "to",
+            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Base, .. }),
+        ),
+        (
+            "unknown region",
+            vec![ev(
+                "x",
+                "uk",
+                "2022-07-01",
+                EventKind::Relocate {
+                    to: Location::Region(RegionId::new("atlantis").unwrap()),
+                },
+            )],
+            "x",
+            "to",
+            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Region, .. }),
+        ),
+        (
+            "unknown layer",
+            vec![ev("x", "uk", "2022-07-01", reinforce(1)).in_layer(LayerId::new("dreams").unwrap())],
+            "x",
+            "layer",
+            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Layer, .. }),
+        ),
+        (
+            "duplicate id in the ledger",
+            vec![ev("uk-1", "uk", "2022-07-01", reinforce(1))],
+            "uk-1",
+            "id",
+            |p| matches!(p, Problem::Duplicate),
+        ),
+        (
+            "duplicate id in the batch",
+            vec![
+                ev("x", "uk", "2022-07-01", reinforce(1)),
+                ev("x", "uk", "2022-07-02", reinforce(1)),
+            ],
+            "x",
+            "id",
+            |p| matches!(p, Problem::Duplicate),
+        ),
+        (
+            "below zero",
+            vec![ev("x", "uk", "2022-07-01", reduce(1651))],
+            "x",
+            "count",
+            |p| matches!(p, Problem::NegativeStrength { strength, change, .. }
+                if strength.get() == 1650 && change.get() == 1651),
+        ),
+        (
+            "in two places at once",
+            vec![ev("x", "uk", "2022-07-01", deploy(Location::Country(c("LVA")), 10))],
+            "x",
+            "unit",
+            |p| matches!(p, Problem::AlreadyDeployed { since, .. } if *since == d("2022-03-01")),
+        ),
+        (
+            "before the unit is deployed",
+            vec![ev("x", "uk", "2022-02-01", reinforce(1))],
+            "x",
+            "kind",
+            |p| matches!(p, Problem::NotDeployed { .. }),
+        ),
+        (
+            "before the unit was formed",
+            vec![ev("x", "uk", "2016-12-31", deploy(in_est(), 1))],
+            "x",
+            "effective",
+            |p| matches!(p, Problem::BeforeFormed { .. }),
+        ),
+        (
+            "a metric the unit is not counted in",
+            vec![ev(
+                "x",
+                "ddg",
+                "2022-07-01",
+                EventKind::Reinforce {
+                    metric: Metric::PERSONNEL,
+                    count: Count::new(300),
+                },
+            )],
+            "x",
+            "metric",
+            |p| matches!(p, Problem::MetricMismatch { .. }),
+        ),
+        (
+            "a metric twice in one strength",
+            vec![ev(
+                "x",
+                "ddg",
+                "2022-07-01",
+                EventKind::Deploy {
+                    location: in_est(),
+                    footing: Footing::Permanent,
+                    strength: vec![
+                        Quantity::new(Metric::SHIPS, Count::new(1)),
+                        Quantity::new(Metric::SHIPS, Count::new(2)),
+                    ],
+                },
+            )],
+            "x",
+            "strength",
+            |p| matches!(p, Problem::Duplicate),
+        ),
+        (
+            "overflow",
+            vec![ev("x", "uk", "2022-07-01", reinforce(u64::MAX))],
+            "x",
+            "count",
+            |p| matches!(p, Problem::Overflow),
+        ),
+        (
+            "a level below what the subunits hold",
+            vec![ev("x", "efp", "2022-07-01", level(1000))],
+            "x",
+            "count",
+            |p| matches!(p, Problem::LevelBelowSubunits { level, subunits, .. }
+                if level.get() == 1000 && subunits.get() == 1650),
+        ),
+        (
+            "a pad with no level after it",
+            vec![ev("x", "uk", "2022-07-01", EventKind::Pad { metric: Metric::PERSONNEL })],
+            "x",
+            "metric",
+            |p| matches!(p, Problem::PadWithoutLevel { .. }),
+        ),
+        (
+            "a pad across a withdrawal",
+            vec![
+                ev("x", "uk", "2022-07-01", EventKind::Pad { metric: Metric::PERSONNEL }),
+                ev("y", "uk", "2022-07-02", EventKind::Withdraw),
+                ev("z", "uk", "2022-07-03", deploy(in_est(), 5)),
+                ev("w", "uk", "2022-07-04", level(10)),
+            ],
+            "x",
+            "metric",
+            |p| matches!(p, Problem::PadAcrossReset { event } if event.as_str() == "y"),
+        ),
+        (
+            "a negative factor",
+            vec![ev(
+                "x",
+                "uk",
+                "2022-07-01",
+                EventKind::Scale {
+                    metric: Metric::PERSONNEL,
+                    factor: Decimal::new(-2, 0),
+                },
+            )],
+            "x",
+            "factor",
+            |p| matches!(p, Problem::NegativeFactor { .. }),
+        ),
+        (
+            "a back-dated change to a part that breaks a later level of the whole",
+            vec![ev("x", "uk", "2022-03-02", reinforce(3000))],
+            "x",
+            "effective",
+            |p| matches!(p, Problem::Invalidates { event, problem }
+                if event.as_str() == "efp-2" && matches!(**problem, Problem::LevelBelowSubunits { .. })),
+        ),
+        (
+            "a good event then a bad one: the batch is refused whole",
+            vec![
+                ev("good", "uk", "2022-07-01", reinforce(10)),
+                ev("bad", "uk", "2022-07-02", reduce(10_000)),
+            ],
+            "bad",
+            "count",
+            |p| matches!(p, Problem::NegativeStrength { .. }),
+        ),
+        (
+            "a what-if event the baseline cannot carry",
+            vec![ev("x", "uk", "2022-07-01", reduce(2000)).in_layer(LayerId::new("pledged").unwrap())],
+            "x",
+            "count",
+            |p| matches!(p, Problem::NegativeStrength { .. }),
+        ),
+    ];
+    for (name, batch, id, field, check) in cases {
+        let mut l = ledger();
+        let before = snapshot(&l);
+        let err = l.apply_batch(batch).expect_err(name);
+        match &err {
+            Error::InvalidRecord {
+                kind: RecordKind::Event,
+                id: got_id,
+                field: got_field,
+                problem,
+            } => {
+                assert_eq!((got_id.as_str(), *got_field), (id, field), "{name}: {err}");
+                assert!(check(problem), "{name}: {err}");
+            }
+            other => panic!("{name}: unexpected {other}"),
+        }
+        assert_eq!(snapshot(&l), before, "{name}: the ledger changed");
+    }
+}
+
+#[test]
+fn a_back_dated_reduce_that_breaks_a_later_one_is_refused() {
+    let mut l = ledger();
+    l.apply(ev("r1", "uk", "2022-08-01", reduce(1000))).unwrap();
+    let before = snapshot(&l);
+    let err = l.apply(ev("r0", "uk", "2022-07-01", reduce(1000))).unwrap_err();
+    assert!(
+        matches!(err.problem(), Some(Problem::Invalidates { event, problem })
+            if event.as_str() == "r1" && matches!(**problem, Problem::NegativeStrength { .. })),
+        "{err}"
+    );
+    assert_eq!(err.to_string(), "event `r0`: field `effective`: would make event `r1` invalid: strength would fall below zero: 650 personnel, changed by −1,000");
+    assert_eq!(snapshot(&l), before);
+}
+
+#[test]
+fn definitions_are_checked() {
+    let mut l = ledger();
+    let dup = l.add_unit(Unit::new(uid("uk"), "again", c("GBR"), UnitKind::Land));
+    assert!(matches!(dup, Err(Error::InvalidRecord { kind: RecordKind::Unit, problem: Problem::Duplicate, .. })));
+    let orphan = l.add_unit(Unit::new(uid("o"), "o", c("GBR"), UnitKind::Land).with_parent(uid("nobody")));
+    assert!(matches!(orphan, Err(Error::InvalidRecord { field: "parent", .. })));
+    let stray = l.add_unit(Unit::new(uid("s"), "s", AllianceId::new("WARSAW").unwrap(), UnitKind::Land));
+    assert!(matches!(stray, Err(Error::InvalidRecord { field: "contributor", .. })));
+    let counted_in_nothing = l.add_unit(Unit::new(uid("n"), "n", c("GBR"), UnitKind::Land).with_metrics([]));
+    assert!(matches!(counted_in_nothing, Err(Error::InvalidRecord { field: "metrics", problem: Problem::Empty, .. })));
+    assert!(l.add_base(Base::new(BaseId::new("rota").unwrap(), "again", c("ESP"))).is_err());
+    assert!(l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), "")).is_err());
+    assert!(l.add_region(Region::new(RegionId::new("baltics").unwrap(), "")).is_err());
+    assert!(l.add_alliance(Alliance::new(AllianceId::new("NATO").unwrap(), "")).is_err());
+    assert_eq!(l.units().count(), 3);
+}
+
+#[test]
+fn queries_name_what_they_do_not_know() {
+    let l = ledger();
+    let day = d("2022-06-29");
+    let unknown = |r: Result<Count>| matches!(r, Err(Error::Unknown { .. }));
+    assert!(unknown(l.total(&Scope::all().in_region(RegionId::new("x").unwrap()), &Metric::PERSONNEL, day)));
+    assert!(unknown(l.total(&Scope::all().from_alliance(AllianceId::new("X").unwrap()), &Metric::PERSONNEL, day)));
+    assert!(unknown(l.total(&Scope::all().at_base(BaseId::new("x").unwrap()), &Metric::PERSONNEL, day)));
+    assert!(unknown(l.total(&Scope::all().unit(uid("x")), &Metric::PERSONNEL, day)));
+    assert!(unknown(l.total(&Scope::all(), &Metric::AIRCRAFT, day)));
+    assert!(matches!(l.with_layer(&LayerId::new("x").unwrap()), Err(Error::Unknown { .. })));
+    assert!(matches!(
+        l.across(&EventId::new("x").unwrap(), &Scope::all(), &Metric::PERSONNEL),
+        Err(Error::Unknown { .. })
+    ));
+}
+
+#[test]
+fn a_level_includes_subunits_and_the_part_is_inside_the_whole() {
+    let l = ledger();
+    let day = d("2022-06-29");
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, day).unwrap().get(), 4000);
+    // The multinational remainder is known only for the region, never for Estonia alone.
+    let est = Scope::all().in_country(c("EST"));
+    assert_eq!(l.total(&est, &Metric::PERSONNEL, day).unwrap().get(), 1650);
+    let own = l.deployment(&uid("efp"), day).unwrap().unwrap();
+    assert_eq!(own.strength, [Quantity::new(Metric::PERSONNEL, Count::new(2350))]);
+    // A unit scope covers the subunits.
+    assert_eq!(l.total(&Scope::all().unit(uid("efp")), &Metric::PERSONNEL, day).unwrap().get(), 4000);
+    // After the level, a subunit's reinforcement adds to the whole.
+    let mut l = l;
+    l.apply(ev("uk-2", "uk", "2022-07-01", reinforce(100))).unwrap();
+    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-07-01")).unwrap().get(), 4100);
+}
+
+#[test]
+fn a_back_dated_change_to_a_subunit_moves_the_parents_remainder() {
+    let mut l = ledger();
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    // 100 more British troops in April: the June level of 4,000 still holds,
+    // so the rest of the force is 100 smaller from June.
+    l.apply(ev("uk-april", "uk", "2022-04-01", reinforce(100))).unwrap();
+    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-04-01")).unwrap().get(), 3700 + 1650 + 100);
+    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 4000);
+    let own = l.deployment(&uid("efp"), d("2022-06-29")).unwrap().unwrap();
+    assert_eq!(own.strength[0].count.get(), 2250);
+}
+
+#[test]
+fn a_total_on_a_date_counts_every_event_of_that_day() {
+    let l = ledger();
+    let est = Scope::all().in_country(c("EST"));
+    assert_eq!(l.total(&est, &Metric::PERSONNEL, d("2022-02-28")).unwrap().get(), 0);
+    assert_eq!(l.total(&est, &Metric::PERSONNEL, d("2022-03-01")).unwrap().get(), 1650);
+    let across = l.across(&EventId::new("uk-1").unwrap(), &est, &Metric::PERSONNEL).unwrap();
+    assert_eq!((across.before().get(), across.after().get()), (0, 1650));
+}
+
+#[test]
+fn events_move_strength_between_cells() {
+    let mut l = ledger();
+    let est = Scope::all().in_country(c("EST"));
+    let lva = Scope::all().in_country(c("LVA"));
+    let permanent = Scope::all().on_footing(Footing::Permanent).from_country(c("GBR"));
+    l.apply_batch([
+        ev("move", "uk", "2022-07-01", EventKind::Relocate { to: Location::Country(c("LVA")) }),
+        ev("perm", "uk", "2022-07-02", EventKind::ChangeFooting { to: Footing::Permanent }),
+        ev("gone", "uk", "2022-07-03", EventKind::Withdraw),
+        ev("back", "uk", "2022-07-04", deploy(in_est(), 10)),
+    ])
+    .unwrap();
+    let at = |s: &Scope, day: &str| l.total(s, &Metric::PERSONNEL, d(day)).unwrap().get();
+    assert_eq!((at(&est, "2022-07-01"), at(&lva, "2022-07-01")), (0, 1650));
+    assert_eq!((at(&permanent, "2022-07-01"), at(&permanent, "2022-07-02")), (0, 1650));
+    assert_eq!((at(&lva, "2022-07-03"), at(&est, "2022-07-03")), (0, 0));
+    assert_eq!(at(&est, "2022-07-04"), 10);
+    assert_eq!(l.deployment(&uid("uk"), d("2022-07-03")).unwrap(), None);
+}
+
+#[test]
+fn a_pad_derives_the_figure_before_from_a_later_level_and_the_change() {
+    let mut l = ledger();
+    l.apply_batch([
+        ev("pad", "uk", "2022-03-02", EventKind::Pad { metric: Metric::PERSONNEL }),
+        ev("more", "uk", "2022-05-01", reinforce(350)),
+        ev("obs", "uk", "2022-06-01", level(1800)),
+    ])
+    .unwrap();
+    let uk = Scope::all().from_country(c("GBR"));
+    let at = |day: &str| l.total(&uk, &Metric::PERSONNEL, d(day)).unwrap().get();
+    assert_eq!([at("2022-03-01"), at("2022-03-02"), at("2022-05-01"), at("2022-06-01")], [1650, 1450, 1800, 1800]);
+}
+
+#[test]
+fn scale_rounds_halves_away_from_zero() {
+    let mut l = ledger();
+    l.apply(ev(
+        "third",
+        "uk",
+        "2022-07-01",
+        EventKind::Scale {
+            metric: Metric::PERSONNEL,
+            factor: Decimal::new(15, 1),
+        },
+    ))
+    .unwrap();
+    let uk = Scope::all().from_country(c("GBR"));
+    assert_eq!(l.total(&uk, &Metric::PERSONNEL, d("2022-07-01")).unwrap().get(), 2475);
+}
+
+#[test]
+fn what_if_layers_leave_the_baseline_alone() {
+    let mut l = ledger();
+    let pledged = LayerId::new("pledged").unwrap();
+    let before = l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    l.apply(
+        ev(
+            "double",
+            "uk",
+            "2022-06-30",
+            EventKind::Scale {
+                metric: Metric::PERSONNEL,
+                factor: Decimal::TWO,
+            },
+        )
+        .in_layer(pledged.clone()),
+    )
+    .unwrap();
+    let uk = Scope::all().from_country(c("GBR"));
+    let cmp = l.what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    assert_eq!((cmp.before().get(), cmp.after().get()), (1650, 3300));
+    assert_eq!(l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01")).unwrap(), before);
+    // The whole grows with the part in the layer: no later level pins it.
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    let cmp = l.what_if(&pledged, &baltics, &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    assert_eq!((cmp.before().get(), cmp.after().get()), (4000, 5650));
+    // A baseline event after the layer's carries into the layer.
+    l.apply(ev("later", "uk", "2022-08-01", reinforce(10))).unwrap();
+    let cmp = l.what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-08-01")).unwrap();
+    assert_eq!((cmp.before().get(), cmp.after().get()), (1660, 3310));
+    // Across a layer event needs the layer's view.
+    let double = EventId::new("double").unwrap();
+    assert!(matches!(l.view().across(&double, &uk, &Metric::PERSONNEL), Err(Error::NotInView { .. })));
+    let across = l.across(&double, &uk, &Metric::PERSONNEL).unwrap();
+    assert_eq!((across.before().get(), across.after().get()), (1650, 3300));
+}
+
+#[test]
+fn contributors_are_judged_by_membership_on_the_date() {
+    let l = ledger();
+    let nato = Scope::all().from_alliance(AllianceId::new("NATO").unwrap());
+    // The multinational force and the British part both count as NATO.
+    assert_eq!(l.total(&nato, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 4000);
+    let hosted_by_nato = Scope::all().in_alliance(AllianceId::new("NATO").unwrap());
+    // Estonia is a NATO member; the Baltic region as a whole is not, since LVA and LTU have no record here.
+    assert_eq!(l.total(&hosted_by_nato, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 1650);
+    let est_before_2004 = Scope::all().in_alliance(AllianceId::new("NATO").unwrap());
+    assert_eq!(l.total(&est_before_2004, &Metric::SHIPS, d("2022-06-29")).unwrap().get(), 0);
+}
+
+#[test]
+fn bases_are_in_their_host_country() {
+    let l = ledger();
+    let day = d("2022-06-29");
+    let rota = Scope::all().at_base(BaseId::new("rota").unwrap());
+    let spain = Scope::all().in_country(c("ESP"));
+    assert_eq!(l.total(&rota, &Metric::SHIPS, day).unwrap().get(), 4);
+    assert_eq!(l.total(&spain, &Metric::SHIPS, day).unwrap().get(), 4);
+    assert_eq!(l.total(&spain.of_kind(UnitKind::Battlegroup), &Metric::SHIPS, day).unwrap().get(), 0);
+}
