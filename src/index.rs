@@ -35,7 +35,7 @@ pub(crate) fn seq(key: Key) -> u32 {
 
 fn day_bits(days: i32) -> u64 {
     // Shift the signed day number into the unsigned range, keeping its order.
-    u64::from(days.cast_unsigned() ^ 0x8000_0000)
+    u64::from(u32::from_ne_bytes(days.to_ne_bytes()) ^ 0x8000_0000)
 }
 
 /// A location, with ids resolved to positions in the ledger's registries.

@@ -471,8 +471,7 @@ impl Ledger {
                 let mut out = Vec::new();
                 let end = after
                     .run(
-                        unit,
-                        None,
+                        (unit, None),
                         &new_timelines.baseline,
                         start,
                         record.end.clone(),
@@ -713,14 +712,31 @@ impl Ledger {
         scope: &Scope,
         metric: &Metric,
     ) -> Result<crate::Comparison> {
+        self.view_of(event)?.across(event, scope, metric)
+    }
+
+    /// The deployment of `event`'s unit just before and just after the event,
+    /// in the event's own layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event.
+    pub fn deployment_across(
+        &self,
+        event: &EventId,
+    ) -> Result<(Option<Deployment>, Option<Deployment>)> {
+        self.view_of(event)?.deployment_across(event)
+    }
+
+    /// The view that shows `event`: the baseline, or the event's layer.
+    fn view_of(&self, event: &EventId) -> Result<View<'_>> {
         let e = self
             .event(event)
             .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
-        let view = match e.layer() {
-            None => self.view(),
-            Some(l) => self.with_layer(l)?,
-        };
-        view.across(event, scope, metric)
+        match e.layer() {
+            None => Ok(self.view()),
+            Some(l) => self.with_layer(l),
+        }
     }
 
     /// The baseline total (before) against the total with `layer` applied
@@ -1121,7 +1137,7 @@ impl<'a> Replay<'a> {
         out: Option<&mut Vec<Contribution>>,
     ) -> std::result::Result<State, Fail> {
         let timeline = self.timeline(unit, layer);
-        self.run(unit, layer, &timeline, 0, State::default(), Key::MAX, out)
+        self.run((unit, layer), &timeline, 0, State::default(), Key::MAX, out)
     }
 
     fn state_at(
@@ -1131,7 +1147,7 @@ impl<'a> Replay<'a> {
         upto: Key,
     ) -> std::result::Result<State, Fail> {
         let timeline = self.timeline(unit, layer);
-        self.run(unit, layer, &timeline, 0, State::default(), upto, None)
+        self.run((unit, layer), &timeline, 0, State::default(), upto, None)
     }
 
     /// The unit together with its subunits: its strength in `metric` at `key`.
@@ -1165,8 +1181,7 @@ impl<'a> Replay<'a> {
     /// changes to `out`; returns the state reached.
     fn run(
         &self,
-        unit: u32,
-        layer: Option<u16>,
+        (unit, layer): (u32, Option<u16>),
         timeline: &[Key],
         start: usize,
         mut state: State,

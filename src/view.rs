@@ -83,6 +83,46 @@ impl<'a> View<'a> {
     /// event of a what-if layer this view does not show; otherwise as
     /// [`total`](View::total).
     pub fn across(&self, event: &EventId, scope: &Scope, metric: &Metric) -> Result<Comparison> {
+        let key = self.key_in_view(event)?;
+        let date = self
+            .ledger
+            .event(event)
+            .map(|e| e.effective())
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        // The key of an event is never zero: the day number is shifted up.
+        let before =
+            self.ledger
+                .total_at(scope, metric, key.saturating_sub(1), date, self.layer)?;
+        let after = self.ledger.total_at(scope, metric, key, date, self.layer)?;
+        Ok(Comparison::new(metric.clone(), before, after))
+    }
+
+    /// The deployment of `event`'s unit just before and just after the event:
+    /// how a relocation, a change of footing or a withdrawal changed it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event; [`Error::NotInView`] for an
+    /// event of a what-if layer this view does not show.
+    pub fn deployment_across(
+        &self,
+        event: &EventId,
+    ) -> Result<(Option<Deployment>, Option<Deployment>)> {
+        let key = self.key_in_view(event)?;
+        let unit = self
+            .ledger
+            .event(event)
+            .map(|e| e.unit())
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        Ok((
+            self.ledger
+                .deployment_at(unit, key.saturating_sub(1), self.layer)?,
+            self.ledger.deployment_at(unit, key, self.layer)?,
+        ))
+    }
+
+    /// The event's key, if this view shows it.
+    fn key_in_view(&self, event: &EventId) -> Result<u64> {
         let (key, layer) = self
             .ledger
             .event_key(event)
@@ -95,17 +135,7 @@ impl<'a> View<'a> {
                 });
             }
         }
-        let date = self
-            .ledger
-            .event(event)
-            .map(|e| e.effective())
-            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
-        // The key of an event is never zero: the day number is shifted up.
-        let before =
-            self.ledger
-                .total_at(scope, metric, key.saturating_sub(1), date, self.layer)?;
-        let after = self.ledger.total_at(scope, metric, key, date, self.layer)?;
-        Ok(Comparison::new(metric.clone(), before, after))
+        Ok(key)
     }
 
     /// Where `unit` stands at the end of `date`, or `None` when it is not deployed.

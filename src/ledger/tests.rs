@@ -60,8 +60,11 @@ fn in_est() -> Location {
 fn ledger() -> Ledger {
     let mut l = Ledger::new();
     l.add_region(
-        Region::new(RegionId::new("baltics").unwrap(), "the Baltic states")
-            .with_members([c("EST"), c("LVA"), c("LTU")]),
+        Region::new(RegionId::new("baltics").unwrap(), "the Baltic states").with_members([
+            c("EST"),
+            c("LVA"),
+            c("LTU"),
+        ]),
     )
     .unwrap();
     l.add_alliance(
@@ -71,8 +74,10 @@ fn ledger() -> Ledger {
             .with_member(c("EST"), d("2004-03-29")),
     )
     .unwrap();
-    l.add_base(Base::new(BaseId::new("rota").unwrap(), "Rota", c("ESP"))).unwrap();
-    l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), "")).unwrap();
+    l.add_base(Base::new(BaseId::new("rota").unwrap(), "Rota", c("ESP")))
+        .unwrap();
+    l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), ""))
+        .unwrap();
     l.add_unit(Unit::new(
         uid("efp"),
         "forward presence",
@@ -123,8 +128,17 @@ fn snapshot(l: &Ledger) -> Vec<String> {
         Scope::all().in_region(RegionId::new("baltics").unwrap()),
         Scope::all().unit(uid("uk")),
     ];
-    for date in ["2021-01-01", "2022-02-24", "2022-03-01", "2022-06-29", "2030-01-01"] {
-        for view in [l.view(), l.with_layer(&LayerId::new("pledged").unwrap()).unwrap()] {
+    for date in [
+        "2021-01-01",
+        "2022-02-24",
+        "2022-03-01",
+        "2022-06-29",
+        "2030-01-01",
+    ] {
+        for view in [
+            l.view(),
+            l.with_layer(&LayerId::new("pledged").unwrap()).unwrap(),
+        ] {
             for scope in &scopes {
                 for metric in [Metric::PERSONNEL, Metric::SHIPS] {
                     out.push(format!("{:?}", view.total(scope, &metric, d(date))));
@@ -148,7 +162,15 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             vec![ev("x", "ghost", "2022-07-01", reinforce(1))],
             "x",
             "unit",
-            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Unit, .. }),
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Unit,
+                        ..
+                    }
+                )
+            },
         ),
         (
             "unknown base",
@@ -162,7 +184,15 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             )],
             "x",
             "to",
-            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Base, .. }),
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Base,
+                        ..
+                    }
+                )
+            },
         ),
         (
             "unknown region",
@@ -176,14 +206,32 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             )],
             "x",
             "to",
-            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Region, .. }),
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Region,
+                        ..
+                    }
+                )
+            },
         ),
         (
             "unknown layer",
-            vec![ev("x", "uk", "2022-07-01", reinforce(1)).in_layer(LayerId::new("dreams").unwrap())],
+            vec![
+                ev("x", "uk", "2022-07-01", reinforce(1)).in_layer(LayerId::new("dreams").unwrap())
+            ],
             "x",
             "layer",
-            |p| matches!(p, Problem::UnknownReference { kind: RecordKind::Layer, .. }),
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Layer,
+                        ..
+                    }
+                )
+            },
         ),
         (
             "duplicate id in the ledger",
@@ -207,12 +255,19 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             vec![ev("x", "uk", "2022-07-01", reduce(1651))],
             "x",
             "count",
-            |p| matches!(p, Problem::NegativeStrength { strength, change, .. }
-                if strength.get() == 1650 && change.get() == 1651),
+            |p| {
+                matches!(p, Problem::NegativeStrength { strength, change, .. }
+                if strength.get() == 1650 && change.get() == 1651)
+            },
         ),
         (
             "in two places at once",
-            vec![ev("x", "uk", "2022-07-01", deploy(Location::Country(c("LVA")), 10))],
+            vec![ev(
+                "x",
+                "uk",
+                "2022-07-01",
+                deploy(Location::Country(c("LVA")), 10),
+            )],
             "x",
             "unit",
             |p| matches!(p, Problem::AlreadyDeployed { since, .. } if *since == d("2022-03-01")),
@@ -277,12 +332,21 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             vec![ev("x", "efp", "2022-07-01", level(1000))],
             "x",
             "count",
-            |p| matches!(p, Problem::LevelBelowSubunits { level, subunits, .. }
-                if level.get() == 1000 && subunits.get() == 1650),
+            |p| {
+                matches!(p, Problem::LevelBelowSubunits { level, subunits, .. }
+                if level.get() == 1000 && subunits.get() == 1650)
+            },
         ),
         (
             "a pad with no level after it",
-            vec![ev("x", "uk", "2022-07-01", EventKind::Pad { metric: Metric::PERSONNEL })],
+            vec![ev(
+                "x",
+                "uk",
+                "2022-07-01",
+                EventKind::Pad {
+                    metric: Metric::PERSONNEL,
+                },
+            )],
             "x",
             "metric",
             |p| matches!(p, Problem::PadWithoutLevel { .. }),
@@ -290,7 +354,14 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
         (
             "a pad across a withdrawal",
             vec![
-                ev("x", "uk", "2022-07-01", EventKind::Pad { metric: Metric::PERSONNEL }),
+                ev(
+                    "x",
+                    "uk",
+                    "2022-07-01",
+                    EventKind::Pad {
+                        metric: Metric::PERSONNEL,
+                    },
+                ),
                 ev("y", "uk", "2022-07-02", EventKind::Withdraw),
                 ev("z", "uk", "2022-07-03", deploy(in_est(), 5)),
                 ev("w", "uk", "2022-07-04", level(10)),
@@ -319,8 +390,10 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
             vec![ev("x", "uk", "2022-03-02", reinforce(3000))],
             "x",
             "effective",
-            |p| matches!(p, Problem::Invalidates { event, problem }
-                if event.as_str() == "efp-2" && matches!(**problem, Problem::LevelBelowSubunits { .. })),
+            |p| {
+                matches!(p, Problem::Invalidates { event, problem }
+                if event.as_str() == "efp-2" && matches!(**problem, Problem::LevelBelowSubunits { .. }))
+            },
         ),
         (
             "a good event then a bad one: the batch is refused whole",
@@ -334,7 +407,8 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
         ),
         (
             "a what-if event the baseline cannot carry",
-            vec![ev("x", "uk", "2022-07-01", reduce(2000)).in_layer(LayerId::new("pledged").unwrap())],
+            vec![ev("x", "uk", "2022-07-01", reduce(2000))
+                .in_layer(LayerId::new("pledged").unwrap())],
             "x",
             "count",
             |p| matches!(p, Problem::NegativeStrength { .. }),
@@ -365,7 +439,9 @@ fn a_back_dated_reduce_that_breaks_a_later_one_is_refused() {
     let mut l = ledger();
     l.apply(ev("r1", "uk", "2022-08-01", reduce(1000))).unwrap();
     let before = snapshot(&l);
-    let err = l.apply(ev("r0", "uk", "2022-07-01", reduce(1000))).unwrap_err();
+    let err = l
+        .apply(ev("r0", "uk", "2022-07-01", reduce(1000)))
+        .unwrap_err();
     assert!(
         matches!(err.problem(), Some(Problem::Invalidates { event, problem })
             if event.as_str() == "r1" && matches!(**problem, Problem::NegativeStrength { .. })),
@@ -379,17 +455,58 @@ fn a_back_dated_reduce_that_breaks_a_later_one_is_refused() {
 fn definitions_are_checked() {
     let mut l = ledger();
     let dup = l.add_unit(Unit::new(uid("uk"), "again", c("GBR"), UnitKind::Land));
-    assert!(matches!(dup, Err(Error::InvalidRecord { kind: RecordKind::Unit, problem: Problem::Duplicate, .. })));
-    let orphan = l.add_unit(Unit::new(uid("o"), "o", c("GBR"), UnitKind::Land).with_parent(uid("nobody")));
-    assert!(matches!(orphan, Err(Error::InvalidRecord { field: "parent", .. })));
-    let stray = l.add_unit(Unit::new(uid("s"), "s", AllianceId::new("WARSAW").unwrap(), UnitKind::Land));
-    assert!(matches!(stray, Err(Error::InvalidRecord { field: "contributor", .. })));
-    let counted_in_nothing = l.add_unit(Unit::new(uid("n"), "n", c("GBR"), UnitKind::Land).with_metrics([]));
-    assert!(matches!(counted_in_nothing, Err(Error::InvalidRecord { field: "metrics", problem: Problem::Empty, .. })));
-    assert!(l.add_base(Base::new(BaseId::new("rota").unwrap(), "again", c("ESP"))).is_err());
-    assert!(l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), "")).is_err());
-    assert!(l.add_region(Region::new(RegionId::new("baltics").unwrap(), "")).is_err());
-    assert!(l.add_alliance(Alliance::new(AllianceId::new("NATO").unwrap(), "")).is_err());
+    assert!(matches!(
+        dup,
+        Err(Error::InvalidRecord {
+            kind: RecordKind::Unit,
+            problem: Problem::Duplicate,
+            ..
+        })
+    ));
+    let orphan =
+        l.add_unit(Unit::new(uid("o"), "o", c("GBR"), UnitKind::Land).with_parent(uid("nobody")));
+    assert!(matches!(
+        orphan,
+        Err(Error::InvalidRecord {
+            field: "parent",
+            ..
+        })
+    ));
+    let stray = l.add_unit(Unit::new(
+        uid("s"),
+        "s",
+        AllianceId::new("WARSAW").unwrap(),
+        UnitKind::Land,
+    ));
+    assert!(matches!(
+        stray,
+        Err(Error::InvalidRecord {
+            field: "contributor",
+            ..
+        })
+    ));
+    let counted_in_nothing =
+        l.add_unit(Unit::new(uid("n"), "n", c("GBR"), UnitKind::Land).with_metrics([]));
+    assert!(matches!(
+        counted_in_nothing,
+        Err(Error::InvalidRecord {
+            field: "metrics",
+            problem: Problem::Empty,
+            ..
+        })
+    ));
+    assert!(l
+        .add_base(Base::new(BaseId::new("rota").unwrap(), "again", c("ESP")))
+        .is_err());
+    assert!(l
+        .add_layer(Layer::new(LayerId::new("pledged").unwrap(), ""))
+        .is_err());
+    assert!(l
+        .add_region(Region::new(RegionId::new("baltics").unwrap(), ""))
+        .is_err());
+    assert!(l
+        .add_alliance(Alliance::new(AllianceId::new("NATO").unwrap(), ""))
+        .is_err());
     assert_eq!(l.units().count(), 3);
 }
 
@@ -398,14 +515,37 @@ fn queries_name_what_they_do_not_know() {
     let l = ledger();
     let day = d("2022-06-29");
     let unknown = |r: Result<Count>| matches!(r, Err(Error::Unknown { .. }));
-    assert!(unknown(l.total(&Scope::all().in_region(RegionId::new("x").unwrap()), &Metric::PERSONNEL, day)));
-    assert!(unknown(l.total(&Scope::all().from_alliance(AllianceId::new("X").unwrap()), &Metric::PERSONNEL, day)));
-    assert!(unknown(l.total(&Scope::all().at_base(BaseId::new("x").unwrap()), &Metric::PERSONNEL, day)));
-    assert!(unknown(l.total(&Scope::all().unit(uid("x")), &Metric::PERSONNEL, day)));
+    assert!(unknown(l.total(
+        &Scope::all().in_region(RegionId::new("x").unwrap()),
+        &Metric::PERSONNEL,
+        day
+    )));
+    assert!(unknown(l.total(
+        &Scope::all().from_alliance(AllianceId::new("X").unwrap()),
+        &Metric::PERSONNEL,
+        day
+    )));
+    assert!(unknown(l.total(
+        &Scope::all().at_base(BaseId::new("x").unwrap()),
+        &Metric::PERSONNEL,
+        day
+    )));
+    assert!(unknown(l.total(
+        &Scope::all().unit(uid("x")),
+        &Metric::PERSONNEL,
+        day
+    )));
     assert!(unknown(l.total(&Scope::all(), &Metric::AIRCRAFT, day)));
-    assert!(matches!(l.with_layer(&LayerId::new("x").unwrap()), Err(Error::Unknown { .. })));
     assert!(matches!(
-        l.across(&EventId::new("x").unwrap(), &Scope::all(), &Metric::PERSONNEL),
+        l.with_layer(&LayerId::new("x").unwrap()),
+        Err(Error::Unknown { .. })
+    ));
+    assert!(matches!(
+        l.across(
+            &EventId::new("x").unwrap(),
+            &Scope::all(),
+            &Metric::PERSONNEL
+        ),
         Err(Error::Unknown { .. })
     ));
 }
@@ -415,18 +555,35 @@ fn a_level_includes_subunits_and_the_part_is_inside_the_whole() {
     let l = ledger();
     let day = d("2022-06-29");
     let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
-    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, day).unwrap().get(), 4000);
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, day).unwrap().get(),
+        4000
+    );
     // The multinational remainder is known only for the region, never for Estonia alone.
     let est = Scope::all().in_country(c("EST"));
     assert_eq!(l.total(&est, &Metric::PERSONNEL, day).unwrap().get(), 1650);
     let own = l.deployment(&uid("efp"), day).unwrap().unwrap();
-    assert_eq!(own.strength, [Quantity::new(Metric::PERSONNEL, Count::new(2350))]);
+    assert_eq!(
+        own.strength,
+        [Quantity::new(Metric::PERSONNEL, Count::new(2350))]
+    );
     // A unit scope covers the subunits.
-    assert_eq!(l.total(&Scope::all().unit(uid("efp")), &Metric::PERSONNEL, day).unwrap().get(), 4000);
+    assert_eq!(
+        l.total(&Scope::all().unit(uid("efp")), &Metric::PERSONNEL, day)
+            .unwrap()
+            .get(),
+        4000
+    );
     // After the level, a subunit's reinforcement adds to the whole.
     let mut l = l;
-    l.apply(ev("uk-2", "uk", "2022-07-01", reinforce(100))).unwrap();
-    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-07-01")).unwrap().get(), 4100);
+    l.apply(ev("uk-2", "uk", "2022-07-01", reinforce(100)))
+        .unwrap();
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, d("2022-07-01"))
+            .unwrap()
+            .get(),
+        4100
+    );
 }
 
 #[test]
@@ -435,9 +592,20 @@ fn a_back_dated_change_to_a_subunit_moves_the_parents_remainder() {
     let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
     // 100 more British troops in April: the June level of 4,000 still holds,
     // so the rest of the force is 100 smaller from June.
-    l.apply(ev("uk-april", "uk", "2022-04-01", reinforce(100))).unwrap();
-    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-04-01")).unwrap().get(), 3700 + 1650 + 100);
-    assert_eq!(l.total(&baltics, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 4000);
+    l.apply(ev("uk-april", "uk", "2022-04-01", reinforce(100)))
+        .unwrap();
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, d("2022-04-01"))
+            .unwrap()
+            .get(),
+        3700 + 1650 + 100
+    );
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, d("2022-06-29"))
+            .unwrap()
+            .get(),
+        4000
+    );
     let own = l.deployment(&uid("efp"), d("2022-06-29")).unwrap().unwrap();
     assert_eq!(own.strength[0].count.get(), 2250);
 }
@@ -446,9 +614,21 @@ fn a_back_dated_change_to_a_subunit_moves_the_parents_remainder() {
 fn a_total_on_a_date_counts_every_event_of_that_day() {
     let l = ledger();
     let est = Scope::all().in_country(c("EST"));
-    assert_eq!(l.total(&est, &Metric::PERSONNEL, d("2022-02-28")).unwrap().get(), 0);
-    assert_eq!(l.total(&est, &Metric::PERSONNEL, d("2022-03-01")).unwrap().get(), 1650);
-    let across = l.across(&EventId::new("uk-1").unwrap(), &est, &Metric::PERSONNEL).unwrap();
+    assert_eq!(
+        l.total(&est, &Metric::PERSONNEL, d("2022-02-28"))
+            .unwrap()
+            .get(),
+        0
+    );
+    assert_eq!(
+        l.total(&est, &Metric::PERSONNEL, d("2022-03-01"))
+            .unwrap()
+            .get(),
+        1650
+    );
+    let across = l
+        .across(&EventId::new("uk-1").unwrap(), &est, &Metric::PERSONNEL)
+        .unwrap();
     assert_eq!((across.before().get(), across.after().get()), (0, 1650));
 }
 
@@ -457,17 +637,36 @@ fn events_move_strength_between_cells() {
     let mut l = ledger();
     let est = Scope::all().in_country(c("EST"));
     let lva = Scope::all().in_country(c("LVA"));
-    let permanent = Scope::all().on_footing(Footing::Permanent).from_country(c("GBR"));
+    let permanent = Scope::all()
+        .on_footing(Footing::Permanent)
+        .from_country(c("GBR"));
     l.apply_batch([
-        ev("move", "uk", "2022-07-01", EventKind::Relocate { to: Location::Country(c("LVA")) }),
-        ev("perm", "uk", "2022-07-02", EventKind::ChangeFooting { to: Footing::Permanent }),
+        ev(
+            "move",
+            "uk",
+            "2022-07-01",
+            EventKind::Relocate {
+                to: Location::Country(c("LVA")),
+            },
+        ),
+        ev(
+            "perm",
+            "uk",
+            "2022-07-02",
+            EventKind::ChangeFooting {
+                to: Footing::Permanent,
+            },
+        ),
         ev("gone", "uk", "2022-07-03", EventKind::Withdraw),
         ev("back", "uk", "2022-07-04", deploy(in_est(), 10)),
     ])
     .unwrap();
     let at = |s: &Scope, day: &str| l.total(s, &Metric::PERSONNEL, d(day)).unwrap().get();
     assert_eq!((at(&est, "2022-07-01"), at(&lva, "2022-07-01")), (0, 1650));
-    assert_eq!((at(&permanent, "2022-07-01"), at(&permanent, "2022-07-02")), (0, 1650));
+    assert_eq!(
+        (at(&permanent, "2022-07-01"), at(&permanent, "2022-07-02")),
+        (0, 1650)
+    );
     assert_eq!((at(&lva, "2022-07-03"), at(&est, "2022-07-03")), (0, 0));
     assert_eq!(at(&est, "2022-07-04"), 10);
     assert_eq!(l.deployment(&uid("uk"), d("2022-07-03")).unwrap(), None);
@@ -477,14 +676,29 @@ fn events_move_strength_between_cells() {
 fn a_pad_derives_the_figure_before_from_a_later_level_and_the_change() {
     let mut l = ledger();
     l.apply_batch([
-        ev("pad", "uk", "2022-03-02", EventKind::Pad { metric: Metric::PERSONNEL }),
+        ev(
+            "pad",
+            "uk",
+            "2022-03-02",
+            EventKind::Pad {
+                metric: Metric::PERSONNEL,
+            },
+        ),
         ev("more", "uk", "2022-05-01", reinforce(350)),
         ev("obs", "uk", "2022-06-01", level(1800)),
     ])
     .unwrap();
     let uk = Scope::all().from_country(c("GBR"));
     let at = |day: &str| l.total(&uk, &Metric::PERSONNEL, d(day)).unwrap().get();
-    assert_eq!([at("2022-03-01"), at("2022-03-02"), at("2022-05-01"), at("2022-06-01")], [1650, 1450, 1800, 1800]);
+    assert_eq!(
+        [
+            at("2022-03-01"),
+            at("2022-03-02"),
+            at("2022-05-01"),
+            at("2022-06-01")
+        ],
+        [1650, 1450, 1800, 1800]
+    );
 }
 
 #[test]
@@ -501,14 +715,21 @@ fn scale_rounds_halves_away_from_zero() {
     ))
     .unwrap();
     let uk = Scope::all().from_country(c("GBR"));
-    assert_eq!(l.total(&uk, &Metric::PERSONNEL, d("2022-07-01")).unwrap().get(), 2475);
+    assert_eq!(
+        l.total(&uk, &Metric::PERSONNEL, d("2022-07-01"))
+            .unwrap()
+            .get(),
+        2475
+    );
 }
 
 #[test]
 fn what_if_layers_leave_the_baseline_alone() {
     let mut l = ledger();
     let pledged = LayerId::new("pledged").unwrap();
-    let before = l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    let before = l
+        .total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01"))
+        .unwrap();
     l.apply(
         ev(
             "double",
@@ -523,20 +744,34 @@ fn what_if_layers_leave_the_baseline_alone() {
     )
     .unwrap();
     let uk = Scope::all().from_country(c("GBR"));
-    let cmp = l.what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    let cmp = l
+        .what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-07-01"))
+        .unwrap();
     assert_eq!((cmp.before().get(), cmp.after().get()), (1650, 3300));
-    assert_eq!(l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01")).unwrap(), before);
+    assert_eq!(
+        l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-07-01"))
+            .unwrap(),
+        before
+    );
     // The whole grows with the part in the layer: no later level pins it.
     let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
-    let cmp = l.what_if(&pledged, &baltics, &Metric::PERSONNEL, d("2022-07-01")).unwrap();
+    let cmp = l
+        .what_if(&pledged, &baltics, &Metric::PERSONNEL, d("2022-07-01"))
+        .unwrap();
     assert_eq!((cmp.before().get(), cmp.after().get()), (4000, 5650));
     // A baseline event after the layer's carries into the layer.
-    l.apply(ev("later", "uk", "2022-08-01", reinforce(10))).unwrap();
-    let cmp = l.what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-08-01")).unwrap();
+    l.apply(ev("later", "uk", "2022-08-01", reinforce(10)))
+        .unwrap();
+    let cmp = l
+        .what_if(&pledged, &uk, &Metric::PERSONNEL, d("2022-08-01"))
+        .unwrap();
     assert_eq!((cmp.before().get(), cmp.after().get()), (1660, 3310));
     // Across a layer event needs the layer's view.
     let double = EventId::new("double").unwrap();
-    assert!(matches!(l.view().across(&double, &uk, &Metric::PERSONNEL), Err(Error::NotInView { .. })));
+    assert!(matches!(
+        l.view().across(&double, &uk, &Metric::PERSONNEL),
+        Err(Error::NotInView { .. })
+    ));
     let across = l.across(&double, &uk, &Metric::PERSONNEL).unwrap();
     assert_eq!((across.before().get(), across.after().get()), (1650, 3300));
 }
@@ -546,12 +781,27 @@ fn contributors_are_judged_by_membership_on_the_date() {
     let l = ledger();
     let nato = Scope::all().from_alliance(AllianceId::new("NATO").unwrap());
     // The multinational force and the British part both count as NATO.
-    assert_eq!(l.total(&nato, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 4000);
+    assert_eq!(
+        l.total(&nato, &Metric::PERSONNEL, d("2022-06-29"))
+            .unwrap()
+            .get(),
+        4000
+    );
     let hosted_by_nato = Scope::all().in_alliance(AllianceId::new("NATO").unwrap());
     // Estonia is a NATO member; the Baltic region as a whole is not, since LVA and LTU have no record here.
-    assert_eq!(l.total(&hosted_by_nato, &Metric::PERSONNEL, d("2022-06-29")).unwrap().get(), 1650);
+    assert_eq!(
+        l.total(&hosted_by_nato, &Metric::PERSONNEL, d("2022-06-29"))
+            .unwrap()
+            .get(),
+        1650
+    );
     let est_before_2004 = Scope::all().in_alliance(AllianceId::new("NATO").unwrap());
-    assert_eq!(l.total(&est_before_2004, &Metric::SHIPS, d("2022-06-29")).unwrap().get(), 0);
+    assert_eq!(
+        l.total(&est_before_2004, &Metric::SHIPS, d("2022-06-29"))
+            .unwrap()
+            .get(),
+        0
+    );
 }
 
 #[test]
@@ -562,5 +812,10 @@ fn bases_are_in_their_host_country() {
     let spain = Scope::all().in_country(c("ESP"));
     assert_eq!(l.total(&rota, &Metric::SHIPS, day).unwrap().get(), 4);
     assert_eq!(l.total(&spain, &Metric::SHIPS, day).unwrap().get(), 4);
-    assert_eq!(l.total(&spain.of_kind(UnitKind::Battlegroup), &Metric::SHIPS, day).unwrap().get(), 0);
+    assert_eq!(
+        l.total(&spain.of_kind(UnitKind::Battlegroup), &Metric::SHIPS, day)
+            .unwrap()
+            .get(),
+        0
+    );
 }

@@ -1,0 +1,170 @@
+//! The Madrid 2022 scenario: the before/after figures a reader of the report
+//! wants, every one computed by the ledger from the bundled data.
+//!
+//! Run with `cargo run --example madrid_2022`.
+
+use chrono::NaiveDate;
+use posture_ledger::{
+    scenario, AllianceId, Comparison, Country, EventId, Footing, LayerId, Ledger, Metric, RegionId,
+    Scope, UnitId,
+};
+
+/// How a row's two figures are taken.
+enum Compare {
+    /// The baseline against a what-if layer, on one date.
+    WhatIf(&'static str, NaiveDate),
+    /// The baseline on two dates.
+    Dates(NaiveDate, NaiveDate),
+    /// Just before and just after one event.
+    Across(&'static str),
+}
+
+struct Row {
+    label: &'static str,
+    scope: Scope,
+    metric: Metric,
+    how: Compare,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let scenario = scenario::madrid_2022()?;
+    let ledger = scenario.ledger();
+    let summit: NaiveDate = "2022-06-29".parse()?;
+    let before_invasion: NaiveDate = "2022-02-23".parse()?;
+    let (nato, usa, gbr) = (
+        AllianceId::new("NATO")?,
+        Country::new("USA")?,
+        Country::new("GBR")?,
+    );
+
+    let rows = [
+        Row {
+            label: "Baltic forward presence: now vs requested",
+            scope: Scope::all()
+                .from_alliance(nato)
+                .in_region(RegionId::new("baltic-states")?),
+            metric: Metric::PERSONNEL,
+            how: Compare::WhatIf("requested", summit),
+        },
+        Row {
+            label: "US personnel in Europe: pre-invasion vs now *",
+            scope: Scope::all()
+                .from_country(usa)
+                .in_region(RegionId::new("europe")?),
+            metric: Metric::PERSONNEL,
+            how: Compare::Dates(before_invasion, summit),
+        },
+        Row {
+            label: "US ships in Spain: from four to six",
+            scope: Scope::all()
+                .from_country(usa)
+                .in_country(Country::new("ESP")?),
+            metric: Metric::SHIPS,
+            how: Compare::Across("rota-six"),
+        },
+        Row {
+            label: "UK troops in Estonia: now vs if doubled",
+            scope: Scope::all()
+                .from_country(gbr)
+                .in_country(Country::new("EST")?),
+            metric: Metric::PERSONNEL,
+            how: Compare::WhatIf("pledged", summit),
+        },
+        Row {
+            label: "US F-35 squadrons in the UK",
+            scope: Scope::all().from_country(usa).in_country(gbr),
+            metric: Metric::SQUADRONS,
+            how: Compare::Across("f35-to-gbr"),
+        },
+        Row {
+            label: "US permanent headquarters in Poland",
+            scope: Scope::all()
+                .from_country(usa)
+                .in_country(Country::new("POL")?)
+                .on_footing(Footing::Permanent),
+            metric: Metric::HEADQUARTERS,
+            how: Compare::Across("v-corps-permanent"),
+        },
+    ];
+
+    println!(
+        "{} — computed by posture-ledger from the bundled scenario",
+        scenario.name()
+    );
+    println!();
+    let header = ["", "scope", "metric", "before", "after", "change", "ratio"];
+    let mut table: Vec<[String; 7]> = vec![header.map(String::from)];
+    for row in &rows {
+        let cmp = compare(ledger, row)?;
+        table.push([
+            row.label.to_string(),
+            row.scope.to_string(),
+            row.metric.to_string(),
+            cmp.before().to_string(),
+            cmp.after().to_string(),
+            signed(cmp.change()),
+            cmp.ratio().map_or("—".to_string(), |r| format!("×{r}")),
+        ]);
+    }
+    print_table(&table);
+
+    println!();
+    println!("* the source says \"more than 100,000\" now, \"an increase of nearly 20,000\":");
+    println!("  the ledger holds the figures it states, so these are bounds, not counts.");
+
+    let hq = UnitId::new("v-corps-fwd")?;
+    if let (Some(before), Some(after)) =
+        ledger.deployment_across(&EventId::new("v-corps-permanent")?)?
+    {
+        println!();
+        println!(
+            "{} in {}: {} → {}",
+            ledger.unit(&hq).map_or("?", |u| u.name()),
+            after.location,
+            before.footing,
+            after.footing
+        );
+    }
+    Ok(())
+}
+
+fn compare(ledger: &Ledger, row: &Row) -> posture_ledger::Result<Comparison> {
+    match row.how {
+        Compare::WhatIf(layer, date) => {
+            ledger.what_if(&LayerId::new(layer)?, &row.scope, &row.metric, date)
+        }
+        Compare::Dates(from, to) => ledger.compare(&row.scope, &row.metric, from, to),
+        Compare::Across(event) => ledger.across(&EventId::new(event)?, &row.scope, &row.metric),
+    }
+}
+
+fn signed(n: i128) -> String {
+    let digits = posture_ledger::Count::new(u64::try_from(n.unsigned_abs()).unwrap_or(u64::MAX));
+    match n.signum() {
+        1 => format!("+{digits}"),
+        -1 => format!("−{digits}"),
+        _ => "0".to_string(),
+    }
+}
+
+/// Prints rows with the first three columns left-aligned and the figures right-aligned.
+fn print_table(rows: &[[String; 7]]) {
+    let mut widths = [0usize; 7];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            if i < 3 {
+                line.push_str(&format!("{cell}{pad}  "));
+            } else {
+                line.push_str(&format!("{pad}{cell}  "));
+            }
+        }
+        println!("{}", line.trim_end());
+    }
+}

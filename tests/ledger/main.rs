@@ -1,0 +1,3 @@
+//! Integration tests: the bundled scenario's figures, and the ledger's invariants.
+
+mod madrid;
