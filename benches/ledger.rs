@@ -1,0 +1,2 @@
+//! Benchmarks of the ledger (placeholder; see benches/README.md).
+fn main() {}
