@@ -125,6 +125,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             after.footing
         );
     }
+
+    let report = ledger.check(scenario.claims())?;
+    println!();
+    println!(
+        "Claims of the report, checked against the ledger and each other ({} findings, worst first):",
+        report.findings().len()
+    );
+    println!();
+    print!("{report}");
     Ok(())
 }
 

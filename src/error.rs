@@ -285,6 +285,26 @@ pub enum Problem {
     /// The ledger holds as many events as it can index (2³² − 1).
     #[error("the ledger is full")]
     LedgerFull,
+    /// A figure cannot be read as an interval under the tolerance policy.
+    #[error("{0}")]
+    Figure(Box<crate::qualifier::QualifierError>),
+    /// An interval is empty or cannot be computed.
+    #[error("{0}")]
+    Interval(Box<crate::interval::IntervalError>),
+    /// A ratio is stated against a baseline of zero.
+    #[error("a ratio of a zero baseline")]
+    ZeroBaseline,
+    /// A change claim states none of before, after, delta and ratio.
+    #[error("states nothing: give before, after, delta or ratio")]
+    NothingStated,
+    /// A category's value is not one of the subject's values.
+    #[error("`{value}` is not one of {expected}")]
+    NotAValue {
+        /// The value given.
+        value: String,
+        /// The values the subject takes.
+        expected: &'static str,
+    },
     /// A back-dated event makes an event already recorded invalid.
     #[error("would make event `{event}` invalid: {problem}")]
     Invalidates {

@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 mod base;
+mod check;
+pub mod claim;
 mod country;
 mod deployment;
 mod enums;
@@ -20,6 +22,8 @@ mod unit;
 mod view;
 
 pub use base::{Base, BaseId};
+pub use check::{Evidence, Finding, Report, Rule, Verdict};
+pub use claim::{AsOf, Change, Claim, ClaimId, Delta, Direction, Figure, Statement, Subject};
 pub use country::{
     Alliance, AllianceId, AllianceMember, Country, MembershipStatus, Period, Region, RegionId,
     RegionMember,

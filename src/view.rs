@@ -44,6 +44,11 @@ impl<'a> View<'a> {
         View { ledger, layer }
     }
 
+    /// The layer this view shows, as the ledger numbers it.
+    pub(crate) fn layer_index(&self) -> Option<u16> {
+        self.layer
+    }
+
     /// The total of `metric` in `scope` at the end of `date`: every event
     /// effective on or before `date` counts.
     ///

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::base::Base;
+use crate::claim::Claim;
 use crate::country::{Alliance, Region};
 use crate::error::Result;
 use crate::event::{Event, Layer};
@@ -38,6 +39,7 @@ pub struct Scenario {
     name: String,
     description: String,
     ledger: Ledger,
+    claims: Vec<Claim>,
 }
 
 impl Scenario {
@@ -56,6 +58,11 @@ impl Scenario {
         &self.ledger
     }
 
+    /// The scenario's claims, to check against the ledger.
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
     /// The ledger, by value.
     pub fn into_ledger(self) -> Ledger {
         self.ledger
@@ -67,7 +74,8 @@ impl Scenario {
     ///
     /// [`Error::Scenario`](crate::Error::Scenario) with the line and column for
     /// text that is not a scenario; [`Error::InvalidRecord`](crate::Error::InvalidRecord)
-    /// naming the record and field for a record the ledger refuses.
+    /// naming the record and field for a record the ledger refuses or a claim
+    /// that is not well formed.
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario> {
         let parsed: File = toml::from_str(text).map_err(|e| {
             let (line, column) = e
@@ -97,10 +105,12 @@ impl Scenario {
             ledger.add_layer(l)?;
         }
         ledger.apply_batch(parsed.events)?;
+        crate::check::validate(&ledger, &parsed.claims, &crate::TolerancePolicy::default())?;
         Ok(Scenario {
             name: parsed.scenario.name,
             description: parsed.scenario.description,
             ledger,
+            claims: parsed.claims,
         })
     }
 }
@@ -144,6 +154,8 @@ struct File {
     layers: Vec<Layer>,
     #[serde(default)]
     events: Vec<Event>,
+    #[serde(default)]
+    claims: Vec<Claim>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -236,10 +236,10 @@ fn finland_and_sweden_are_invited_not_members() -> Result {
 }
 
 /// The report, as the scenario cites it.
-const SOURCE: &str = include_str!("../data/madrid-summit-2022.txt");
+pub const SOURCE: &str = include_str!("../data/madrid-summit-2022.txt");
 
 /// Straightens typographic quotes, so a quote typed with ASCII quotes matches.
-fn plain(s: &str) -> String {
+pub fn plain(s: &str) -> String {
     s.replace(['\u{2019}', '\u{2018}'], "'")
         .replace(['\u{201c}', '\u{201d}'], "\"")
 }

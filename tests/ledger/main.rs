@@ -1,3 +1,4 @@
 //! Integration tests: the bundled scenario's figures, and the ledger's invariants.
 
+mod claims;
 mod madrid;

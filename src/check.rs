@@ -1,0 +1,1513 @@
+//! The consistency checker: which claims agree, which conflict, and why.
+//!
+//! [`Ledger::check`] turns every figure into an [`Interval`] under a [`TolerancePolicy`]
+//! and runs these rules, each of which yields [`Finding`]s with their evidence:
+//!
+//! | rule | what it asks |
+//! |---|---|
+//! | [`Rule::ClaimVsLedger`] | does the ledger's total lie in the claim's interval? |
+//! | [`Rule::SameDate`] | do two claims of one scope on one date intersect? |
+//! | [`Rule::AcrossDates`] | do the ledger's recorded changes bridge two claims of one scope on different dates? |
+//! | [`Rule::PartWithinWhole`] | can a part (GBR in EST) fit in its whole (NATO in the Baltic states)? |
+//! | [`Rule::ChangeImplies`] | what do a change's stated parts imply, and do they agree? |
+//! | [`Rule::Categories`] | do categorical claims about one subject on one date agree, with each other and the ledger? |
+//!
+//! A claim whose figure the ledger took from the same line of the same source
+//! cannot be checked against the ledger: that check is *unverifiable*, not
+//! consistent, since the ledger would only be agreeing with itself.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::claim::{AsOf, Change, Claim, ClaimId, Direction, Figure, Statement, Subject};
+use crate::country::{Country, MembershipStatus};
+use crate::deployment::Footing;
+use crate::error::{Error, Problem, RecordKind, Result};
+use crate::event::{EventId, LayerId};
+use crate::interval::{group_thousands, Bound, Interval};
+use crate::ledger::Ledger;
+use crate::metric::{Count, Metric};
+use crate::qualifier::TolerancePolicy;
+use crate::scope::{Places, Scope};
+use crate::view::View;
+
+/// The verdict of one check, worst first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No values satisfy both sides.
+    Conflicting,
+    /// The ledger or the other claims cannot tell.
+    Unverifiable,
+    /// Some values satisfy every side.
+    Consistent,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Verdict::Conflicting => "CONFLICTING",
+            Verdict::Unverifiable => "unverifiable",
+            Verdict::Consistent => "consistent",
+        })
+    }
+}
+
+/// Which rule a finding comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A claim against the ledger's total for its scope, metric and date.
+    ClaimVsLedger,
+    /// Two claims of one scope and metric on overlapping dates.
+    SameDate,
+    /// Two claims of one scope and metric on different dates, bridged by the ledger's changes.
+    AcrossDates,
+    /// A claim about a part of another claim's scope.
+    PartWithinWhole,
+    /// What a change claim's stated parts imply.
+    ChangeImplies,
+    /// Categorical claims about one subject.
+    Categories,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Rule::ClaimVsLedger => "claim vs ledger",
+            Rule::SameDate => "same date",
+            Rule::AcrossDates => "across dates",
+            Rule::PartWithinWhole => "part within whole",
+            Rule::ChangeImplies => "change implies",
+            Rule::Categories => "categories",
+        })
+    }
+}
+
+/// One interval a finding used, with what it stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What the interval is: `C10: about 3,700 on 2022-02`, `ledger on 2022-06-29`.
+    pub label: String,
+    /// The interval.
+    pub interval: Interval,
+}
+
+/// The result of one check: its rule, verdict and evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule applied.
+    pub rule: Rule,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The claims involved.
+    pub claims: Vec<ClaimId>,
+    /// The ledger events involved, if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventId>,
+    /// The intervals used.
+    pub evidence: Vec<Evidence>,
+    /// For a conflict, the distance between the intervals that fail to meet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Decimal>,
+    /// The finding in a sentence.
+    pub summary: String,
+}
+
+/// Every finding of a check, worst first.
+///
+/// `Display` prints an aligned table a person scans at a glance; serde gives
+/// the same as data.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Every finding, conflicting first, then unverifiable, then consistent.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The findings with a given verdict.
+    pub fn with_verdict(&self, verdict: Verdict) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.verdict == verdict)
+    }
+
+    /// Whether any finding is a conflict.
+    pub fn has_conflicts(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.verdict == Verdict::Conflicting)
+    }
+
+    /// The findings that involve `claim`.
+    pub fn about<'a>(&'a self, claim: &'a ClaimId) -> impl Iterator<Item = &'a Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.claims.contains(claim))
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<[String; 3]> = self
+            .findings
+            .iter()
+            .map(|x| {
+                let ids: Vec<&str> = x.claims.iter().map(ClaimId::as_str).collect();
+                [x.verdict.to_string(), x.rule.to_string(), ids.join(" ")]
+            })
+            .collect();
+        let mut widths = [0; 3];
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for (row, finding) in rows.iter().zip(&self.findings) {
+            let line = format!(
+                "{:w0$}  {:w1$}  {:w2$}  {}",
+                row[0],
+                row[1],
+                row[2],
+                finding.summary,
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2],
+            );
+            writeln!(f, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+impl Ledger {
+    /// Checks `claims` against the ledger and each other under the default
+    /// [`TolerancePolicy`].
+    ///
+    /// # Errors
+    ///
+    /// As [`check_with`](Ledger::check_with).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Verdict};
+    ///
+    /// let madrid = scenario::madrid_2022()?;
+    /// let report = madrid.ledger().check(madrid.claims())?;
+    /// assert!(report.has_conflicts());
+    /// println!("{report}");
+    /// # Ok::<(), posture_ledger::Error>(())
+    /// ```
+    pub fn check(&self, claims: &[Claim]) -> Result<Report> {
+        self.check_with(claims, &TolerancePolicy::default())
+    }
+
+    /// Checks `claims` against the ledger and each other under `policy`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] naming the claim and the field for an invalid
+    /// claim: an unknown scope, metric, layer or alliance; a figure its qualifier
+    /// cannot take or an empty range; a ratio of a zero baseline; a change that
+    /// states nothing; a category value outside the subject's values; a duplicate id.
+    pub fn check_with(&self, claims: &[Claim], policy: &TolerancePolicy) -> Result<Report> {
+        check(self, claims, policy)
+    }
+}
+
+/// Checks that every claim is well formed and names what the ledger knows.
+pub(crate) fn validate(ledger: &Ledger, claims: &[Claim], policy: &TolerancePolicy) -> Result<()> {
+    Checker { ledger, policy }.prepare(claims).map(|_| ())
+}
+
+fn check(ledger: &Ledger, claims: &[Claim], policy: &TolerancePolicy) -> Result<Report> {
+    let checker = Checker { ledger, policy };
+    let prepared = checker.prepare(claims)?;
+    let mut findings = Vec::new();
+    let mut facts = Vec::new();
+    for p in &prepared {
+        match &p.kind {
+            Kind::Quantity {
+                scope,
+                metric,
+                interval,
+                figure,
+            } => {
+                findings.push(checker.quantity_vs_ledger(p, scope, metric, interval)?);
+                facts.push(Fact {
+                    claim: p.claim,
+                    role: Role::Stated,
+                    view: p.view,
+                    layer: p.claim.layer(),
+                    scope,
+                    metric,
+                    as_of: p.claim.as_of(),
+                    interval: *interval,
+                    stated: Some(*figure),
+                });
+            }
+            Kind::Change {
+                scope,
+                metric,
+                change,
+                parts,
+            } => {
+                let (finding, derived) = checker.change(p, scope, metric, change, parts)?;
+                findings.extend(finding);
+                facts.extend(derived);
+            }
+            Kind::Category { .. } => {}
+        }
+    }
+    findings.extend(checker.pairs(&facts)?);
+    findings.extend(checker.categories(&prepared)?);
+    findings.sort_by(|a, b| (a.verdict, a.rule, &a.claims).cmp(&(b.verdict, b.rule, &b.claims)));
+    Ok(Report { findings })
+}
+
+struct Checker<'a> {
+    ledger: &'a Ledger,
+    policy: &'a TolerancePolicy,
+}
+
+/// A claim with its figures as intervals and its layer resolved.
+struct Prepared<'a> {
+    claim: &'a Claim,
+    view: View<'a>,
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
+    Quantity {
+        scope: &'a Scope,
+        metric: &'a Metric,
+        interval: Interval,
+        figure: Figure,
+    },
+    Change {
+        scope: &'a Scope,
+        metric: &'a Metric,
+        change: &'a Change,
+        parts: Parts,
+    },
+    Category {
+        subject: &'a Subject,
+        value: &'a str,
+    },
+}
+
+/// The parts of a change, as intervals; the delta is signed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Parts {
+    before: Option<Interval>,
+    after: Option<Interval>,
+    delta: Option<Interval>,
+    ratio: Option<Interval>,
+}
+
+/// A quantity on a date, stated by a claim or implied by a change claim.
+#[derive(Clone, Copy)]
+struct Fact<'a> {
+    claim: &'a Claim,
+    role: Role,
+    view: View<'a>,
+    layer: Option<&'a LayerId>,
+    scope: &'a Scope,
+    metric: &'a Metric,
+    as_of: AsOf,
+    interval: Interval,
+    /// The figure as stated, when the claim states this quantity.
+    stated: Option<Figure>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Stated,
+    Before,
+    After,
+}
+
+impl Fact<'_> {
+    fn label(&self) -> String {
+        let what = match (self.role, self.stated) {
+            (Role::Stated, Some(f)) => f.to_string(),
+            (Role::Before, Some(f)) => format!("before {f}"),
+            (Role::After, Some(f)) => format!("after {f}"),
+            (Role::Before, None) => "implied before".to_string(),
+            (Role::After, None) => "implied after".to_string(),
+            (Role::Stated, None) => "stated".to_string(),
+        };
+        let layer = self.layer.map_or(String::new(), |l| format!(" ({l})"));
+        format!("{}: {what} on {}{layer}", self.claim.id(), self.as_of)
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn prepare(&self, claims: &'a [Claim]) -> Result<Vec<Prepared<'a>>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::with_capacity(claims.len());
+        for claim in claims {
+            if !seen.insert(claim.id()) {
+                return Err(claim.error("id", Problem::Duplicate));
+            }
+            let view = match claim.layer() {
+                None => self.ledger.view(),
+                Some(l) => self
+                    .ledger
+                    .with_layer(l)
+                    .map_err(|_| claim.error("layer", unknown(RecordKind::Layer, l)))?,
+            };
+            let figure = |field, f: &Figure| {
+                f.interval_or_problem(self.policy)
+                    .map_err(|p| claim.error(field, p))
+            };
+            let kind = match claim.statement() {
+                Statement::Quantity {
+                    scope,
+                    metric,
+                    figure: f,
+                } => {
+                    self.check_scope(claim, view, scope, metric)?;
+                    Kind::Quantity {
+                        scope,
+                        metric,
+                        interval: figure("value", f)?,
+                        figure: *f,
+                    }
+                }
+                Statement::Change {
+                    scope,
+                    metric,
+                    change,
+                } => {
+                    self.check_scope(claim, view, scope, metric)?;
+                    let delta = match &change.delta {
+                        None => None,
+                        Some(d) => {
+                            let size = figure("delta", &d.figure)?;
+                            Some(match d.direction {
+                                Direction::Increase => size,
+                                Direction::Decrease => -size,
+                            })
+                        }
+                    };
+                    let parts = Parts {
+                        before: change
+                            .before
+                            .as_ref()
+                            .map(|f| figure("before", f))
+                            .transpose()?,
+                        after: change
+                            .after
+                            .as_ref()
+                            .map(|f| figure("after", f))
+                            .transpose()?,
+                        delta,
+                        ratio: change
+                            .ratio
+                            .as_ref()
+                            .map(|f| figure("ratio", f))
+                            .transpose()?,
+                    };
+                    if parts.before.is_none()
+                        && parts.after.is_none()
+                        && parts.delta.is_none()
+                        && parts.ratio.is_none()
+                    {
+                        return Err(claim.error("kind", Problem::NothingStated));
+                    }
+                    if parts.ratio.is_some()
+                        && parts.before.and_then(|b| b.is_exact()) == Some(Decimal::ZERO)
+                    {
+                        return Err(claim.error("ratio", Problem::ZeroBaseline));
+                    }
+                    Kind::Change {
+                        scope,
+                        metric,
+                        change,
+                        parts,
+                    }
+                }
+                Statement::Category { subject, value } => {
+                    self.check_category(claim, subject, value)?;
+                    Kind::Category { subject, value }
+                }
+            };
+            out.push(Prepared { claim, view, kind });
+        }
+        Ok(out)
+    }
+
+    /// Refuses a scope or metric the ledger does not know, naming the claim.
+    fn check_scope(
+        &self,
+        claim: &Claim,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+    ) -> Result<()> {
+        // A metric no unit is counted in is no error: a claim may count
+        // anything, and the ledger then cannot tell.
+        match view.total(scope, metric, claim.as_of().first()) {
+            Ok(_) | Err(Error::TotalOverflow { .. }) => Ok(()),
+            Err(Error::Unknown {
+                kind: RecordKind::Metric,
+                ..
+            }) => Ok(()),
+            Err(Error::Unknown { kind, id }) => {
+                Err(claim.error("scope", Problem::UnknownReference { kind, id }))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn check_category(&self, claim: &Claim, subject: &Subject, value: &str) -> Result<()> {
+        match subject {
+            Subject::Footing(scope) => {
+                self.check_scope_places(claim, scope)?;
+                value.parse::<Footing>().map(|_| ()).map_err(|_| {
+                    claim.error(
+                        "value",
+                        Problem::NotAValue {
+                            value: value.to_string(),
+                            expected: "permanent, rotational, high_readiness, requested, pledged",
+                        },
+                    )
+                })
+            }
+            Subject::Membership { alliance, .. } => {
+                if self.ledger.alliance(alliance).is_none() {
+                    return Err(claim.error("subject", unknown(RecordKind::Alliance, alliance)));
+                }
+                membership(value).map(|_| ()).ok_or_else(|| {
+                    claim.error(
+                        "value",
+                        Problem::NotAValue {
+                            value: value.to_string(),
+                            expected: "member, invited, outside",
+                        },
+                    )
+                })
+            }
+            Subject::Named { .. } if value.trim().is_empty() => {
+                Err(claim.error("value", Problem::Empty))
+            }
+            Subject::Named { .. } => Ok(()),
+        }
+    }
+
+    fn check_scope_places(&self, claim: &Claim, scope: &Scope) -> Result<()> {
+        match self
+            .ledger
+            .total(scope, &Metric::PERSONNEL, claim.as_of().first())
+        {
+            Err(Error::Unknown { kind, id }) if kind != RecordKind::Metric => {
+                Err(claim.error("subject", Problem::UnknownReference { kind, id }))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether any unit is counted in `metric`: if none, the ledger cannot tell.
+    fn counts(&self, metric: &Metric) -> bool {
+        self.ledger.units().any(|u| u.counts(metric))
+    }
+
+    /// The ledger's totals over the days of `as_of`, as the interval from the
+    /// least to the most; `None` when no unit is counted in `metric`.
+    fn ledger_range(
+        &self,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        as_of: AsOf,
+    ) -> Result<Option<Interval>> {
+        if !self.counts(metric) {
+            return Ok(None);
+        }
+        let mut range: Option<(Count, Count)> = None;
+        for day in as_of.days() {
+            let t = view.total(scope, metric, day)?;
+            range = Some(range.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+        }
+        range
+            .map(|(lo, hi)| {
+                Interval::closed(Decimal::from(lo.get()), Decimal::from(hi.get()))
+                    .map_err(|e| internal(&e))
+            })
+            .transpose()
+    }
+
+    /// The recorded events that cite the claim's own line and count towards
+    /// its scope: if any, the ledger's figure is the claim's own.
+    fn own_figures(
+        &self,
+        claim: &Claim,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        as_of: AsOf,
+    ) -> Result<Vec<EventId>> {
+        let (Some(line), document) = (claim.source().line, &claim.source().document) else {
+            return Ok(Vec::new());
+        };
+        if !self.counts(metric) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for event in self.ledger.events() {
+            let cites = event
+                .source()
+                .is_some_and(|s| s.line == Some(line) && &s.document == document);
+            let visible = event.layer().is_none() || event.layer() == claim.layer();
+            if cites && visible && event.effective() <= as_of.last() {
+                let within = scope.clone().unit(event.unit().clone());
+                if view.total(&within, metric, as_of.last())? > Count::ZERO {
+                    out.push(event.id().clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn quantity_vs_ledger(
+        &self,
+        p: &Prepared<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        interval: &Interval,
+    ) -> Result<Finding> {
+        let claim = p.claim;
+        let as_of = claim.as_of();
+        let label = format!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
+        let mut f = Finding {
+            rule: Rule::ClaimVsLedger,
+            verdict: Verdict::Unverifiable,
+            claims: vec![claim.id().clone()],
+            events: Vec::new(),
+            evidence: vec![Evidence {
+                label,
+                interval: *interval,
+            }],
+            gap: None,
+            summary: String::new(),
+        };
+        let where_ = describe(scope, metric, claim.layer());
+        let Some(ledger) = self.ledger_range(p.view, scope, metric, as_of)? else {
+            f.summary = format!("the ledger counts no {metric}");
+            return Ok(f);
+        };
+        if ledger.is_exact() == Some(Decimal::ZERO) {
+            f.summary = format!("the ledger records no {where_} on {as_of}");
+            return Ok(f);
+        }
+        f.evidence.push(Evidence {
+            label: format!("ledger: {where_} on {as_of}"),
+            interval: ledger,
+        });
+        let own = self.own_figures(claim, p.view, scope, metric, as_of)?;
+        if !own.is_empty() {
+            f.summary = format!(
+                "the ledger's {} for {where_} comes from this claim's own line, so it cannot check it",
+                show(&ledger)
+            );
+            f.events = own;
+            return Ok(f);
+        }
+        if ledger.intersects(interval) {
+            f.verdict = Verdict::Consistent;
+            f.summary = format!(
+                "ledger has {} for {where_}, within {}",
+                show(&ledger),
+                show(interval)
+            );
+        } else {
+            f.verdict = Verdict::Conflicting;
+            f.gap = interval.gap(&ledger).ok().flatten();
+            f.summary = format!(
+                "expected {}, ledger has {} for {where_} ({})",
+                show(interval),
+                show(&ledger),
+                off_by(interval, &ledger)
+            );
+        }
+        Ok(f)
+    }
+
+    /// What a change claim implies, checked against itself and the ledger;
+    /// and the quantities it states or implies at its two points.
+    fn change(
+        &self,
+        p: &Prepared<'a>,
+        scope: &'a Scope,
+        metric: &'a Metric,
+        change: &Change,
+        stated: &Parts,
+    ) -> Result<(Vec<Finding>, Vec<Fact<'a>>)> {
+        let claim = p.claim;
+        let as_of = claim.as_of();
+        // The two points: where "before" and "after" are read in the ledger.
+        let (before_view, before_at, after_known) = match (change.since, claim.layer()) {
+            (Some(since), _) => (p.view, since, true),
+            (None, Some(_)) => (self.ledger.view(), as_of, true),
+            (None, None) => (p.view, as_of, false),
+        };
+        let mut findings = Vec::new();
+        let mut evidence = Vec::new();
+        let mut parts = *stated;
+        let ledger_before = self.ledger_range(before_view, scope, metric, before_at)?;
+        let ledger_after = if after_known {
+            self.ledger_range(p.view, scope, metric, as_of)?
+        } else {
+            None
+        };
+        let own_before = self.own_figures(claim, before_view, scope, metric, before_at)?;
+        // With no stated "before", a prospective or layer change starts from the ledger.
+        let mut from_ledger = false;
+        if change.since.is_none()
+            && parts.before.is_none()
+            && (parts.ratio.is_some() || parts.delta.is_some())
+        {
+            if let (Some(b), true) = (ledger_before, own_before.is_empty()) {
+                parts.before = Some(b);
+                from_ledger = true;
+                evidence.push(Evidence {
+                    label: format!(
+                        "ledger before: {} on {before_at}",
+                        describe(scope, metric, None)
+                    ),
+                    interval: b,
+                });
+            }
+        }
+        let mut summary_parts = Vec::new();
+        let derived = derive(&parts);
+        let name = |s: &str| format!("{}: {s}", claim.id());
+        let mut f = Finding {
+            rule: Rule::ChangeImplies,
+            verdict: Verdict::Consistent,
+            claims: vec![claim.id().clone()],
+            events: Vec::new(),
+            evidence: Vec::new(),
+            gap: None,
+            summary: String::new(),
+        };
+        for (label, i) in [
+            ("before", stated.before),
+            ("after", stated.after),
+            ("change", stated.delta),
+            ("ratio", stated.ratio),
+        ] {
+            if let Some(i) = i {
+                f.evidence.push(Evidence {
+                    label: name(&format!("stated {label}")),
+                    interval: i,
+                });
+            }
+        }
+        f.evidence.extend(evidence);
+        match derived {
+            Err(why) => {
+                f.verdict = Verdict::Conflicting;
+                f.summary = format!("the stated parts cannot all hold: {why}");
+            }
+            Ok(d)
+                if parts.ratio.is_some()
+                    && parts
+                        .before
+                        .is_some_and(|b| b.is_exact() == Some(Decimal::ZERO)) =>
+            {
+                f.verdict = Verdict::Unverifiable;
+                f.summary = "a ratio of a zero baseline says nothing".to_string();
+                let _ = d;
+            }
+            Ok(d) => {
+                for (label, was, now) in [
+                    ("before", stated.before, d.before),
+                    ("after", stated.after, d.after),
+                    ("change", stated.delta, d.delta),
+                    ("ratio", stated.ratio, d.ratio),
+                ] {
+                    if let Some(now) = now.filter(informative) {
+                        if was != Some(now) {
+                            f.evidence.push(Evidence {
+                                label: name(&format!("implied {label}")),
+                                interval: now,
+                            });
+                            summary_parts.push(format!("{label} {}", show(&now)));
+                        }
+                    }
+                }
+                f.summary = if summary_parts.is_empty() {
+                    "the stated parts agree".to_string()
+                } else {
+                    format!("implies {}", summary_parts.join(", "))
+                };
+                parts = d;
+            }
+        }
+        findings.push(f);
+
+        // Against the ledger, where it records either point.
+        let zero = |i: Option<Interval>| i.is_some_and(|i| i.is_exact() == Some(Decimal::ZERO));
+        if let (Some(lb), Some(la), false) = (
+            ledger_before,
+            ledger_after,
+            zero(ledger_before) && zero(ledger_after),
+        ) {
+            findings.push(self.change_vs_ledger(
+                p,
+                scope,
+                metric,
+                before_view,
+                before_at,
+                &parts,
+                lb,
+                la,
+            )?);
+        }
+
+        // The quantities at the two points, for the pairwise rules. A point
+        // the ledger filled in says nothing the ledger does not: only what the
+        // claim states, or implies from what it states, goes on.
+        let mut facts = Vec::new();
+        if from_ledger {
+            parts = *stated;
+        }
+        let fact = |role, view, layer, at, interval, stated| Fact {
+            claim,
+            role,
+            view,
+            layer,
+            scope,
+            metric,
+            as_of: at,
+            interval,
+            stated,
+        };
+        let before_layer = if before_view.layer_index() == p.view.layer_index() {
+            claim.layer()
+        } else {
+            None
+        };
+        if let Some(b) = parts.before {
+            facts.push(fact(
+                Role::Before,
+                before_view,
+                before_layer,
+                before_at,
+                b,
+                change.before,
+            ));
+        }
+        if let (Some(a), true) = (parts.after, after_known) {
+            facts.push(fact(
+                Role::After,
+                p.view,
+                claim.layer(),
+                as_of,
+                a,
+                change.after,
+            ));
+        }
+        Ok((findings, facts))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn change_vs_ledger(
+        &self,
+        p: &Prepared<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        before_view: View<'_>,
+        before_at: AsOf,
+        parts: &Parts,
+        lb: Interval,
+        la: Interval,
+    ) -> Result<Finding> {
+        let claim = p.claim;
+        let mut own = self.own_figures(claim, before_view, scope, metric, before_at)?;
+        own.extend(self.own_figures(claim, p.view, scope, metric, claim.as_of())?);
+        let delta = la.checked_sub(&lb).map_err(|e| internal(&e))?;
+        let ratio = la.checked_div(&lb).ok();
+        let mut f = Finding {
+            rule: Rule::ClaimVsLedger,
+            verdict: Verdict::Consistent,
+            claims: vec![claim.id().clone()],
+            events: Vec::new(),
+            evidence: vec![
+                Evidence {
+                    label: format!("ledger before, on {before_at}"),
+                    interval: lb,
+                },
+                Evidence {
+                    label: format!("ledger after, on {}", claim.as_of()),
+                    interval: la,
+                },
+            ],
+            gap: None,
+            summary: String::new(),
+        };
+        let where_ = describe(scope, metric, claim.layer());
+        if !own.is_empty() {
+            f.verdict = Verdict::Unverifiable;
+            f.events = own;
+            f.summary = format!("the ledger's figures for {where_} come from this claim's own line, so it cannot check it");
+            return Ok(f);
+        }
+        let mut misses = Vec::new();
+        for (label, claimed, ledger) in [
+            ("before", parts.before, Some(lb)),
+            ("after", parts.after, Some(la)),
+            ("change", parts.delta, Some(delta)),
+            ("ratio", parts.ratio, ratio),
+        ] {
+            if let (Some(c), Some(l)) = (claimed, ledger) {
+                if !c.intersects(&l) {
+                    misses.push(format!(
+                        "{label}: expected {}, ledger has {}",
+                        show(&c),
+                        show(&l)
+                    ));
+                    f.gap = f.gap.max(c.gap(&l).ok().flatten());
+                }
+            }
+        }
+        let shown_change = format!("{} → {} ({})", show(&lb), show(&la), signed(&delta));
+        if misses.is_empty() {
+            f.summary = format!("ledger has {where_} {shown_change}, as claimed");
+        } else {
+            f.verdict = Verdict::Conflicting;
+            f.summary = format!("ledger has {where_} {shown_change}; {}", misses.join("; "));
+        }
+        Ok(f)
+    }
+
+    /// The rules over pairs of quantities: same date, across dates, part within whole.
+    fn pairs(&self, facts: &[Fact<'a>]) -> Result<Vec<Finding>> {
+        let mut findings = Vec::new();
+        // Same scope, metric and layer: grouped, then sorted by date.
+        let mut groups: HashMap<(&Scope, &Metric, Option<&LayerId>), Vec<&Fact<'a>>> =
+            HashMap::new();
+        for fact in facts {
+            groups
+                .entry((fact.scope, fact.metric, fact.layer))
+                .or_default()
+                .push(fact);
+        }
+        let mut keys: Vec<_> = groups.keys().copied().collect();
+        keys.sort_by_key(|(s, m, l)| (s.to_string(), m.to_string(), l.map(ToString::to_string)));
+        for key in keys {
+            let mut group = groups.remove(&key).unwrap_or_default();
+            group.sort_by_key(|f| (f.as_of.first(), f.as_of.last(), f.claim.id().clone()));
+            for (i, a) in group.iter().enumerate() {
+                for b in &group[i + 1..] {
+                    if a.claim.id() == b.claim.id() {
+                        continue;
+                    }
+                    if a.as_of.overlaps(&b.as_of) {
+                        findings.push(same_date(a, b));
+                    }
+                }
+                // Across dates: each quantity with the next later one that does not overlap it.
+                if let Some(b) = group[i + 1..]
+                    .iter()
+                    .find(|b| !a.as_of.overlaps(&b.as_of) && b.claim.id() != a.claim.id())
+                {
+                    findings.push(self.across_dates(a, b)?);
+                }
+            }
+        }
+        // Part within whole: different scopes, one metric and layer, overlapping dates.
+        for (i, part) in facts.iter().enumerate() {
+            for (j, whole) in facts.iter().enumerate() {
+                if i == j
+                    || part.claim.id() == whole.claim.id()
+                    || part.scope == whole.scope
+                    || part.metric != whole.metric
+                    || part.layer != whole.layer
+                    || !part.as_of.overlaps(&whole.as_of)
+                {
+                    continue;
+                }
+                let date = part.as_of.first().max(whole.as_of.first());
+                if self.within(part.scope, whole.scope, date)? {
+                    findings.push(part_within_whole(part, whole)?);
+                }
+            }
+        }
+        Ok(findings)
+    }
+
+    fn across_dates(&self, early: &Fact<'_>, late: &Fact<'_>) -> Result<Finding> {
+        let (d1, d2) = (early.as_of.last(), late.as_of.first());
+        let known = self.counts(early.metric);
+        let before = if known {
+            early.view.total(early.scope, early.metric, d1)?
+        } else {
+            Count::ZERO
+        };
+        let after = if known {
+            late.view.total(late.scope, late.metric, d2)?
+        } else {
+            Count::ZERO
+        };
+        let change = Decimal::from(after.get()) - Decimal::from(before.get());
+        let bridged = early
+            .interval
+            .checked_add(&Interval::exact(change))
+            .map_err(|e| internal(&e))?;
+        let events = if known {
+            self.events_between(early, d1, d2)?
+        } else {
+            Vec::new()
+        };
+        let mut f = Finding {
+            rule: Rule::AcrossDates,
+            verdict: Verdict::Consistent,
+            claims: vec![early.claim.id().clone(), late.claim.id().clone()],
+            events,
+            evidence: vec![
+                Evidence {
+                    label: early.label(),
+                    interval: early.interval,
+                },
+                Evidence {
+                    label: format!("ledger change {d1} → {d2}"),
+                    interval: Interval::exact(change),
+                },
+                Evidence {
+                    label: format!("{} carried to {d2}", early.claim.id()),
+                    interval: bridged,
+                },
+                Evidence {
+                    label: late.label(),
+                    interval: late.interval,
+                },
+            ],
+            gap: None,
+            summary: String::new(),
+        };
+        let where_ = describe(early.scope, early.metric, early.layer);
+        if before == Count::ZERO && after == Count::ZERO {
+            f.verdict = Verdict::Unverifiable;
+            f.summary =
+                format!("the ledger records no {where_} between {d1} and {d2} to bridge them");
+        } else if bridged.intersects(&late.interval) {
+            f.summary = format!(
+                "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
+                show(&early.interval),
+                early.as_of,
+                signed(&Interval::exact(change)),
+                show(&bridged),
+                show(&late.interval),
+                late.as_of
+            );
+        } else {
+            f.verdict = Verdict::Conflicting;
+            f.gap = bridged.gap(&late.interval).ok().flatten();
+            f.summary = format!(
+                "{} on {} with the ledger's {} since gives {}, but {} on {} ({})",
+                show(&early.interval),
+                early.as_of,
+                signed(&Interval::exact(change)),
+                show(&bridged),
+                show(&late.interval),
+                late.as_of,
+                off_by(&late.interval, &bridged)
+            );
+        }
+        Ok(f)
+    }
+
+    /// The events effective in (d1, d2] whose units count in the fact's scope.
+    fn events_between(
+        &self,
+        fact: &Fact<'_>,
+        d1: NaiveDate,
+        d2: NaiveDate,
+    ) -> Result<Vec<EventId>> {
+        let mut out = Vec::new();
+        for e in self.ledger.events() {
+            let visible = e.layer().is_none() || e.layer() == fact.layer;
+            if visible && d1 < e.effective() && e.effective() <= d2 {
+                let within = fact.scope.clone().unit(e.unit().clone());
+                let counts = fact.view.total(&within, fact.metric, e.effective())? > Count::ZERO
+                    || fact.view.total(&within, fact.metric, d1)? > Count::ZERO;
+                if counts {
+                    out.push(e.id().clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether every deployment `part` covers is covered by `whole` on `date`,
+    /// judged from the scopes' filters.
+    fn within(&self, part: &Scope, whole: &Scope, date: NaiveDate) -> Result<bool> {
+        if let Some(w) = whole.units() {
+            let Some(p) = part.units() else {
+                return Ok(false);
+            };
+            for id in p {
+                let mut cur = Some(id.clone());
+                let mut inside = false;
+                while let Some(u) = cur {
+                    if w.contains(&u) {
+                        inside = true;
+                        break;
+                    }
+                    cur = self.ledger.unit(&u).and_then(|x| x.parent().cloned());
+                }
+                if !inside {
+                    return Ok(false);
+                }
+            }
+        }
+        if let Some(w) = whole.bases() {
+            if !part.bases().is_some_and(|p| p.is_subset(w)) {
+                return Ok(false);
+            }
+        }
+        if let Some(w) = whole.hosts() {
+            let w = self.countries(w, date)?;
+            let p: Option<BTreeSet<Country>> = match (part.hosts(), part.bases()) {
+                (Some(h), _) => Some(self.countries(h, date)?),
+                (None, Some(bases)) => bases
+                    .iter()
+                    .map(|b| self.ledger.base(b).map(|b| b.host()))
+                    .collect(),
+                (None, None) => None,
+            };
+            if !p.is_some_and(|p| !p.is_empty() && p.is_subset(&w)) {
+                return Ok(false);
+            }
+        }
+        if let Some(w) = whole.contributors() {
+            let Some(p) = part.contributors() else {
+                return Ok(false);
+            };
+            let countries_ok = self
+                .countries(p, date)?
+                .is_subset(&self.countries(w, date)?);
+            if !countries_ok || !p.alliances.is_subset(&w.alliances) {
+                return Ok(false);
+            }
+        }
+        if let Some(w) = whole.footings() {
+            if !part.footings().is_some_and(|p| p.is_subset(w)) {
+                return Ok(false);
+            }
+        }
+        if let Some(w) = whole.kinds() {
+            if !part.kinds().is_some_and(|p| p.is_subset(w)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn countries(&self, places: &Places, date: NaiveDate) -> Result<BTreeSet<Country>> {
+        let mut out: BTreeSet<Country> = places.countries.iter().copied().collect();
+        for r in &places.regions {
+            let region = self
+                .ledger
+                .region(r)
+                .ok_or_else(|| Error::unknown(RecordKind::Region, r))?;
+            out.extend(region.members_on(date));
+        }
+        for a in &places.alliances {
+            let alliance = self
+                .ledger
+                .alliance(a)
+                .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))?;
+            out.extend(alliance.members_on(date));
+        }
+        Ok(out)
+    }
+
+    fn categories(&self, prepared: &[Prepared<'_>]) -> Result<Vec<Finding>> {
+        let mut findings = Vec::new();
+        let mut groups: BTreeMap<String, Vec<(&Prepared<'_>, &Subject, &str)>> = BTreeMap::new();
+        for p in prepared {
+            if let Kind::Category { subject, value } = &p.kind {
+                groups
+                    .entry(format!("{subject:?}"))
+                    .or_default()
+                    .push((p, subject, value));
+            }
+        }
+        for group in groups.values() {
+            // Claims that overlap in time must agree with each other.
+            let mut seen: HashSet<Vec<&ClaimId>> = HashSet::new();
+            for (a, subject, _) in group {
+                let together: Vec<_> = group
+                    .iter()
+                    .filter(|(b, _, _)| a.claim.as_of().overlaps(&b.claim.as_of()))
+                    .collect();
+                if together.len() < 2 {
+                    continue;
+                }
+                let ids: Vec<&ClaimId> = together.iter().map(|(p, _, _)| p.claim.id()).collect();
+                if !seen.insert(ids.clone()) {
+                    continue;
+                }
+                let mut values: BTreeMap<&str, Vec<&ClaimId>> = BTreeMap::new();
+                for (p, _, v) in &together {
+                    values.entry(v.trim()).or_default().push(p.claim.id());
+                }
+                let listing: Vec<String> = values
+                    .iter()
+                    .map(|(v, ids)| {
+                        let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+                        format!("\"{v}\" ({})", ids.join(", "))
+                    })
+                    .collect();
+                let conflict = values.len() > 1;
+                findings.push(Finding {
+                    rule: Rule::Categories,
+                    verdict: if conflict {
+                        Verdict::Conflicting
+                    } else {
+                        Verdict::Consistent
+                    },
+                    claims: ids.into_iter().cloned().collect(),
+                    events: Vec::new(),
+                    evidence: Vec::new(),
+                    gap: None,
+                    summary: format!(
+                        "{subject} on {}: {}",
+                        a.claim.as_of(),
+                        listing.join(if conflict { " vs " } else { ", " })
+                    ),
+                });
+            }
+            // Each claim about something the ledger records, against the ledger.
+            for (p, subject, value) in group {
+                if let Some(f) = self.category_vs_ledger(p.claim, subject, value)? {
+                    findings.push(f);
+                }
+            }
+        }
+        Ok(findings)
+    }
+
+    fn category_vs_ledger(
+        &self,
+        claim: &Claim,
+        subject: &Subject,
+        value: &str,
+    ) -> Result<Option<Finding>> {
+        let date = claim.as_of().last();
+        let (found, expected): (Vec<String>, String) = match subject {
+            Subject::Named { .. } => return Ok(None),
+            Subject::Membership { country, alliance } => {
+                let Some(a) = self.ledger.alliance(alliance) else {
+                    return Ok(None);
+                };
+                (
+                    vec![a.status(*country, date).to_string()],
+                    value.trim().to_string(),
+                )
+            }
+            Subject::Footing(scope) => {
+                let metrics: BTreeSet<&Metric> =
+                    self.ledger.units().flat_map(|u| u.metrics()).collect();
+                let mut footings = Vec::new();
+                for footing in Footing::ALL {
+                    let on = scope.clone().on_footing(*footing);
+                    for metric in &metrics {
+                        if self.ledger.total(&on, metric, date)? > Count::ZERO {
+                            footings.push(footing.to_string());
+                            break;
+                        }
+                    }
+                }
+                (footings, value.trim().to_string())
+            }
+        };
+        let mut f = Finding {
+            rule: Rule::Categories,
+            verdict: Verdict::Consistent,
+            claims: vec![claim.id().clone()],
+            events: Vec::new(),
+            evidence: Vec::new(),
+            gap: None,
+            summary: String::new(),
+        };
+        if found.is_empty() {
+            f.verdict = Verdict::Unverifiable;
+            f.summary = format!("the ledger records no {subject} on {date}");
+        } else if found.contains(&expected) {
+            f.summary = format!(
+                "ledger has {subject} on {date}: {}, as claimed",
+                found.join(", ")
+            );
+        } else {
+            f.verdict = Verdict::Conflicting;
+            f.summary = format!(
+                "claimed {expected}, ledger has {subject} on {date}: {}",
+                found.join(", ")
+            );
+        }
+        Ok(Some(f))
+    }
+}
+
+/// Two quantities of one scope on overlapping dates must intersect.
+fn same_date(a: &Fact<'_>, b: &Fact<'_>) -> Finding {
+    let meet = a.interval.intersection(&b.interval);
+    let mut f = Finding {
+        rule: Rule::SameDate,
+        verdict: if meet.is_some() {
+            Verdict::Consistent
+        } else {
+            Verdict::Conflicting
+        },
+        claims: vec![a.claim.id().clone(), b.claim.id().clone()],
+        events: Vec::new(),
+        evidence: vec![
+            Evidence {
+                label: a.label(),
+                interval: a.interval,
+            },
+            Evidence {
+                label: b.label(),
+                interval: b.interval,
+            },
+        ],
+        gap: None,
+        summary: String::new(),
+    };
+    let where_ = describe(a.scope, a.metric, a.layer);
+    match meet {
+        Some(m) => {
+            f.summary = format!(
+                "{} and {} for {where_} meet in {}",
+                show(&a.interval),
+                show(&b.interval),
+                show(&m)
+            );
+        }
+        None => {
+            f.gap = a.interval.gap(&b.interval).ok().flatten();
+            f.summary = format!(
+                "{} and {} for {where_} do not meet ({} apart)",
+                show(&a.interval),
+                show(&b.interval),
+                group_thousands(&f.gap.unwrap_or_default())
+            );
+        }
+    }
+    f
+}
+
+/// A part cannot exceed its whole; what is left is bounded.
+fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>) -> Result<Finding> {
+    let remainder = whole
+        .interval
+        .checked_sub(&part.interval)
+        .map_err(|e| internal(&e))?
+        .intersection(&Interval::at_least(Decimal::ZERO));
+    let mut f = Finding {
+        rule: Rule::PartWithinWhole,
+        verdict: Verdict::Consistent,
+        claims: vec![part.claim.id().clone(), whole.claim.id().clone()],
+        events: Vec::new(),
+        evidence: vec![
+            Evidence {
+                label: format!("part {}", part.label()),
+                interval: part.interval,
+            },
+            Evidence {
+                label: format!("whole {}", whole.label()),
+                interval: whole.interval,
+            },
+        ],
+        gap: None,
+        summary: String::new(),
+    };
+    let (p, w) = (part.scope.to_string(), whole.scope.to_string());
+    match remainder {
+        Some(rest) => {
+            f.evidence.push(Evidence {
+                label: format!("the rest of {w} beside {p}"),
+                interval: rest,
+            });
+            let stated = match (part.stated, whole.stated) {
+                (Some(ps), Some(ws)) if ws.stated() >= ps.stated() => format!(
+                    "{} on the stated figures, ",
+                    group_thousands(&(ws.stated() - ps.stated()))
+                ),
+                _ => String::new(),
+            };
+            f.summary = format!(
+                "{p} ({}) fits in {w} ({}): the rest is {stated}{} with the hedges",
+                show(&part.interval),
+                show(&whole.interval),
+                show(&rest)
+            );
+        }
+        None => {
+            f.verdict = Verdict::Conflicting;
+            f.gap = part.interval.gap(&whole.interval).ok().flatten();
+            f.summary = format!(
+                "{p} ({}) exceeds its whole, {w} ({})",
+                show(&part.interval),
+                show(&whole.interval)
+            );
+        }
+    }
+    Ok(f)
+}
+
+/// Whether an interval says anything about a count: `(0, +∞)` does not.
+fn informative(i: &Interval) -> bool {
+    let open_above = i.high().is_unbounded();
+    let from_zero_or_less = match i.low() {
+        Bound::Unbounded => true,
+        Bound::Included(v) | Bound::Excluded(v) => v <= Decimal::ZERO,
+    };
+    !(open_above && from_zero_or_less)
+}
+
+/// Narrows a change's parts by `after = before + delta` and `after = before × ratio`.
+fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
+    let mut p = *parts;
+    let meet = |a: Option<Interval>,
+                b: Option<Interval>,
+                what: &str|
+     -> std::result::Result<Option<Interval>, String> {
+        match (a, b) {
+            (Some(a), Some(b)) => a
+                .intersection(&b)
+                .map(Some)
+                .ok_or_else(|| format!("{what}: {} and {} do not meet", show(&a), show(&b))),
+            (a, b) => Ok(a.or(b)),
+        }
+    };
+    // Two rounds carry a narrowing from one relation into the other.
+    for _ in 0..2 {
+        let sum = match (p.before, p.delta) {
+            (Some(b), Some(d)) => b.checked_add(&d).ok(),
+            _ => None,
+        };
+        let product = match (p.before, p.ratio) {
+            (Some(b), Some(r)) => b.checked_mul(&r).ok(),
+            _ => None,
+        };
+        p.after = meet(p.after, sum, "after = before + change")?;
+        p.after = meet(p.after, product, "after = before × ratio")?;
+        let from_delta = match (p.after, p.delta) {
+            (Some(a), Some(d)) => a.checked_sub(&d).ok(),
+            _ => None,
+        };
+        let from_ratio = match (p.after, p.ratio) {
+            (Some(a), Some(r)) => a.checked_div(&r).ok(),
+            _ => None,
+        };
+        p.before = meet(p.before, from_delta, "before = after − change")?;
+        p.before = meet(p.before, from_ratio, "before = after ÷ ratio")?;
+        let delta = match (p.after, p.before) {
+            (Some(a), Some(b)) => a.checked_sub(&b).ok(),
+            _ => None,
+        };
+        let ratio = match (p.after, p.before) {
+            (Some(a), Some(b)) => a.checked_div(&b).ok(),
+            _ => None,
+        };
+        p.delta = meet(p.delta, delta, "change = after − before")?;
+        p.ratio = meet(p.ratio, ratio, "ratio = after ÷ before")?;
+    }
+    // Counts are never negative.
+    for (part, what) in [(&mut p.before, "before"), (&mut p.after, "after")] {
+        if let Some(i) = *part {
+            *part = Some(
+                i.intersection(&Interval::at_least(Decimal::ZERO))
+                    .ok_or_else(|| format!("{what} {} is below zero", show(&i)))?,
+            );
+        }
+    }
+    Ok(p)
+}
+
+fn membership(value: &str) -> Option<MembershipStatus> {
+    match value.trim() {
+        "member" => Some(MembershipStatus::Member),
+        "invited" => Some(MembershipStatus::Invited),
+        "outside" => Some(MembershipStatus::Outside),
+        _ => None,
+    }
+}
+
+fn unknown(kind: RecordKind, id: impl fmt::Display) -> Problem {
+    Problem::UnknownReference {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+fn internal(e: &dyn fmt::Display) -> Error {
+    Error::Internal {
+        detail: format!("checking claims: {e}"),
+    }
+}
+
+/// `NATO in baltic-states personnel`, with the layer when there is one.
+fn describe(scope: &Scope, metric: &Metric, layer: Option<&LayerId>) -> String {
+    match layer {
+        Some(l) => format!("{scope} {metric} ({l})"),
+        None => format!("{scope} {metric}"),
+    }
+}
+
+fn stated_figure(claim: &Claim) -> String {
+    match claim.statement() {
+        Statement::Quantity { figure, .. } => figure.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// An interval for a person: a point as a plain number.
+fn show(i: &Interval) -> String {
+    i.to_string()
+}
+
+/// A signed interval: `+300`, `−1,650`, `+[18,000, 20,000)`.
+fn signed(i: &Interval) -> String {
+    match i.is_exact() {
+        Some(v) if v > Decimal::ZERO => format!("+{}", group_thousands(&v)),
+        Some(v) => group_thousands(&v),
+        None => i.to_string(),
+    }
+}
+
+/// How far `found` lies from `expected`: "250 too many", "1,000 too few".
+fn off_by(expected: &Interval, found: &Interval) -> String {
+    let gap = expected.gap(found).ok().flatten().unwrap_or_default();
+    let above = match (found.low(), expected.high()) {
+        (Bound::Included(f) | Bound::Excluded(f), Bound::Included(e) | Bound::Excluded(e)) => {
+            f >= e
+        }
+        (_, Bound::Unbounded) => false,
+        (Bound::Unbounded, _) => false,
+    };
+    let amount = group_thousands(&gap);
+    if gap.is_zero() {
+        "they touch at an open end".to_string()
+    } else if above {
+        format!("{amount} too many")
+    } else {
+        format!("{amount} too few")
+    }
+}
+
+#[cfg(test)]
+mod tests;

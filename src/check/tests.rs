@@ -1,0 +1,709 @@
+//! Unit tests of the checker: one per rule and verdict, edge cases of the
+//! intervals, and one per kind of invalid claim.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::claim::*;
+use crate::*;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn c(code: &str) -> Country {
+    Country::new(code).unwrap()
+}
+
+fn dec(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+fn source(line: u32) -> Source {
+    Source {
+        document: "test".into(),
+        line: Some(line),
+        ..Source::default()
+    }
+}
+
+fn uk_in_est() -> Scope {
+    Scope::all().from_country(c("GBR")).in_country(c("EST"))
+}
+
+fn baltics() -> Scope {
+    Scope::all().in_region(RegionId::new("baltics").unwrap())
+}
+
+/// British troops in Estonia: 4,000 from 2022-02-10, 3,000 from 2022-02-20,
+/// permanent; a `pledged` layer doubling them on 2022-06-01.
+fn ledger() -> Ledger {
+    let mut l = Ledger::new();
+    l.add_region(
+        Region::new(RegionId::new("baltics").unwrap(), "the Baltic states").with_members([
+            c("EST"),
+            c("LVA"),
+            c("LTU"),
+        ]),
+    )
+    .unwrap();
+    l.add_alliance(
+        Alliance::new(AllianceId::new("NATO").unwrap(), "NATO")
+            .with_member(c("GBR"), d("1949-08-24")),
+    )
+    .unwrap();
+    l.add_layer(Layer::new(LayerId::new("pledged").unwrap(), ""))
+        .unwrap();
+    l.add_unit(Unit::new(
+        UnitId::new("uk").unwrap(),
+        "UK",
+        c("GBR"),
+        UnitKind::Battlegroup,
+    ))
+    .unwrap();
+    let ev = |id: &str, date: &str, kind| {
+        Event::new(
+            EventId::new(id).unwrap(),
+            UnitId::new("uk").unwrap(),
+            d(date),
+            kind,
+        )
+        .with_source(source(100))
+    };
+    l.apply_batch([
+        ev(
+            "arrive",
+            "2022-02-10",
+            EventKind::Deploy {
+                location: Location::Country(c("EST")),
+                footing: Footing::Permanent,
+                strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(4000))],
+            },
+        ),
+        ev(
+            "cut",
+            "2022-02-20",
+            EventKind::Reduce {
+                metric: Metric::PERSONNEL,
+                count: Count::new(1000),
+            },
+        ),
+        ev(
+            "double",
+            "2022-06-01",
+            EventKind::Scale {
+                metric: Metric::PERSONNEL,
+                factor: Decimal::TWO,
+            },
+        )
+        .in_layer(LayerId::new("pledged").unwrap()),
+    ])
+    .unwrap();
+    l
+}
+
+fn quantity(id: &str, as_of: &str, scope: Scope, q: Qualifier, v: i64) -> Claim {
+    Claim::quantity(
+        ClaimId::new(id).unwrap(),
+        source(1),
+        as_of.parse().unwrap(),
+        scope,
+        Metric::PERSONNEL,
+        Figure::new(q, dec(v)),
+    )
+}
+
+fn change(id: &str, as_of: &str, change: Change) -> Claim {
+    Claim::change(
+        ClaimId::new(id).unwrap(),
+        source(1),
+        as_of.parse().unwrap(),
+        uk_in_est(),
+        Metric::PERSONNEL,
+        change,
+    )
+}
+
+fn finding<'a>(report: &'a Report, rule: Rule, claims: &[&str]) -> &'a Finding {
+    report
+        .findings()
+        .iter()
+        .find(|f| {
+            f.rule == rule
+                && f.claims
+                    .iter()
+                    .map(ClaimId::as_str)
+                    .eq(claims.iter().copied())
+        })
+        .unwrap_or_else(|| panic!("no {rule} finding for {claims:?} in\n{report}"))
+}
+
+#[test]
+fn a_claim_outside_the_ledger_conflicts_and_says_by_how_much() {
+    let report = ledger()
+        .check(&[quantity(
+            "q",
+            "2022-03-01",
+            uk_in_est(),
+            Qualifier::Approximate,
+            2_700,
+        )])
+        .unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["q"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    assert_eq!(f.gap, Some(dec(250)));
+    assert!(
+        f.summary
+            .contains("expected [2,650, 2,750], ledger has 3,000"),
+        "{}",
+        f.summary
+    );
+    assert!(f.summary.contains("250 too many"), "{}", f.summary);
+}
+
+#[test]
+fn open_and_closed_ends_decide_at_the_boundary() {
+    let l = ledger();
+    let cases = [
+        (Qualifier::MoreThan, 3_000, Verdict::Conflicting),
+        (Qualifier::AtLeast, 3_000, Verdict::Consistent),
+        (Qualifier::UpTo, 3_000, Verdict::Consistent),
+        (Qualifier::LessThan, 3_000, Verdict::Conflicting),
+        (Qualifier::Nearly, 3_300, Verdict::Consistent),
+        (Qualifier::Nearly, 3_000, Verdict::Conflicting),
+        (Qualifier::OrderOfMagnitude, 1_000, Verdict::Consistent),
+        (Qualifier::Exact, 3_000, Verdict::Consistent),
+    ];
+    for (q, v, verdict) in cases {
+        let report = l
+            .check(&[quantity("q", "2022-03-01", uk_in_est(), q, v)])
+            .unwrap();
+        let f = finding(&report, Rule::ClaimVsLedger, &["q"]);
+        assert_eq!(f.verdict, verdict, "{q} {v}: {}", f.summary);
+    }
+}
+
+#[test]
+fn a_month_covers_every_figure_the_ledger_had_in_it() {
+    let l = ledger();
+    // In February the ledger has 0 (before the 10th), 4,000, then 3,000.
+    for (v, verdict) in [
+        (4_000, Verdict::Consistent),
+        (3_000, Verdict::Consistent),
+        (5_000, Verdict::Conflicting),
+    ] {
+        let report = l
+            .check(&[quantity("q", "2022-02", uk_in_est(), Qualifier::Exact, v)])
+            .unwrap();
+        assert_eq!(
+            finding(&report, Rule::ClaimVsLedger, &["q"]).verdict,
+            verdict,
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn a_claim_the_ledger_took_its_figure_from_cannot_be_checked_by_it() {
+    let mut claim = quantity("q", "2022-03-01", uk_in_est(), Qualifier::MoreThan, 3_000);
+    claim = Claim::new(
+        claim.id().clone(),
+        source(100),
+        claim.as_of(),
+        claim.statement().clone(),
+    );
+    let report = ledger().check(&[claim]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["q"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert_eq!(f.events.len(), 2, "both events cite line 100");
+}
+
+#[test]
+fn nothing_recorded_is_unverifiable() {
+    let l = ledger();
+    let lva = Scope::all().in_country(c("LVA"));
+    let report = l
+        .check(&[quantity("q", "2022-03-01", lva, Qualifier::Exact, 10)])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::ClaimVsLedger, &["q"]).verdict,
+        Verdict::Unverifiable
+    );
+    let deaths = Claim::quantity(
+        ClaimId::new("k").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-03-01")),
+        Scope::all(),
+        Metric::new("deaths").unwrap(),
+        Figure::new(Qualifier::AtLeast, dec(18)),
+    );
+    let report = l.check(&[deaths]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["k"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert_eq!(f.summary, "the ledger counts no deaths");
+}
+
+#[test]
+fn claims_on_one_date_must_meet() {
+    let l = ledger();
+    let report = l
+        .check(&[
+            quantity("a", "2022-03-01", uk_in_est(), Qualifier::Exact, 1_650),
+            quantity("b", "2022-03-01", uk_in_est(), Qualifier::Exact, 2_000),
+            quantity("c", "2022-03", uk_in_est(), Qualifier::Approximate, 2_000),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::SameDate, &["a", "b"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(350))));
+    // A month overlaps its days: [1,500, 2,500] meets 1,650.
+    assert_eq!(
+        finding(&report, Rule::SameDate, &["a", "c"]).verdict,
+        Verdict::Consistent
+    );
+    assert!(report.has_conflicts());
+}
+
+#[test]
+fn claims_on_different_dates_are_bridged_by_the_ledger() {
+    let l = ledger();
+    // 4,000 on the 15th, minus the ledger's 1,000 since, is 3,000 on 1 March.
+    let ok = l
+        .check(&[
+            quantity("early", "2022-02-15", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("late", "2022-03-01", uk_in_est(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    let f = finding(&ok, Rule::AcrossDates, &["early", "late"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert_eq!(
+        f.events.iter().map(EventId::as_str).collect::<Vec<_>>(),
+        ["cut"]
+    );
+    let bad = l
+        .check(&[
+            quantity("early", "2022-02-15", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("late", "2022-03-01", uk_in_est(), Qualifier::Exact, 4_000),
+        ])
+        .unwrap();
+    let f = finding(&bad, Rule::AcrossDates, &["early", "late"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(1_000))));
+}
+
+#[test]
+fn a_part_cannot_exceed_its_whole() {
+    let l = ledger();
+    let report = l
+        .check(&[
+            quantity("part", "2022-03-01", uk_in_est(), Qualifier::Exact, 3_000),
+            quantity(
+                "whole",
+                "2022-03-01",
+                baltics(),
+                Qualifier::Approximate,
+                2_000,
+            ),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::PartWithinWhole, &["part", "whole"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(500))));
+    let report = l
+        .check(&[
+            quantity("part", "2022-03-01", uk_in_est(), Qualifier::Exact, 1_650),
+            quantity(
+                "whole",
+                "2022-03-01",
+                baltics(),
+                Qualifier::Approximate,
+                4_000,
+            ),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::PartWithinWhole, &["part", "whole"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert_eq!(
+        f.evidence[2].interval,
+        Interval::closed(dec(1_850), dec(2_850)).unwrap()
+    );
+    assert!(
+        f.summary.contains("2,350 on the stated figures"),
+        "{}",
+        f.summary
+    );
+    // A scope is not part of an unrelated one.
+    let report = l
+        .check(&[
+            quantity("a", "2022-03-01", uk_in_est(), Qualifier::Exact, 1),
+            quantity(
+                "b",
+                "2022-03-01",
+                Scope::all().in_country(c("POL")),
+                Qualifier::Exact,
+                1,
+            ),
+        ])
+        .unwrap();
+    assert!(report
+        .findings()
+        .iter()
+        .all(|f| f.rule != Rule::PartWithinWhole));
+}
+
+#[test]
+fn a_change_implies_its_missing_parts() {
+    let l = ledger();
+    let nearly = |v| Delta {
+        direction: Direction::Increase,
+        figure: Figure::new(Qualifier::Nearly, dec(v)),
+    };
+    let report = l
+        .check(&[change(
+            "c",
+            "2022-03-01",
+            Change {
+                since: Some(AsOf::Before(d("2022-02-24"))),
+                after: Some(Figure::new(Qualifier::MoreThan, dec(100_000))),
+                delta: Some(nearly(20_000)),
+                ..Change::default()
+            },
+        )])
+        .unwrap();
+    let f = finding(&report, Rule::ChangeImplies, &["c"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    let before = f
+        .evidence
+        .iter()
+        .find(|e| e.label.ends_with("implied before"))
+        .unwrap();
+    assert_eq!(before.interval, Interval::more_than(dec(80_000)));
+    // A prospective ratio starts from the ledger.
+    let report = l
+        .check(&[change(
+            "r",
+            "2022-03-01",
+            Change {
+                ratio: Some(Figure::new(Qualifier::MoreThan, dec(2))),
+                ..Change::default()
+            },
+        )])
+        .unwrap();
+    let f = finding(&report, Rule::ChangeImplies, &["r"]);
+    let after = f
+        .evidence
+        .iter()
+        .find(|e| e.label.ends_with("implied after"))
+        .unwrap();
+    assert_eq!(after.interval, Interval::more_than(dec(6_000)));
+}
+
+#[test]
+fn a_change_that_contradicts_itself_conflicts() {
+    let report = ledger()
+        .check(&[change(
+            "c",
+            "2022-03-01",
+            Change {
+                since: Some(AsOf::Day(d("2022-02-15"))),
+                before: Some(Figure::exact(4)),
+                after: Some(Figure::exact(6)),
+                delta: Some(Delta {
+                    direction: Direction::Increase,
+                    figure: Figure::exact(3),
+                }),
+                ..Change::default()
+            },
+        )])
+        .unwrap();
+    let f = finding(&report, Rule::ChangeImplies, &["c"]);
+    assert_eq!(f.verdict, Verdict::Conflicting, "{}", f.summary);
+}
+
+#[test]
+fn a_change_is_checked_against_the_ledger_between_its_dates() {
+    let report = ledger()
+        .check(&[change(
+            "c",
+            "2022-03-01",
+            Change {
+                since: Some(AsOf::Day(d("2022-02-15"))),
+                delta: Some(Delta {
+                    direction: Direction::Decrease,
+                    figure: Figure::new(Qualifier::Approximate, dec(1_000)),
+                }),
+                ..Change::default()
+            },
+        )])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::ClaimVsLedger, &["c"]).verdict,
+        Verdict::Consistent
+    );
+    // The layer against the baseline: doubling is +3,000 in June.
+    let pledged = change(
+        "p",
+        "2022-06-01",
+        Change {
+            delta: Some(Delta {
+                direction: Direction::Increase,
+                figure: Figure::new(Qualifier::MoreThan, dec(3_000)),
+            }),
+            ..Change::default()
+        },
+    )
+    .in_layer(LayerId::new("pledged").unwrap());
+    let report = ledger().check(&[pledged]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["p"]);
+    assert_eq!(
+        f.verdict,
+        Verdict::Conflicting,
+        "more than 3,000 is not 3,000: {}",
+        f.summary
+    );
+}
+
+#[test]
+fn a_ratio_of_a_zero_baseline() {
+    let l = ledger();
+    // From the ledger: nothing before the 10th of February, so the ratio says nothing.
+    let report = l
+        .check(&[change(
+            "r",
+            "2022-02-01",
+            Change {
+                ratio: Some(Figure::exact(2)),
+                ..Change::default()
+            },
+        )])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::ChangeImplies, &["r"]).verdict,
+        Verdict::Unverifiable
+    );
+    // Stated: an error.
+    let err = l
+        .check(&[change(
+            "z",
+            "2022-03-01",
+            Change {
+                before: Some(Figure::exact(0)),
+                ratio: Some(Figure::exact(2)),
+                ..Change::default()
+            },
+        )])
+        .unwrap_err();
+    assert!(
+        matches!(err.problem(), Some(Problem::ZeroBaseline)),
+        "{err}"
+    );
+}
+
+#[test]
+fn categories_agree_or_conflict() {
+    let l = ledger();
+    let named = |id: &str, as_of: &str, v: &str| {
+        Claim::category(
+            ClaimId::new(id).unwrap(),
+            source(1),
+            as_of.parse().unwrap(),
+            Subject::Named {
+                name: "Joe Biden".into(),
+                attribute: "office".into(),
+            },
+            v,
+        )
+    };
+    let report = l
+        .check(&[
+            named("a", "2022-06-29", "Vice President"),
+            named("b", "2022-06-29", "President"),
+            named("c", "2010-01-01", "Vice President"),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::Categories, &["a", "b"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    assert!(report
+        .findings()
+        .iter()
+        .all(|f| !f.claims.iter().any(|c| c.as_str() == "c")));
+
+    let footing = |v: &str| {
+        Claim::category(
+            ClaimId::new("f").unwrap(),
+            source(1),
+            AsOf::Day(d("2022-03-01")),
+            Subject::Footing(Box::new(uk_in_est())),
+            v,
+        )
+    };
+    let verdict = |claim| finding(&l.check(&[claim]).unwrap(), Rule::Categories, &["f"]).verdict;
+    assert_eq!(verdict(footing("permanent")), Verdict::Consistent);
+    assert_eq!(verdict(footing("rotational")), Verdict::Conflicting);
+
+    let member = |country: &str, v: &str| {
+        Claim::category(
+            ClaimId::new("m").unwrap(),
+            source(1),
+            AsOf::Day(d("2022-03-01")),
+            Subject::Membership {
+                country: c(country),
+                alliance: AllianceId::new("NATO").unwrap(),
+            },
+            v,
+        )
+    };
+    let verdict = |claim| finding(&l.check(&[claim]).unwrap(), Rule::Categories, &["m"]).verdict;
+    assert_eq!(verdict(member("GBR", "member")), Verdict::Consistent);
+    assert_eq!(verdict(member("UKR", "member")), Verdict::Conflicting);
+}
+
+#[test]
+fn every_invalid_claim_is_a_typed_error_naming_its_field() {
+    let l = ledger();
+    type Check = fn(&Problem) -> bool;
+    let q = |scope: Scope, figure: Figure| {
+        Claim::quantity(
+            ClaimId::new("x").unwrap(),
+            source(1),
+            AsOf::Day(d("2022-03-01")),
+            scope,
+            Metric::PERSONNEL,
+            figure,
+        )
+    };
+    let cases: Vec<(&str, Vec<Claim>, &str, Check)> = vec![
+        (
+            "unknown region",
+            vec![q(
+                Scope::all().in_region(RegionId::new("atlantis").unwrap()),
+                Figure::exact(1),
+            )],
+            "scope",
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Region,
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            "unknown layer",
+            vec![q(uk_in_est(), Figure::exact(1)).in_layer(LayerId::new("dreams").unwrap())],
+            "layer",
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Layer,
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            "a range whose low end is above its high end",
+            vec![q(
+                uk_in_est(),
+                Figure::Range {
+                    low: dec(5),
+                    high: dec(3),
+                },
+            )],
+            "value",
+            |p| matches!(p, Problem::Interval(_)),
+        ),
+        (
+            "an order of magnitude that is not a power of ten",
+            vec![q(
+                uk_in_est(),
+                Figure::new(Qualifier::OrderOfMagnitude, dec(12_000)),
+            )],
+            "value",
+            |p| matches!(p, Problem::Figure(_)),
+        ),
+        (
+            "a change that states nothing",
+            vec![change("x", "2022-03-01", Change::default())],
+            "kind",
+            |p| matches!(p, Problem::NothingStated),
+        ),
+        (
+            "a footing that is not one",
+            vec![Claim::category(
+                ClaimId::new("x").unwrap(),
+                source(1),
+                AsOf::Day(d("2022-03-01")),
+                Subject::Footing(Box::new(uk_in_est())),
+                "sometimes",
+            )],
+            "value",
+            |p| matches!(p, Problem::NotAValue { .. }),
+        ),
+        (
+            "an unknown alliance",
+            vec![Claim::category(
+                ClaimId::new("x").unwrap(),
+                source(1),
+                AsOf::Day(d("2022-03-01")),
+                Subject::Membership {
+                    country: c("UKR"),
+                    alliance: AllianceId::new("CSTO").unwrap(),
+                },
+                "member",
+            )],
+            "subject",
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Alliance,
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            "a duplicate id",
+            vec![
+                q(uk_in_est(), Figure::exact(1)),
+                q(uk_in_est(), Figure::exact(2)),
+            ],
+            "id",
+            |p| matches!(p, Problem::Duplicate),
+        ),
+    ];
+    for (name, claims, field, check) in cases {
+        let err = l.check(&claims).expect_err(name);
+        match &err {
+            Error::InvalidRecord {
+                kind: RecordKind::Claim,
+                id,
+                field: f,
+                problem,
+            } => {
+                assert_eq!((id.as_str(), *f), ("x", field), "{name}: {err}");
+                assert!(check(problem), "{name}: {err}");
+            }
+            other => panic!("{name}: unexpected {other}"),
+        }
+    }
+}
+
+#[test]
+fn a_report_reads_worst_first_and_round_trips_as_json() {
+    let l = ledger();
+    let report = l
+        .check(&[
+            quantity("ok", "2022-03-01", uk_in_est(), Qualifier::Exact, 3_000),
+            quantity("bad", "2022-03-01", uk_in_est(), Qualifier::Exact, 9_000),
+        ])
+        .unwrap();
+    let verdicts: Vec<Verdict> = report.findings().iter().map(|f| f.verdict).collect();
+    let mut sorted = verdicts.clone();
+    sorted.sort();
+    assert_eq!(verdicts, sorted);
+    assert!(report.to_string().starts_with("CONFLICTING"));
+    let json = serde_json::to_string(&report).unwrap();
+    assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), report);
+}

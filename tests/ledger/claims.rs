@@ -1,0 +1,214 @@
+//! The verdicts DOMAIN.md's expected figures imply for the claims of the
+//! Madrid 2022 report, each computed by the checker from the bundled data.
+
+use posture_ledger::{scenario, ClaimId, Finding, Interval, Report, Rule, Verdict};
+use rust_decimal::Decimal;
+
+fn report() -> Report {
+    let madrid = scenario::madrid_2022().expect("the bundled scenario loads");
+    madrid
+        .ledger()
+        .check(madrid.claims())
+        .expect("the claims are valid")
+}
+
+fn finding<'a>(report: &'a Report, rule: Rule, claims: &[&str]) -> &'a Finding {
+    report
+        .findings()
+        .iter()
+        .find(|f| {
+            f.rule == rule
+                && f.claims
+                    .iter()
+                    .map(ClaimId::as_str)
+                    .eq(claims.iter().copied())
+        })
+        .unwrap_or_else(|| panic!("no {rule} finding for {claims:?} in\n{report}"))
+}
+
+fn evidence(f: &Finding, label_ends: &str) -> Interval {
+    f.evidence
+        .iter()
+        .find(|e| e.label.ends_with(label_ends))
+        .unwrap_or_else(|| panic!("no evidence ending {label_ends:?} in {f:?}"))
+        .interval
+}
+
+fn dec(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+#[test]
+fn some_3700_in_february_and_4000_strong_in_june_agree() {
+    let r = report();
+    let f = finding(&r, Rule::AcrossDates, &["C10", "C2"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    // [3,650, 3,750] with the ledger's +300 since February.
+    assert_eq!(
+        evidence(f, "carried to 2022-06-29"),
+        Interval::closed(dec(3_950), dec(4_050)).unwrap()
+    );
+    assert_eq!(
+        f.events.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        ["gbr-est-now", "efp-now"]
+    );
+}
+
+#[test]
+fn from_four_to_six_warships_agrees_with_six_destroyers_at_rota() {
+    let r = report();
+    let f = finding(&r, Rule::PartWithinWhole, &["C11", "C5"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    assert_eq!(evidence(f, "beside USA at rota"), Interval::exact(dec(0)));
+    let implied = finding(&r, Rule::ChangeImplies, &["C5"]);
+    assert_eq!(evidence(implied, "implied change"), Interval::exact(dec(2)));
+    assert_eq!(
+        evidence(implied, "implied ratio"),
+        Interval::exact(Decimal::new(15, 1))
+    );
+}
+
+#[test]
+fn more_than_100000_after_nearly_20000_more_puts_the_earlier_figure_above_80000() {
+    let r = report();
+    let f = finding(&r, Rule::ChangeImplies, &["C12"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert_eq!(
+        evidence(f, "implied before"),
+        Interval::more_than(dec(80_000))
+    );
+    // The ledger holds the report's own figures for this, so it cannot judge it.
+    assert_eq!(
+        finding(&r, Rule::ClaimVsLedger, &["C12"]).verdict,
+        Verdict::Unverifiable
+    );
+}
+
+#[test]
+fn the_uk_part_bounds_the_rest_of_the_tripwire_force() {
+    let r = report();
+    let f = finding(&r, Rule::PartWithinWhole, &["C4", "C2"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert!(
+        f.summary.contains("2,350 on the stated figures"),
+        "{}",
+        f.summary
+    );
+    assert_eq!(
+        evidence(f, "beside GBR in EST"),
+        Interval::closed(dec(1_850), dec(2_850)).unwrap()
+    );
+}
+
+#[test]
+fn more_than_doubling_1650_means_above_3300() {
+    let r = report();
+    let f = finding(&r, Rule::ChangeImplies, &["C8"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert_eq!(
+        evidence(f, "implied after"),
+        Interval::more_than(dec(3_300))
+    );
+}
+
+#[test]
+fn tens_of_thousands_more_agrees_with_50000_less_4000() {
+    let r = report();
+    let f = finding(&r, Rule::ClaimVsLedger, &["C1"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    assert_eq!(
+        evidence(f, "ledger before, on 2022-06-29"),
+        Interval::exact(dec(4_000))
+    );
+    assert_eq!(
+        evidence(f, "ledger after, on 2022-06-29"),
+        Interval::exact(dec(50_000))
+    );
+}
+
+#[test]
+fn joe_biden_cannot_be_president_and_vice_president_on_one_day() {
+    let r = report();
+    let f = finding(&r, Rule::Categories, &["C13", "C13-president", "C13-again"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    assert!(
+        f.summary
+            .contains("\"President\" (C13-president) vs \"Vice President\" (C13, C13-again)"),
+        "{}",
+        f.summary
+    );
+    // It is the report's only conflict, and it comes first.
+    assert_eq!(r.with_verdict(Verdict::Conflicting).count(), 1);
+    assert_eq!(r.findings()[0].verdict, Verdict::Conflicting);
+}
+
+#[test]
+fn footing_and_membership_claims_match_the_ledger() {
+    let r = report();
+    for id in [
+        "C14",
+        "C15-ukraine",
+        "C15-lithuania",
+        "C15-poland",
+        "C15-finland",
+        "C15-sweden",
+    ] {
+        assert_eq!(
+            finding(&r, Rule::Categories, &[id]).verdict,
+            Verdict::Consistent,
+            "{id}"
+        );
+    }
+    // The ledger has no US forces in the Baltic states to judge "rotating" by.
+    assert_eq!(
+        finding(&r, Rule::Categories, &["C14-baltic"]).verdict,
+        Verdict::Unverifiable
+    );
+}
+
+#[test]
+fn claims_the_ledger_cannot_judge_say_why() {
+    let r = report();
+    let deaths = finding(&r, Rule::ClaimVsLedger, &["C9"]);
+    assert_eq!(
+        (deaths.verdict, deaths.summary.as_str()),
+        (Verdict::Unverifiable, "the ledger counts no deaths")
+    );
+    // The ledger's figure for C4 is C4's own line: no independent check.
+    let own = finding(&r, Rule::ClaimVsLedger, &["C4"]);
+    assert_eq!(own.verdict, Verdict::Unverifiable);
+    assert_eq!(
+        own.events.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        ["gbr-est-now"]
+    );
+    // A second report of the same figure is independent, and agrees.
+    assert_eq!(
+        finding(&r, Rule::ClaimVsLedger, &["C6-again"]).verdict,
+        Verdict::Consistent
+    );
+}
+
+#[test]
+fn every_claim_quotes_the_line_it_cites() {
+    let madrid = scenario::madrid_2022().expect("loads");
+    let lines: Vec<String> = crate::madrid::SOURCE
+        .lines()
+        .map(crate::madrid::plain)
+        .collect();
+    assert!(madrid.claims().len() >= 15);
+    for claim in madrid.claims() {
+        let s = claim.source();
+        let n = s
+            .line
+            .unwrap_or_else(|| panic!("{} has no line", claim.id()));
+        let quote = s
+            .quote
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no quote", claim.id()));
+        assert!(
+            lines[n as usize - 1].contains(&crate::madrid::plain(quote)),
+            "{}: line {n}",
+            claim.id()
+        );
+    }
+}
