@@ -453,6 +453,7 @@ impl<'a> Checker<'a> {
         scope: &Scope,
         metric: &Metric,
     ) -> Result<()> {
+        self.check_scope_places(claim, scope, "scope")?;
         // A metric no unit is counted in is no error: a claim may count
         // anything, and the ledger then cannot tell.
         match view.total(scope, metric, claim.as_of().first()) {
@@ -471,7 +472,7 @@ impl<'a> Checker<'a> {
     fn check_category(&self, claim: &Claim, subject: &Subject, value: &str) -> Result<()> {
         match subject {
             Subject::Footing(scope) => {
-                self.check_scope_places(claim, scope)?;
+                self.check_scope_places(claim, scope, "subject")?;
                 value.parse::<Footing>().map(|_| ()).map_err(|_| {
                     claim.error(
                         "value",
@@ -503,16 +504,31 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_scope_places(&self, claim: &Claim, scope: &Scope) -> Result<()> {
-        match self
-            .ledger
-            .total(scope, &Metric::PERSONNEL, claim.as_of().first())
-        {
-            Err(Error::Unknown { kind, id }) if kind != RecordKind::Metric => {
-                Err(claim.error("subject", Problem::UnknownReference { kind, id }))
+    /// Refuses a scope that names a region, alliance, base or unit the ledger does not know.
+    fn check_scope_places(&self, claim: &Claim, scope: &Scope, field: &'static str) -> Result<()> {
+        let l = self.ledger;
+        let unknown_in = |kind, id: &dyn fmt::Display| Err(claim.error(field, unknown(kind, id)));
+        for places in [scope.hosts(), scope.contributors()].into_iter().flatten() {
+            if let Some(r) = places.regions.iter().find(|r| l.region(r).is_none()) {
+                return unknown_in(RecordKind::Region, r);
             }
-            _ => Ok(()),
+            if let Some(a) = places.alliances.iter().find(|a| l.alliance(a).is_none()) {
+                return unknown_in(RecordKind::Alliance, a);
+            }
         }
+        if let Some(b) = scope
+            .bases()
+            .and_then(|b| b.iter().find(|b| l.base(b).is_none()))
+        {
+            return unknown_in(RecordKind::Base, b);
+        }
+        if let Some(u) = scope
+            .units()
+            .and_then(|u| u.iter().find(|u| l.unit(u).is_none()))
+        {
+            return unknown_in(RecordKind::Unit, u);
+        }
+        Ok(())
     }
 
     /// Whether any unit is counted in `metric`: if none, the ledger cannot tell.

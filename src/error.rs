@@ -114,9 +114,17 @@ pub enum Error {
         /// What was found.
         detail: String,
     },
-    /// A scenario file could not be read.
+    /// A scenario file has problems: every one found, each with its place.
     #[error("{0}")]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// A file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        message: String,
+    },
 }
 
 impl Error {

@@ -50,6 +50,7 @@ impl Layer {
 
 /// Where a fact comes from: a document, the date it was reported, a line and a quote.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     /// The document, outlet or speaker.
     pub document: String,
