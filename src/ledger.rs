@@ -1438,5 +1438,7 @@ impl<'a> Replay<'a> {
     }
 }
 
+mod extend;
+
 #[cfg(test)]
 mod tests;

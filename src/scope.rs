@@ -197,6 +197,109 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Reads a scope written as terms `key:value[,value…]` separated by spaces,
+    /// resolving names against `ledger`:
+    ///
+    /// | key | filter | values |
+    /// |---|---|---|
+    /// | `in` | host | country codes, region ids, alliance ids |
+    /// | `from` | contributor | country codes, region ids, alliance ids |
+    /// | `at` | base | base ids |
+    /// | `footing` | footing | `permanent`, `rotational`, `high_readiness`, `requested`, `pledged` |
+    /// | `kind` | unit kind | `headquarters`, `battlegroup`, `land`, `squadron`, `ship`, … |
+    /// | `unit` | unit and subunits | unit ids |
+    ///
+    /// An empty text, or `all`, is the scope that covers everything.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`] for a term without a known key;
+    /// [`Error::Unknown`] for a name the ledger does not know; the parse errors
+    /// of [`Country`], [`Footing`] and [`UnitKind`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, AllianceId, RegionId, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let scope = Scope::parse("from:NATO in:baltic-states", &ledger)?;
+    /// let same = Scope::all()
+    ///     .from_alliance(AllianceId::new("NATO")?)
+    ///     .in_region(RegionId::new("baltic-states")?);
+    /// assert_eq!(scope, same);
+    /// # Ok::<(), posture_ledger::Error>(())
+    /// ```
+    pub fn parse(text: &str, ledger: &crate::Ledger) -> crate::Result<Scope> {
+        use crate::error::{Error, RecordKind};
+        let mut scope = Scope::all();
+        for term in text.split_whitespace().filter(|t| *t != "all") {
+            let Some((key, values)) = term.split_once(':') else {
+                return Err(bad_term(term));
+            };
+            for value in values.split(',').filter(|v| !v.is_empty()) {
+                scope = match key {
+                    "in" | "from" => {
+                        let place = if let Ok(c) = Country::new(value) {
+                            Place::Country(c)
+                        } else if ledger.region(&RegionId::new(value)?).is_some() {
+                            Place::Region(RegionId::new(value)?)
+                        } else if ledger.alliance(&AllianceId::new(value)?).is_some() {
+                            Place::Alliance(AllianceId::new(value)?)
+                        } else {
+                            return Err(Error::Unknown {
+                                kind: RecordKind::Region,
+                                id: format!("{value} (not a country code, region or alliance)"),
+                            });
+                        };
+                        match (key, place) {
+                            ("in", Place::Country(c)) => scope.in_country(c),
+                            ("in", Place::Region(r)) => scope.in_region(r),
+                            ("in", Place::Alliance(a)) => scope.in_alliance(a),
+                            (_, Place::Country(c)) => scope.from_country(c),
+                            (_, Place::Region(r)) => scope.from_region(r),
+                            (_, Place::Alliance(a)) => scope.from_alliance(a),
+                        }
+                    }
+                    "at" => {
+                        let base = BaseId::new(value)?;
+                        if ledger.base(&base).is_none() {
+                            return Err(Error::unknown(RecordKind::Base, value));
+                        }
+                        scope.at_base(base)
+                    }
+                    "unit" => {
+                        let unit = UnitId::new(value)?;
+                        if ledger.unit(&unit).is_none() {
+                            return Err(Error::unknown(RecordKind::Unit, value));
+                        }
+                        scope.unit(unit)
+                    }
+                    "footing" => scope.on_footing(value.parse()?),
+                    "kind" => scope.of_kind(value.parse()?),
+                    _ => return Err(bad_term(term)),
+                };
+            }
+        }
+        Ok(scope)
+    }
+}
+
+enum Place {
+    Country(Country),
+    Region(RegionId),
+    Alliance(AllianceId),
+}
+
+fn bad_term(term: &str) -> crate::Error {
+    crate::Error::InvalidName {
+        what: "scope term",
+        text: term.to_string(),
+        expected: "`in:…`, `from:…`, `at:…`, `footing:…`, `kind:…` or `unit:…`",
+    }
+}
+
 /// A short description: `NATO in baltic-states`, `USA at rota`, `GBR in EST, rotational`.
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -237,4 +340,33 @@ fn join<T: fmt::Display>(set: &BTreeSet<T>) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{scenario, Error};
+
+    #[test]
+    fn scopes_parse_against_the_ledger() {
+        let l = scenario::madrid_2022().unwrap().into_ledger();
+        let s = Scope::parse("from:USA at:rota footing:permanent kind:ship", &l).unwrap();
+        assert_eq!(s.to_string(), "USA at rota, permanent, ship");
+        assert_eq!(Scope::parse("", &l).unwrap(), Scope::all());
+        assert_eq!(Scope::parse("all", &l).unwrap(), Scope::all());
+        let s = Scope::parse("in:EST,LVA from:NATO unit:nato-efp", &l).unwrap();
+        assert_eq!(s.hosts().map(|h| h.countries.len()), Some(2));
+        for bad in ["in:atlantis", "at:nowhere", "unit:ghost"] {
+            assert!(
+                matches!(Scope::parse(bad, &l), Err(Error::Unknown { .. })),
+                "{bad}"
+            );
+        }
+        for bad in ["host:EST", "EST", "footing:sometimes", "kind:blimp"] {
+            assert!(
+                matches!(Scope::parse(bad, &l), Err(Error::InvalidName { .. })),
+                "{bad}"
+            );
+        }
+    }
 }
