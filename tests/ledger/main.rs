@@ -1,4 +1,5 @@
 //! Integration tests: the bundled scenario's figures, and the ledger's invariants.
 
 mod claims;
+mod invariants;
 mod madrid;

@@ -1,0 +1,880 @@
+//! The ledger's invariants, checked on random ledgers built through the public
+//! API: parts sum to the whole, comparisons agree with totals, a refusal
+//! changes nothing, the posture depends on the events and not on how they were
+//! fed in, and the date index agrees with a naive replay of every unit.
+//!
+//! The world (countries, a region with a dated member, an alliance with dated
+//! accessions, bases, units with subunits, a what-if layer) is fixed; the
+//! events are random, and many of them are refused. That is intended: the
+//! refusals exercise the checks, and the accepted events make the history.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{Days, NaiveDate};
+use posture_ledger::{
+    Alliance, AllianceId, AllianceMember, Base, BaseId, Comparison, Contributor, Count, Country,
+    Deployment, Event, EventId, EventKind, Footing, Layer, LayerId, Ledger, Location,
+    MembershipStatus, Metric, Period, Quantity, Region, RegionId, Scope, Unit, UnitId, UnitKind,
+    View,
+};
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+use rust_decimal::Decimal;
+
+// ----- The world -------------------------------------------------------------
+
+fn country(code: &str) -> Country {
+    Country::new(code).expect("a country code")
+}
+
+/// Day `n` of the generated history, which starts on 2020-01-01.
+fn day(n: i64) -> NaiveDate {
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date");
+    if n >= 0 {
+        start + Days::new(n.unsigned_abs())
+    } else {
+        start - Days::new(n.unsigned_abs())
+    }
+}
+
+fn nato() -> AllianceId {
+    AllianceId::new("NATO").expect("an id")
+}
+
+fn baltics() -> RegionId {
+    RegionId::new("baltics").expect("an id")
+}
+
+fn pledged() -> LayerId {
+    LayerId::new("pledged").expect("an id")
+}
+
+fn base(id: &str) -> BaseId {
+    BaseId::new(id).expect("an id")
+}
+
+/// Host countries: every country a deployment can be in.
+const HOSTS: [&str; 6] = ["EST", "LVA", "LTU", "POL", "ESP", "FIN"];
+
+/// Contributing countries; FIN and SWE join the alliance during the history.
+const CONTRIBUTORS: [&str; 6] = ["USA", "GBR", "DNK", "DEU", "FIN", "SWE"];
+
+/// Units: id, contributor, kind, parent, counted in ships too, formed on day.
+const UNITS: [(&str, &str, UnitKind, Option<&str>, bool, Option<i64>); 11] = [
+    ("us-corps", "USA", UnitKind::Land, None, false, None),
+    (
+        "us-bde",
+        "USA",
+        UnitKind::Land,
+        Some("us-corps"),
+        false,
+        None,
+    ),
+    ("us-bn", "USA", UnitKind::Land, Some("us-bde"), false, None),
+    ("us-ddg", "USA", UnitKind::Ship, None, true, None),
+    (
+        "us-ddg-2",
+        "USA",
+        UnitKind::Ship,
+        Some("us-ddg"),
+        true,
+        None,
+    ),
+    ("uk-bg", "GBR", UnitKind::Battlegroup, None, false, None),
+    (
+        "dnk-coy",
+        "DNK",
+        UnitKind::Battlegroup,
+        Some("uk-bg"),
+        false,
+        None,
+    ),
+    ("nato-hq", "NATO", UnitKind::Headquarters, None, false, None),
+    ("fin-bde", "FIN", UnitKind::Land, None, false, Some(19)),
+    ("swe-sqn", "SWE", UnitKind::Squadron, None, true, None),
+    ("deu-ad", "DEU", UnitKind::AirDefence, None, false, None),
+];
+
+fn world() -> Ledger {
+    let mut l = Ledger::new();
+    l.add_region(
+        Region::new(baltics(), "the Baltic states")
+            .with_members([country("EST"), country("LVA")])
+            // Lithuania joins the region on day 31, so regional figures change meaning.
+            .with_member_during(
+                country("LTU"),
+                Period {
+                    from: Some(day(31)),
+                    until: None,
+                },
+            ),
+    )
+    .expect("the region");
+    let mut alliance = Alliance::new(nato(), "NATO");
+    for c in [
+        "USA", "GBR", "DNK", "DEU", "EST", "LVA", "LTU", "POL", "ESP",
+    ] {
+        alliance = alliance.with_member(country(c), day(-5000));
+    }
+    // Finland joins on day 45; Sweden is invited on day 9 and joins on day 79.
+    alliance = alliance.with_member(country("FIN"), day(45));
+    alliance = alliance.with_record(AllianceMember {
+        country: country("SWE"),
+        invited: Some(day(9)),
+        joined: Some(day(79)),
+        left: None,
+    });
+    l.add_alliance(alliance).expect("the alliance");
+    l.add_base(Base::new(
+        base("rota"),
+        "Naval Station Rota",
+        country("ESP"),
+    ))
+    .expect("a base");
+    l.add_base(Base::new(base("tapa"), "Tapa", country("EST")))
+        .expect("a base");
+    l.add_layer(Layer::new(pledged(), "pledged posture"))
+        .expect("a layer");
+    for (id, contributor, kind, parent, ships, formed) in UNITS {
+        let contributor: Contributor = contributor.parse().expect("a contributor");
+        let mut unit = Unit::new(UnitId::new(id).expect("an id"), id, contributor, kind);
+        if let Some(p) = parent {
+            unit = unit.with_parent(UnitId::new(p).expect("an id"));
+        }
+        if ships {
+            unit = unit.with_metrics([Metric::PERSONNEL, Metric::SHIPS]);
+        }
+        if let Some(f) = formed {
+            unit = unit.with_formed(day(f));
+        }
+        l.add_unit(unit).expect("a unit");
+    }
+    l
+}
+
+/// Root units: the partition of all units by tree.
+fn roots() -> impl Iterator<Item = UnitId> {
+    UNITS
+        .iter()
+        .filter(|u| u.3.is_none())
+        .map(|u| UnitId::new(u.0).expect("an id"))
+}
+
+fn locations() -> Vec<Location> {
+    let mut out: Vec<Location> = HOSTS
+        .iter()
+        .map(|c| Location::Country(country(c)))
+        .collect();
+    out.push(Location::Base(base("rota")));
+    out.push(Location::Base(base("tapa")));
+    out.push(Location::Region(baltics()));
+    // Unknown places, to be refused.
+    out.push(Location::Base(base("nowhere")));
+    out.push(Location::Region(RegionId::new("atlantis").expect("an id")));
+    out
+}
+
+const FOOTINGS: [Footing; 5] = [
+    Footing::Permanent,
+    Footing::Rotational,
+    Footing::HighReadiness,
+    Footing::Requested,
+    Footing::Pledged,
+];
+
+const KINDS: [UnitKind; 8] = [
+    UnitKind::Headquarters,
+    UnitKind::Battlegroup,
+    UnitKind::Land,
+    UnitKind::Squadron,
+    UnitKind::Ship,
+    UnitKind::AirDefence,
+    UnitKind::Contingent,
+    UnitKind::Other,
+];
+
+const METRICS: [Metric; 2] = [Metric::PERSONNEL, Metric::SHIPS];
+
+// ----- Random events -----------------------------------------------------------
+
+/// An event as plain data, so that proptest can shrink it.
+#[derive(Clone, Debug)]
+struct Spec {
+    /// An index into `UNITS`; one past the end is an unknown unit.
+    unit: usize,
+    day: Day,
+    /// 0 the baseline, 1 the `pledged` layer, 2 an unknown layer.
+    layer: u8,
+    /// Reuses the id of an earlier event, to be refused if that one was recorded.
+    reuse_id: Option<usize>,
+    kind: KindSpec,
+}
+
+/// When an event takes effect.
+#[derive(Clone, Copy, Debug)]
+enum Day {
+    /// On this day.
+    On(i64),
+    /// This many days from the event's place in the stream, which runs over
+    /// days 0 to 99: mostly in date order, sometimes back-dated.
+    Near(i64),
+}
+
+#[derive(Clone, Debug)]
+enum KindSpec {
+    Deploy {
+        loc: usize,
+        footing: usize,
+        personnel: u64,
+        ships: Option<u64>,
+    },
+    Reinforce(bool, u64),
+    Reduce(bool, u64),
+    SetLevel(bool, u64),
+    Pad(bool),
+    /// The factor in tenths; negative factors are refused.
+    Scale(bool, i64),
+    Withdraw,
+    Relocate(usize),
+    ChangeFooting(usize),
+}
+
+fn kind_spec() -> impl Strategy<Value = KindSpec> {
+    let loc = prop_oneof![20 => 0..9usize, 1 => 9..11usize];
+    let ships = prop::bool::weighted(0.15);
+    prop_oneof![
+        4 => (loc.clone(), 0..5usize, 0..4_000u64, prop::option::of(0..8u64)).prop_map(
+            |(loc, footing, personnel, ships)| KindSpec::Deploy { loc, footing, personnel, ships }
+        ),
+        4 => (ships.clone(), 0..2_000u64).prop_map(|(s, n)| KindSpec::Reinforce(s, n)),
+        3 => (ships.clone(), 0..1_500u64).prop_map(|(s, n)| KindSpec::Reduce(s, n)),
+        3 => (ships.clone(), 0..6_000u64).prop_map(|(s, n)| KindSpec::SetLevel(s, n)),
+        1 => ships.clone().prop_map(KindSpec::Pad),
+        1 => (ships, -5..25i64).prop_map(|(s, f)| KindSpec::Scale(s, f)),
+        1 => Just(KindSpec::Withdraw),
+        2 => loc.prop_map(KindSpec::Relocate),
+        2 => (0..5usize).prop_map(KindSpec::ChangeFooting),
+    ]
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        prop_oneof![30 => 0..UNITS.len(), 1 => Just(UNITS.len())],
+        prop_oneof![3 => -5..5i64, 1 => -40..10i64].prop_map(Day::Near),
+        prop_oneof![40 => Just(0u8), 8 => Just(1u8), 1 => Just(2u8)],
+        prop::option::weighted(0.03, 0..40usize),
+        kind_spec(),
+    )
+        .prop_map(|(unit, day, layer, reuse_id, kind)| Spec {
+            unit,
+            day,
+            layer,
+            reuse_id,
+            kind,
+        })
+}
+
+/// A deploy early in the history, so that later events find their unit deployed.
+fn early_deploy() -> impl Strategy<Value = Spec> {
+    (
+        0..UNITS.len(),
+        0..5i64,
+        prop_oneof![6 => Just(0u8), 1 => Just(1u8)],
+        0..9usize,
+        0..5usize,
+        0..4_000u64,
+        prop::option::of(0..8u64),
+    )
+        .prop_map(|(unit, day, layer, loc, footing, personnel, ships)| Spec {
+            unit,
+            day: Day::On(day),
+            layer,
+            reuse_id: None,
+            kind: KindSpec::Deploy {
+                loc,
+                footing,
+                personnel,
+                ships,
+            },
+        })
+}
+
+/// A pad and the later level it derives its figure from, in one batch.
+fn pad_then_level() -> impl Strategy<Value = Vec<Spec>> {
+    (spec(), 1..10i64, 0..6_000u64).prop_map(|(pad, gap, level)| {
+        let ships = matches!(pad.kind, KindSpec::Pad(true));
+        let at = match pad.day {
+            Day::On(d) => Day::On(d + gap),
+            Day::Near(d) => Day::Near(d + gap),
+        };
+        let level = Spec {
+            day: at,
+            reuse_id: None,
+            kind: KindSpec::SetLevel(ships, level),
+            ..pad.clone()
+        };
+        let pad = Spec {
+            kind: KindSpec::Pad(ships),
+            ..pad
+        };
+        vec![pad, level]
+    })
+}
+
+/// Events fed to the ledger: early deploys of some units, then random events
+/// mostly one at a time, sometimes in small batches.
+fn stream(max: usize) -> impl Strategy<Value = Vec<Vec<Spec>>> {
+    (
+        prop::collection::vec(early_deploy(), 0..12),
+        prop::collection::vec(
+            prop_oneof![
+                4 => prop::collection::vec(spec(), 1..=1),
+                1 => prop::collection::vec(spec(), 2..=4),
+                1 => pad_then_level(),
+            ],
+            1..max,
+        ),
+    )
+        .prop_map(|(early, rest)| early.into_iter().map(|s| vec![s]).chain(rest).collect())
+}
+
+fn metric(ships: bool) -> Metric {
+    if ships {
+        Metric::SHIPS
+    } else {
+        Metric::PERSONNEL
+    }
+}
+
+/// The event number `n` of a stream of `len`.
+fn event(n: usize, len: usize, spec: &Spec) -> Event {
+    let id = EventId::new(format!(
+        "e{}",
+        spec.reuse_id.filter(|&k| k < n).unwrap_or(n)
+    ))
+    .expect("an id");
+    let unit = UNITS.get(spec.unit).map_or("ghost", |u| u.0);
+    let locs = locations();
+    let kind = match spec.kind {
+        KindSpec::Deploy {
+            loc,
+            footing,
+            personnel,
+            ships,
+        } => {
+            let mut strength = vec![Quantity::new(Metric::PERSONNEL, Count::new(personnel))];
+            // Ships for a unit not counted in ships are refused: now and then only.
+            let counts_ships = UNITS.get(spec.unit).is_some_and(|u| u.4) || personnel % 16 == 0;
+            if let Some(s) = ships.filter(|_| counts_ships) {
+                strength.push(Quantity::new(Metric::SHIPS, Count::new(s)));
+            }
+            EventKind::Deploy {
+                location: locs[loc].clone(),
+                footing: FOOTINGS[footing],
+                strength,
+            }
+        }
+        KindSpec::Reinforce(s, n) => EventKind::Reinforce {
+            metric: metric(s),
+            count: Count::new(n),
+        },
+        KindSpec::Reduce(s, n) => EventKind::Reduce {
+            metric: metric(s),
+            count: Count::new(n),
+        },
+        KindSpec::SetLevel(s, n) => EventKind::SetLevel {
+            metric: metric(s),
+            count: Count::new(n),
+        },
+        KindSpec::Pad(s) => EventKind::Pad { metric: metric(s) },
+        KindSpec::Scale(s, f) => EventKind::Scale {
+            metric: metric(s),
+            factor: Decimal::new(f, 1),
+        },
+        KindSpec::Withdraw => EventKind::Withdraw,
+        KindSpec::Relocate(loc) => EventKind::Relocate {
+            to: locs[loc].clone(),
+        },
+        KindSpec::ChangeFooting(f) => EventKind::ChangeFooting { to: FOOTINGS[f] },
+    };
+    let date = match spec.day {
+        Day::On(d) => d,
+        Day::Near(offset) => (n * 100 / len.max(1)) as i64 + offset,
+    };
+    let e = Event::new(
+        id,
+        UnitId::new(unit).expect("an id"),
+        day(date.clamp(0, 99)),
+        kind,
+    );
+    match spec.layer {
+        0 => e,
+        1 => e.in_layer(pledged()),
+        _ => e.in_layer(LayerId::new("ghost").expect("an id")),
+    }
+}
+
+/// A ledger with the accepted events of a stream, and those events in the order recorded.
+struct Built {
+    ledger: Ledger,
+    accepted: Vec<Event>,
+}
+
+/// Feeds a stream to a new ledger, keeping what is accepted. With `check`, every
+/// refusal must leave everything observable unchanged.
+fn build(stream: &[Vec<Spec>], check: bool) -> Result<Built, TestCaseError> {
+    let mut ledger = world();
+    let mut accepted = Vec::new();
+    let mut seen = if check { snapshot(&ledger) } else { Vec::new() };
+    let len = stream.iter().map(Vec::len).sum();
+    let mut n = 0;
+    for chunk in stream {
+        let batch: Vec<Event> = chunk
+            .iter()
+            .map(|s| {
+                n += 1;
+                event(n - 1, len, s)
+            })
+            .collect();
+        match ledger.apply_batch(batch.clone()) {
+            Ok(()) => {
+                accepted.extend(batch);
+                if check {
+                    seen = snapshot(&ledger);
+                }
+            }
+            Err(err) => {
+                prop_assert!(
+                    err.problem().is_some(),
+                    "a refusal names its problem: {err}"
+                );
+                if check {
+                    prop_assert_eq!(&snapshot(&ledger), &seen, "refused: {}", err);
+                }
+            }
+        }
+    }
+    prop_assert_eq!(ledger.events(), &accepted[..]);
+    Ok(Built { ledger, accepted })
+}
+
+// ----- What a caller can observe ---------------------------------------------------
+
+/// Days to look at: the edges of the history and the membership changes
+/// (Lithuania joins the region on day 31, Finland the alliance on day 45,
+/// Sweden on day 79).
+const PROBE_DAYS: [i64; 10] = [-1, 0, 14, 30, 31, 44, 45, 79, 99, 400];
+
+fn views(l: &Ledger) -> [View<'_>; 2] {
+    [l.view(), l.with_layer(&pledged()).expect("the layer")]
+}
+
+/// Everything observable: every event, totals of the probe scopes and of each
+/// root unit, and every unit's deployment, on every probe day, in every view.
+fn snapshot(l: &Ledger) -> Vec<String> {
+    let mut out: Vec<String> = l.events().iter().map(|e| format!("{e:?}")).collect();
+    let mut scopes: Vec<Scope> = probes().into_iter().map(|p| p.scope).collect();
+    scopes.extend(roots().map(|u| Scope::all().unit(u)));
+    for view in views(l) {
+        for d in PROBE_DAYS.map(day) {
+            for scope in &scopes {
+                for m in &METRICS {
+                    out.push(format!("{scope} {m} {d}: {:?}", view.total(scope, m, d)));
+                }
+            }
+            for u in l.units() {
+                out.push(format!("{} {d}: {:?}", u.id(), view.deployment(u.id(), d)));
+            }
+        }
+    }
+    out
+}
+
+// ----- Scopes with a hand-written oracle --------------------------------------------
+
+/// A scope, and the same question asked of one deployment by hand.
+struct Probe {
+    scope: Scope,
+    matches: fn(&Ledger, &Unit, &Deployment, NaiveDate) -> bool,
+}
+
+/// The countries a deployment is in: its country, its base's host, or every
+/// member of its region on `date`.
+fn hosts_of(l: &Ledger, location: &Location, date: NaiveDate) -> Vec<Country> {
+    match location {
+        Location::Country(c) => vec![*c],
+        Location::Base(b) => vec![l.base(b).expect("a known base").host()],
+        Location::Region(r) => l
+            .region(r)
+            .expect("a known region")
+            .members_on(date)
+            .collect(),
+    }
+}
+
+/// Whether a deployment lies wholly inside `countries`.
+fn inside(l: &Ledger, location: &Location, date: NaiveDate, countries: &[Country]) -> bool {
+    let hosts = hosts_of(l, location, date);
+    !hosts.is_empty() && hosts.iter().all(|h| countries.contains(h))
+}
+
+fn nato_members(l: &Ledger, date: NaiveDate) -> Vec<Country> {
+    let a = l.alliance(&nato()).expect("the alliance");
+    CONTRIBUTORS
+        .iter()
+        .chain(HOSTS.iter())
+        .map(|c| country(c))
+        .filter(|&c| a.status(c, date) == MembershipStatus::Member)
+        .collect()
+}
+
+fn from_nato(l: &Ledger, u: &Unit, date: NaiveDate) -> bool {
+    match u.contributor() {
+        Contributor::Alliance(a) => *a == nato(),
+        Contributor::Country(c) => nato_members(l, date).contains(c),
+    }
+}
+
+fn is_country(u: &Unit, codes: &[&str]) -> bool {
+    codes
+        .iter()
+        .any(|c| *u.contributor() == Contributor::Country(country(c)))
+}
+
+fn probes() -> Vec<Probe> {
+    vec![
+        Probe {
+            scope: Scope::all(),
+            matches: |_, _, _, _| true,
+        },
+        Probe {
+            scope: Scope::all().in_country(country("EST")),
+            matches: |l, _, d, date| inside(l, &d.location, date, &[country("EST")]),
+        },
+        Probe {
+            scope: Scope::all().in_region(baltics()),
+            matches: |l, _, d, date| {
+                let members: Vec<Country> = l
+                    .region(&baltics())
+                    .expect("the region")
+                    .members_on(date)
+                    .collect();
+                inside(l, &d.location, date, &members)
+            },
+        },
+        Probe {
+            scope: Scope::all().in_alliance(nato()),
+            matches: |l, _, d, date| inside(l, &d.location, date, &nato_members(l, date)),
+        },
+        Probe {
+            scope: Scope::all().from_alliance(nato()),
+            matches: |l, u, _, date| from_nato(l, u, date),
+        },
+        Probe {
+            scope: Scope::all()
+                .from_country(country("USA"))
+                .on_footing(Footing::Rotational),
+            matches: |_, u, d, _| is_country(u, &["USA"]) && d.footing == Footing::Rotational,
+        },
+        Probe {
+            scope: Scope::all().at_base(base("rota")),
+            matches: |_, _, d, _| d.location == Location::Base(base("rota")),
+        },
+        Probe {
+            scope: Scope::all()
+                .of_kind(UnitKind::Land)
+                .in_country(country("POL"))
+                .in_country(country("LTU")),
+            matches: |l, u, d, date| {
+                u.kind() == UnitKind::Land
+                    && inside(l, &d.location, date, &[country("POL"), country("LTU")])
+            },
+        },
+        Probe {
+            scope: Scope::all()
+                .from_country(country("GBR"))
+                .from_country(country("DNK"))
+                .in_region(baltics()),
+            matches: |l, u, d, date| {
+                let members: Vec<Country> = l
+                    .region(&baltics())
+                    .expect("the region")
+                    .members_on(date)
+                    .collect();
+                is_country(u, &["GBR", "DNK"]) && inside(l, &d.location, date, &members)
+            },
+        },
+        Probe {
+            scope: Scope::all()
+                .of_kind(UnitKind::Ship)
+                .of_kind(UnitKind::Squadron)
+                .on_footing(Footing::Permanent)
+                .on_footing(Footing::Pledged)
+                .in_alliance(nato()),
+            matches: |l, u, d, date| {
+                matches!(u.kind(), UnitKind::Ship | UnitKind::Squadron)
+                    && matches!(d.footing, Footing::Permanent | Footing::Pledged)
+                    && inside(l, &d.location, date, &nato_members(l, date))
+            },
+        },
+    ]
+}
+
+fn total(
+    view: &View<'_>,
+    scope: &Scope,
+    m: &Metric,
+    date: NaiveDate,
+) -> Result<u64, TestCaseError> {
+    view.total(scope, m, date)
+        .map(Count::get)
+        .map_err(|e| TestCaseError::fail(format!("total of {scope} on {date}: {e}")))
+}
+
+/// The sum of totals over several scopes.
+fn sum(
+    view: &View<'_>,
+    scopes: impl IntoIterator<Item = Scope>,
+    m: &Metric,
+    date: NaiveDate,
+) -> Result<u64, TestCaseError> {
+    let mut s = 0;
+    for scope in scopes {
+        s += total(view, &scope, m, date)?;
+    }
+    Ok(s)
+}
+
+// ----- Orderings --------------------------------------------------------------
+
+/// A deterministic shuffle (xorshift), so a failing case replays from its seed.
+fn shuffled(n: usize, mut seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    seed |= 1;
+    for i in (1..n).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        order.swap(i, (seed % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
+/// The events in a random order that keeps the relative order of events on
+/// the same date: a shuffle of which date comes next, each date's events
+/// taken in their original order.
+fn interleaved(events: &[Event], seed: u64) -> Vec<Event> {
+    let mut queues: BTreeMap<NaiveDate, VecDeque<&Event>> = BTreeMap::new();
+    for e in events {
+        queues.entry(e.effective()).or_default().push_back(e);
+    }
+    shuffled(events.len(), seed)
+        .into_iter()
+        .map(|i| {
+            queues
+                .get_mut(&events[i].effective())
+                .and_then(VecDeque::pop_front)
+                .expect("one event per slot of its date")
+                .clone()
+        })
+        .collect()
+}
+
+/// The events by date, latest date first, events of one date in their original order.
+fn dates_reversed(events: &[Event]) -> Vec<Event> {
+    let mut out = events.to_vec();
+    out.sort_by_key(|e| std::cmp::Reverse(e.effective()));
+    out
+}
+
+/// The events by date, earliest first, events of one date in their original order.
+fn by_date(events: &[Event]) -> Vec<Event> {
+    let mut out = events.to_vec();
+    out.sort_by_key(Event::effective);
+    out
+}
+
+/// Applies events one at a time where each is valid on its own; an event
+/// refused for now (a pad whose level comes later) waits and goes in with the
+/// next one, in one batch. Everything must be in at the end.
+fn one_by_one(events: &[Event]) -> Result<Ledger, TestCaseError> {
+    let mut l = world();
+    let mut pending: Vec<Event> = Vec::new();
+    for e in events {
+        pending.push(e.clone());
+        if l.apply_batch(pending.clone()).is_ok() {
+            pending.clear();
+        }
+    }
+    prop_assert!(pending.is_empty(), "left over: {:?}", pending);
+    Ok(l)
+}
+
+fn batch(events: &[Event]) -> Result<Ledger, TestCaseError> {
+    let mut l = world();
+    l.apply_batch(events.to_vec())
+        .map_err(|e| TestCaseError::fail(format!("a valid history refused: {e}")))?;
+    Ok(l)
+}
+
+/// `cases` by default, for CI; `PROPTEST_CASES=10000` for a deeper search.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/ledger/invariants.txt",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+// ----- The properties -------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(96))]
+
+    /// Parts sum to the whole: by host country, by contributor, by unit tree,
+    /// by footing and by kind, in the baseline and in the layer.
+    #[test]
+    fn parts_sum_to_the_whole(stream in stream(40)) {
+        let l = build(&stream, false)?.ledger;
+        for view in views(&l) {
+            for date in PROBE_DAYS.map(day) {
+                for m in &METRICS {
+                    let whole = total(&view, &Scope::all(), m, date)?;
+
+                    // By host: every country, and what is known only for the region.
+                    let countries = sum(&view, HOSTS.map(|c| Scope::all().in_country(country(c))), m, date)?;
+                    let members: Vec<Country> =
+                        l.region(&baltics()).expect("the region").members_on(date).collect();
+                    let region = total(&view, &Scope::all().in_region(baltics()), m, date)?;
+                    let in_members = sum(&view, members.iter().map(|&c| Scope::all().in_country(c)), m, date)?;
+                    prop_assert!(region >= in_members);
+                    prop_assert_eq!(whole, countries + (region - in_members), "by host on {}", date);
+
+                    // By contributor: the alliance, and the countries outside it on the date.
+                    let alliance = l.alliance(&nato()).expect("the alliance");
+                    let outside = CONTRIBUTORS
+                        .iter()
+                        .map(|c| country(c))
+                        .filter(|&c| alliance.status(c, date) != MembershipStatus::Member)
+                        .map(|c| Scope::all().from_country(c));
+                    let by_contributor = total(&view, &Scope::all().from_alliance(nato()), m, date)?
+                        + sum(&view, outside, m, date)?;
+                    prop_assert_eq!(whole, by_contributor, "by contributor on {}", date);
+
+                    // By unit tree: the unit filter replays units instead of reading the cells.
+                    let by_unit = sum(&view, roots().map(|u| Scope::all().unit(u)), m, date)?;
+                    prop_assert_eq!(whole, by_unit, "by unit on {}", date);
+
+                    let by_footing = sum(&view, FOOTINGS.map(|f| Scope::all().on_footing(f)), m, date)?;
+                    prop_assert_eq!(whole, by_footing, "by footing on {}", date);
+                    let by_kind = sum(&view, KINDS.map(|k| Scope::all().of_kind(k)), m, date)?;
+                    prop_assert_eq!(whole, by_kind, "by kind on {}", date);
+                }
+            }
+        }
+    }
+
+    /// A comparison is its two totals: before + change = after, and the ratio
+    /// is after / before when before is not zero.
+    #[test]
+    fn a_comparison_is_its_two_totals(stream in stream(40), from in 0..PROBE_DAYS.len(), to in 0..PROBE_DAYS.len()) {
+        let l = build(&stream, false)?.ledger;
+        let (from, to) = (day(PROBE_DAYS[from]), day(PROBE_DAYS[to]));
+        for probe in probes() {
+            for m in &METRICS {
+                let c: Comparison = l
+                    .compare(&probe.scope, m, from, to)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(c.before().get(), total(&l.view(), &probe.scope, m, from)?);
+                prop_assert_eq!(c.after().get(), total(&l.view(), &probe.scope, m, to)?);
+                prop_assert_eq!(i128::from(c.before().get()) + c.change(), i128::from(c.after().get()));
+                if c.before().get() == 0 {
+                    prop_assert_eq!(c.ratio(), None);
+                } else {
+                    let exact = Decimal::from(c.after().get()) / Decimal::from(c.before().get());
+                    prop_assert_eq!(c.ratio(), Some(exact.normalize()));
+                }
+            }
+        }
+    }
+
+    /// A refused event or batch leaves every event, total and deployment as it was.
+    #[test]
+    fn a_refusal_changes_nothing(stream in stream(30)) {
+        build(&stream, true)?;
+    }
+
+    /// The index agrees with a naive oracle: each unit's deployment, matched
+    /// against the scope by hand, summed.
+    #[test]
+    fn the_index_agrees_with_every_units_deployment(stream in stream(40)) {
+        let l = build(&stream, false)?.ledger;
+        for view in views(&l) {
+            for date in PROBE_DAYS.map(day) {
+                let deployed: Vec<(&Unit, Deployment)> = l
+                    .units()
+                    .filter_map(|u| view.deployment(u.id(), date).ok().flatten().map(|d| (u, d)))
+                    .collect();
+                for probe in probes() {
+                    for m in &METRICS {
+                        let oracle: u64 = deployed
+                            .iter()
+                            .filter(|(u, d)| (probe.matches)(&l, u, d, date))
+                            .flat_map(|(_, d)| d.strength.iter())
+                            .filter(|q| q.metric == *m)
+                            .map(|q| q.count.get())
+                            .sum();
+                        prop_assert_eq!(total(&view, &probe.scope, m, date)?, oracle, "{} {} on {}", probe.scope, m, date);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The posture depends on the events and their order within a date, not
+    /// on how they were fed in: one by one, as one batch, or as one batch in
+    /// any order that keeps each date's events in their order.
+    #[test]
+    fn any_feeding_order_gives_the_same_posture(stream in stream(40), seed in any::<u64>()) {
+        let built = build(&stream, false)?;
+        let expected = snapshot_without_events(&built.ledger);
+        prop_assert_eq!(&snapshot_without_events(&batch(&built.accepted)?), &expected, "as one batch");
+        let mixed = interleaved(&built.accepted, seed);
+        prop_assert_eq!(&snapshot_without_events(&batch(&mixed)?), &expected, "interleaved");
+        prop_assert_eq!(&snapshot_without_events(&one_by_one(&by_date(&built.accepted))?), &expected, "in date order");
+    }
+
+    /// Back-dated inserts: a history applied in date order, and the same
+    /// events as one batch latest date first, give the same posture; and events
+    /// inserted one by one latest first (skipping those refused then) give the
+    /// posture of the same events applied in date order.
+    #[test]
+    fn back_dated_inserts_give_the_posture_of_date_order(stream in stream(40)) {
+        let built = build(&stream, false)?;
+        let in_order = one_by_one(&by_date(&built.accepted))?;
+        let reversed = batch(&dates_reversed(&built.accepted))?;
+        prop_assert_eq!(snapshot_without_events(&reversed), snapshot_without_events(&in_order));
+
+        let mut back = world();
+        let mut kept = Vec::new();
+        for e in dates_reversed(&built.accepted) {
+            if back.apply(e.clone()).is_ok() {
+                kept.push(e);
+            }
+        }
+        prop_assert_eq!(
+            snapshot_without_events(&back),
+            snapshot_without_events(&batch(&by_date(&kept))?)
+        );
+    }
+}
+
+/// The snapshot without the event log, whose order differs between feedings.
+fn snapshot_without_events(l: &Ledger) -> Vec<String> {
+    snapshot(l).split_off(l.events().len())
+}
