@@ -1,2 +1,186 @@
-//! Benchmarks of the ledger (placeholder; see benches/README.md).
-fn main() {}
+//! Benchmarks of the ledger on generated ledgers of 10³ to 10⁶ events; the
+//! figures and the targets are in benches/README.md.
+//!
+//! ```sh
+//! cargo bench --bench ledger             # build, point query, compare
+//! cargo bench --bench ledger -- memory   # peak memory per event, instead
+//! ```
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use posture_ledger::{Ledger, Metric, Scope};
+
+const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+const SEED: u64 = 2022;
+
+fn ledger(n: usize) -> Ledger {
+    let g = common::generate(n, SEED);
+    let mut ledger = g.world;
+    ledger
+        .apply_batch(g.events)
+        .expect("the generated events are valid");
+    ledger
+}
+
+fn group<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    group
+}
+
+/// Ingest and validate: every event in one batch, and in batches of 1,000 in date order.
+fn build(c: &mut Criterion) {
+    let mut g = group(c, "build");
+    for n in SIZES {
+        let generated = common::generate(n, SEED);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("one_batch", n), &generated, |b, gen| {
+            b.iter_batched(
+                || (gen.world.clone(), gen.events.clone()),
+                |(mut ledger, events)| {
+                    ledger.apply_batch(events).expect("valid");
+                    ledger
+                },
+                BatchSize::PerIteration,
+            );
+        });
+        g.bench_with_input(
+            BenchmarkId::new("batches_of_1000", n),
+            &generated,
+            |b, gen| {
+                b.iter_batched(
+                    || (gen.world.clone(), gen.events.clone()),
+                    |(mut ledger, events)| {
+                        let mut events = events.into_iter();
+                        loop {
+                            let chunk: Vec<_> = events.by_ref().take(1_000).collect();
+                            if chunk.is_empty() {
+                                break;
+                            }
+                            ledger.apply_batch(chunk).expect("valid");
+                        }
+                        ledger
+                    },
+                    BatchSize::PerIteration,
+                );
+            },
+        );
+    }
+    g.finish();
+}
+
+/// Dates spread over the history, to query at.
+fn dates(k: usize) -> Vec<NaiveDate> {
+    let span = (common::last_day() - common::first_day()).num_days();
+    (0..k)
+        .map(|i| common::first_day() + chrono::Days::new((i as i64 * span / k as i64) as u64))
+        .collect()
+}
+
+/// A region's total on a date, and every host country's before and after.
+fn queries(c: &mut Criterion) {
+    let ledgers: Vec<(usize, Ledger)> = SIZES.iter().map(|&n| (n, ledger(n))).collect();
+    let regions: Vec<Scope> = common::regions()
+        .into_iter()
+        .map(|r| Scope::all().in_region(r))
+        .collect();
+    let hosts: Vec<Scope> = common::hosts()
+        .into_iter()
+        .map(|h| Scope::all().in_country(h))
+        .collect();
+    let dates = dates(61);
+
+    let mut g = group(c, "region_total");
+    g.measurement_time(Duration::from_secs(1));
+    for (n, ledger) in &ledgers {
+        g.bench_with_input(BenchmarkId::from_parameter(n), ledger, |b, ledger| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % dates.len();
+                black_box(ledger.total(&regions[i % regions.len()], &Metric::PERSONNEL, dates[i]))
+                    .expect("a total")
+            });
+        });
+    }
+    g.finish();
+
+    let mut g = group(c, "compare_every_host");
+    g.measurement_time(Duration::from_secs(1));
+    let (from, to) = (
+        "2010-01-01".parse().expect("a date"),
+        "2020-01-01".parse().expect("a date"),
+    );
+    for (n, ledger) in &ledgers {
+        g.bench_with_input(BenchmarkId::from_parameter(n), ledger, |b, ledger| {
+            b.iter(|| {
+                for host in &hosts {
+                    black_box(ledger.compare(host, &Metric::PERSONNEL, from, to))
+                        .expect("a comparison");
+                }
+            });
+        });
+    }
+    g.finish();
+}
+
+/// A figure from `/proc/self/status`, in bytes.
+fn status(field: &str) -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status (Linux)");
+    text.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .expect("the field")
+}
+
+/// Peak and retained memory per event of building a ledger of `n` events,
+/// measured as resident set size: the crate forbids `unsafe`, so a counting
+/// global allocator cannot be written here, and the kernel's high-water mark
+/// (reset through `/proc/self/clear_refs`) stands in for it.
+fn memory(n: usize) {
+    let start = status("VmRSS");
+    let generated = common::generate(n, SEED);
+    let generated_rss = status("VmRSS");
+    // Reset the high-water mark to the current resident set.
+    std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs (Linux)");
+    let mut ledger = generated.world;
+    ledger.apply_batch(generated.events).expect("valid");
+    let peak = status("VmHWM");
+    let after = status("VmRSS");
+    let per = |bytes: u64| bytes.saturating_sub(start) as f64 / n as f64;
+    println!(
+        "memory/{n}: events as input {:.0} B/event; peak while building {:.0} B/event; ledger after {:.0} B/event",
+        per(generated_rss),
+        per(peak),
+        per(after),
+    );
+    black_box(&ledger);
+}
+
+fn main() {
+    if std::env::args().skip(1).any(|a| a == "memory") {
+        let sizes: Vec<usize> = match std::env::var("MEMORY_EVENTS") {
+            Ok(v) => vec![v.parse().expect("MEMORY_EVENTS is a number")],
+            Err(_) => vec![1_000_000],
+        };
+        for n in sizes {
+            memory(n);
+        }
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    build(&mut c);
+    queries(&mut c);
+    c.final_summary();
+}
