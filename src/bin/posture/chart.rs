@@ -1,0 +1,335 @@
+//! `posture chart`: an SVG timeline of a scope's total, the baseline and each
+//! what-if layer, at every event date in the range.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::Args;
+use plotters::prelude::*;
+use posture_ledger::{Count, LayerId, Ledger, Metric, Scope};
+use serde::Serialize;
+
+use crate::table::{self, Table};
+use crate::{Common, Done, Failure, Format, Query};
+
+#[derive(Args, Debug)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    query: Query,
+    /// The first date; the earliest event's date when left out.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    from: Option<NaiveDate>,
+    /// The last date; the latest event's date when left out.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    to: Option<NaiveDate>,
+    /// A what-if layer to draw beside the baseline; repeat for several.
+    /// Every layer of the scenario when left out.
+    #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer)]
+    layer: Vec<LayerId>,
+    /// Draws the baseline alone, without what-if layers.
+    #[arg(long, conflicts_with = "layer")]
+    baseline_only: bool,
+    /// Where to write the SVG picture.
+    #[arg(short, long, value_name = "OUT.svg")]
+    output: PathBuf,
+}
+
+/// `chart --format json`; docs/cli.md documents it.
+#[derive(Serialize)]
+struct Output {
+    schema_version: u32,
+    command: &'static str,
+    scenario: String,
+    query: String,
+    scope: String,
+    metric: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    output: String,
+    dates: Vec<NaiveDate>,
+    series: Vec<Series>,
+}
+
+/// One line of the chart: the baseline, or the baseline with a layer.
+#[derive(Serialize)]
+struct Series {
+    layer: Option<String>,
+    label: String,
+    totals: Vec<u64>,
+}
+
+pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
+    let scenario = crate::load(args.common.file.as_ref())?;
+    let ledger = scenario.ledger();
+    let text = args.query.scope.as_deref();
+    let scope = crate::parse_scope(text, ledger)?;
+    let metric = match &args.query.metric {
+        Some(m) => crate::groups::metrics(ledger, Some(m))?.remove(0),
+        None => default_metric(ledger)?,
+    };
+    let layers: Vec<LayerId> = if args.baseline_only {
+        Vec::new()
+    } else if args.layer.is_empty() {
+        ledger.layers().iter().map(|l| l.id.clone()).collect()
+    } else {
+        for l in &args.layer {
+            crate::check_layer(ledger, l)?;
+        }
+        args.layer.clone()
+    };
+    let dates = dates(ledger, args.from, args.to)?;
+    let mut series = vec![Series {
+        layer: None,
+        label: "baseline".to_string(),
+        totals: totals(ledger, None, &scope, &metric, &dates)?,
+    }];
+    for l in &layers {
+        series.push(Series {
+            layer: Some(l.to_string()),
+            label: format!("with `{l}`"),
+            totals: totals(ledger, Some(l), &scope, &metric, &dates)?,
+        });
+    }
+    let title = format!(
+        "{}: {scope}, {metric}, {} to {}",
+        scenario.name(),
+        dates[0],
+        dates[dates.len() - 1]
+    );
+    draw(&args.output, &title, &metric, &dates, &series)?;
+
+    let (from, to) = (dates[0], dates[dates.len() - 1]);
+    let stdout = match args.common.format {
+        Format::Json => crate::to_json(&Output {
+            schema_version: crate::SCHEMA_VERSION,
+            command: "chart",
+            scenario: scenario.name().to_string(),
+            query: crate::groups::whole(text, &scope).query,
+            scope: scope.to_string(),
+            metric: metric.to_string(),
+            from,
+            to,
+            output: args.output.display().to_string(),
+            dates,
+            series,
+        })?,
+        Format::Text => {
+            let mut out = format!(
+                "{} · {scope}, {metric}, at the end of each date\n\n",
+                scenario.name()
+            );
+            let header = std::iter::once("date".to_string())
+                .chain(series.iter().map(|s| s.label.clone()))
+                .collect();
+            let mut t = Table::new(1, header);
+            for (i, d) in dates.iter().enumerate() {
+                t.row(
+                    std::iter::once(d.to_string())
+                        .chain(series.iter().map(|s| table::count(Count::new(s.totals[i]))))
+                        .collect(),
+                );
+            }
+            out.push_str(&t.render());
+            out.push_str(&format!("\nwrote {}\n", args.output.display()));
+            out
+        }
+    };
+    Ok(Done::ok(stdout))
+}
+
+/// Personnel when the scenario counts it, else its first metric.
+fn default_metric(ledger: &Ledger) -> Result<Metric, Failure> {
+    let all = crate::groups::metrics(ledger, None)?;
+    if all.contains(&Metric::PERSONNEL) {
+        return Ok(Metric::PERSONNEL);
+    }
+    all.into_iter()
+        .next()
+        .ok_or_else(|| Failure::new("the scenario has no units, so nothing to chart"))
+}
+
+/// The range's ends and every event date between them, in order.
+fn dates(
+    ledger: &Ledger,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<NaiveDate>, Failure> {
+    let effective: BTreeSet<NaiveDate> = ledger.events().iter().map(|e| e.effective()).collect();
+    let (Some(from), Some(to)) = (
+        from.or(effective.first().copied()),
+        to.or(effective.last().copied()),
+    ) else {
+        return Err(Failure::new(
+            "the scenario has no events to date the chart: give --from and --to",
+        ));
+    };
+    if from > to {
+        return Err(Failure::new(format!(
+            "--from {from} is after --to {to}: the chart runs forwards in time"
+        )));
+    }
+    let mut dates: BTreeSet<NaiveDate> = effective.range(from..=to).copied().collect();
+    dates.insert(from);
+    dates.insert(to);
+    Ok(dates.into_iter().collect())
+}
+
+/// The scope's total at the end of each date, from the library.
+fn totals(
+    ledger: &Ledger,
+    layer: Option<&LayerId>,
+    scope: &Scope,
+    metric: &Metric,
+    dates: &[NaiveDate],
+) -> Result<Vec<u64>, Failure> {
+    let view = match layer {
+        Some(l) => ledger.with_layer(l)?,
+        None => ledger.view(),
+    };
+    dates
+        .iter()
+        .map(|&d| Ok(view.total(scope, metric, d)?.get()))
+        .collect()
+}
+
+/// Colours for the layers' lines, after the baseline's black.
+const PALETTE: [RGBColor; 5] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x94, 0x67, 0xbd),
+];
+
+/// The colour of series `i`: black for the baseline, then the palette.
+fn colour(i: usize) -> RGBColor {
+    match i {
+        0 => BLACK,
+        _ => PALETTE[(i - 1) % PALETTE.len()],
+    }
+}
+
+/// The line of series `i`: the baseline's heavier.
+fn style(i: usize) -> ShapeStyle {
+    colour(i).stroke_width(if i == 0 { 3 } else { 2 })
+}
+
+/// Draws the series as step lines (a total holds until the next event
+/// changes it), with a marker at each date and the final figure labelled.
+fn draw(
+    path: &Path,
+    title: &str,
+    metric: &Metric,
+    dates: &[NaiveDate],
+    series: &[Series],
+) -> Result<(), Failure> {
+    let failed = |e: &dyn std::fmt::Display| {
+        Failure::new(format!("cannot write the chart to {}: {e}", path.display()))
+    };
+    let first = dates[0];
+    let day = |d: NaiveDate| (d - first).num_days() as f64;
+    let span = day(dates[dates.len() - 1]);
+    // Room on the right for the last figure to show as a level, not a point.
+    let end = span + (span * 0.06).max(1.0);
+    let top = series
+        .iter()
+        .flat_map(|s| s.totals.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64
+        * 1.15;
+
+    let root = SVGBackend::new(path, (1000, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| failed(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(90)
+        .build_cartesian_2d(-(end * 0.01)..end, 0f64..top)
+        .map_err(|e| failed(&e))?;
+    let label_date = |x: &f64| {
+        let d = first + chrono::Duration::days(x.round() as i64);
+        d.format("%Y-%m-%d").to_string()
+    };
+    let label_count = |y: &f64| table::count(Count::new(y.round().max(0.0) as u64));
+    chart
+        .configure_mesh()
+        .x_desc("date (totals at the end of the day)")
+        .y_desc(metric.to_string())
+        .x_labels(8)
+        .y_labels(8)
+        .x_label_formatter(&label_date)
+        .y_label_formatter(&label_count)
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(|e| failed(&e))?;
+
+    // The legend lists the series in order, from empty series drawn first…
+    for (i, s) in series.iter().enumerate() {
+        chart
+            .draw_series(LineSeries::new(std::iter::empty::<(f64, f64)>(), style(i)))
+            .map_err(|e| failed(&e))?
+            .label(s.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style(i)));
+    }
+    // …while the lines are drawn layers first, so the baseline stays on top
+    // where they agree.
+    let mut labelled: Vec<u64> = Vec::new();
+    for (i, s) in series.iter().enumerate().rev() {
+        let mut path_points = Vec::with_capacity(2 * dates.len() + 1);
+        for (j, (&d, &v)) in dates.iter().zip(&s.totals).enumerate() {
+            if j > 0 {
+                path_points.push((day(d), s.totals[j - 1] as f64));
+            }
+            path_points.push((day(d), v as f64));
+        }
+        let last = s.totals[s.totals.len() - 1];
+        path_points.push((end, last as f64));
+        if i == 0 {
+            chart.draw_series(LineSeries::new(path_points, style(i)))
+        } else {
+            chart.draw_series(DashedLineSeries::new(path_points, 8, 5, style(i)))
+        }
+        .map_err(|e| failed(&e))?;
+        chart
+            .draw_series(
+                dates
+                    .iter()
+                    .zip(&s.totals)
+                    .map(|(&d, &v)| Circle::new((day(d), v as f64), 3, colour(i).filled())),
+            )
+            .map_err(|e| failed(&e))?;
+        // The final figure, once per distinct value.
+        if !labelled.contains(&last) {
+            labelled.push(last);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    table::count(Count::new(last)),
+                    (end, last as f64),
+                    ("sans-serif", 14).into_font().color(&colour(i)).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Right,
+                            plotters::style::text_anchor::VPos::Bottom,
+                        ),
+                    ),
+                )))
+                .map_err(|e| failed(&e))?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(|e| failed(&e))?;
+    root.present().map_err(|e| failed(&e))?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! `posture check`: the scenario's claims against the ledger and each other.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use posture_ledger::{Finding, Interval, Report, Rule, Verdict};
+use serde::Serialize;
+
+use crate::{Common, Done, Failure, Format};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    common: Common,
+}
+
+/// `check --format json`; docs/cli.md documents it.
+#[derive(Serialize)]
+struct Output<'a> {
+    schema_version: u32,
+    command: &'static str,
+    scenario: String,
+    claims: usize,
+    conflicts: bool,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    findings: usize,
+    conflicting: usize,
+    unverifiable: usize,
+    consistent: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    verdict: Verdict,
+    rule: Rule,
+    claims: Vec<&'a str>,
+    events: Vec<&'a str>,
+    evidence: Vec<JsonEvidence<'a>>,
+    gap: Option<String>,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    label: &'a str,
+    text: String,
+    interval: &'a Interval,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
+    let scenario = crate::load(args.common.file.as_ref())?;
+    let report = scenario.ledger().check(scenario.claims())?;
+    let summary = summary(&report);
+    let stdout = match args.common.format {
+        Format::Json => crate::to_json(&Output {
+            schema_version: crate::SCHEMA_VERSION,
+            command: "check",
+            scenario: scenario.name().to_string(),
+            claims: scenario.claims().len(),
+            conflicts: report.has_conflicts(),
+            findings: report.findings().iter().map(json_finding).collect(),
+            summary,
+        })?,
+        Format::Text if report.findings().is_empty() => format!(
+            "{}: {} claims, no findings\n",
+            scenario.name(),
+            scenario.claims().len()
+        ),
+        Format::Text => format!(
+            "{report}\n{}: {} claims, {} findings: {} conflicting, {} unverifiable, {} consistent\n",
+            scenario.name(),
+            scenario.claims().len(),
+            summary.findings,
+            summary.conflicting,
+            summary.unverifiable,
+            summary.consistent,
+        ),
+    };
+    Ok(Done {
+        stdout,
+        status: if report.has_conflicts() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    })
+}
+
+fn summary(report: &Report) -> Summary {
+    Summary {
+        findings: report.findings().len(),
+        conflicting: report.with_verdict(Verdict::Conflicting).count(),
+        unverifiable: report.with_verdict(Verdict::Unverifiable).count(),
+        consistent: report.with_verdict(Verdict::Consistent).count(),
+    }
+}
+
+fn json_finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        verdict: f.verdict,
+        rule: f.rule,
+        claims: f.claims.iter().map(|c| c.as_str()).collect(),
+        events: f.events.iter().map(|e| e.as_str()).collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| JsonEvidence {
+                label: &e.label,
+                text: e.interval.to_string(),
+                interval: &e.interval,
+            })
+            .collect(),
+        gap: f.gap.map(|g| g.to_string()),
+        summary: &f.summary,
+    }
+}

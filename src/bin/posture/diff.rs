@@ -1,0 +1,220 @@
+//! `posture diff`: before, after, change and ratio per scope and metric.
+
+use chrono::NaiveDate;
+use clap::Args;
+use posture_ledger::{Comparison, LayerId, Ledger, Metric, Scope};
+use serde::Serialize;
+
+use crate::groups::{self, By, Group};
+use crate::table::{self, Table};
+use crate::{Common, Done, Failure, Format, Query};
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The date of the "before" figures, always in the baseline. With
+    /// --layer it may be left out: it is then --to.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    from: Option<NaiveDate>,
+    /// The date of the "after" figures (in --layer when given).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    to: NaiveDate,
+    /// Takes the "after" figures with this what-if layer on top of the baseline.
+    #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer)]
+    layer: Option<LayerId>,
+    #[command(flatten)]
+    query: Query,
+    /// A row per group within the scope; `host` when there is no --scope,
+    /// the scope's rows alone otherwise.
+    #[arg(long, value_enum)]
+    by: Option<By>,
+}
+
+/// `diff --format json`; docs/cli.md documents it.
+#[derive(Serialize)]
+struct Output {
+    schema_version: u32,
+    command: &'static str,
+    scenario: String,
+    before: Side,
+    after: Side,
+    by: Option<By>,
+    metrics: Vec<String>,
+    rows: Vec<Row>,
+    total: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Side {
+    date: NaiveDate,
+    layer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    group: Option<String>,
+    query: String,
+    scope: String,
+    metric: String,
+    before: u64,
+    after: u64,
+    change: i128,
+    ratio: Option<String>,
+}
+
+/// The two sides of a diff.
+struct Sides<'a> {
+    from: NaiveDate,
+    to: NaiveDate,
+    layer: Option<&'a LayerId>,
+}
+
+impl Sides<'_> {
+    /// The comparison for one scope and metric, from the library.
+    fn compare(
+        &self,
+        ledger: &Ledger,
+        scope: &Scope,
+        metric: &Metric,
+    ) -> Result<Comparison, Failure> {
+        Ok(match self.layer {
+            None => ledger.compare(scope, metric, self.from, self.to)?,
+            Some(l) if self.from == self.to => ledger.what_if(l, scope, metric, self.to)?,
+            Some(l) => Comparison::new(
+                metric.clone(),
+                ledger.total(scope, metric, self.from)?,
+                ledger.with_layer(l)?.total(scope, metric, self.to)?,
+            ),
+        })
+    }
+}
+
+pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
+    let scenario = crate::load(args.common.file.as_ref())?;
+    let ledger = scenario.ledger();
+    let text = args.query.scope.as_deref();
+    let scope = crate::parse_scope(text, ledger)?;
+    let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
+    if let Some(layer) = &args.layer {
+        crate::check_layer(ledger, layer)?;
+    }
+    let from = match (args.from, &args.layer) {
+        (Some(from), _) => from,
+        (None, Some(_)) => args.to,
+        (None, None) => {
+            return Err(Failure::new(
+                "diff needs --from, or --layer to compare the baseline with a what-if layer",
+            ))
+        }
+    };
+    let sides = Sides {
+        from,
+        to: args.to,
+        layer: args.layer.as_ref(),
+    };
+    let by = args
+        .by
+        .or(if text.is_none() { Some(By::Host) } else { None });
+    let split = match by {
+        Some(by) => groups::split(ledger, text, &scope, by)?,
+        None => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    for group in &split {
+        for metric in &metrics {
+            let c = sides.compare(ledger, &group.scope, metric)?;
+            // Nothing on either side: no row.
+            if c.before().get() > 0 || c.after().get() > 0 {
+                rows.push((group, c));
+            }
+        }
+    }
+    let whole = groups::whole(text, &scope);
+    let mut total = Vec::new();
+    for metric in &metrics {
+        total.push((&whole, sides.compare(ledger, &whole.scope, metric)?));
+    }
+    // Metrics with nothing on either side are left out, unless all are.
+    if total
+        .iter()
+        .any(|(_, c)| c.before().get() > 0 || c.after().get() > 0)
+    {
+        total.retain(|(_, c)| c.before().get() > 0 || c.after().get() > 0);
+    }
+
+    let side = |date, layer: Option<&LayerId>| Side {
+        date,
+        layer: layer.map(ToString::to_string),
+    };
+    let stdout = match args.common.format {
+        Format::Json => crate::to_json(&Output {
+            schema_version: crate::SCHEMA_VERSION,
+            command: "diff",
+            scenario: scenario.name().to_string(),
+            before: side(sides.from, None),
+            after: side(sides.to, sides.layer),
+            by,
+            metrics: metrics.iter().map(ToString::to_string).collect(),
+            rows: rows.iter().map(|(g, c)| json_row(g, c)).collect(),
+            total: total.iter().map(|(g, c)| json_row(g, c)).collect(),
+        })?,
+        Format::Text => {
+            let after = match sides.layer {
+                Some(l) => format!("layer `{l}`"),
+                None => "baseline".to_string(),
+            };
+            let mut out = if sides.from == sides.to {
+                format!(
+                    "{} · baseline → {after}, both at the end of {}\n\n",
+                    scenario.name(),
+                    sides.to
+                )
+            } else {
+                format!(
+                    "{} · baseline at the end of {} → {after} at the end of {}\n\n",
+                    scenario.name(),
+                    sides.from,
+                    sides.to
+                )
+            };
+            let header = ["scope", "metric", "before", "after", "change", "ratio"];
+            let mut t = Table::new(2, header.map(String::from).to_vec());
+            let cells = |g: &Group, c: &Comparison| {
+                [g.scope.to_string(), c.metric().to_string()]
+                    .into_iter()
+                    .chain(table::comparison(c))
+                    .collect()
+            };
+            for (g, c) in &rows {
+                t.row(cells(g, c));
+            }
+            for (g, c) in &total {
+                t.footer(cells(g, c));
+            }
+            out.push_str(&t.render());
+            if by.is_some_and(By::overlaps) && rows.len() > 1 {
+                out.push_str(
+                    "\nRows overlap where their scopes do (a region holds its countries, an alliance\n\
+                     its members' units); the last rows are the whole scope, not their sum.\n",
+
+                );
+            }
+            out
+        }
+    };
+    Ok(Done::ok(stdout))
+}
+
+fn json_row(group: &Group, c: &Comparison) -> Row {
+    Row {
+        group: group.key.clone(),
+        query: group.query.clone(),
+        scope: group.scope.to_string(),
+        metric: c.metric().to_string(),
+        before: c.before().get(),
+        after: c.after().get(),
+        change: c.change(),
+        ratio: c.ratio().map(|r| r.to_string()),
+    }
+}

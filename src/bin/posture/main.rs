@@ -1,0 +1,238 @@
+//! `posture`: the force-posture ledger on the command line.
+//!
+//! Totals for any scope at any date, before/after comparisons, the claim
+//! checker and timeline charts, over a scenario file or the bundled Madrid 2022
+//! scenario. Every figure printed is computed by the library; this binary only
+//! chooses the queries and formats the answers. `docs/cli.md` documents the
+//! commands and the JSON each prints with `--format json`.
+//!
+//! Exit status: 0 on success (and for `check`, when nothing conflicts), 1 when
+//! `check` finds a conflict, 2 for unusable input, with one message per
+//! problem on stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use posture_ledger::scenario::{self, Scenario};
+use posture_ledger::{Error, LayerId, Ledger, Metric, Scope};
+
+mod chart;
+mod check;
+mod diff;
+mod groups;
+mod table;
+mod totals;
+
+/// Totals, comparisons, claim checks and charts from a force-posture ledger.
+///
+/// With no FILE, every command works on the bundled Madrid 2022 scenario.
+/// A FILE is a scenario in TOML, or in JSON when its name ends in `.json`.
+#[derive(Parser, Debug)]
+#[command(name = "posture", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// A table of totals at the end of one date: a row per host (or per
+    /// `--by` group), a column per metric, and the whole scope last.
+    Totals(totals::TotalsArgs),
+    /// Before, after, change and ratio per scope and metric: between two
+    /// dates, or from the baseline to a what-if layer.
+    Diff(diff::DiffArgs),
+    /// The scenario's claims checked against the ledger and each other,
+    /// worst first. Exit status 1 when any finding is a conflict.
+    Check(check::CheckArgs),
+    /// An SVG timeline of a scope's total: the baseline and each what-if
+    /// layer, at every event date in the range.
+    Chart(chart::ChartArgs),
+}
+
+/// The options every command takes.
+#[derive(Args, Debug)]
+struct Common {
+    /// A scenario file (TOML, or JSON by extension); the bundled Madrid 2022
+    /// scenario when left out.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// How to print: an aligned table, or JSON with the schema in docs/cli.md.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// What a query covers: the options `totals`, `diff` and `chart` share.
+#[derive(Args, Debug)]
+struct Query {
+    /// Which deployments to count, as `key:value[,value…]` terms:
+    /// `in:` host, `from:` contributor (country, region or alliance),
+    /// `at:` base, `footing:`, `kind:`, `unit:`. For example
+    /// "from:NATO in:baltic-states".
+    #[arg(long, value_name = "SCOPE")]
+    scope: Option<String>,
+    /// One metric (personnel, ships, squadrons…); every metric the scenario
+    /// counts when left out.
+    #[arg(long, value_name = "METRIC", value_parser = parse_metric)]
+    metric: Option<Metric>,
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned tables for people.
+    Text,
+    /// JSON for programs, with a stable schema (docs/cli.md).
+    Json,
+}
+
+/// Why a command could not run: one message per problem, printed on stderr.
+#[derive(Debug)]
+struct Failure(Vec<String>);
+
+impl Failure {
+    fn new(message: impl Into<String>) -> Self {
+        Failure(vec![message.into()])
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Scenario(s) => Failure(s.diagnostics().iter().map(|d| d.to_string()).collect()),
+            other => Failure::new(other.to_string()),
+        }
+    }
+}
+
+/// What a command hands back: its output and its exit status.
+struct Done {
+    stdout: String,
+    status: ExitCode,
+}
+
+impl Done {
+    fn ok(stdout: String) -> Self {
+        Done {
+            stdout,
+            status: ExitCode::SUCCESS,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // A panic would be a bug in this crate; say so in one line, with no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error, please report it: {info}");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Totals(a) => totals::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Chart(a) => chart::run(a),
+    };
+    match result {
+        Ok(done) => {
+            let mut out = std::io::stdout().lock();
+            match out
+                .write_all(done.stdout.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                // A reader that stops early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: writing the output: {e}");
+                    ExitCode::from(2)
+                }
+                _ => done.status,
+            }
+        }
+        Err(Failure(messages)) => {
+            for m in messages {
+                eprintln!("error: {m}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads the scenario named on the command line, or the bundled one.
+fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
+    Ok(match file {
+        Some(path) => Scenario::from_path(path)?,
+        None => scenario::madrid_2022()?,
+    })
+}
+
+/// Reads a date as `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Err("expected a date as YYYY-MM-DD, such as 2022-06-29".to_string());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| "no such day in the calendar".to_string())
+}
+
+fn parse_metric(text: &str) -> Result<Metric, String> {
+    Metric::new(text).map_err(|e| e.to_string())
+}
+
+fn parse_layer(text: &str) -> Result<LayerId, String> {
+    LayerId::new(text).map_err(|e| e.to_string())
+}
+
+/// The scope given with `--scope`, parsed against the ledger.
+fn parse_scope(text: Option<&str>, ledger: &Ledger) -> Result<Scope, Failure> {
+    match text {
+        Some(t) => Scope::parse(t, ledger).map_err(|e| Failure::new(format!("--scope `{t}`: {e}"))),
+        None => Ok(Scope::all()),
+    }
+}
+
+/// Checks that the ledger has `layer`, naming the layers it has when not.
+fn check_layer(ledger: &Ledger, layer: &LayerId) -> Result<(), Failure> {
+    if ledger.layers().iter().any(|l| &l.id == layer) {
+        return Ok(());
+    }
+    let known: Vec<String> = ledger.layers().iter().map(|l| l.id.to_string()).collect();
+    Err(Failure::new(if known.is_empty() {
+        format!("unknown layer `{layer}`: the scenario has no what-if layers")
+    } else {
+        format!(
+            "unknown layer `{layer}`: the scenario's layers are {}",
+            known.join(", ")
+        )
+    }))
+}
+
+/// Writes `value` as pretty JSON with a final newline.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Failure::new(format!("internal error: writing JSON: {e}")))
+}
+
+/// The version of the JSON schema in docs/cli.md; raised on any change that
+/// could break a reader.
+const SCHEMA_VERSION: u32 = 1;

@@ -1,0 +1,150 @@
+//! Aligned text tables, and the formatting of figures in them.
+
+use posture_ledger::{Comparison, Count};
+use rust_decimal::Decimal;
+
+/// A table: a header, body rows, and footer rows set off by a rule.
+pub struct Table {
+    /// How many columns, from the left, hold text (left-aligned); the rest
+    /// hold figures (right-aligned).
+    text_columns: usize,
+    header: Vec<String>,
+    body: Vec<Vec<String>>,
+    footer: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(text_columns: usize, header: Vec<String>) -> Self {
+        Table {
+            text_columns,
+            header,
+            body: Vec::new(),
+            footer: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.body.push(cells);
+    }
+
+    pub fn footer(&mut self, cells: Vec<String>) {
+        self.footer.push(cells);
+    }
+
+    /// The table as lines of text, each ending in a newline.
+    pub fn render(&self) -> String {
+        let all = || {
+            std::iter::once(&self.header)
+                .chain(&self.body)
+                .chain(&self.footer)
+        };
+        let mut widths = vec![0; self.header.len()];
+        for row in all() {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |row: &Vec<String>| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, &w))| {
+                    if i < self.text_columns {
+                        format!("{cell:<w$}")
+                    } else {
+                        format!("{cell:>w$}")
+                    }
+                })
+                .collect();
+            format!("{}\n", cells.join("  ").trim_end())
+        };
+        let mut out = line(&self.header);
+        for row in &self.body {
+            out.push_str(&line(row));
+        }
+        if !self.footer.is_empty() {
+            if !self.body.is_empty() {
+                let total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+                out.push_str(&"─".repeat(total));
+                out.push('\n');
+            }
+            for row in &self.footer {
+                out.push_str(&line(row));
+            }
+        }
+        out
+    }
+}
+
+/// A count with thousands grouped: `46,000`.
+pub fn count(c: Count) -> String {
+    c.to_string()
+}
+
+/// A change with its sign: `+46,000`, `−2,000`, `0`.
+pub fn change(n: i128) -> String {
+    let digits = group(n.unsigned_abs());
+    match n.signum() {
+        1 => format!("+{digits}"),
+        -1 => format!("−{digits}"),
+        _ => "0".to_string(),
+    }
+}
+
+/// A ratio for reading, to three decimals at most (`×12.5`, `×1.333`), or
+/// `—` when the before figure is zero. JSON carries the exact value.
+pub fn ratio(r: Option<Decimal>) -> String {
+    match r {
+        Some(r) => format!("×{}", r.round_dp(3).normalize()),
+        None => "—".to_string(),
+    }
+}
+
+/// The before, after, change and ratio cells of a comparison.
+pub fn comparison(c: &Comparison) -> [String; 4] {
+    [
+        count(c.before()),
+        count(c.after()),
+        change(c.change()),
+        ratio(c.ratio()),
+    ]
+}
+
+fn group(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_format_for_reading() {
+        assert_eq!(change(46_000), "+46,000");
+        assert_eq!(change(-2_000), "−2,000");
+        assert_eq!(change(0), "0");
+        assert_eq!(ratio(Some(Decimal::new(125, 1))), "×12.5");
+        assert_eq!(ratio(Some(Decimal::ONE / Decimal::from(3))), "×0.333");
+        assert_eq!(ratio(None), "—");
+    }
+
+    #[test]
+    fn tables_align_text_left_and_figures_right() {
+        let mut t = Table::new(1, vec!["scope".into(), "personnel".into()]);
+        t.row(vec!["in EST".into(), "1,650".into()]);
+        t.footer(vec!["everything".into(), "104,000".into()]);
+        assert_eq!(
+            t.render(),
+            "scope       personnel\nin EST          1,650\n─────────────────────\neverything    104,000\n"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! `posture totals`: a table of totals at the end of one date.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use clap::Args;
+use posture_ledger::{LayerId, Metric, View};
+use serde::Serialize;
+
+use crate::groups::{self, By, Group};
+use crate::table::{self, Table};
+use crate::{Common, Done, Failure, Format, Query};
+
+#[derive(Args, Debug)]
+pub struct TotalsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The date: totals count every event effective on or before it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    at: NaiveDate,
+    #[command(flatten)]
+    query: Query,
+    /// A row per group within the scope; `host` when there is no --scope,
+    /// a single row for the scope otherwise.
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    /// Totals with a what-if layer (such as `requested`) on top of the baseline.
+    #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer)]
+    layer: Option<LayerId>,
+}
+
+/// `totals --format json`; docs/cli.md documents it.
+#[derive(Serialize)]
+struct Output {
+    schema_version: u32,
+    command: &'static str,
+    scenario: String,
+    date: NaiveDate,
+    layer: Option<String>,
+    by: Option<By>,
+    metrics: Vec<String>,
+    rows: Vec<Row>,
+    total: Row,
+}
+
+#[derive(Serialize)]
+struct Row {
+    group: Option<String>,
+    query: String,
+    scope: String,
+    totals: BTreeMap<String, u64>,
+}
+
+pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
+    let scenario = crate::load(args.common.file.as_ref())?;
+    let ledger = scenario.ledger();
+    let text = args.query.scope.as_deref();
+    let scope = crate::parse_scope(text, ledger)?;
+    let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
+    let view = match &args.layer {
+        Some(layer) => {
+            crate::check_layer(ledger, layer)?;
+            ledger.with_layer(layer)?
+        }
+        None => ledger.view(),
+    };
+    let by = args
+        .by
+        .or(if text.is_none() { Some(By::Host) } else { None });
+    let split = match by {
+        Some(by) => groups::split(ledger, text, &scope, by)?,
+        None => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    for group in split {
+        let counts = totals(&view, &group, &metrics, args.at)?;
+        // A group with nothing in it on the date is left out.
+        if counts.iter().any(|c| c.get() > 0) {
+            rows.push((group, counts));
+        }
+    }
+    let whole = groups::whole(text, &scope);
+    let whole_counts = totals(&view, &whole, &metrics, args.at)?;
+
+    let stdout = match args.common.format {
+        Format::Json => crate::to_json(&Output {
+            schema_version: crate::SCHEMA_VERSION,
+            command: "totals",
+            scenario: scenario.name().to_string(),
+            date: args.at,
+            layer: args.layer.as_ref().map(ToString::to_string),
+            by,
+            metrics: metrics.iter().map(ToString::to_string).collect(),
+            rows: rows.iter().map(|(g, c)| json_row(g, &metrics, c)).collect(),
+            total: json_row(&whole, &metrics, &whole_counts),
+        })?,
+        Format::Text => {
+            let mut out = format!(
+                "{} · totals at the end of {} · {}\n\n",
+                scenario.name(),
+                args.at,
+                match &args.layer {
+                    Some(l) => format!("baseline with layer `{l}`"),
+                    None => "baseline".to_string(),
+                }
+            );
+            let header = std::iter::once("scope".to_string())
+                .chain(metrics.iter().map(ToString::to_string))
+                .collect();
+            let mut t = Table::new(1, header);
+            let cells = |g: &Group, counts: &[posture_ledger::Count]| {
+                std::iter::once(g.scope.to_string())
+                    .chain(counts.iter().map(|&c| table::count(c)))
+                    .collect()
+            };
+            for (g, c) in &rows {
+                t.row(cells(g, c));
+            }
+            t.footer(cells(&whole, &whole_counts));
+            out.push_str(&t.render());
+            if by.is_some_and(By::overlaps) && rows.len() > 1 {
+                out.push_str(
+                    "\nRows overlap where their scopes do (a region holds its countries, an alliance\n\
+                     its members' units); the last row is the whole scope, not their sum.\n",
+
+                );
+            }
+            out
+        }
+    };
+    Ok(Done::ok(stdout))
+}
+
+/// The group's total in each metric, from the library.
+fn totals(
+    view: &View<'_>,
+    group: &Group,
+    metrics: &[Metric],
+    at: NaiveDate,
+) -> Result<Vec<posture_ledger::Count>, Failure> {
+    metrics
+        .iter()
+        .map(|m| view.total(&group.scope, m, at).map_err(Failure::from))
+        .collect()
+}
+
+fn json_row(group: &Group, metrics: &[Metric], counts: &[posture_ledger::Count]) -> Row {
+    Row {
+        group: group.key.clone(),
+        query: group.query.clone(),
+        scope: group.scope.to_string(),
+        totals: metrics
+            .iter()
+            .zip(counts)
+            .map(|(m, c)| (m.to_string(), c.get()))
+            .collect(),
+    }
+}
