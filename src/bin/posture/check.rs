@@ -66,20 +66,21 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
             findings: report.findings().iter().map(json_finding).collect(),
             summary,
         })?,
-        Format::Text if report.findings().is_empty() => format!(
-            "{}: {} claims, no findings\n",
-            scenario.name(),
-            scenario.claims().len()
-        ),
-        Format::Text => format!(
-            "{report}\n{}: {} claims, {} findings: {} conflicting, {} unverifiable, {} consistent\n",
-            scenario.name(),
-            scenario.claims().len(),
-            summary.findings,
-            summary.conflicting,
-            summary.unverifiable,
-            summary.consistent,
-        ),
+        Format::Text => {
+            let claims = plural(scenario.claims().len(), "claim");
+            if report.findings().is_empty() {
+                format!("{}: {claims}, no findings\n", scenario.name())
+            } else {
+                format!(
+                    "{report}\n{}: {claims}, {}: {} conflicting, {} unverifiable, {} consistent\n",
+                    scenario.name(),
+                    plural(summary.findings, "finding"),
+                    summary.conflicting,
+                    summary.unverifiable,
+                    summary.consistent,
+                )
+            }
+        }
     };
     Ok(Done {
         stdout,
@@ -89,6 +90,15 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
             ExitCode::SUCCESS
         },
     })
+}
+
+/// `1 claim`, `26 claims`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn summary(report: &Report) -> Summary {

@@ -1,0 +1,508 @@
+//! End-to-end tests of the `posture` binary: each command on the bundled
+//! scenario and on broken input, with the figures it prints checked against
+//! the library's.
+//!
+//! Run with `cargo test --features cli --test cli` (or `--all-features`).
+
+#![cfg(feature = "cli")]
+
+use std::path::PathBuf;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use posture_ledger::{scenario, LayerId, Metric, Scope};
+use predicates::prelude::*;
+use serde_json::Value;
+
+const BROKEN: &str = "tests/data/cli/broken.toml";
+const SYNTAX: &str = "tests/data/cli/syntax.toml";
+const AGREEING: &str = "tests/data/cli/agreeing.toml";
+const SUMMIT: &str = "2022-06-29";
+
+/// Runs `posture` with `args` and returns its exit status, stdout and stderr.
+fn posture(args: &[&str]) -> (i32, String, String) {
+    let out = cargo_bin_cmd!("posture")
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8 stderr");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    (
+        out.status.code().expect("an exit code"),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr,
+    )
+}
+
+/// Runs `posture` with `args` and `--format json`, expecting `status`.
+fn json(args: &[&str], status: i32) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let (code, stdout, stderr) = posture(&all);
+    assert_eq!(code, status, "{stderr}");
+    serde_json::from_str(&stdout).expect("JSON on stdout")
+}
+
+/// Asserts that `args` is refused as unusable input: exit status 2, nothing on
+/// stdout, and every stderr line one message containing one of `expected`, in order.
+fn refused(args: &[&str], expected: &[&str]) {
+    let (code, stdout, stderr) = posture(args);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.is_empty()).collect();
+    let messages: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(messages.len(), expected.len(), "{stderr}");
+    for (m, e) in messages.iter().zip(expected) {
+        assert!(m.contains(e), "{m:?} should contain {e:?}");
+    }
+}
+
+/// Asserts that clap refuses `args` as a misuse, with usage help: exit
+/// status 2, nothing on stdout, and `expected` on stderr.
+fn misused(args: &[&str], expected: &str) {
+    let (code, stdout, stderr) = posture(args);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains(expected),
+        "{stderr}"
+    );
+}
+
+/// The three problems of `broken.toml`, each at its record's line.
+const BROKEN_PROBLEMS: [&str; 3] = [
+    "broken.toml:8:1: unit `ghost-force`: field `contributor`: unknown alliance `PHANTOM`",
+    "broken.toml:29:1: event `nobody`: field `unit`: unknown unit `no-such-unit`",
+    "broken.toml:35:1: event `too-many`: field `count`: strength would fall below zero",
+];
+
+fn tmp(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+fn scope(text: &str) -> (posture_ledger::Ledger, Scope) {
+    let ledger = scenario::madrid_2022().unwrap().into_ledger();
+    let scope = Scope::parse(text, &ledger).unwrap();
+    (ledger, scope)
+}
+
+#[test]
+fn totals_prints_a_row_per_host_and_the_whole() {
+    let (code, stdout, _) = posture(&["totals", "--at", SUMMIT]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Madrid 2022 · totals at the end of 2022-06-29 · baseline"
+    );
+    assert!(lines[2].starts_with("scope") && lines[2].ends_with("headquarters"));
+    assert!(stdout.contains("in EST                1,650"), "{stdout}");
+    assert!(stdout.contains("everything          104,000"), "{stdout}");
+}
+
+#[test]
+fn totals_json_matches_the_library() {
+    let v = json(&["totals", "--at", SUMMIT], 0);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["command"], "totals");
+    assert_eq!(v["by"], "host");
+    assert_eq!(v["layer"], Value::Null);
+    let (ledger, _) = scope("");
+    let date = SUMMIT.parse().unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["group"] == "baltic-states"));
+    for row in rows.iter().chain([&v["total"]]) {
+        let s = Scope::parse(row["query"].as_str().unwrap(), &ledger).unwrap();
+        assert_eq!(row["scope"], s.to_string());
+        for (metric, count) in row["totals"].as_object().unwrap() {
+            let m = Metric::new(metric).unwrap();
+            assert_eq!(
+                count.as_u64(),
+                Some(ledger.total(&s, &m, date).unwrap().get())
+            );
+        }
+    }
+    assert_eq!(v["total"]["group"], Value::Null);
+    assert_eq!(v["total"]["query"], "all");
+}
+
+#[test]
+fn totals_with_a_scope_a_layer_and_a_metric() {
+    let args = [
+        "totals",
+        "--at",
+        SUMMIT,
+        "--scope",
+        "from:NATO in:baltic-states",
+        "--layer",
+        "requested",
+        "--metric",
+        "personnel",
+    ];
+    let v = json(&args, 0);
+    assert_eq!(v["rows"], Value::Array(vec![]));
+    assert_eq!(v["total"]["totals"]["personnel"], 50_000);
+    assert_eq!(v["metrics"], serde_json::json!(["personnel"]));
+    let v = json(&["totals", "--at", SUMMIT, "--by", "footing"], 0);
+    let groups: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["permanent", "rotational"]);
+}
+
+#[test]
+fn totals_refuses_unusable_input() {
+    refused(&["totals", BROKEN, "--at", SUMMIT], &BROKEN_PROBLEMS);
+    refused(
+        &["totals", SYNTAX, "--at", SUMMIT],
+        &["syntax.toml:3:17: invalid basic string"],
+    );
+    refused(
+        &["totals", "tests/data/cli/missing.toml", "--at", SUMMIT],
+        &["cannot read tests/data/cli/missing.toml"],
+    );
+    refused(&["totals", "--at", "29/06/2022"], &["YYYY-MM-DD"]);
+    refused(&["totals", "--at", "2022-02-30"], &["no such day"]);
+    refused(
+        &["totals", "--at", SUMMIT, "--scope", "in:atlantis"],
+        &["--scope `in:atlantis`: unknown region `atlantis"],
+    );
+    refused(
+        &["totals", "--at", SUMMIT, "--scope", "EST"],
+        &["invalid scope term `EST`"],
+    );
+    refused(
+        &["totals", "--at", SUMMIT, "--layer", "wished"],
+        &["unknown layer `wished`: the scenario's layers are requested, pledged"],
+    );
+    refused(
+        &["totals", "--at", SUMMIT, "--metric", "tanks"],
+        &["no unit is counted in `tanks`"],
+    );
+    refused(
+        &[
+            "totals", "--at", SUMMIT, "--scope", "in:EST", "--by", "host",
+        ],
+        &["--by host cannot split a scope that already filters by host"],
+    );
+    misused(&["totals"], "--at <YYYY-MM-DD>");
+    misused(
+        &["totals", "--at", SUMMIT, "--by", "colour"],
+        "[possible values: host, contributor, footing, kind]",
+    );
+}
+
+#[test]
+fn totals_reads_json_scenarios_too() {
+    let path = tmp("madrid.json");
+    std::fs::write(&path, scenario::madrid_2022().unwrap().to_json().unwrap()).unwrap();
+    let from_json = json(&["totals", path.to_str().unwrap(), "--at", SUMMIT], 0);
+    let bundled = json(&["totals", "--at", SUMMIT], 0);
+    assert_eq!(from_json, bundled);
+}
+
+#[test]
+fn diff_between_two_dates() {
+    let (code, stdout, _) = posture(&["diff", "--from", "2022-02-23", "--to", SUMMIT]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with(
+        "Madrid 2022 · baseline at the end of 2022-02-23 → baseline at the end of 2022-06-29\n"
+    ));
+    assert!(
+        stdout.contains("everything        personnel     80,000  104,000  +24,000   ×1.3"),
+        "{stdout}"
+    );
+    let v = json(&["diff", "--from", "2022-02-23", "--to", SUMMIT], 0);
+    let (ledger, _) = scope("");
+    for row in v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["total"].as_array().unwrap())
+    {
+        let s = Scope::parse(row["query"].as_str().unwrap(), &ledger).unwrap();
+        let m = Metric::new(row["metric"].as_str().unwrap()).unwrap();
+        let c = ledger
+            .compare(
+                &s,
+                &m,
+                "2022-02-23".parse().unwrap(),
+                SUMMIT.parse().unwrap(),
+            )
+            .unwrap();
+        assert_eq!(row["before"].as_u64(), Some(c.before().get()));
+        assert_eq!(row["after"].as_u64(), Some(c.after().get()));
+        assert_eq!(row["change"].as_i64().map(i128::from), Some(c.change()));
+        assert_eq!(
+            row["ratio"].as_str().map(String::from),
+            c.ratio().map(|r| r.to_string())
+        );
+    }
+}
+
+#[test]
+fn diff_against_a_layer() {
+    let args = [
+        "diff",
+        "--to",
+        SUMMIT,
+        "--layer",
+        "requested",
+        "--scope",
+        "from:NATO in:baltic-states",
+    ];
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("NATO in baltic-states  personnel   4,000  50,000  +46,000  ×12.5"),
+        "{stdout}"
+    );
+    let v = json(&args, 0);
+    assert_eq!(
+        v["before"],
+        serde_json::json!({"date": SUMMIT, "layer": null})
+    );
+    assert_eq!(
+        v["after"],
+        serde_json::json!({"date": SUMMIT, "layer": "requested"})
+    );
+    let (ledger, s) = scope("from:NATO in:baltic-states");
+    let c = ledger
+        .what_if(
+            &LayerId::new("requested").unwrap(),
+            &s,
+            &Metric::PERSONNEL,
+            SUMMIT.parse().unwrap(),
+        )
+        .unwrap();
+    let total = &v["total"][0];
+    assert_eq!(total["metric"], "personnel");
+    assert_eq!(total["before"].as_u64(), Some(c.before().get()));
+    assert_eq!(total["after"].as_u64(), Some(c.after().get()));
+    assert_eq!(total["ratio"], "12.5");
+    // Only the metrics with something on either side.
+    assert_eq!(v["total"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn diff_refuses_unusable_input() {
+    refused(
+        &["diff", BROKEN, "--from", "2022-01-01", "--to", SUMMIT],
+        &BROKEN_PROBLEMS,
+    );
+    refused(
+        &["diff", "--to", SUMMIT],
+        &["diff needs --from, or --layer"],
+    );
+    refused(
+        &["diff", "--from", "2022-1-1", "--to", SUMMIT],
+        &["YYYY-MM-DD"],
+    );
+    refused(
+        &["diff", "--to", SUMMIT, "--layer", "Not A Layer"],
+        &["invalid layer id"],
+    );
+}
+
+#[test]
+fn check_on_the_bundled_scenario_finds_its_conflict() {
+    let (code, stdout, _) = posture(&["check"]);
+    assert_eq!(
+        code, 1,
+        "the report calls Biden both President and Vice President"
+    );
+    let ledger = scenario::madrid_2022().unwrap();
+    let report = ledger.ledger().check(ledger.claims()).unwrap();
+    assert!(stdout.starts_with(&report.to_string()), "{stdout}");
+    assert!(stdout.starts_with("CONFLICTING"));
+    let summary = stdout.lines().last().unwrap();
+    assert_eq!(
+        summary,
+        format!(
+            "Madrid 2022: 26 claims, {} findings: 1 conflicting, {} unverifiable, {} consistent",
+            report.findings().len(),
+            report
+                .with_verdict(posture_ledger::Verdict::Unverifiable)
+                .count(),
+            report
+                .with_verdict(posture_ledger::Verdict::Consistent)
+                .count(),
+        )
+    );
+
+    let v = json(&["check"], 1);
+    assert_eq!(v["conflicts"], true);
+    assert_eq!(v["claims"], 26);
+    assert_eq!(v["summary"]["conflicting"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), report.findings().len());
+    for (j, f) in findings.iter().zip(report.findings()) {
+        assert_eq!(j["summary"], f.summary.as_str());
+        assert_eq!(j["verdict"], serde_json::to_value(f.verdict).unwrap());
+        assert_eq!(j["rule"], serde_json::to_value(f.rule).unwrap());
+        assert_eq!(j["evidence"].as_array().unwrap().len(), f.evidence.len());
+    }
+    assert_eq!(findings[0]["verdict"], "conflicting");
+    assert_eq!(findings[0]["rule"], "categories");
+}
+
+#[test]
+fn check_exits_zero_when_nothing_conflicts() {
+    let (code, stdout, _) = posture(&["check", AGREEING]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("consistent  claim vs ledger  E1  ledger has 1,650"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with(
+        "Estonia 2022: 1 claim, 1 finding: 0 conflicting, 0 unverifiable, 1 consistent\n"
+    ));
+    let v = json(&["check", AGREEING], 0);
+    assert_eq!(v["conflicts"], false);
+    let evidence = &v["findings"][0]["evidence"][0];
+    assert_eq!(evidence["text"], "[1,645, 1,655]");
+    assert_eq!(
+        evidence["interval"],
+        serde_json::json!({"low": {"included": "1645"}, "high": {"included": "1655"}})
+    );
+}
+
+#[test]
+fn check_refuses_unusable_input() {
+    refused(&["check", BROKEN], &BROKEN_PROBLEMS);
+    refused(
+        &["check", SYNTAX, "--format", "json"],
+        &["syntax.toml:3:17"],
+    );
+}
+
+#[test]
+fn chart_draws_the_baseline_and_each_layer() {
+    let out = tmp("baltic.svg");
+    let _ = std::fs::remove_file(&out);
+    let o = out.to_str().unwrap();
+    let args = [
+        "chart",
+        "--scope",
+        "from:NATO in:baltic-states",
+        "--metric",
+        "personnel",
+        "-o",
+        o,
+    ];
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("2022-06-29     4,000            50,000           5,650"),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg"));
+    for text in [
+        "NATO in baltic-states, personnel",
+        "baseline",
+        "with `requested`",
+        "with `pledged`",
+        "50,000",
+    ] {
+        assert!(svg.contains(text), "{text}");
+    }
+
+    let v = json(&args, 0);
+    assert_eq!(v["from"], "2022-02-23");
+    assert_eq!(v["to"], SUMMIT);
+    let (ledger, s) = scope("from:NATO in:baltic-states");
+    let dates = v["dates"].as_array().unwrap();
+    for series in v["series"].as_array().unwrap() {
+        let view = match series["layer"].as_str() {
+            Some(l) => ledger.with_layer(&LayerId::new(l).unwrap()).unwrap(),
+            None => ledger.view(),
+        };
+        for (d, t) in dates.iter().zip(series["totals"].as_array().unwrap()) {
+            let d = d.as_str().unwrap().parse().unwrap();
+            assert_eq!(
+                t.as_u64(),
+                Some(view.total(&s, &Metric::PERSONNEL, d).unwrap().get())
+            );
+        }
+    }
+    assert_eq!(v["series"].as_array().unwrap().len(), 3);
+    let v = json(
+        &[
+            "chart",
+            "--baseline-only",
+            "--from",
+            "2022-06-01",
+            "--to",
+            "2022-06-30",
+            "-o",
+            o,
+        ],
+        0,
+    );
+    assert_eq!(
+        v["dates"],
+        serde_json::json!([
+            "2022-06-01",
+            "2022-06-27",
+            "2022-06-28",
+            "2022-06-29",
+            "2022-06-30"
+        ])
+    );
+    assert_eq!(v["series"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn chart_refuses_unusable_input() {
+    let out = tmp("never.svg");
+    let _ = std::fs::remove_file(&out);
+    let o = out.to_str().unwrap();
+    refused(&["chart", BROKEN, "-o", o], &BROKEN_PROBLEMS);
+    refused(
+        &[
+            "chart",
+            "--from",
+            "2022-07-01",
+            "--to",
+            "2022-06-01",
+            "-o",
+            o,
+        ],
+        &["is after --to"],
+    );
+    assert!(!out.exists(), "no picture of unusable input");
+    misused(&["chart"], "--output <OUT.svg>");
+    refused(
+        &["chart", "-o", "/nonexistent-dir/x.svg"],
+        &["cannot write the chart to /nonexistent-dir/x.svg"],
+    );
+}
+
+#[test]
+fn help_and_version_succeed() {
+    cargo_bin_cmd!("posture")
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("totals").and(predicate::str::contains("chart")));
+    cargo_bin_cmd!("posture")
+        .args(["diff", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--layer"));
+    cargo_bin_cmd!("posture")
+        .arg("--version")
+        .assert()
+        .success();
+    cargo_bin_cmd!("posture").assert().code(2);
+}
