@@ -117,6 +117,10 @@ pub enum Error {
     /// A scenario file has problems: every one found, each with its place.
     #[error("{0}")]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// An imported file has problems: every one found, each with its line.
+    #[cfg(feature = "csv")]
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
     /// A file could not be read.
     #[error("cannot read {path}: {message}")]
     Io {

@@ -11,6 +11,8 @@ mod enums;
 mod error;
 mod event;
 mod id;
+#[cfg(feature = "csv")]
+pub mod import;
 mod index;
 pub mod interval;
 mod ledger;

@@ -180,7 +180,12 @@ impl FromStr for Count {
         let invalid = || Error::InvalidCount {
             text: s.to_string(),
         };
-        let digits: String = s.trim().chars().filter(|&c| c != ',' && c != '_').collect();
+        let s = s.trim();
+        // The common case, plain digits, without building a string.
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().map(Count).map_err(|_| invalid());
+        }
+        let digits: String = s.chars().filter(|&c| c != ',' && c != '_').collect();
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid());
         }

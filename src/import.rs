@@ -1,0 +1,741 @@
+//! Importing published troop tables and movement logs from CSV.
+//!
+//! Two shapes of file are read, with columns found by name in the header row
+//! (any order, any case; extra columns are ignored):
+//!
+//! - **levels** — observed strengths, as annual or quarterly troop tables give
+//!   them: `date,contributor,host,metric,value[,footing,source]`. Each
+//!   contributor, host and footing becomes a national contingent (a unit with
+//!   id `CONTRIBUTOR:HOST:footing`), deployed at its first row and *set* to the
+//!   observed level at each later one.
+//! - **changes** — movements, as trackers log them:
+//!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
+//!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
+//!   ledger does not know are created from their first row.
+//!
+//! Every row that does not read is reported, with its line in the file; a file
+//! with any error changes nothing, and neither does one the ledger refuses.
+//! Rows are streamed, one record buffer reused throughout.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+
+use chrono::NaiveDate;
+
+use crate::country::Country;
+use crate::deployment::{Footing, Location};
+use crate::error::{Error, Result};
+use crate::event::{Event, EventId, EventKind, Source};
+use crate::ledger::Ledger;
+use crate::metric::{Count, Metric, Quantity};
+use crate::scenario::Diagnostic;
+use crate::unit::{Contributor, Unit, UnitId, UnitKind};
+
+/// How rows become records.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::import::ImportOptions;
+/// use posture_ledger::Footing;
+///
+/// let options = ImportOptions::new("dmdc-2022.csv").with_default_footing(Footing::Rotational);
+/// assert_eq!(options.file(), "dmdc-2022.csv");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOptions {
+    file: String,
+    id_prefix: String,
+    default_footing: Footing,
+}
+
+impl ImportOptions {
+    /// Options for a file named `file`: events get ids `file:LINE` and cite the
+    /// file as their source when a row names none; rows without a footing are
+    /// permanent (stationed).
+    pub fn new(file: impl Into<String>) -> Self {
+        let file = file.into();
+        let stem: String = file
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&file)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(40)
+            .collect();
+        ImportOptions {
+            id_prefix: if stem.is_empty() { "csv".into() } else { stem },
+            file,
+            default_footing: Footing::Permanent,
+        }
+    }
+
+    /// Sets the prefix of event ids, `PREFIX:LINE`.
+    pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.id_prefix = prefix.into();
+        self
+    }
+
+    /// Sets the footing of rows that give none.
+    pub fn with_default_footing(mut self, footing: Footing) -> Self {
+        self.default_footing = footing;
+        self
+    }
+
+    /// The file's name, as messages give it.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+}
+
+/// What an import added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Data rows read.
+    pub rows: usize,
+    /// Units created.
+    pub units: usize,
+    /// Events recorded.
+    pub events: usize,
+}
+
+/// Every problem found in an imported file, in file order; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ImportError {
+    /// The problems, each with the file and line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Reads observed strengths into `ledger` as deploy and set-level events of
+/// national contingents.
+///
+/// # Errors
+///
+/// [`Error::Import`] listing every row that does not read — a missing column,
+/// an unknown country or alliance, a bad date, a negative or non-numeric
+/// value — or the row whose event the ledger refuses. The ledger is then unchanged.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::import::{levels_csv, ImportOptions};
+/// use posture_ledger::{Country, Ledger, Metric, Scope};
+///
+/// let table = "date,contributor,host,metric,value\n\
+///              2021-09-30,USA,DEU,personnel,35124\n\
+///              2022-09-30,USA,DEU,personnel,35781\n\
+///              2022-09-30,USA,POL,personnel,10496\n";
+/// let mut ledger = Ledger::new();
+/// let imported = levels_csv(table.as_bytes(), &mut ledger, &ImportOptions::new("dmdc.csv"))?;
+/// assert_eq!((imported.rows, imported.units, imported.events), (3, 2, 3));
+/// let usa = Scope::all().from_country(Country::new("USA")?);
+/// assert_eq!(ledger.total(&usa, &Metric::PERSONNEL, "2022-12-31".parse()?)?.get(), 46_277);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn levels_csv(
+    reader: impl Read,
+    ledger: &mut Ledger,
+    options: &ImportOptions,
+) -> Result<Imported> {
+    let (mut reader, mut rows, columns) = open(
+        reader,
+        options,
+        &["date", "contributor", "host", "metric", "value"],
+    )?;
+    let [date, contributor, host, metric, value] = columns;
+    let (footing, source) = (rows.optional("footing"), rows.optional("source"));
+    let mut read = Vec::new();
+    while let Some(row) = reader.next_row(&mut rows) {
+        let parsed = (|| {
+            Some(Level {
+                line: row.line,
+                date: rows.date(&row, date)?,
+                contributor: rows.contributor(&row, contributor, ledger)?,
+                host: rows.country(&row, host)?,
+                metric: rows.metric(&row, metric)?,
+                value: rows.count(&row, value)?,
+                footing: rows.footing(&row, footing)?,
+                source: source
+                    .and_then(|c| row.get(c))
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            })
+        })();
+        if let Some(level) = parsed {
+            read.push(level);
+        }
+    }
+    rows.finish()?;
+
+    // One contingent per contributor, host and footing; its rows in date order.
+    let mut contingents: HashMap<(Contributor, Country, Footing), Vec<usize>> = HashMap::new();
+    for (i, level) in read.iter().enumerate() {
+        contingents
+            .entry((level.contributor.clone(), level.host, level.footing))
+            .or_default()
+            .push(i);
+    }
+    let mut keys: Vec<_> = contingents.keys().cloned().collect();
+    keys.sort();
+    let mut units = Vec::new();
+    let mut events = Vec::with_capacity(read.len());
+    for key in keys {
+        let mut members = contingents.remove(&key).unwrap_or_default();
+        members.sort_by_key(|&i| (read[i].date, read[i].line));
+        let (contributor, host, footing) = key;
+        let id = UnitId::new(format!("{contributor}:{host}:{footing}"))?;
+        let mut metrics: Vec<Metric> = members.iter().map(|&i| read[i].metric.clone()).collect();
+        metrics.sort();
+        metrics.dedup();
+        let known = ledger.unit(&id).is_some();
+        if !known {
+            units.push(
+                Unit::new(
+                    id.clone(),
+                    format!("{contributor} contingent in {host} ({footing})"),
+                    contributor,
+                    UnitKind::Contingent,
+                )
+                .with_metrics(metrics),
+            );
+        }
+        let first_date = members.first().map(|&i| read[i].date);
+        for &i in &members {
+            let level = &read[i];
+            let quantity = Quantity::new(level.metric.clone(), Count::new(level.value));
+            let kind = if !known && Some(level.date) == first_date {
+                // Every metric observed on the first day goes into the deploy.
+                if members.iter().any(|&j| j < i && read[j].date == level.date) {
+                    EventKind::SetLevel {
+                        metric: quantity.metric,
+                        count: quantity.count,
+                    }
+                } else {
+                    EventKind::Deploy {
+                        location: Location::Country(host),
+                        footing,
+                        strength: vec![quantity],
+                    }
+                }
+            } else {
+                EventKind::SetLevel {
+                    metric: quantity.metric,
+                    count: quantity.count,
+                }
+            };
+            events.push(rows.event(level.line, &id, level.date, kind, level.source.as_deref())?);
+        }
+    }
+    rows.commit(ledger, units, events)
+}
+
+/// Reads movements into `ledger`: deploy, reinforce, reduce and withdraw events
+/// of units, creating the units it does not know.
+///
+/// # Errors
+///
+/// As [`levels_csv`]; also an unknown `event`, or a unit given with another
+/// contributor than the ledger's.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::import::{changes_csv, ImportOptions};
+/// use posture_ledger::{Country, Ledger, Metric, Scope};
+///
+/// let log = "date,event,unit,contributor,host,metric,amount\n\
+///            2022-02-24,deploy,uk-est,GBR,EST,personnel,900\n\
+///            2022-03-10,reinforce,uk-est,GBR,EST,personnel,750\n";
+/// let mut ledger = Ledger::new();
+/// changes_csv(log.as_bytes(), &mut ledger, &ImportOptions::new("tracker.csv"))?;
+/// let est = Scope::all().in_country(Country::new("EST")?);
+/// assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 1_650);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn changes_csv(
+    reader: impl Read,
+    ledger: &mut Ledger,
+    options: &ImportOptions,
+) -> Result<Imported> {
+    let (mut reader, mut rows, columns) = open(
+        reader,
+        options,
+        &[
+            "date",
+            "event",
+            "unit",
+            "contributor",
+            "host",
+            "metric",
+            "amount",
+        ],
+    )?;
+    let [date, event, unit, contributor, host, metric, amount] = columns;
+    let (footing, source, kind) = (
+        rows.optional("footing"),
+        rows.optional("source"),
+        rows.optional("kind"),
+    );
+    let mut units: Vec<Unit> = Vec::new();
+    let mut new_units: HashMap<UnitId, usize> = HashMap::new();
+    let mut events = Vec::new();
+    while let Some(row) = reader.next_row(&mut rows) {
+        let parsed = (|| {
+            let date = rows.date(&row, date)?;
+            let action = rows.text(&row, event)?.to_ascii_lowercase();
+            let id = rows.parse_with(&row, unit, "unit", |t| UnitId::new(t))?;
+            let contributor = rows.contributor(&row, contributor, ledger)?;
+            let host = rows.country(&row, host)?;
+            // A withdrawal takes the whole unit: it has no metric or amount.
+            let withdraw = action == "withdraw";
+            let metric = if withdraw {
+                None
+            } else {
+                Some(rows.metric(&row, metric)?)
+            };
+            let footing = rows.footing(&row, footing)?;
+            let amount = if withdraw {
+                0
+            } else {
+                rows.count(&row, amount)?
+            };
+            let unit_kind = match kind.and_then(|k| row.get(k)).filter(|t| !t.is_empty()) {
+                None => UnitKind::Contingent,
+                Some(_) => rows.parse_with(&row, kind?, "kind", |t| t.parse::<UnitKind>())?,
+            };
+            Some((
+                date,
+                action,
+                id,
+                contributor,
+                host,
+                metric,
+                footing,
+                amount,
+                unit_kind,
+            ))
+        })();
+        let Some((date, action, id, contributor, host, metric, footing, amount, unit_kind)) =
+            parsed
+        else {
+            continue;
+        };
+        // The unit: the ledger's, or one this file creates.
+        match ledger.unit(&id) {
+            Some(u) if u.contributor() != &contributor => {
+                rows.problem(
+                    row.line,
+                    format!(
+                        "column `contributor`: unit `{id}` is contributed by {}, not {contributor}",
+                        u.contributor()
+                    ),
+                );
+                continue;
+            }
+            Some(_) => {}
+            None => match new_units.get(&id) {
+                Some(&n) => {
+                    if let Some(m) = metric.as_ref().filter(|m| !units[n].counts(m)) {
+                        let mut metrics = units[n].metrics().to_vec();
+                        metrics.push(m.clone());
+                        units[n] = units[n].clone().with_metrics(metrics);
+                    }
+                }
+                None => {
+                    new_units.insert(id.clone(), units.len());
+                    let unit = Unit::new(id.clone(), id.to_string(), contributor, unit_kind);
+                    units.push(match &metric {
+                        Some(m) => unit.with_metrics([m.clone()]),
+                        None => unit,
+                    });
+                }
+            },
+        }
+        let count = Count::new(amount);
+        let kind = match (action.as_str(), metric) {
+            ("withdraw", _) => EventKind::Withdraw,
+            (_, None) => continue,
+            (action, Some(metric)) => match action {
+                "deploy" => EventKind::Deploy {
+                    location: Location::Country(host),
+                    footing,
+                    strength: vec![Quantity::new(metric, count)],
+                },
+                "reinforce" => EventKind::Reinforce { metric, count },
+                "reduce" => EventKind::Reduce { metric, count },
+                other => {
+                    rows.problem(
+                    row.line,
+                    format!("column `event`: `{other}` is not deploy, reinforce, reduce or withdraw"),
+                );
+                    continue;
+                }
+            },
+        };
+        let src = source.and_then(|c| row.get(c)).filter(|s| !s.is_empty());
+        events.push(rows.event(row.line, &id, date, kind, src)?);
+    }
+    rows.finish()?;
+    rows.commit(ledger, units, events)
+}
+
+/// A `YYYY-MM-DD` date read directly, the form nearly every row has; `None`
+/// for anything else, which the general parser then reads or refuses.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// One row of a levels file, read.
+struct Level {
+    line: usize,
+    date: NaiveDate,
+    contributor: Contributor,
+    host: Country,
+    metric: Metric,
+    value: u64,
+    footing: Footing,
+    source: Option<String>,
+}
+
+/// A row's fields, borrowed from the reader's reused buffer.
+struct Row<'r> {
+    line: usize,
+    record: &'r csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn get(&self, column: usize) -> Option<&str> {
+        self.record.get(column).map(str::trim)
+    }
+}
+
+/// The reader and its one reused record buffer.
+struct Reader<R> {
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+}
+
+impl<R: Read> Reader<R> {
+    /// The next data row, or `None` at the end; a row the CSV reader cannot
+    /// read is a problem, and reading goes on.
+    fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    rows.rows += 1;
+                    let line = self.record.position().map_or(rows.rows + 1, |p| {
+                        usize::try_from(p.line()).unwrap_or(usize::MAX)
+                    });
+                    return Some(Row {
+                        line,
+                        record: &self.record,
+                    });
+                }
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                    rows.problems.push(Diagnostic {
+                        file: rows.options.file.clone(),
+                        line,
+                        column: None,
+                        message: e.to_string(),
+                    });
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The header's columns, and the problems found so far.
+struct Rows<'o> {
+    header: Vec<String>,
+    options: &'o ImportOptions,
+    problems: Vec<Diagnostic>,
+    metrics: Vec<Metric>,
+    rows: usize,
+}
+
+/// Opens a file and finds its columns: the required ones in order, or an error.
+fn open<'o, R: Read, const N: usize>(
+    reader: R,
+    options: &'o ImportOptions,
+    required: &[&str; N],
+) -> Result<(Reader<R>, Rows<'o>, [usize; N])> {
+    {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::None)
+            .from_reader(reader);
+        let fail = |message: String| {
+            Error::Import(ImportError {
+                diagnostics: vec![Diagnostic {
+                    file: options.file.clone(),
+                    line: Some(1),
+                    column: None,
+                    message,
+                }],
+            })
+        };
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| fail(format!("cannot read the header: {e}")))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let mut columns = [0; N];
+        let mut missing = Vec::new();
+        for (slot, name) in columns.iter_mut().zip(required) {
+            match header.iter().position(|h| h == name) {
+                Some(i) => *slot = i,
+                None => missing.push(format!("`{name}`")),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(fail(format!(
+                "missing column {}: the header is `{}`",
+                missing.join(", "),
+                header.join(",")
+            )));
+        }
+        Ok((
+            Reader {
+                reader,
+                record: csv::StringRecord::new(),
+            },
+            Rows {
+                header,
+                options,
+                problems: Vec::new(),
+                metrics: Vec::new(),
+                rows: 0,
+            },
+            columns,
+        ))
+    }
+}
+
+impl Rows<'_> {
+    fn optional(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    fn problem(&mut self, line: usize, message: String) {
+        self.problems.push(Diagnostic {
+            file: self.options.file.clone(),
+            line: Some(line),
+            column: None,
+            message,
+        });
+    }
+
+    fn text<'r>(&mut self, row: &'r Row<'_>, column: usize) -> Option<&'r str> {
+        match row.get(column).filter(|t| !t.is_empty()) {
+            Some(t) => Some(t),
+            None => {
+                let name = self.header.get(column).cloned().unwrap_or_default();
+                self.problem(row.line, format!("column `{name}`: empty"));
+                None
+            }
+        }
+    }
+
+    fn parse_with<T>(
+        &mut self,
+        row: &Row<'_>,
+        column: usize,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T>,
+    ) -> Option<T> {
+        let text = self.text(row, column)?;
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.problem(row.line, format!("column `{name}`: {e}"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, row: &Row<'_>, column: usize) -> Option<NaiveDate> {
+        let text = self.text(row, column)?;
+        match iso_date(text).map_or_else(|| text.parse(), Ok) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.problem(
+                    row.line,
+                    format!("column `date`: `{text}` is not a date (YYYY-MM-DD)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn country(&mut self, row: &Row<'_>, column: usize) -> Option<Country> {
+        self.parse_with(row, column, "host", Country::new)
+    }
+
+    fn contributor(
+        &mut self,
+        row: &Row<'_>,
+        column: usize,
+        ledger: &Ledger,
+    ) -> Option<Contributor> {
+        let contributor =
+            self.parse_with(row, column, "contributor", |t| t.parse::<Contributor>())?;
+        if let Contributor::Alliance(a) = &contributor {
+            if ledger.alliance(a).is_none() {
+                self.problem(
+                    row.line,
+                    format!("column `contributor`: `{a}` is neither a country code nor an alliance of the ledger"),
+                );
+                return None;
+            }
+        }
+        Some(contributor)
+    }
+
+    fn metric(&mut self, row: &Row<'_>, column: usize) -> Option<Metric> {
+        let text = self.text(row, column)?;
+        // Files hold a handful of metrics: look them up rather than allocate one per row.
+        if let Some(m) = self.metrics.iter().find(|m| m.name() == text) {
+            return Some(m.clone());
+        }
+        match Metric::new(text) {
+            Ok(m) => {
+                self.metrics.push(m.clone());
+                Some(m)
+            }
+            Err(e) => {
+                self.problem(row.line, format!("column `metric`: {e}"));
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, row: &Row<'_>, column: usize) -> Option<u64> {
+        let text = self.text(row, column)?;
+        match text.parse::<Count>() {
+            Ok(c) => Some(c.get()),
+            Err(_) => {
+                let name = self.header.get(column).cloned().unwrap_or_default();
+                let why = if text.starts_with('-') {
+                    "is negative"
+                } else {
+                    "is not a whole number"
+                };
+                self.problem(row.line, format!("column `{name}`: `{text}` {why}"));
+                None
+            }
+        }
+    }
+
+    fn footing(&mut self, row: &Row<'_>, column: Option<usize>) -> Option<Footing> {
+        match column.and_then(|c| row.get(c)).filter(|t| !t.is_empty()) {
+            None => Some(self.options.default_footing),
+            Some(_) => self.parse_with(row, column?, "footing", |t| t.parse::<Footing>()),
+        }
+    }
+
+    fn event(
+        &self,
+        line: usize,
+        unit: &UnitId,
+        date: NaiveDate,
+        kind: EventKind,
+        source: Option<&str>,
+    ) -> Result<Event> {
+        let id = EventId::new(format!("{}:{line}", self.options.id_prefix))?;
+        let source = Source {
+            document: source.unwrap_or(&self.options.file).to_string(),
+            line: u32::try_from(line).ok(),
+            ..Source::default()
+        };
+        Ok(Event::new(id, unit.clone(), date, kind).with_source(source))
+    }
+
+    /// Every problem found, or nothing.
+    fn finish(&mut self) -> Result<()> {
+        if self.problems.is_empty() {
+            return Ok(());
+        }
+        let mut diagnostics = std::mem::take(&mut self.problems);
+        diagnostics.sort_by_key(|d| d.line);
+        Err(Error::Import(ImportError { diagnostics }))
+    }
+
+    /// Adds the units and events, all or nothing; a refusal is reported at the
+    /// line of the row it comes from.
+    fn commit(
+        &self,
+        ledger: &mut Ledger,
+        units: Vec<Unit>,
+        events: Vec<Event>,
+    ) -> Result<Imported> {
+        let imported = Imported {
+            rows: self.rows,
+            units: units.len(),
+            events: events.len(),
+        };
+        ledger.extend(units, events).map_err(|e| {
+            let line = match &e {
+                Error::InvalidRecord { id, .. } => {
+                    id.rsplit(':').next().and_then(|l| l.parse().ok())
+                }
+                _ => None,
+            };
+            Error::Import(ImportError {
+                diagnostics: vec![Diagnostic {
+                    file: self.options.file.clone(),
+                    line,
+                    column: None,
+                    message: e.to_string(),
+                }],
+            })
+        })?;
+        Ok(imported)
+    }
+}
+
+#[cfg(test)]
+mod tests;

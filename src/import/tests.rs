@@ -1,0 +1,198 @@
+//! Tests of the CSV importers: a published-style table, every row error with
+//! its line, and atomicity.
+
+use super::*;
+use crate::{Country, Scope};
+
+fn c(code: &str) -> Country {
+    Country::new(code).unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn problems(result: Result<Imported>) -> Vec<String> {
+    match result {
+        Err(Error::Import(e)) => e.diagnostics().iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("expected import errors, got {other}"),
+        Ok(i) => panic!("expected import errors, got {i:?}"),
+    }
+}
+
+const TABLE: &str = include_str!("../../tests/data/annual-troops.csv");
+
+#[test]
+fn a_published_annual_table_becomes_contingents_with_levels() {
+    let mut l = Ledger::new();
+    let imported = levels_csv(
+        TABLE.as_bytes(),
+        &mut l,
+        &ImportOptions::new("annual-troops.csv"),
+    )
+    .unwrap();
+    assert_eq!(
+        imported,
+        Imported {
+            rows: 13,
+            units: 4,
+            events: 13
+        }
+    );
+    let usa = Scope::all().from_country(c("USA"));
+    let at = |s: &Scope, day: &str| l.total(s, &Metric::PERSONNEL, d(day)).unwrap().get();
+    assert_eq!(at(&usa, "2019-09-29"), 0);
+    assert_eq!(at(&usa, "2019-09-30"), 34_674 + 12_250 + 4_500);
+    assert_eq!(at(&usa, "2022-09-30"), 35_781 + 12_405 + 10_496);
+    assert_eq!(at(&usa.clone().in_country(c("POL")), "2021-12-31"), 5_500);
+    // Footing comes from its column; the headquarters row is a contingent of its own.
+    let permanent_pol = usa.on_footing(Footing::Permanent).in_country(c("POL"));
+    assert_eq!(
+        l.total(&permanent_pol, &Metric::HEADQUARTERS, d("2022-09-30"))
+            .unwrap()
+            .get(),
+        1
+    );
+    let event = l
+        .events()
+        .iter()
+        .find(|e| e.id().as_str() == "annual-troops.csv:2")
+        .unwrap();
+    assert_eq!(event.source().and_then(|s| s.line), Some(2));
+    assert_eq!(
+        event.source().map(|s| s.document.as_str()),
+        Some("illustrative annual table")
+    );
+}
+
+#[test]
+fn a_second_table_sets_the_levels_of_the_same_contingents() {
+    let mut l = Ledger::new();
+    levels_csv(TABLE.as_bytes(), &mut l, &ImportOptions::new("a.csv")).unwrap();
+    let next = "date,contributor,host,metric,value,footing\n2023-09-30,USA,DEU,personnel,36000,permanent\n";
+    let imported = levels_csv(next.as_bytes(), &mut l, &ImportOptions::new("b.csv")).unwrap();
+    assert_eq!((imported.units, imported.events), (0, 1));
+    let deu = Scope::all().in_country(c("DEU"));
+    assert_eq!(
+        l.total(&deu, &Metric::PERSONNEL, d("2023-09-30"))
+            .unwrap()
+            .get(),
+        36_000
+    );
+}
+
+#[test]
+fn every_bad_row_is_reported_with_its_line_and_nothing_changes() {
+    let text = "Date,Contributor,Host,Metric,Value\n\
+                2022-01-01,USA,DEU,personnel,100\n\
+                2022-13-01,USA,DEU,personnel,100\n\
+                2022-01-01,USA,XYZ,personnel,100\n\
+                2022-01-01,USA,DEU,personnel,-5\n\
+                2022-01-01,USA,DEU,personnel,lots\n\
+                2022-01-01,WARSAW,DEU,personnel,1\n\
+                2022-01-01,USA,DEU,Personnel,1\n\
+                2022-01-01,USA,DEU,personnel,\n";
+    let mut l = Ledger::new();
+    let p = problems(levels_csv(
+        text.as_bytes(),
+        &mut l,
+        &ImportOptions::new("bad.csv"),
+    ));
+    assert_eq!(
+        p,
+        [
+            "bad.csv:3: column `date`: `2022-13-01` is not a date (YYYY-MM-DD)",
+            "bad.csv:4: column `host`: invalid country code `XYZ`: not an ISO 3166-1 alpha-3 code",
+            "bad.csv:5: column `value`: `-5` is negative",
+            "bad.csv:6: column `value`: `lots` is not a whole number",
+            "bad.csv:7: column `contributor`: `WARSAW` is neither a country code nor an alliance of the ledger",
+            "bad.csv:8: column `metric`: invalid metric `Personnel`: a metric is lowercase ascii letters, digits and `_`",
+            "bad.csv:9: column `value`: empty",
+        ]
+    );
+    assert_eq!((l.units().count(), l.events().len()), (0, 0));
+}
+
+#[test]
+fn a_missing_column_is_named() {
+    let mut l = Ledger::new();
+    let p = problems(levels_csv(
+        "date,host,value\n".as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["f.csv:1: missing column `contributor`, `metric`: the header is `date,host,value`"]
+    );
+}
+
+#[test]
+fn movements_create_units_and_record_their_changes() {
+    let log = "date,event,unit,contributor,host,metric,amount,kind\n\
+               2022-02-24,deploy,uk-est,GBR,EST,personnel,900,battlegroup\n\
+               2022-03-10,reinforce,uk-est,GBR,EST,personnel,750,\n\
+               2022-03-01,deploy,us-ddg,USA,ESP,ships,4,ship\n\
+               2022-06-28,reinforce,us-ddg,USA,ESP,ships,2,\n\
+               2023-01-01,reduce,uk-est,GBR,EST,personnel,650,\n\
+               2024-01-01,withdraw,us-ddg,USA,ESP,,,\n";
+    let mut l = Ledger::new();
+    let imported = changes_csv(log.as_bytes(), &mut l, &ImportOptions::new("log.csv")).unwrap();
+    assert_eq!((imported.units, imported.events), (2, 6));
+    let at = |s: &Scope, m: &Metric, day: &str| l.total(s, m, d(day)).unwrap().get();
+    let est = Scope::all().in_country(c("EST"));
+    let esp = Scope::all().in_country(c("ESP"));
+    assert_eq!(at(&est, &Metric::PERSONNEL, "2022-03-10"), 1_650);
+    assert_eq!(at(&est, &Metric::PERSONNEL, "2023-01-01"), 1_000);
+    assert_eq!(at(&esp, &Metric::SHIPS, "2022-06-28"), 6);
+    assert_eq!(at(&esp, &Metric::SHIPS, "2024-01-01"), 0);
+    assert_eq!(
+        l.unit(&UnitId::new("us-ddg").unwrap()).map(|u| u.kind()),
+        Some(UnitKind::Ship)
+    );
+}
+
+#[test]
+fn a_movement_the_ledger_refuses_names_its_row_and_changes_nothing() {
+    let log = "date,event,unit,contributor,host,metric,amount\n\
+               2022-02-24,deploy,uk-est,GBR,EST,personnel,900\n\
+               2022-03-10,reduce,uk-est,GBR,EST,personnel,1000\n";
+    let mut l = Ledger::new();
+    let p = problems(changes_csv(
+        log.as_bytes(),
+        &mut l,
+        &ImportOptions::new("log.csv"),
+    ));
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with(
+            "log.csv:3: event `log.csv:3`: field `count`: strength would fall below zero"
+        ),
+        "{}",
+        p[0]
+    );
+    assert_eq!((l.units().count(), l.events().len()), (0, 0));
+    let p = problems(changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n2022-01-01,teleport,u,GBR,EST,personnel,1\n".as_bytes(),
+        &mut l,
+        &ImportOptions::new("log.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["log.csv:2: column `event`: `teleport` is not deploy, reinforce, reduce or withdraw"]
+    );
+}
+
+#[test]
+fn dates_read_fast_or_by_the_general_parser() {
+    assert_eq!(iso_date("2022-06-29"), Some(d("2022-06-29")));
+    for other in [
+        "2022-6-29",
+        "2022-02-30",
+        "20220629xx",
+        "２０２２-06-29",
+        "",
+    ] {
+        assert_eq!(iso_date(other), None, "{other}");
+    }
+}
