@@ -1,5 +1,6 @@
 //! Integration tests: the bundled scenario's figures, and the ledger's invariants.
 
 mod claims;
+mod docs;
 mod invariants;
 mod madrid;

@@ -1,0 +1,35 @@
+//! The example scenario of `docs/format.md`, written from the docs alone,
+//! loads and says what the page says it does.
+
+use posture_ledger::scenario::Scenario;
+use posture_ledger::{Country, Metric, Scope, Verdict};
+
+const PAGE: &str = include_str!("../../docs/format.md");
+
+/// The page's one TOML block.
+fn example() -> &'static str {
+    PAGE.split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("docs/format.md has a TOML example")
+}
+
+#[test]
+fn the_documented_example_scenario_loads_and_adds_up() -> Result<(), Box<dyn std::error::Error>> {
+    let scenario = Scenario::from_toml(example(), "tapa.toml")?;
+    let ledger = scenario.ledger();
+    let uk = Scope::all()
+        .from_country(Country::new("GBR")?)
+        .in_country(Country::new("EST")?);
+    assert_eq!(ledger.total(&uk, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 1_650);
+    let est = Scope::all().in_country(Country::new("EST")?);
+    assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-01".parse()?)?.get(), 2_000);
+    assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 2_750);
+    let report = ledger.check(scenario.claims())?;
+    assert!(
+        report.findings().iter().all(|f| f.verdict != Verdict::Conflicting),
+        "{report}"
+    );
+    assert_eq!(scenario.claims().len(), 2);
+    Ok(())
+}
