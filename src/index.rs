@@ -6,11 +6,84 @@
 //! binary search. A query sums the cells its scope matches; the number of cells
 //! depends on how many distinct places and contributors there are, not on how
 //! many events the ledger holds.
+//!
+//! Beside the cells, each layer keeps the cells grouped by *host* (the country
+//! a country or base location is in, or the region of a regional figure) and,
+//! per host and metric, the step function of their sum. A scope that filters
+//! on hosts alone is then a binary search per host, and a scope with other
+//! filters too reads only the cells of its hosts.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::deployment::Footing;
 use crate::unit::UnitKind;
+
+/// A fast hasher for the ledger's internal maps, in the manner of rustc's
+/// FxHash: a multiply and a rotate per word. The keys are the ledger's own
+/// small, fixed-size keys and the ids of its records, hashed millions of times
+/// while a large batch is checked; SipHash's protection against crafted keys
+/// matters for a server facing the network, not for a ledger of one's own data.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with the [`FastHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// Where in the log an event sits: its effective day in the high half, its
 /// recording sequence number in the low half. Sorting by key sorts by date, then
@@ -53,6 +126,22 @@ pub(crate) enum Contrib {
     Alliance(u32),
 }
 
+/// Where a cell's deployments are, for a host filter: the host country of a
+/// country or a base, or the region of a regional figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Host {
+    Country(crate::Country),
+    Region(u32),
+}
+
+/// A sum the index keeps per metric beside the cells: a host's cells, or the
+/// cells of every country that is a member of a region at all dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Sum {
+    Host(Host),
+    Members(u32),
+}
+
 /// What a cell groups by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct CellKey {
@@ -84,6 +173,28 @@ impl Series {
     pub fn at(&self, key: Key) -> i128 {
         let n = self.keys.partition_point(|&k| k <= key);
         n.checked_sub(1).map_or(0, |i| self.totals[i])
+    }
+
+    /// The sum of several series.
+    fn sum<'s>(parts: impl IntoIterator<Item = &'s Series>) -> Series {
+        let mut changes: Vec<(Key, i128)> = Vec::new();
+        for part in parts {
+            let mut prev = 0;
+            for (&k, &t) in part.keys.iter().zip(&part.totals) {
+                changes.push((k, t - prev));
+                prev = t;
+            }
+        }
+        changes.sort_unstable_by_key(|&(k, _)| k);
+        let mut out = Series::default();
+        for same_key in changes.chunk_by(|a, b| a.0 == b.0) {
+            let delta: i128 = same_key.iter().map(|&(_, d)| d).sum();
+            if delta != 0 {
+                out.keys.push(same_key[0].0);
+                out.totals.push(out.last_total() + delta);
+            }
+        }
+        out
     }
 
     fn last_total(&self) -> i128 {
@@ -132,26 +243,117 @@ impl Series {
     }
 }
 
-/// Every cell of one layer of the ledger.
+/// Every cell of one layer of the ledger, grouped by host, with each host's
+/// total per metric.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cells {
-    cells: HashMap<CellKey, Series>,
+    cells: FastMap<CellKey, Series>,
+    /// The cells of each host, to read only those a host filter matches.
+    by_host: FastMap<Host, Vec<CellKey>>,
+    /// The regions with regional figures, in the order first seen.
+    regions: Vec<u32>,
+    /// Per host or region's lasting members, and metric, the sum of their cells.
+    sums: FastMap<(Sum, u16), Series>,
 }
 
 impl Cells {
     /// Adds contributions, which must be sorted by cell then key, with no
-    /// (cell, key) pair twice.
-    pub fn apply(&mut self, sorted: &[Contribution]) {
+    /// (cell, key) pair twice. `host` says where a location is, `member_of`
+    /// the regions a country is a member of at all dates.
+    pub fn apply<'r>(
+        &mut self,
+        sorted: &[Contribution],
+        host: impl Fn(Loc) -> Host,
+        member_of: impl Fn(crate::Country) -> &'r [u32],
+    ) {
+        let mut changes: Vec<(Key, i128)> = Vec::new();
+        let mut by_host: Vec<((Sum, u16), Key, i128)> = Vec::with_capacity(sorted.len());
         for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
             let cell = group[0].cell;
-            let changes: Vec<(Key, i128)> = group.iter().map(|c| (c.key, c.delta)).collect();
-            self.cells.entry(cell).or_default().apply(&changes);
+            let h = host(cell.loc);
+            changes.clear();
+            changes.extend(group.iter().map(|c| (c.key, c.delta)));
+            by_host.extend(
+                group
+                    .iter()
+                    .map(|c| ((Sum::Host(h), cell.metric), c.key, c.delta)),
+            );
+            if let Host::Country(country) = h {
+                for &r in member_of(country) {
+                    by_host.extend(
+                        group
+                            .iter()
+                            .map(|c| ((Sum::Members(r), cell.metric), c.key, c.delta)),
+                    );
+                }
+            }
+            let series = self.cells.entry(cell).or_insert_with(|| {
+                let cells = self.by_host.entry(h).or_default();
+                if cells.is_empty() {
+                    if let Host::Region(r) = h {
+                        self.regions.push(r);
+                    }
+                }
+                cells.push(cell);
+                Series::default()
+            });
+            series.apply(&changes);
         }
+        // The hosts' totals take the same changes, summed per host, metric and key.
+        by_host.sort_unstable_by_key(|&(h, k, _)| (h, k));
+        for group in by_host.chunk_by(|a, b| a.0 == b.0) {
+            changes.clear();
+            for same_key in group.chunk_by(|a, b| a.1 == b.1) {
+                let delta: i128 = same_key.iter().map(|&(_, _, d)| d).sum();
+                if delta != 0 {
+                    changes.push((same_key[0].1, delta));
+                }
+            }
+            self.sums.entry(group[0].0).or_default().apply(&changes);
+        }
+        debug_assert_eq!(
+            self.by_host.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
     }
 
     /// Every cell with its series.
     pub fn iter(&self) -> impl Iterator<Item = (&CellKey, &Series)> {
         self.cells.iter()
+    }
+
+    /// The cells of one host.
+    pub fn of_host(&self, host: Host) -> impl Iterator<Item = (&CellKey, &Series)> {
+        self.by_host
+            .get(&host)
+            .into_iter()
+            .flatten()
+            .filter_map(|cell| self.cells.get_key_value(cell))
+    }
+
+    /// The regions that hold regional figures.
+    pub fn regions(&self) -> &[u32] {
+        &self.regions
+    }
+
+    /// The total of the cells a sum covers in `metric`, at `key`.
+    pub fn sum(&self, sum: Sum, metric: u16, key: Key) -> i128 {
+        self.sums.get(&(sum, metric)).map_or(0, |s| s.at(key))
+    }
+
+    /// Starts the sum of a new region's lasting members from their hosts'
+    /// sums, for a region added after events were recorded.
+    pub fn add_region(&mut self, region: u32, members: &[crate::Country]) {
+        let metrics: std::collections::BTreeSet<u16> = self.sums.keys().map(|&(_, m)| m).collect();
+        for m in metrics {
+            let parts = members
+                .iter()
+                .filter_map(|&c| self.sums.get(&(Sum::Host(Host::Country(c)), m)));
+            let sum = Series::sum(parts);
+            if !sum.keys.is_empty() {
+                self.sums.insert((Sum::Members(region), m), sum);
+            }
+        }
     }
 }
 
@@ -211,6 +413,18 @@ mod tests {
         s.apply(&[(20, -100)]);
         assert_eq!([s.at(20), s.at(30)], [5, 7]);
         assert_eq!(s.keys, [10, 30]);
+    }
+
+    #[test]
+    fn a_sum_of_series_steps_where_any_part_does() {
+        let a = series(&[(10, 5), (30, 2)]);
+        let b = series(&[(20, 1), (30, -2)]);
+        let sum = Series::sum([&a, &b]);
+        // The changes at 30 cancel: no step there.
+        assert_eq!(sum.keys, [10, 20]);
+        for k in [0, 10, 15, 20, 30, 99] {
+            assert_eq!(sum.at(k), a.at(k) + b.at(k));
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! once everything has passed, so a refused event or batch changes nothing.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::Hasher;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -32,7 +33,9 @@ use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
 use crate::deployment::{Deployment, Footing, Location};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId, EventKind, Layer, LayerId};
-use crate::index::{self, CellKey, Cells, Contrib, Contribution, Key, Loc};
+use crate::index::{
+    self, CellKey, Cells, Contrib, Contribution, FastHasher, FastMap, Host, Key, Loc, Sum,
+};
 use crate::metric::{Count, Metric, Quantity};
 use crate::scope::{Places, Scope};
 use crate::unit::{Contributor, Unit, UnitId};
@@ -80,27 +83,31 @@ pub struct Ledger {
     bases: Registry<BaseId, Base>,
     layers: Registry<LayerId, Layer>,
     units: Vec<UnitRecord>,
-    unit_ix: HashMap<UnitId, u32>,
+    unit_ix: FastMap<UnitId, u32>,
     metrics: Vec<Metric>,
-    metric_ix: HashMap<Metric, u16>,
+    metric_ix: FastMap<Metric, u16>,
     events: Vec<Event>,
-    event_ix: HashMap<EventId, u32>,
+    event_ix: EventIndex,
     baseline: Cells,
     layer_cells: Vec<Cells>,
+    /// Per region, its members at all dates, sorted: the index sums them.
+    lasting: Vec<Vec<Country>>,
+    /// Per country, the regions it is a member of at all dates.
+    member_of: FastMap<Country, Vec<u32>>,
 }
 
 /// Records in the order added, found by id.
 #[derive(Clone, Debug)]
 struct Registry<I, T> {
     items: Vec<T>,
-    ix: HashMap<I, u32>,
+    ix: FastMap<I, u32>,
 }
 
 impl<I, T> Default for Registry<I, T> {
     fn default() -> Self {
         Registry {
             items: Vec::new(),
-            ix: HashMap::new(),
+            ix: FastMap::default(),
         }
     }
 }
@@ -132,6 +139,76 @@ impl<I: std::hash::Hash + Eq, T> Registry<I, T> {
         self.ix.insert(id, n);
         self.items.push(item);
         Ok(())
+    }
+}
+
+/// Events' positions by id: an open-addressing table of positions, probed
+/// linearly, that keeps no copy of the ids (the events have them). A map from
+/// ids to positions would hold every id twice, and a large ledger's ids take
+/// more room than anything else it derives.
+#[derive(Clone, Debug, Default)]
+struct EventIndex {
+    /// A position plus one, or zero for an empty slot. The length is a power
+    /// of two, and at most half the slots are full.
+    slots: Vec<u32>,
+    len: usize,
+}
+
+impl EventIndex {
+    /// An index with room for `n` events of `events` without growing.
+    fn with_capacity(n: usize) -> Self {
+        EventIndex {
+            slots: vec![0; (2 * n).next_power_of_two().max(16)],
+            len: 0,
+        }
+    }
+
+    fn start(&self, id: &EventId) -> usize {
+        let mut h = FastHasher::default();
+        h.write(id.as_str().as_bytes());
+        // The high bits of a multiplicative hash are the well-mixed ones.
+        let bits = self.slots.len().trailing_zeros();
+        (h.finish() >> (64 - bits)) as usize
+    }
+
+    /// The position in `events` of the event with `id`.
+    fn find(&self, id: &EventId, events: &[Event]) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(id);
+        loop {
+            let seq = self.slots[i].checked_sub(1)?;
+            if events[seq as usize].id() == id {
+                return Some(seq);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `events[seq]`, whose id is not in the index.
+    fn insert(&mut self, seq: u32, events: &[Event]) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let mut grown = EventIndex::with_capacity(self.len + 1);
+            for &s in self.slots.iter().filter(|&&s| s != 0) {
+                grown.put(s - 1, events);
+            }
+            *self = grown;
+        }
+        self.put(seq, events);
+    }
+
+    fn put(&mut self, seq: u32, events: &[Event]) {
+        debug_assert!(self.find(events[seq as usize].id(), events).is_none());
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(events[seq as usize].id());
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        // A position is below u32::MAX: plan refuses a ledger that long.
+        self.slots[i] = seq + 1;
+        self.len += 1;
     }
 }
 
@@ -211,7 +288,26 @@ impl Ledger {
         region.validate()?;
         let id = region.id().clone();
         let shown = id.to_string();
-        self.regions.insert(id, region, RecordKind::Region, &shown)
+        let mut lasting: Vec<Country> = region
+            .members()
+            .iter()
+            .filter(|m| m.period.from.is_none() && m.period.until.is_none())
+            .map(|m| m.country)
+            .collect();
+        lasting.sort_unstable();
+        lasting.dedup();
+        self.regions
+            .insert(id, region, RecordKind::Region, &shown)?;
+        // The registry gave the region the next position.
+        let r = (self.regions.items.len() - 1) as u32;
+        for &c in &lasting {
+            self.member_of.entry(c).or_default().push(r);
+        }
+        for cells in std::iter::once(&mut self.baseline).chain(&mut self.layer_cells) {
+            cells.add_region(r, &lasting);
+        }
+        self.lasting.push(lasting);
+        Ok(())
     }
 
     /// Adds an alliance.
@@ -372,20 +468,24 @@ impl Ledger {
             return Err(Error::event(first.id(), "id", Problem::LedgerFull));
         }
         // Each event on its own.
-        let mut seen: HashSet<&EventId> = HashSet::with_capacity(batch.len());
+        let mut seen = EventIndex::with_capacity(batch.len());
         let mut touched: BTreeMap<u32, Vec<(Option<u16>, Key)>> = BTreeMap::new();
         for (i, event) in batch.iter().enumerate() {
             let seq = (base + i) as u32;
             let (unit, layer) = self.check_event(event)?;
-            if self.event_ix.contains_key(event.id()) || !seen.insert(event.id()) {
+            if self.event_ix.find(event.id(), &self.events).is_some()
+                || seen.find(event.id(), batch).is_some()
+            {
                 return Err(Error::event(event.id(), "id", Problem::Duplicate));
             }
+            seen.insert(i as u32, batch);
             let key = index::key(days(event.effective()), seq);
             touched.entry(unit).or_default().push((layer, key));
         }
 
         // The units' new timelines.
-        let mut staged: HashMap<u32, Timelines> = HashMap::with_capacity(touched.len());
+        let mut staged: FastMap<u32, Timelines> = FastMap::default();
+        staged.reserve(touched.len());
         for (&unit, keys) in &touched {
             let mut t = self.units[unit as usize].timelines.clone();
             for &(layer, key) in keys {
@@ -524,22 +624,31 @@ impl Ledger {
     /// Applies a plan: nothing here can fail.
     fn commit(&mut self, batch: Vec<Event>, mut plan: Plan) {
         let base = self.events.len() as u32;
-        for (i, event) in batch.iter().enumerate() {
-            self.event_ix.insert(event.id().clone(), base + i as u32);
+        if self.events.is_empty() {
+            // No copy: a first large batch would otherwise be held twice.
+            self.events = batch;
+        } else {
+            self.events.extend(batch);
         }
-        self.events.extend(batch);
+        for seq in base..self.events.len() as u32 {
+            self.event_ix.insert(seq, &self.events);
+        }
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
         }
         for (unit, end) in plan.ends {
             self.units[unit as usize].end = end;
         }
+        let bases = &self.bases.items;
+        let host = |loc| host_of(bases, loc);
+        let member_of = &self.member_of;
+        let member_of = |c| member_of.get(&c).map_or(&[][..], Vec::as_slice);
         plan.baseline = index::difference(&plan.baseline, &[]);
-        self.baseline.apply(&plan.baseline);
+        self.baseline.apply(&plan.baseline, host, member_of);
         for (layer, changes) in plan.layers {
             let changes = index::difference(&changes, &[]);
             if let Some(cells) = self.layer_cells.get_mut(usize::from(layer)) {
-                cells.apply(&changes);
+                cells.apply(&changes, host, member_of);
             }
         }
     }
@@ -577,8 +686,7 @@ impl Ledger {
             EventKind::Deploy { .. } => "strength",
             _ => "metric",
         };
-        let mut seen = BTreeSet::new();
-        for metric in event.kind().metrics() {
+        for (i, metric) in event.kind().metrics().enumerate() {
             if !record.unit.counts(metric) {
                 let expected = record
                     .unit
@@ -596,7 +704,8 @@ impl Ledger {
                     },
                 ));
             }
-            if !seen.insert(metric) {
+            // An event names a few metrics at most: no set needed.
+            if event.kind().metrics().take(i).any(|m| m == metric) {
                 return Err(Error::event(id, metric_field, Problem::Duplicate));
             }
         }
@@ -773,7 +882,9 @@ impl Ledger {
 
     /// An event by id.
     pub fn event(&self, id: &EventId) -> Option<&Event> {
-        self.event_ix.get(id).map(|&i| &self.events[i as usize])
+        self.event_ix
+            .find(id, &self.events)
+            .map(|i| &self.events[i as usize])
     }
 
     /// A unit by id.
@@ -824,7 +935,7 @@ impl Ledger {
     // ----- Queries, for View --------------------------------------------------
 
     pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
-        let seq = *self.event_ix.get(id)?;
+        let seq = self.event_ix.find(id, &self.events)?;
         let e = &self.events[seq as usize];
         Some((index::key(days(e.effective()), seq), e.layer()))
     }
@@ -876,9 +987,42 @@ impl Ledger {
         } else {
             let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
             for cells in std::iter::once(&self.baseline).chain(layer_cells) {
-                for (cell, series) in cells.iter() {
-                    if cell.metric == m && filter.matches(self, cell, date) {
-                        total += series.at(key);
+                match &filter.hosts {
+                    // One region alone: the sum of its lasting members, the
+                    // members of the day, and the regional figures within.
+                    Some(hosts) if filter.hosts_only() && filter.region.is_some() => {
+                        let r = filter.region.unwrap_or_default();
+                        let lasting = &self.lasting[r as usize];
+                        total += cells.sum(Sum::Members(r), m, key);
+                        for host in self.hosts_within(cells, hosts, date) {
+                            if !matches!(host, Host::Country(c) if lasting.binary_search(&c).is_ok())
+                            {
+                                total += cells.sum(Sum::Host(host), m, key);
+                            }
+                        }
+                    }
+                    // Hosts alone: each host's total, without reading its cells.
+                    Some(hosts) if filter.hosts_only() => {
+                        for host in self.hosts_within(cells, hosts, date) {
+                            total += cells.sum(Sum::Host(host), m, key);
+                        }
+                    }
+                    // Hosts and more: only the hosts' cells.
+                    Some(hosts) => {
+                        for host in self.hosts_within(cells, hosts, date) {
+                            for (cell, series) in cells.of_host(host) {
+                                if cell.metric == m && filter.matches(self, cell, date) {
+                                    total += series.at(key);
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        for (cell, series) in cells.iter() {
+                            if cell.metric == m && filter.matches(self, cell, date) {
+                                total += series.at(key);
+                            }
+                        }
                     }
                 }
             }
@@ -889,6 +1033,26 @@ impl Ledger {
             .map_err(|_| Error::TotalOverflow {
                 metric: metric.clone(),
             })
+    }
+
+    /// The hosts of `cells` that lie within `countries` on `date`: each
+    /// country, and each region with figures whose every member on the date
+    /// is one of them.
+    fn hosts_within<'c>(
+        &'c self,
+        cells: &'c Cells,
+        countries: &'c [Country],
+        date: NaiveDate,
+    ) -> impl Iterator<Item = Host> + 'c {
+        let regions = cells
+            .regions()
+            .iter()
+            .copied()
+            .filter(move |&r| region_within(&self.regions.items[r as usize], countries, date));
+        countries
+            .iter()
+            .map(|&c| Host::Country(c))
+            .chain(regions.map(Host::Region))
     }
 
     /// A unit's deployment at `key`.
@@ -935,7 +1099,7 @@ impl Ledger {
                             .position(a)
                             .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))
                     })
-                    .collect::<Result<HashSet<u32>>>()?;
+                    .collect::<Result<Vec<u32>>>()?;
                 Some((self.countries(p, date)?, alliances))
             }
         };
@@ -965,8 +1129,14 @@ impl Ledger {
                 Some(all)
             }
         };
+        let region = scope
+            .hosts()
+            .filter(|p| p.countries.is_empty() && p.alliances.is_empty() && p.regions.len() == 1)
+            .and_then(|p| p.regions.first())
+            .and_then(|r| self.regions.position(r));
         Ok(Filter {
             hosts,
+            region,
             contributors,
             bases,
             footings: scope.footings(),
@@ -983,9 +1153,9 @@ impl Ledger {
         }
     }
 
-    /// The countries a set of places stands for on `date`.
-    fn countries(&self, places: &Places, date: NaiveDate) -> Result<HashSet<Country>> {
-        let mut out: HashSet<Country> = places.countries.iter().copied().collect();
+    /// The countries a set of places stands for on `date`, sorted, each once.
+    fn countries(&self, places: &Places, date: NaiveDate) -> Result<Vec<Country>> {
+        let mut out: Vec<Country> = places.countries.iter().copied().collect();
         for r in &places.regions {
             let region = self
                 .regions
@@ -1000,8 +1170,26 @@ impl Ledger {
                 .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))?;
             out.extend(alliance.members_on(date));
         }
+        out.sort_unstable();
+        out.dedup();
         Ok(out)
     }
+}
+
+/// Where a location is, for the index: a country or base's host country, or a region.
+fn host_of(bases: &[Base], loc: Loc) -> Host {
+    match loc {
+        Loc::Country(c) => Host::Country(c),
+        Loc::Base(b) => Host::Country(bases[b as usize].host()),
+        Loc::Region(r) => Host::Region(r),
+    }
+}
+
+/// Whether a regional figure lies within `countries` (sorted) on `date`: the
+/// region has members then, and each is one of them.
+fn region_within(region: &Region, countries: &[Country], date: NaiveDate) -> bool {
+    let mut members = region.members_on(date).peekable();
+    members.peek().is_some() && members.all(|c| countries.binary_search(&c).is_ok())
 }
 
 /// A problem naming an unknown referent.
@@ -1034,7 +1222,7 @@ pub(crate) fn end_of(date: NaiveDate) -> Key {
 /// Everything a batch changes, worked out before anything is changed.
 #[derive(Default)]
 struct Plan {
-    staged: HashMap<u32, Timelines>,
+    staged: FastMap<u32, Timelines>,
     ends: Vec<(u32, State)>,
     baseline: Vec<Contribution>,
     layers: BTreeMap<u16, Vec<Contribution>>,
@@ -1042,8 +1230,12 @@ struct Plan {
 
 /// A scope with its ids resolved and its memberships taken on one date.
 struct Filter<'s> {
-    hosts: Option<HashSet<Country>>,
-    contributors: Option<(HashSet<Country>, HashSet<u32>)>,
+    /// Sorted.
+    hosts: Option<Vec<Country>>,
+    /// The region, when the host filter is one region.
+    region: Option<u32>,
+    /// Countries sorted, and alliances.
+    contributors: Option<(Vec<Country>, Vec<u32>)>,
     bases: Option<HashSet<u32>>,
     footings: Option<&'s BTreeSet<Footing>>,
     kinds: Option<&'s BTreeSet<crate::UnitKind>>,
@@ -1051,6 +1243,16 @@ struct Filter<'s> {
 }
 
 impl Filter<'_> {
+    /// Whether the scope filters on hosts and nothing else.
+    fn hosts_only(&self) -> bool {
+        self.hosts.is_some()
+            && self.contributors.is_none()
+            && self.bases.is_none()
+            && self.footings.is_none()
+            && self.kinds.is_none()
+            && self.units.is_none()
+    }
+
     fn matches(&self, ledger: &Ledger, cell: &CellKey, date: NaiveDate) -> bool {
         if self.footings.is_some_and(|f| !f.contains(&cell.footing))
             || self.kinds.is_some_and(|k| !k.contains(&cell.kind))
@@ -1063,13 +1265,9 @@ impl Filter<'_> {
             }
         }
         if let Some(hosts) = &self.hosts {
-            let inside = match cell.loc {
-                Loc::Country(c) => hosts.contains(&c),
-                Loc::Base(b) => hosts.contains(&ledger.bases.items[b as usize].host()),
-                Loc::Region(r) => {
-                    let mut members = ledger.regions.items[r as usize].members_on(date).peekable();
-                    members.peek().is_some() && members.all(|c| hosts.contains(&c))
-                }
+            let inside = match host_of(&ledger.bases.items, cell.loc) {
+                Host::Country(c) => hosts.binary_search(&c).is_ok(),
+                Host::Region(r) => region_within(&ledger.regions.items[r as usize], hosts, date),
             };
             if !inside {
                 return false;
@@ -1077,7 +1275,7 @@ impl Filter<'_> {
         }
         if let Some((countries, alliances)) = &self.contributors {
             let from = match cell.contributor {
-                Contrib::Country(c) => countries.contains(&c),
+                Contrib::Country(c) => countries.binary_search(&c).is_ok(),
                 Contrib::Alliance(a) => alliances.contains(&a),
             };
             if !from {
@@ -1092,7 +1290,7 @@ impl Filter<'_> {
 struct Replay<'a> {
     ledger: &'a Ledger,
     batch: &'a [Event],
-    staged: Option<&'a HashMap<u32, Timelines>>,
+    staged: Option<&'a FastMap<u32, Timelines>>,
 }
 
 impl<'a> Replay<'a> {

@@ -59,8 +59,17 @@ const HOSTS: [&str; 6] = ["EST", "LVA", "LTU", "POL", "ESP", "FIN"];
 /// Contributing countries; FIN and SWE join the alliance during the history.
 const CONTRIBUTORS: [&str; 6] = ["USA", "GBR", "DNK", "DEU", "FIN", "SWE"];
 
-/// Units: id, contributor, kind, parent, counted in ships too, formed on day.
-const UNITS: [(&str, &str, UnitKind, Option<&str>, bool, Option<i64>); 11] = [
+/// A unit: id, contributor, kind, parent, counted in ships too, formed on day.
+type UnitRow = (
+    &'static str,
+    &'static str,
+    UnitKind,
+    Option<&'static str>,
+    bool,
+    Option<i64>,
+);
+
+const UNITS: [UnitRow; 11] = [
     ("us-corps", "USA", UnitKind::Land, None, false, None),
     (
         "us-bde",
@@ -246,10 +255,10 @@ fn kind_spec() -> impl Strategy<Value = KindSpec> {
         4 => (loc.clone(), 0..5usize, 0..4_000u64, prop::option::of(0..8u64)).prop_map(
             |(loc, footing, personnel, ships)| KindSpec::Deploy { loc, footing, personnel, ships }
         ),
-        4 => (ships.clone(), 0..2_000u64).prop_map(|(s, n)| KindSpec::Reinforce(s, n)),
-        3 => (ships.clone(), 0..1_500u64).prop_map(|(s, n)| KindSpec::Reduce(s, n)),
-        3 => (ships.clone(), 0..6_000u64).prop_map(|(s, n)| KindSpec::SetLevel(s, n)),
-        1 => ships.clone().prop_map(KindSpec::Pad),
+        4 => (ships, 0..2_000u64).prop_map(|(s, n)| KindSpec::Reinforce(s, n)),
+        3 => (ships, 0..1_500u64).prop_map(|(s, n)| KindSpec::Reduce(s, n)),
+        3 => (ships, 0..6_000u64).prop_map(|(s, n)| KindSpec::SetLevel(s, n)),
+        1 => ships.prop_map(KindSpec::Pad),
         1 => (ships, -5..25i64).prop_map(|(s, f)| KindSpec::Scale(s, f)),
         1 => Just(KindSpec::Withdraw),
         2 => loc.prop_map(KindSpec::Relocate),
@@ -877,4 +886,57 @@ proptest! {
 /// The snapshot without the event log, whose order differs between feedings.
 fn snapshot_without_events(l: &Ledger) -> Vec<String> {
     snapshot(l).split_off(l.events().len())
+}
+
+/// A region added after the events it covers totals as one added before them:
+/// the index starts its sums from what is already recorded.
+#[test]
+fn a_region_added_late_totals_as_one_added_early() {
+    let events = vec![
+        event(0, 4, &early(0, 0, 1_000)),
+        event(1, 4, &early(5, 1, 250)),
+        event(2, 4, &early(3, 6, 40)),
+        event(3, 4, &early(7, 8, 7)),
+    ];
+    let late = RegionId::new("late").expect("an id");
+    let region =
+        || Region::new(late.clone(), "late").with_members([country("EST"), country("LVA")]);
+    let mut before = world();
+    before.add_region(region()).expect("the region");
+    before.apply_batch(events.clone()).expect("valid events");
+    let mut after = world();
+    after.apply_batch(events).expect("valid events");
+    after.add_region(region()).expect("the region");
+    let scope = Scope::all().in_region(late.clone());
+    for d in PROBE_DAYS.map(day) {
+        assert_eq!(
+            before
+                .total(&scope, &Metric::PERSONNEL, d)
+                .expect("a total"),
+            after.total(&scope, &Metric::PERSONNEL, d).expect("a total"),
+        );
+    }
+    assert_eq!(
+        after
+            .total(&scope, &Metric::PERSONNEL, day(99))
+            .expect("a total"),
+        Count::new(1_000 + 250)
+    );
+}
+
+/// An early deploy of unit `unit` at location `loc` (see [`locations`]): EST,
+/// LVA, …, base rota, base tapa, the Baltic region.
+fn early(unit: usize, loc: usize, personnel: u64) -> Spec {
+    Spec {
+        unit,
+        day: Day::On(unit as i64),
+        layer: 0,
+        reuse_id: None,
+        kind: KindSpec::Deploy {
+            loc,
+            footing: 1,
+            personnel,
+            ships: None,
+        },
+    }
 }
