@@ -21,13 +21,31 @@ fn the_documented_example_scenario_loads_and_adds_up() -> Result<(), Box<dyn std
     let uk = Scope::all()
         .from_country(Country::new("GBR")?)
         .in_country(Country::new("EST")?);
-    assert_eq!(ledger.total(&uk, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 1_650);
+    assert_eq!(
+        ledger
+            .total(&uk, &Metric::PERSONNEL, "2022-03-10".parse()?)?
+            .get(),
+        1_650
+    );
     let est = Scope::all().in_country(Country::new("EST")?);
-    assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-01".parse()?)?.get(), 2_000);
-    assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 2_750);
+    assert_eq!(
+        ledger
+            .total(&est, &Metric::PERSONNEL, "2022-03-01".parse()?)?
+            .get(),
+        2_000
+    );
+    assert_eq!(
+        ledger
+            .total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?
+            .get(),
+        2_750
+    );
     let report = ledger.check(scenario.claims())?;
     assert!(
-        report.findings().iter().all(|f| f.verdict != Verdict::Conflicting),
+        report
+            .findings()
+            .iter()
+            .all(|f| f.verdict != Verdict::Conflicting),
         "{report}"
     );
     assert_eq!(scenario.claims().len(), 2);
