@@ -262,6 +262,49 @@ impl State {
     }
 }
 
+/// A new event of a batch: its unit, its layer, its key.
+type NewEvent = (u32, Option<u16>, Key);
+
+/// A batch's new events, grouped by unit: sorted by unit.
+struct Touched<'a> {
+    list: &'a [NewEvent],
+    /// Each unit with the end of its run in `list`.
+    units: Vec<(u32, usize)>,
+}
+
+impl<'a> Touched<'a> {
+    fn new(list: &'a [NewEvent]) -> Self {
+        let mut units: Vec<(u32, usize)> = Vec::new();
+        for (i, &(unit, _, _)) in list.iter().enumerate() {
+            match units.last_mut() {
+                Some(last) if last.0 == unit => last.1 = i + 1,
+                _ => units.push((unit, i + 1)),
+            }
+        }
+        Touched { list, units }
+    }
+
+    fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    fn run(&self, i: usize) -> &'a [NewEvent] {
+        let start = i.checked_sub(1).map_or(0, |p| self.units[p].1);
+        &self.list[start..self.units[i].1]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, &'a [NewEvent])> + '_ {
+        (0..self.units.len()).map(|i| (self.units[i].0, self.run(i)))
+    }
+
+    fn get(&self, unit: u32) -> Option<&'a [NewEvent]> {
+        self.units
+            .binary_search_by_key(&unit, |&(u, _)| u)
+            .ok()
+            .map(|i| self.run(i))
+    }
+}
+
 /// Why replaying a unit's history failed: which event, which field, what problem.
 #[derive(Debug)]
 struct Fail {
@@ -469,7 +512,9 @@ impl Ledger {
         }
         // Each event on its own.
         let mut seen = EventIndex::with_capacity(batch.len());
-        let mut touched: BTreeMap<u32, Vec<(Option<u16>, Key)>> = BTreeMap::new();
+        // The new events of each unit: a list sorted by unit, not a map of
+        // lists, since a large batch touches its units in random order.
+        let mut list: Vec<NewEvent> = Vec::with_capacity(batch.len());
         for (i, event) in batch.iter().enumerate() {
             let seq = (base + i) as u32;
             let (unit, layer) = self.check_event(event)?;
@@ -480,15 +525,17 @@ impl Ledger {
             }
             seen.insert(i as u32, batch);
             let key = index::key(days(event.effective()), seq);
-            touched.entry(unit).or_default().push((layer, key));
+            list.push((unit, layer, key));
         }
 
         // The units' new timelines.
         let mut staged: FastMap<u32, Timelines> = FastMap::default();
+        list.sort_unstable();
+        let touched = Touched::new(&list);
         staged.reserve(touched.len());
-        for (&unit, keys) in &touched {
+        for (unit, keys) in touched.iter() {
             let mut t = self.units[unit as usize].timelines.clone();
-            for &(layer, key) in keys {
+            for &(_, layer, key) in keys {
                 match layer {
                     None => t.baseline.push(key),
                     Some(l) => t.layers.entry(l).or_default().push(key),
@@ -505,8 +552,8 @@ impl Ledger {
         // (which include subunits) come after a change below them. Each is
         // blamed on the earliest new event in or below it.
         let mut todo: BTreeMap<u32, Key> = BTreeMap::new();
-        for (&unit, keys) in &touched {
-            let earliest = keys.iter().map(|&(_, k)| k).min().unwrap_or(Key::MAX);
+        for (unit, keys) in touched.iter() {
+            let earliest = keys.iter().map(|&(_, _, k)| k).min().unwrap_or(Key::MAX);
             let slot = todo.entry(unit).or_insert(earliest);
             *slot = (*slot).min(earliest);
             let mut up = self.units[unit as usize].parent;
@@ -559,8 +606,8 @@ impl Ledger {
             let record = &self.units[unit as usize];
             let new_timelines = staged.get(&unit).unwrap_or(&record.timelines);
             let layers = after.layers_below(unit);
-            let only_appends = touched.get(&unit).is_some_and(|keys| {
-                keys.iter().all(|&(layer, key)| {
+            let only_appends = touched.get(unit).is_some_and(|keys| {
+                keys.iter().all(|&(_, layer, key)| {
                     layer.is_none() && record.timelines.baseline.last().is_none_or(|&l| l < key)
                 })
             });
