@@ -206,29 +206,98 @@ impl Ledger {
     /// # Ok::<(), posture_ledger::Error>(())
     /// ```
     pub fn check(&self, claims: &[Claim]) -> Result<Report> {
-        self.check_with(claims, &TolerancePolicy::default())
+        self.check_with(claims, CheckOptions::default())
     }
 
-    /// Checks `claims` against the ledger and each other under `policy`.
+    /// Checks `claims` against the ledger and each other with `options`: a
+    /// [`TolerancePolicy`], and optionally a date of knowledge.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] naming the claim and the field for an invalid
     /// claim: an unknown scope, metric, layer or alliance; a figure its qualifier
     /// cannot take or an empty range; a ratio of a zero baseline; a change that
-    /// states nothing; a category value outside the subject's values; a duplicate id.
-    pub fn check_with(&self, claims: &[Claim], policy: &TolerancePolicy) -> Result<Report> {
-        check(self, claims, policy)
+    /// states nothing; a category value outside the subject's values; a duplicate
+    /// id; a correction of an unknown claim, or without a reason.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, CheckOptions, TolerancePolicy};
+    /// use posture_ledger::qualifier::Approximation;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let madrid = scenario::madrid_2022()?;
+    /// // "Some" and "-strong" read as ±10 % rather than by rounding.
+    /// let policy = TolerancePolicy::default().with_approximation(Approximation::Relative(Decimal::new(1, 1)))?;
+    /// let report = madrid.ledger().check_with(madrid.claims(), CheckOptions::from(policy))?;
+    /// assert!(report.has_conflicts());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_with(&self, claims: &[Claim], options: impl Into<CheckOptions>) -> Result<Report> {
+        let options = options.into();
+        check(self, claims, &options)
+    }
+}
+
+/// How to check: the tolerance policy, and the date of knowledge.
+///
+/// Converts from a [`TolerancePolicy`], so the common call stays short.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    policy: TolerancePolicy,
+    known_at: Option<NaiveDate>,
+}
+
+impl CheckOptions {
+    /// The default policy, with everything recorded.
+    pub fn new() -> Self {
+        CheckOptions::default()
+    }
+
+    /// Reads figures under `policy`.
+    pub fn with_policy(mut self, policy: TolerancePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Checks as known on `date`: only claims and events the ledger had learned
+    /// of by then count, each as it stood then, before later corrections.
+    pub fn known_at(mut self, date: NaiveDate) -> Self {
+        self.known_at = Some(date);
+        self
+    }
+}
+
+impl From<TolerancePolicy> for CheckOptions {
+    fn from(policy: TolerancePolicy) -> Self {
+        CheckOptions::new().with_policy(policy)
+    }
+}
+
+impl From<&TolerancePolicy> for CheckOptions {
+    fn from(policy: &TolerancePolicy) -> Self {
+        CheckOptions::new().with_policy(policy.clone())
     }
 }
 
 /// Checks that every claim is well formed and names what the ledger knows.
 pub(crate) fn validate(ledger: &Ledger, claims: &[Claim], policy: &TolerancePolicy) -> Result<()> {
-    Checker { ledger, policy }.prepare(claims).map(|_| ())
+    Checker {
+        ledger,
+        policy,
+        known_at: None,
+    }
+    .prepare(claims)
+    .map(|_| ())
 }
 
-fn check(ledger: &Ledger, claims: &[Claim], policy: &TolerancePolicy) -> Result<Report> {
-    let checker = Checker { ledger, policy };
+fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Report> {
+    let checker = Checker {
+        ledger,
+        policy: &options.policy,
+        known_at: options.known_at,
+    };
     let prepared = checker.prepare(claims)?;
     let mut findings = Vec::new();
     let mut facts = Vec::new();
@@ -275,6 +344,7 @@ fn check(ledger: &Ledger, claims: &[Claim], policy: &TolerancePolicy) -> Result<
 struct Checker<'a> {
     ledger: &'a Ledger,
     policy: &'a TolerancePolicy,
+    known_at: Option<NaiveDate>,
 }
 
 /// A claim with its figures as intervals and its layer resolved.
@@ -350,12 +420,32 @@ impl Fact<'_> {
 }
 
 impl<'a> Checker<'a> {
+    /// Checks every claim, and prepares those that stand on the date of
+    /// knowledge: known by then, and not corrected by a claim known by then.
     fn prepare(&self, claims: &'a [Claim]) -> Result<Vec<Prepared<'a>>> {
         let mut seen = HashSet::new();
         let mut out = Vec::with_capacity(claims.len());
+        let ids: HashSet<&ClaimId> = claims.iter().map(Claim::id).collect();
+        let known = |c: &Claim| match (self.known_at, c.known()) {
+            (Some(at), Some(k)) => k <= at,
+            _ => true,
+        };
+        let corrected: HashSet<&ClaimId> = claims
+            .iter()
+            .filter(|c| known(c))
+            .filter_map(Claim::corrects)
+            .collect();
         for claim in claims {
             if !seen.insert(claim.id()) {
                 return Err(claim.error("id", Problem::Duplicate));
+            }
+            if let Some(target) = claim.corrects() {
+                if !ids.contains(target) || target == claim.id() {
+                    return Err(claim.error("corrects", unknown(RecordKind::Claim, target)));
+                }
+                if claim.reason().is_none_or(|r| r.trim().is_empty()) {
+                    return Err(claim.error("reason", Problem::Empty));
+                }
             }
             let view = match claim.layer() {
                 None => self.ledger.view(),
@@ -439,8 +529,14 @@ impl<'a> Checker<'a> {
                     self.check_category(claim, subject, value)?;
                     Kind::Category { subject, value }
                 }
+                Statement::Retraction if claim.corrects().is_none() => {
+                    return Err(claim.error("corrects", Problem::Empty));
+                }
+                Statement::Retraction => continue,
             };
-            out.push(Prepared { claim, view, kind });
+            if known(claim) && !corrected.contains(claim.id()) {
+                out.push(Prepared { claim, view, kind });
+            }
         }
         Ok(out)
     }

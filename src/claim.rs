@@ -429,6 +429,8 @@ pub enum Statement {
         /// The value stated.
         value: String,
     },
+    /// Nothing: the claim retracts the claim it [corrects](Claim::correcting).
+    Retraction,
 }
 
 /// A sourced statement about posture, to check against the ledger and other claims.
@@ -460,6 +462,12 @@ pub struct Claim {
     as_of: AsOf,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     layer: Option<LayerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recorded: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    corrects: Option<ClaimId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     #[serde(flatten)]
     statement: Statement,
 }
@@ -472,8 +480,44 @@ impl Claim {
             source,
             as_of,
             layer: None,
+            recorded: None,
+            corrects: None,
+            reason: None,
             statement,
         }
+    }
+
+    /// Makes the claim a correction of `claim`, for `reason`: from the date the
+    /// ledger learns of it, it stands in place of the claim it corrects. A
+    /// correction whose statement is [`Statement::Retraction`] withdraws it.
+    pub fn correcting(mut self, claim: ClaimId, reason: impl Into<String>) -> Claim {
+        self.corrects = Some(claim);
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets the date the ledger learned of the claim, when it is not the
+    /// source's report date.
+    pub fn with_recorded(mut self, recorded: NaiveDate) -> Claim {
+        self.recorded = Some(recorded);
+        self
+    }
+
+    /// The date the ledger learned of the claim: the date recorded, or else its
+    /// source's report date; `None` when neither is known, and then the claim
+    /// counts as known at any date.
+    pub fn known(&self) -> Option<NaiveDate> {
+        self.recorded.or(self.source.reported)
+    }
+
+    /// The claim this one corrects, if any.
+    pub fn corrects(&self) -> Option<&ClaimId> {
+        self.corrects.as_ref()
+    }
+
+    /// Why this claim corrects another, if it does.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
     }
 
     /// A claim of a quantity.

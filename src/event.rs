@@ -67,8 +67,10 @@ pub struct Source {
 
 /// A dated change to one unit's posture.
 ///
-/// The *effective* date is when the change takes hold; an *announced* date, when
-/// known, is when it was said. Every query uses the effective date.
+/// An event has three dates: *effective*, when the change takes hold, which
+/// every total uses; *announced*, when it was said, if known; and *known*, when
+/// the ledger learned of it — the date [recorded](Event::with_recorded), or
+/// else its source's report date — which queries "as known on" a date use.
 ///
 /// # Example
 ///
@@ -92,6 +94,8 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     announced: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    recorded: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     layer: Option<LayerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<Source>,
@@ -107,10 +111,18 @@ impl Event {
             unit,
             effective,
             announced: None,
+            recorded: None,
             layer: None,
             source: None,
             kind,
         }
+    }
+
+    /// Sets the date the ledger learned of the event, when it is not the
+    /// source's report date.
+    pub fn with_recorded(mut self, recorded: NaiveDate) -> Self {
+        self.recorded = Some(recorded);
+        self
     }
 
     /// Sets the date the change was announced.
@@ -149,6 +161,19 @@ impl Event {
     /// When it was announced, if known.
     pub fn announced(&self) -> Option<NaiveDate> {
         self.announced
+    }
+
+    /// The date it was recorded, if given apart from its source's report date.
+    pub fn recorded(&self) -> Option<NaiveDate> {
+        self.recorded
+    }
+
+    /// The date the ledger learned of it: the date recorded, or else its
+    /// source's report date; `None` when neither is known, and then the event
+    /// counts as known at any date.
+    pub fn known(&self) -> Option<NaiveDate> {
+        self.recorded
+            .or_else(|| self.source.as_ref().and_then(|s| s.reported))
     }
 
     /// Its what-if layer; `None` for the baseline.

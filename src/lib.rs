@@ -5,6 +5,7 @@
 mod base;
 mod check;
 pub mod claim;
+mod correction;
 mod country;
 mod deployment;
 mod enums;
@@ -18,14 +19,16 @@ pub mod interval;
 mod ledger;
 mod metric;
 pub mod qualifier;
+mod register;
 pub mod scenario;
 mod scope;
 mod unit;
 mod view;
 
 pub use base::{Base, BaseId};
-pub use check::{Evidence, Finding, Report, Rule, Verdict};
+pub use check::{CheckOptions, Evidence, Finding, Report, Rule, Verdict};
 pub use claim::{AsOf, Change, Claim, ClaimId, Delta, Direction, Figure, Statement, Subject};
+pub use correction::{Amendment, Correction};
 pub use country::{
     Alliance, AllianceId, AllianceMember, Country, MembershipStatus, Period, Region, RegionId,
     RegionMember,
@@ -37,6 +40,7 @@ pub use interval::{Bound, Interval, IntervalError};
 pub use ledger::Ledger;
 pub use metric::{Count, Metric, Quantity};
 pub use qualifier::{Approximation, Qualifier, QualifierError, TolerancePolicy};
+pub use register::{Entry, Register};
 pub use scope::{Places, Scope};
 pub use unit::{Contributor, Echelon, Unit, UnitId, UnitKind};
 pub use view::{Comparison, View};

@@ -113,10 +113,12 @@ after = { qualifier = "more_than", value = 100 }
 ratio = { qualifier = "nearly", value = "4" }
 "#;
 
+#[cfg(feature = "csv")]
 const LEVELS: &str = "date,contributor,host,metric,value,footing\n\
                       2022-01-01,USA,DEU,personnel,\"35,000\",permanent\n\
                       2022-06-01,NATO,POL,personnel,100,rotational\n";
 
+#[cfg(feature = "csv")]
 const CHANGES: &str = "date,event,unit,contributor,host,metric,amount\n\
                        2022-01-01,deploy,u,GBR,EST,personnel,900\n\
                        2022-02-01,reduce,u,GBR,EST,personnel,100\n";

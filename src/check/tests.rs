@@ -707,3 +707,91 @@ fn a_report_reads_worst_first_and_round_trips_as_json() {
     let json = serde_json::to_string(&report).unwrap();
     assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), report);
 }
+
+#[test]
+fn a_corrected_claim_stands_until_the_correction_is_known() {
+    let l = ledger();
+    let first = quantity("first", "2022-03-01", uk_in_est(), Qualifier::Exact, 2_000);
+    let reported = |c: Claim, day: &str| {
+        let mut source = c.source().clone();
+        source.reported = Some(d(day));
+        Claim::new(c.id().clone(), source, c.as_of(), c.statement().clone())
+    };
+    let first = reported(first, "2022-03-02");
+    let fixed = reported(
+        quantity("fixed", "2022-03-01", uk_in_est(), Qualifier::Exact, 3_000),
+        "2022-04-01",
+    )
+    .correcting(ClaimId::new("first").unwrap(), "the ministry's own figure");
+    let claims = [first, fixed];
+    let ids = |r: &Report| -> Vec<String> {
+        let mut v: Vec<String> = r
+            .findings()
+            .iter()
+            .flat_map(|f| f.claims.iter().map(ToString::to_string))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let before = l
+        .check_with(&claims, CheckOptions::new().known_at(d("2022-03-15")))
+        .unwrap();
+    assert_eq!(ids(&before), ["first"]);
+    assert!(before.has_conflicts(), "2,000 is not the ledger's 3,000");
+    let after = l
+        .check_with(&claims, CheckOptions::new().known_at(d("2022-04-01")))
+        .unwrap();
+    assert_eq!(ids(&after), ["fixed"]);
+    assert!(!after.has_conflicts());
+    assert_eq!(ids(&l.check(&claims).unwrap()), ["fixed"]);
+    // Nothing known yet, nothing to check.
+    let early = l
+        .check_with(&claims, CheckOptions::new().known_at(d("2022-03-01")))
+        .unwrap();
+    assert!(early.findings().is_empty());
+}
+
+#[test]
+fn a_retraction_withdraws_a_claim_and_corrections_are_checked() {
+    let l = ledger();
+    let claim = quantity("c", "2022-03-01", uk_in_est(), Qualifier::Exact, 9_000);
+    let retract = Claim::new(
+        ClaimId::new("r").unwrap(),
+        source(2),
+        AsOf::Day(d("2022-03-01")),
+        Statement::Retraction,
+    )
+    .correcting(ClaimId::new("c").unwrap(), "misprint");
+    assert!(l
+        .check(&[claim.clone(), retract.clone()])
+        .unwrap()
+        .findings()
+        .is_empty());
+    let stray = retract
+        .clone()
+        .correcting(ClaimId::new("ghost").unwrap(), "?");
+    let err = l.check(&[claim.clone(), stray]).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::InvalidRecord {
+                field: "corrects",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let unexplained = retract.correcting(ClaimId::new("c").unwrap(), " ");
+    let err = l.check(&[claim, unexplained]).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::InvalidRecord {
+                field: "reason",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
