@@ -317,6 +317,12 @@ pub enum Problem {
         /// The values the subject takes.
         expected: &'static str,
     },
+    /// The event was already corrected: correct the correction instead.
+    #[error("already corrected by `{by}`: correct that instead")]
+    AlreadyCorrected {
+        /// The correction that replaced or retracted it.
+        by: EventId,
+    },
     /// A back-dated event makes an event already recorded invalid.
     #[error("would make event `{event}` invalid: {problem}")]
     Invalidates {

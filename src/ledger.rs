@@ -29,6 +29,7 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::base::{Base, BaseId};
+use crate::correction::Correction;
 use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
 use crate::deployment::{Deployment, Footing, Location};
 use crate::error::{Error, Problem, RecordKind, Result};
@@ -94,6 +95,25 @@ pub struct Ledger {
     lasting: Vec<Vec<Country>>,
     /// Per country, the regions it is a member of at all dates.
     member_of: FastMap<Country, Vec<u32>>,
+    /// Every correction, in the order recorded.
+    corrections: Vec<Corrected>,
+    /// The events a correction replaced or retracted: event → correction.
+    superseded: FastMap<u32, u32>,
+    /// The events a correction put in place of another: event → correction.
+    replacements: FastMap<u32, u32>,
+    /// Replacements that keep their event's date also keep its place in the
+    /// day: event → the event in its place.
+    versions: FastMap<u32, u32>,
+    /// The key such a replacement stands at: its original's.
+    standing: FastMap<u32, Key>,
+}
+
+/// A correction with the events it concerns.
+#[derive(Clone, Debug)]
+struct Corrected {
+    correction: Correction,
+    /// The event it corrects.
+    target: u32,
 }
 
 /// Records in the order added, found by id.
@@ -225,11 +245,14 @@ struct UnitRecord {
     end: State,
 }
 
-/// A unit's events by position in the log: the baseline's, and each layer's.
+/// A unit's events by position in the log: the baseline's, and each layer's;
+/// and those a correction has since replaced or retracted, for queries as
+/// known before the correction.
 #[derive(Clone, Debug, Default)]
 struct Timelines {
     baseline: Vec<Key>,
     layers: BTreeMap<u16, Vec<Key>>,
+    retired: Vec<Key>,
 }
 
 /// A unit's state at one point of its history.
@@ -493,15 +516,20 @@ impl Ledger {
     /// of the batch is then recorded.
     pub fn apply_batch(&mut self, events: impl IntoIterator<Item = Event>) -> Result<()> {
         let batch: Vec<Event> = events.into_iter().collect();
-        let plan = self.plan(&batch)?;
+        let plan = self.plan(&batch, &[])?;
         self.commit(batch, plan);
         Ok(())
     }
 
-    /// Checks a batch and works out every change it makes, without changing anything.
-    fn plan(&self, batch: &[Event]) -> Result<Plan> {
+    /// Checks a batch, and the retirement of recorded events (`retire`, their
+    /// keys) that corrections replace or retract, and works out every change
+    /// they make, without changing anything.
+    fn plan(&self, batch: &[Event], retire: &[Key]) -> Result<Plan> {
         let Some(first) = batch.first() else {
-            return Ok(Plan::default());
+            if retire.is_empty() {
+                return Ok(Plan::default());
+            }
+            return self.plan_retirement(batch, retire);
         };
         let base = self.events.len();
         if base
@@ -527,6 +555,39 @@ impl Ledger {
             let key = index::key(days(event.effective()), seq);
             list.push((unit, layer, key));
         }
+        self.plan_units(batch, list, retire, None)
+    }
+
+    /// A plan that only retires recorded events.
+    fn plan_retirement(&self, batch: &[Event], retire: &[Key]) -> Result<Plan> {
+        self.plan_units(batch, Vec::new(), retire, None)
+    }
+
+    /// Stages the new and retired events of each unit, replays the units that
+    /// change, and collects the changes to the index. With `swap`, the one
+    /// event of `batch` stands in place of the recorded event at that key.
+    fn plan_units(
+        &self,
+        batch: &[Event],
+        mut list: Vec<NewEvent>,
+        retire: &[Key],
+        swap: Option<Key>,
+    ) -> Result<Plan> {
+        let base = self.events.len();
+        if let Some(key) = swap {
+            let (unit, layer) = self.check_event(self.event_at(&[], key))?;
+            list.push((unit, layer, key));
+        }
+        // A retired event is staged like a new one; its key, below every new
+        // key, tells them apart.
+        for &key in retire {
+            let seq = index::seq(key) as usize;
+            let event = self.events.get(seq).ok_or_else(|| Error::Internal {
+                detail: format!("retiring event number {seq}, which is not recorded"),
+            })?;
+            let (unit, layer) = self.check_event(event)?;
+            list.push((unit, layer, key));
+        }
 
         // The units' new timelines.
         let mut staged: FastMap<u32, Timelines> = FastMap::default();
@@ -536,11 +597,23 @@ impl Ledger {
         for (unit, keys) in touched.iter() {
             let mut t = self.units[unit as usize].timelines.clone();
             for &(_, layer, key) in keys {
-                match layer {
-                    None => t.baseline.push(key),
-                    Some(l) => t.layers.entry(l).or_default().push(key),
+                if Some(key) == swap {
+                    // The replacement takes its original's place: the key stays.
+                    continue;
+                }
+                let list = match layer {
+                    None => &mut t.baseline,
+                    Some(l) => t.layers.entry(l).or_default(),
+                };
+                if (index::seq(key) as usize) < base {
+                    list.retain(|&k| k != key);
+                    t.retired.push(key);
+                } else {
+                    list.push(key);
                 }
             }
+            t.layers.retain(|_, list| !list.is_empty());
+            t.retired.sort_unstable();
             t.baseline.sort_unstable();
             for list in t.layers.values_mut() {
                 list.sort_unstable();
@@ -574,15 +647,13 @@ impl Ledger {
         // Subunits before their parents, so a parent's replay sees them settled.
         order.sort_by_key(|&(u, _)| std::cmp::Reverse(self.units[u as usize].depth));
 
-        let before = Replay {
-            ledger: self,
-            batch: &[],
-            staged: None,
-        };
+        let before = Replay::recorded(self, None);
         let after = Replay {
             ledger: self,
             batch,
             staged: Some(&staged),
+            known_at: None,
+            swap: swap.map(|key| (index::seq(key), base as u32)),
         };
         let mut plan = Plan::default();
         for (unit, earliest) in order {
@@ -802,9 +873,32 @@ impl Ledger {
         }
     }
 
-    /// The event at a key, whether recorded or in the batch being planned.
+    /// The event at a key, whether recorded or in the batch being planned; a
+    /// replacement that kept its original's place stands at its key.
     fn event_at<'a>(&'a self, batch: &'a [Event], key: Key) -> &'a Event {
-        let seq = index::seq(key) as usize;
+        self.event_numbered(batch, self.version(index::seq(key), None))
+    }
+
+    /// The event that stands in place of event `seq`: itself, or the latest
+    /// replacement that kept its place, known by `known_at` if given.
+    fn version(&self, mut seq: u32, known_at: Option<NaiveDate>) -> u32 {
+        while let Some(&next) = self.versions.get(&seq) {
+            let known = self
+                .replacements
+                .get(&next)
+                .and_then(|&c| self.corrections.get(c as usize))
+                .is_some_and(|c| known_at.is_none_or(|at| c.correction.recorded() <= at));
+            if !known {
+                break;
+            }
+            seq = next;
+        }
+        seq
+    }
+
+    /// Event number `seq`, recorded or in the batch being planned.
+    fn event_numbered<'a>(&'a self, batch: &'a [Event], seq: u32) -> &'a Event {
+        let seq = seq as usize;
         self.events
             .get(seq)
             .or_else(|| batch.get(seq - self.events.len()))
@@ -815,7 +909,7 @@ impl Ledger {
 
     /// A view of the baseline, to query.
     pub fn view(&self) -> View<'_> {
-        View::new(self, None)
+        View::new(self, Lens::default())
     }
 
     /// A view of the baseline with the what-if `layer` applied on top.
@@ -829,7 +923,13 @@ impl Ledger {
             .position(layer)
             .and_then(|p| u16::try_from(p).ok())
             .ok_or_else(|| Error::unknown(RecordKind::Layer, layer))?;
-        Ok(View::new(self, Some(ix)))
+        Ok(View::new(
+            self,
+            Lens {
+                layer: Some(ix),
+                known_at: None,
+            },
+        ))
     }
 
     /// The total of `metric` in `scope` at the end of `date`, in the baseline.
@@ -981,10 +1081,36 @@ impl Ledger {
 
     // ----- Queries, for View --------------------------------------------------
 
+    /// Whether event `seq` counts in `layer`'s view as known on `at`: known by
+    /// then, and not yet corrected then.
+    fn known_then(&self, seq: u32, layer: Option<u16>, at: NaiveDate) -> bool {
+        let Some(event) = self.events.get(seq as usize) else {
+            return false;
+        };
+        let in_view = match event.layer() {
+            None => true,
+            Some(l) => layer.and_then(|x| self.layer_id(x)) == Some(l),
+        };
+        let corrected_by_then = self
+            .superseded
+            .get(&seq)
+            .and_then(|&c| self.corrections.get(c as usize))
+            .is_some_and(|c| c.correction.recorded() <= at);
+        in_view && event.known().is_none_or(|k| k <= at) && !corrected_by_then
+    }
+
     pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
         let seq = self.event_ix.find(id, &self.events)?;
         let e = &self.events[seq as usize];
-        Some((index::key(days(e.effective()), seq), e.layer()))
+        Some((self.key_of(seq), e.layer()))
+    }
+
+    /// Where event `seq` stands in its unit's timeline.
+    fn key_of(&self, seq: u32) -> Key {
+        match self.standing.get(&seq) {
+            Some(&key) => key,
+            None => index::key(days(self.events[seq as usize].effective()), seq),
+        }
     }
 
     pub(crate) fn layer_id(&self, layer: u16) -> Option<&LayerId> {
@@ -998,22 +1124,28 @@ impl Ledger {
         metric: &Metric,
         key: Key,
         date: NaiveDate,
-        layer: Option<u16>,
+        lens: Lens,
     ) -> Result<Count> {
+        let layer = lens.layer;
         let m = *self
             .metric_ix
             .get(metric)
             .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
         let filter = self.filter(scope, date)?;
         let mut total: i128 = 0;
-        if let Some(units) = &filter.units {
-            // A unit filter cannot use the cells, which mix units: replay each unit.
-            let replay = Replay {
-                ledger: self,
-                batch: &[],
-                staged: None,
+        if filter.units.is_some() || lens.known_at.is_some() {
+            // A unit filter cannot use the cells, which mix units, and the
+            // cells hold what is known now: replay each unit.
+            let replay = Replay::recorded(self, lens.known_at);
+            let all: Vec<u32>;
+            let units: &mut dyn Iterator<Item = u32> = match &filter.units {
+                Some(units) => &mut units.iter().copied(),
+                None => {
+                    all = (0..self.units.len() as u32).collect();
+                    &mut all.iter().copied()
+                }
             };
-            for &u in units {
+            for u in units {
                 let state = replay
                     .state_at(u, layer, key)
                     .map_err(|f| internal(&f.problem))?;
@@ -1107,19 +1239,15 @@ impl Ledger {
         &self,
         unit: &UnitId,
         key: Key,
-        layer: Option<u16>,
+        lens: Lens,
     ) -> Result<Option<Deployment>> {
         let u = *self
             .unit_ix
             .get(unit)
             .ok_or_else(|| Error::unknown(RecordKind::Unit, unit))?;
-        let replay = Replay {
-            ledger: self,
-            batch: &[],
-            staged: None,
-        };
+        let replay = Replay::recorded(self, lens.known_at);
         let state = replay
-            .state_at(u, layer, key)
+            .state_at(u, lens.layer, key)
             .map_err(|f| internal(&f.problem))?;
         Ok(state.placed.map(|p| Deployment {
             location: self.location(p.loc),
@@ -1266,6 +1394,13 @@ pub(crate) fn end_of(date: NaiveDate) -> Key {
     index::end_of_day(days(date))
 }
 
+/// What a query sees: a what-if layer or none, and a date of knowledge or none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Lens {
+    pub layer: Option<u16>,
+    pub known_at: Option<NaiveDate>,
+}
+
 /// Everything a batch changes, worked out before anything is changed.
 #[derive(Default)]
 struct Plan {
@@ -1338,18 +1473,50 @@ struct Replay<'a> {
     ledger: &'a Ledger,
     batch: &'a [Event],
     staged: Option<&'a FastMap<u32, Timelines>>,
+    /// When set, only what the ledger knew on this date counts, each event as
+    /// it stood then; events that cannot apply to it are passed over.
+    known_at: Option<NaiveDate>,
+    /// A replacement being planned: the event it stands in for, and its number.
+    swap: Option<(u32, u32)>,
 }
 
 impl<'a> Replay<'a> {
+    /// A replay of what is recorded, as known on `known_at` if given.
+    fn recorded(ledger: &'a Ledger, known_at: Option<NaiveDate>) -> Self {
+        Replay {
+            ledger,
+            batch: &[],
+            staged: None,
+            known_at,
+            swap: None,
+        }
+    }
+
     fn timelines(&self, unit: u32) -> &'a Timelines {
         self.staged
             .and_then(|s| s.get(&unit))
             .unwrap_or(&self.ledger.units[unit as usize].timelines)
     }
 
-    /// The unit's events in the baseline, merged with `layer`'s when given.
+    /// The unit's events in the baseline, merged with `layer`'s when given;
+    /// as known on a date, the events known then, corrected or not.
     fn timeline(&self, unit: u32, layer: Option<u16>) -> Cow<'a, [Key]> {
         let t = self.timelines(unit);
+        if let Some(at) = self.known_at {
+            let extra = layer
+                .and_then(|l| t.layers.get(&l))
+                .map_or(&[][..], Vec::as_slice);
+            let mut all: Vec<Key> = t
+                .baseline
+                .iter()
+                .chain(extra)
+                .chain(&t.retired)
+                .copied()
+                .filter(|&k| self.ledger.known_then(index::seq(k), layer, at))
+                .collect();
+            all.sort_unstable();
+            return Cow::Owned(all);
+        }
         match layer.and_then(|l| t.layers.get(&l)) {
             None => Cow::Borrowed(&t.baseline),
             Some(extra) => {
@@ -1372,7 +1539,12 @@ impl<'a> Replay<'a> {
     }
 
     fn event(&self, key: Key) -> &'a Event {
-        self.ledger.event_at(self.batch, key)
+        let seq = index::seq(key);
+        let seq = match self.swap {
+            Some((from, to)) if from == self.ledger.version(seq, None) => to,
+            _ => self.ledger.version(seq, self.known_at),
+        };
+        self.ledger.event_numbered(self.batch, seq)
     }
 
     fn run_all(
@@ -1433,13 +1605,43 @@ impl<'a> Replay<'a> {
         upto: Key,
         mut out: Option<&mut Vec<Contribution>>,
     ) -> std::result::Result<State, Fail> {
-        let ledger = self.ledger;
-        let record = &ledger.units[unit as usize];
         for pos in start..timeline.len() {
-            let key = timeline[pos];
-            if key > upto {
+            if timeline[pos] > upto {
                 break;
             }
+            if self.known_at.is_none() {
+                self.step((unit, layer), timeline, pos, &mut state, out.as_deref_mut())?;
+                continue;
+            }
+            // As known on a date, an event that cannot apply to what was then
+            // known (a change to a deployment learned of later) is passed over.
+            let (saved, emitted) = (state.clone(), out.as_ref().map_or(0, |o| o.len()));
+            if self
+                .step((unit, layer), timeline, pos, &mut state, out.as_deref_mut())
+                .is_err()
+            {
+                state = saved;
+                if let Some(o) = out.as_deref_mut() {
+                    o.truncate(emitted);
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// Applies `timeline[pos]` to `state`, pushing its cell changes to `out`.
+    fn step(
+        &self,
+        (unit, layer): (u32, Option<u16>),
+        timeline: &[Key],
+        pos: usize,
+        state: &mut State,
+        mut out: Option<&mut Vec<Contribution>>,
+    ) -> std::result::Result<(), Fail> {
+        let ledger = self.ledger;
+        let record = &ledger.units[unit as usize];
+        {
+            let key = timeline[pos];
             let event = self.event(key);
             let fail = |field, problem| Fail {
                 seq: index::seq(key),
@@ -1587,7 +1789,7 @@ impl<'a> Replay<'a> {
                     for &(m, n) in &state.own {
                         emit(p, m, -i128::from(n));
                     }
-                    state = State::default();
+                    *state = State::default();
                 }
                 EventKind::Relocate { to } => {
                     let loc = ledger.loc(to).map_err(|problem| fail("to", problem))?;
@@ -1612,7 +1814,7 @@ impl<'a> Replay<'a> {
                 }
             }
         }
-        Ok(state)
+        Ok(())
     }
 
     /// The own strength a pad at `pos` sets so that the next level on `metric` holds.
@@ -1684,6 +1886,7 @@ impl<'a> Replay<'a> {
 }
 
 mod extend;
+mod history;
 
 #[cfg(test)]
 mod tests;

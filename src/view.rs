@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::deployment::Deployment;
 use crate::error::{Error, RecordKind, Result};
 use crate::event::EventId;
-use crate::ledger::{end_of, Ledger};
+use crate::ledger::{end_of, Ledger, Lens};
 use crate::metric::{group_thousands, Count, Metric};
+use crate::register::Register;
 use crate::scope::Scope;
 use crate::unit::UnitId;
 
@@ -36,17 +37,48 @@ use crate::unit::UnitId;
 #[derive(Clone, Copy, Debug)]
 pub struct View<'a> {
     ledger: &'a Ledger,
-    layer: Option<u16>,
+    lens: Lens,
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(ledger: &'a Ledger, layer: Option<u16>) -> Self {
-        View { ledger, layer }
+    pub(crate) fn new(ledger: &'a Ledger, lens: Lens) -> Self {
+        View { ledger, lens }
+    }
+
+    /// The same view as known on `date`: only events the ledger had learned of
+    /// by then count, each as it stood before any later correction. Without a
+    /// date of knowledge, everything recorded counts.
+    ///
+    /// Totals as known on a date replay the log rather than read the index:
+    /// they take time in proportion to the ledger's size.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Country, Metric, RegionId, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let us_in_europe = Scope::all().from_country(Country::new("USA")?).in_region(RegionId::new("europe")?);
+    /// let summit = "2022-06-29".parse()?;
+    /// // The report of 2022-06-29 is the ledger's only source: the day before, nothing was known.
+    /// let before = ledger.view().known_at("2022-06-28".parse()?).total(&us_in_europe, &Metric::PERSONNEL, summit)?;
+    /// let after = ledger.view().known_at(summit).total(&us_in_europe, &Metric::PERSONNEL, summit)?;
+    /// assert_eq!((before.get(), after.get()), (0, 100_000));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn known_at(mut self, date: NaiveDate) -> Self {
+        self.lens.known_at = Some(date);
+        self
+    }
+
+    /// The date of knowledge, if the view has one.
+    pub fn knowledge(&self) -> Option<NaiveDate> {
+        self.lens.known_at
     }
 
     /// The layer this view shows, as the ledger numbers it.
     pub(crate) fn layer_index(&self) -> Option<u16> {
-        self.layer
+        self.lens.layer
     }
 
     /// The total of `metric` in `scope` at the end of `date`: every event
@@ -59,7 +91,7 @@ impl<'a> View<'a> {
     /// [`Error::TotalOverflow`] when the total exceeds a [`Count`].
     pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Count> {
         self.ledger
-            .total_at(scope, metric, end_of(date), date, self.layer)
+            .total_at(scope, metric, end_of(date), date, self.lens)
     }
 
     /// The totals at the end of `from` (before) and of `to` (after).
@@ -95,10 +127,10 @@ impl<'a> View<'a> {
             .map(|e| e.effective())
             .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
         // The key of an event is never zero: the day number is shifted up.
-        let before =
-            self.ledger
-                .total_at(scope, metric, key.saturating_sub(1), date, self.layer)?;
-        let after = self.ledger.total_at(scope, metric, key, date, self.layer)?;
+        let before = self
+            .ledger
+            .total_at(scope, metric, key.saturating_sub(1), date, self.lens)?;
+        let after = self.ledger.total_at(scope, metric, key, date, self.lens)?;
         Ok(Comparison::new(metric.clone(), before, after))
     }
 
@@ -121,8 +153,8 @@ impl<'a> View<'a> {
             .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
         Ok((
             self.ledger
-                .deployment_at(unit, key.saturating_sub(1), self.layer)?,
-            self.ledger.deployment_at(unit, key, self.layer)?,
+                .deployment_at(unit, key.saturating_sub(1), self.lens)?,
+            self.ledger.deployment_at(unit, key, self.lens)?,
         ))
     }
 
@@ -133,7 +165,7 @@ impl<'a> View<'a> {
             .event_key(event)
             .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
         if let Some(layer) = layer {
-            if self.layer.and_then(|l| self.ledger.layer_id(l)) != Some(layer) {
+            if self.lens.layer.and_then(|l| self.ledger.layer_id(l)) != Some(layer) {
                 return Err(Error::NotInView {
                     event: event.clone(),
                     layer: layer.clone(),
@@ -143,13 +175,49 @@ impl<'a> View<'a> {
         Ok(key)
     }
 
+    /// The events that make up the total of `metric` in `scope` at the end of
+    /// `date`, with what each added and the running balance: why the ledger
+    /// says what it says. The changes add up to [`total`](View::total).
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](View::total).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, AllianceId, Metric, RegionId, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let tripwire = Scope::all().from_alliance(AllianceId::new("NATO")?).in_region(RegionId::new("baltic-states")?);
+    /// let why = ledger.view().explain(&tripwire, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
+    /// assert_eq!(why.total(), 4_000);
+    /// let events: Vec<&str> = why.entries.iter().map(|e| e.event.as_str()).collect();
+    /// assert_eq!(events, ["efp-at-invasion", "gbr-est-now", "efp-now"]);
+    /// println!("{why}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Register> {
+        self.ledger.explain_at(scope, metric, date, self.lens)
+    }
+
+    /// The changes to `metric` in `scope` announced by `date` and not yet
+    /// effective then: what has been said, apart from what has happened.
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](View::total).
+    pub fn announced(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Register> {
+        self.ledger.announced_at(scope, metric, date, self.lens)
+    }
+
     /// Where `unit` stands at the end of `date`, or `None` when it is not deployed.
     ///
     /// # Errors
     ///
     /// [`Error::Unknown`] for an unknown unit.
     pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
-        self.ledger.deployment_at(unit, end_of(date), self.layer)
+        self.ledger.deployment_at(unit, end_of(date), self.lens)
     }
 }
 

@@ -1,0 +1,292 @@
+//! What was known when, and why a total is what it is: corrections, and the
+//! registers that explain totals and list announced changes.
+
+use chrono::NaiveDate;
+
+use super::{end_of, index, Corrected, Filter, Ledger, Lens, Replay};
+use crate::correction::{Amendment, Correction};
+use crate::error::{Error, Problem, RecordKind, Result};
+use crate::event::{Event, EventId};
+use crate::index::Contribution;
+use crate::metric::Metric;
+use crate::register::{Entry, Register};
+use crate::scope::Scope;
+
+impl Ledger {
+    /// Appends a correction of a recorded event: from the day it was recorded
+    /// on, the event counts as corrected (replaced, or not at all); queries as
+    /// known before that day still see it as first recorded. Nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] naming the correction: a duplicate id, an
+    /// unknown event or one already corrected (field `corrects`), a
+    /// replacement the event's unit cannot take, or a change that would make a
+    /// strength negative or break a later event. The ledger is then unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::*;
+    ///
+    /// let mut ledger = scenario::madrid_2022()?.into_ledger();
+    /// let uk = Scope::all().from_country(Country::new("GBR")?).in_country(Country::new("EST")?);
+    /// let summit = "2022-06-29".parse()?;
+    /// ledger.correct(Correction::new(
+    ///     EventId::new("gbr-est-fix")?,
+    ///     EventId::new("gbr-est-now")?,
+    ///     "2022-07-15".parse()?,
+    ///     "the Ministry of Defence gives 1,700",
+    ///     Amendment::Replace {
+    ///         effective: summit,
+    ///         kind: EventKind::Deploy {
+    ///             location: Location::Country(Country::new("EST")?),
+    ///             footing: Footing::Rotational,
+    ///             strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(1_700))],
+    ///         },
+    ///     },
+    /// ))?;
+    /// assert_eq!(ledger.total(&uk, &Metric::PERSONNEL, summit)?.get(), 1_700);
+    /// let then = ledger.view().known_at("2022-07-01".parse()?);
+    /// assert_eq!(then.total(&uk, &Metric::PERSONNEL, summit)?.get(), 1_650);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn correct(&mut self, correction: Correction) -> Result<()> {
+        let id = correction.id().clone();
+        let refuse = |field, problem| Error::event(&id, field, problem);
+        if self.event_ix.find(&id, &self.events).is_some() {
+            return Err(refuse("id", Problem::Duplicate));
+        }
+        let target = self
+            .event_ix
+            .find(correction.corrects(), &self.events)
+            .ok_or_else(|| {
+                refuse(
+                    "corrects",
+                    Problem::UnknownReference {
+                        kind: RecordKind::Event,
+                        id: correction.corrects().to_string(),
+                    },
+                )
+            })?;
+        if let Some(&by) = self.superseded.get(&target) {
+            let by = self.corrections[by as usize].correction.id().clone();
+            return Err(refuse("corrects", Problem::AlreadyCorrected { by }));
+        }
+        let old = &self.events[target as usize];
+        let old_key = self.key_of(target);
+        let replacement = match correction.amendment() {
+            Amendment::Retract => None,
+            Amendment::Replace { effective, kind } => {
+                let mut event =
+                    Event::new(id.clone(), old.unit().clone(), *effective, kind.clone())
+                        .with_recorded(correction.recorded());
+                if let Some(announced) = old.announced() {
+                    event = event.with_announced(announced);
+                }
+                if let Some(layer) = old.layer() {
+                    event = event.in_layer(layer.clone());
+                }
+                if let Some(source) = correction.source() {
+                    event = event.with_source(source.clone());
+                }
+                Some(event)
+            }
+        };
+        // A replacement on the same day keeps the event's place in the day;
+        // one on another day goes after that day's events.
+        let same_day = replacement
+            .as_ref()
+            .is_some_and(|r| r.effective() == old.effective());
+        let batch: Vec<Event> = replacement.into_iter().collect();
+        let planned = if same_day {
+            self.check_event(&batch[0])?;
+            self.plan_units(&batch, Vec::new(), &[], Some(old_key))
+        } else {
+            self.plan(&batch, &[old_key])
+        };
+        // A refusal of the replacement names the correction already; a later
+        // event the change would break is named in the problem.
+        let plan = planned.map_err(|e| match e {
+            Error::InvalidRecord {
+                id: broken,
+                problem,
+                ..
+            } if broken != id.as_str() => {
+                let problem = match problem {
+                    p @ Problem::Invalidates { .. } => p,
+                    other => Problem::Invalidates {
+                        event: EventId::new(&broken).unwrap_or_else(|_| id.clone()),
+                        problem: Box::new(other),
+                    },
+                };
+                refuse("corrects", problem)
+            }
+            other => other,
+        })?;
+        let seq = self.events.len() as u32;
+        let index = self.corrections.len() as u32;
+        let replaced = !batch.is_empty();
+        self.commit(batch, plan);
+        self.superseded.insert(target, index);
+        if replaced {
+            self.replacements.insert(seq, index);
+        }
+        if same_day {
+            self.versions.insert(target, seq);
+            self.standing.insert(seq, old_key);
+        }
+        self.corrections.push(Corrected { correction, target });
+        Ok(())
+    }
+
+    /// Every correction, in the order recorded.
+    pub fn corrections(&self) -> impl Iterator<Item = &Correction> {
+        self.corrections.iter().map(|c| &c.correction)
+    }
+
+    /// The correction that replaced or retracted `event`, if any.
+    pub fn correction_of(&self, event: &EventId) -> Option<&Correction> {
+        let seq = self.event_ix.find(event, &self.events)?;
+        let c = *self.superseded.get(&seq)?;
+        self.corrections.get(c as usize).map(|c| &c.correction)
+    }
+
+    /// Whether `event` was put in place of another by a correction.
+    pub fn is_replacement(&self, event: &EventId) -> bool {
+        self.event_ix
+            .find(event, &self.events)
+            .is_some_and(|seq| self.replacements.contains_key(&seq))
+    }
+
+    /// Every change to units in `scope` and `metric`, as (event, change) pairs in
+    /// log order, replayed through `lens`: with `pending`, the changes announced
+    /// by `date` and not yet effective; without, those effective by `date`.
+    fn changes(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+        pending: bool,
+    ) -> Result<Vec<(u32, i128)>> {
+        let m = *self
+            .metric_ix
+            .get(metric)
+            .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
+        let filter: Filter<'_> = self.filter(scope, date)?;
+        let replay = Replay::recorded(self, lens.known_at);
+        let upto = if pending { u64::MAX } else { end_of(date) };
+        let mut out: Vec<Contribution> = Vec::new();
+        let all: Vec<u32>;
+        let units: &[u32] = match &filter.units {
+            Some(units) => {
+                all = units.iter().copied().collect();
+                &all
+            }
+            None => {
+                all = (0..self.units.len() as u32).collect();
+                &all
+            }
+        };
+        for &u in units {
+            let timeline = replay.timeline(u, lens.layer);
+            replay
+                .run(
+                    (u, lens.layer),
+                    &timeline,
+                    0,
+                    super::State::default(),
+                    upto,
+                    Some(&mut out),
+                )
+                .map_err(|f| super::internal(&f.problem))?;
+        }
+        let mut keyed: Vec<(u64, i128)> = out
+            .iter()
+            .filter(|c| c.cell.metric == m && filter.matches(self, &c.cell, date))
+            .filter(|c| {
+                let event = replay.event(c.key);
+                !pending
+                    || (event.effective() > date && event.announced().is_some_and(|a| a <= date))
+            })
+            .map(|c| (c.key, c.delta))
+            .collect();
+        // Log order; one line per event, its changes to several cells netted.
+        keyed.sort_unstable_by_key(|&(k, _)| k);
+        let mut changes: Vec<(u32, i128)> = Vec::with_capacity(keyed.len());
+        for same in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let delta: i128 = same.iter().map(|&(_, d)| d).sum();
+            if delta != 0 {
+                let shown = self.version(index::seq(same[0].0), lens.known_at);
+                changes.push((shown, delta));
+            }
+        }
+        Ok(changes)
+    }
+
+    /// The register of `changes`: one entry per event, with the running balance.
+    fn register(
+        &self,
+        changes: Vec<(u32, i128)>,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Register {
+        let mut balance = 0;
+        let entries = changes
+            .into_iter()
+            .map(|(seq, change)| {
+                let e = &self.events[seq as usize];
+                balance += change;
+                let corrects = self.replacements.get(&seq).and_then(|&c| {
+                    let c = self.corrections.get(c as usize)?;
+                    let target = self.events.get(c.target as usize)?;
+                    Some((target.id().clone(), c.correction.reason().to_string()))
+                });
+                Entry {
+                    event: e.id().clone(),
+                    unit: e.unit().clone(),
+                    kind: e.kind().name().to_string(),
+                    effective: e.effective(),
+                    announced: e.announced(),
+                    known: e.known(),
+                    source: e.source().cloned(),
+                    corrects,
+                    change,
+                    balance,
+                }
+            })
+            .collect();
+        Register {
+            metric: metric.clone(),
+            scope: scope.to_string(),
+            date,
+            known_at: lens.known_at,
+            entries,
+        }
+    }
+
+    pub(crate) fn explain_at(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Result<Register> {
+        let changes = self.changes(scope, metric, date, lens, false)?;
+        Ok(self.register(changes, scope, metric, date, lens))
+    }
+
+    pub(crate) fn announced_at(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Result<Register> {
+        let changes = self.changes(scope, metric, date, lens, true)?;
+        Ok(self.register(changes, scope, metric, date, lens))
+    }
+}
