@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{Days, NaiveDate};
 use posture_ledger::{
-    Alliance, AllianceId, AllianceMember, Base, BaseId, Comparison, Contributor, Count, Country,
-    Deployment, Event, EventId, EventKind, Footing, Layer, LayerId, Ledger, Location,
-    MembershipStatus, Metric, Period, Quantity, Region, RegionId, Scope, Unit, UnitId, UnitKind,
-    View,
+    Alliance, AllianceId, AllianceMember, Amendment, Base, BaseId, Comparison, Contributor,
+    Correction, Count, Country, Deployment, Event, EventId, EventKind, Footing, Layer, LayerId,
+    Ledger, Location, MembershipStatus, Metric, Period, Quantity, Region, RegionId, Scope, Unit,
+    UnitId, UnitKind, View,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -938,5 +938,168 @@ fn early(unit: usize, loc: usize, personnel: u64) -> Spec {
             personnel,
             ships: None,
         },
+    }
+}
+
+// ----- Knowledge time and corrections ------------------------------------------------
+
+/// The accepted events of a stream, each learned of `lag` days after it took
+/// effect (lags cycle through the list), in a new ledger.
+fn with_knowledge(accepted: &[Event], lags: &[i64]) -> Result<Ledger, TestCaseError> {
+    let mut l = world();
+    let known: Vec<Event> = accepted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let lag = lags.get(i % lags.len().max(1)).copied().unwrap_or(0);
+            e.clone()
+                .with_recorded(e.effective() + Days::new(lag.unsigned_abs()))
+        })
+        .collect();
+    l.apply_batch(known)
+        .map_err(|e| TestCaseError::fail(format!("the same events with knowledge dates: {e}")))?;
+    Ok(l)
+}
+
+/// Every probe total as known on each probe day, in both views.
+fn known_answers(l: &Ledger, knowledge: &[NaiveDate]) -> Vec<String> {
+    let mut out = Vec::new();
+    for view in views(l) {
+        for &k in knowledge {
+            let then = view.known_at(k);
+            for d in PROBE_DAYS.map(day) {
+                for p in probes() {
+                    for m in &METRICS {
+                        out.push(format!(
+                            "{k} {} {m} {d}: {:?}",
+                            p.scope,
+                            then.total(&p.scope, m, d)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A correction of accepted event `target`: retract it, or replace its change.
+fn correction(
+    n: usize,
+    target: &Event,
+    recorded: NaiveDate,
+    retract: bool,
+    count: u64,
+) -> Correction {
+    let amendment = if retract {
+        Amendment::Retract
+    } else {
+        let kind = match target.kind() {
+            EventKind::Reinforce { metric, .. } => EventKind::Reinforce {
+                metric: metric.clone(),
+                count: Count::new(count),
+            },
+            EventKind::Reduce { metric, .. } => EventKind::Reduce {
+                metric: metric.clone(),
+                count: Count::new(count),
+            },
+            EventKind::SetLevel { metric, .. } => EventKind::SetLevel {
+                metric: metric.clone(),
+                count: Count::new(count),
+            },
+            other => other.clone(),
+        };
+        Amendment::Replace {
+            effective: target.effective(),
+            kind,
+        }
+    };
+    Correction::new(
+        EventId::new(format!("fix{n}")).expect("an id"),
+        target.id().clone(),
+        recorded,
+        "generated",
+        amendment,
+    )
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Where nothing was corrected, a view as known on a date after every
+    /// event was learned of agrees with the plain view.
+    #[test]
+    fn known_at_after_everything_agrees_with_the_plain_view(
+        stream in stream(30),
+        lags in prop::collection::vec(0..60i64, 1..6),
+    ) {
+        let accepted = build(&stream, false)?.accepted;
+        let l = with_knowledge(&accepted, &lags)?;
+        let late = day(1_000);
+        for view in views(&l) {
+            for d in PROBE_DAYS.map(day) {
+                for p in probes() {
+                    for m in &METRICS {
+                        prop_assert_eq!(
+                            view.known_at(late).total(&p.scope, m, d),
+                            view.total(&p.scope, m, d),
+                            "{} {} on {}", p.scope, m, d
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appending corrections never changes what was known before them; a
+    /// refused correction changes nothing at all.
+    #[test]
+    fn corrections_never_lose_history(
+        stream in stream(30),
+        lags in prop::collection::vec(0..60i64, 1..6),
+        fixes in prop::collection::vec((any::<prop::sample::Index>(), any::<bool>(), 0..3_000u64), 1..6),
+    ) {
+        let accepted = build(&stream, false)?.accepted;
+        prop_assume!(!accepted.is_empty());
+        let mut l = with_knowledge(&accepted, &lags)?;
+        let knowledge: Vec<NaiveDate> = [0, 30, 99, 160].map(day).to_vec();
+        let before = known_answers(&l, &knowledge);
+        for (n, (which, retract, count)) in fixes.into_iter().enumerate() {
+            let target = which.get(l.events()).clone();
+            let seen = snapshot(&l);
+            let recorded = day(200 + n as i64);
+            if let Err(e) = l.correct(correction(n, &target, recorded, retract, count)) {
+                prop_assert!(e.problem().is_some(), "a refusal names its problem: {}", e);
+                prop_assert_eq!(&snapshot(&l), &seen, "refused: {}", e);
+            }
+        }
+        prop_assert_eq!(known_answers(&l, &knowledge), before);
+    }
+
+    /// An explanation's changes add up to the total it explains, now and as
+    /// known on earlier dates.
+    #[test]
+    fn an_explanation_adds_up_to_its_total(
+        stream in stream(30),
+        lags in prop::collection::vec(0..60i64, 1..6),
+    ) {
+        let accepted = build(&stream, false)?.accepted;
+        let l = with_knowledge(&accepted, &lags)?;
+        for view in views(&l) {
+            for v in [view, view.known_at(day(40)), view.known_at(day(99))] {
+                for d in PROBE_DAYS.map(day) {
+                    for p in probes() {
+                        for m in &METRICS {
+                            let why = v.explain(&p.scope, m, d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                            let total = v.total(&p.scope, m, d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                            prop_assert_eq!(why.total(), i128::from(total.get()), "{} {} on {}", p.scope, m, d);
+                            if let Some(last) = why.entries.last() {
+                                prop_assert_eq!(last.balance, why.total());
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
