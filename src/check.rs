@@ -447,13 +447,12 @@ impl<'a> Checker<'a> {
                     return Err(claim.error("reason", Problem::Empty));
                 }
             }
-            let view = match claim.layer() {
-                None => self.ledger.view(),
-                Some(l) => self
-                    .ledger
-                    .with_layer(l)
-                    .map_err(|_| claim.error("layer", unknown(RecordKind::Layer, l)))?,
-            };
+            let view = self.view_of(claim.layer()).map_err(|_| {
+                claim.error(
+                    "layer",
+                    unknown(RecordKind::Layer, claim.layer().map_or("", |l| l.as_str())),
+                )
+            })?;
             let figure = |field, f: &Figure| {
                 f.interval_or_problem(self.policy)
                     .map_err(|p| claim.error(field, p))
@@ -632,6 +631,29 @@ impl<'a> Checker<'a> {
         self.ledger.units().any(|u| u.counts(metric))
     }
 
+    /// The ledger's total on each day of `as_of`; `None` when no unit is
+    /// counted in `metric`. Days before the first with anything recorded in
+    /// the period count as not yet recorded, unless nothing is.
+    fn ledger_days(
+        &self,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        as_of: AsOf,
+    ) -> Result<Option<Vec<Decimal>>> {
+        if !self.counts(metric) {
+            return Ok(None);
+        }
+        let mut days = as_of
+            .days()
+            .map(|day| Ok(Decimal::from(view.total(scope, metric, day)?.get())))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(first) = days.iter().position(|v| !v.is_zero()) {
+            days.drain(..first);
+        }
+        Ok(Some(days))
+    }
+
     /// The ledger's totals over the days of `as_of`, as the interval from the
     /// least to the most; `None` when no unit is counted in `metric`.
     fn ledger_range(
@@ -641,20 +663,21 @@ impl<'a> Checker<'a> {
         metric: &Metric,
         as_of: AsOf,
     ) -> Result<Option<Interval>> {
-        if !self.counts(metric) {
-            return Ok(None);
-        }
-        let mut range: Option<(Count, Count)> = None;
-        for day in as_of.days() {
-            let t = view.total(scope, metric, day)?;
-            range = Some(range.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
-        }
-        range
-            .map(|(lo, hi)| {
-                Interval::closed(Decimal::from(lo.get()), Decimal::from(hi.get()))
-                    .map_err(|e| internal(&e))
-            })
-            .transpose()
+        Ok(self
+            .ledger_days(view, scope, metric, as_of)?
+            .and_then(|days| hull(&days)))
+    }
+
+    /// The view a claim is read in: its layer, as known on the check's date.
+    fn view_of(&self, layer: Option<&LayerId>) -> Result<View<'a>> {
+        let view = match layer {
+            None => self.ledger.view(),
+            Some(l) => self.ledger.with_layer(l)?,
+        };
+        Ok(match self.known_at {
+            Some(k) => view.known_at(k),
+            None => view,
+        })
     }
 
     /// The recorded events that cite the claim's own line and count towards
@@ -712,8 +735,12 @@ impl<'a> Checker<'a> {
             summary: String::new(),
         };
         let where_ = describe(scope, metric, claim.layer());
-        let Some(ledger) = self.ledger_range(p.view, scope, metric, as_of)? else {
+        let Some(days) = self.ledger_days(p.view, scope, metric, as_of)? else {
             f.summary = format!("the ledger counts no {metric}");
+            return Ok(f);
+        };
+        let Some(ledger) = hull(&days) else {
+            f.summary = format!("{as_of} has no days");
             return Ok(f);
         };
         if ledger.is_exact() == Some(Decimal::ZERO) {
@@ -733,7 +760,8 @@ impl<'a> Checker<'a> {
             f.events = own;
             return Ok(f);
         }
-        if ledger.intersects(interval) {
+        // Over a month or a range, the claim holds if it holds on some day.
+        if days.iter().any(|&v| interval.contains(v)) {
             f.verdict = Verdict::Consistent;
             f.summary = format!(
                 "ledger has {} for {where_}, within {}",
@@ -742,7 +770,10 @@ impl<'a> Checker<'a> {
             );
         } else {
             f.verdict = Verdict::Conflicting;
-            f.gap = interval.gap(&ledger).ok().flatten();
+            f.gap = days
+                .iter()
+                .filter_map(|&v| interval.gap(&Interval::exact(v)).ok().flatten())
+                .min();
             f.summary = format!(
                 "expected {}, ledger has {} for {where_} ({})",
                 show(interval),
@@ -768,7 +799,7 @@ impl<'a> Checker<'a> {
         // The two points: where "before" and "after" are read in the ledger.
         let (before_view, before_at, after_known) = match (change.since, claim.layer()) {
             (Some(since), _) => (p.view, since, true),
-            (None, Some(_)) => (self.ledger.view(), as_of, true),
+            (None, Some(_)) => (self.view_of(None)?, as_of, true),
             (None, None) => (p.view, as_of, false),
         };
         let mut findings = Vec::new();
@@ -1025,7 +1056,8 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     if a.as_of.overlaps(&b.as_of) {
-                        findings.push(same_date(a, b));
+                        let shift = self.shift(a, b)?;
+                        findings.push(same_date(a, b, shift)?);
                     }
                 }
                 // Across dates: each quantity with the next later one that does not overlap it.
@@ -1058,23 +1090,41 @@ impl<'a> Checker<'a> {
         Ok(findings)
     }
 
+    /// What the ledger changed between any day `a` may mean and any day `b`
+    /// may mean: zero when both mean the same single day.
+    fn shift(&self, a: &Fact<'_>, b: &Fact<'_>) -> Result<Interval> {
+        let zero = Interval::exact(Decimal::ZERO);
+        let one_day = a.as_of.first() == a.as_of.last()
+            && a.as_of.first() == b.as_of.first()
+            && b.as_of.first() == b.as_of.last();
+        if one_day || !self.counts(a.metric) {
+            return Ok(zero);
+        }
+        self.span(b)?
+            .checked_sub(&self.span(a)?)
+            .map_err(|e| internal(&e))
+    }
+
+    /// The ledger's totals over the days a fact may mean, least to most; zero
+    /// when the ledger counts nothing of its metric.
+    fn span(&self, f: &Fact<'_>) -> Result<Interval> {
+        Ok(self
+            .ledger_days(f.view, f.scope, f.metric, f.as_of)?
+            .and_then(|days| hull(&days))
+            .unwrap_or(Interval::exact(Decimal::ZERO)))
+    }
+
     fn across_dates(&self, early: &Fact<'_>, late: &Fact<'_>) -> Result<Finding> {
         let (d1, d2) = (early.as_of.last(), late.as_of.first());
+        // What the ledger changed between any day of the one and any day of
+        // the other: from the least to the most.
+        let zero = Interval::exact(Decimal::ZERO);
+        let (before, after) = (self.span(early)?, self.span(late)?);
         let known = self.counts(early.metric);
-        let before = if known {
-            early.view.total(early.scope, early.metric, d1)?
-        } else {
-            Count::ZERO
-        };
-        let after = if known {
-            late.view.total(late.scope, late.metric, d2)?
-        } else {
-            Count::ZERO
-        };
-        let change = Decimal::from(after.get()) - Decimal::from(before.get());
+        let change = after.checked_sub(&before).map_err(|e| internal(&e))?;
         let bridged = early
             .interval
-            .checked_add(&Interval::exact(change))
+            .checked_add(&change)
             .map_err(|e| internal(&e))?;
         let events = if known {
             self.events_between(early, d1, d2)?
@@ -1092,8 +1142,8 @@ impl<'a> Checker<'a> {
                     interval: early.interval,
                 },
                 Evidence {
-                    label: format!("ledger change {d1} → {d2}"),
-                    interval: Interval::exact(change),
+                    label: format!("ledger change {} → {}", early.as_of, late.as_of),
+                    interval: change,
                 },
                 Evidence {
                     label: format!("{} carried to {d2}", early.claim.id()),
@@ -1108,7 +1158,7 @@ impl<'a> Checker<'a> {
             summary: String::new(),
         };
         let where_ = describe(early.scope, early.metric, early.layer);
-        if before == Count::ZERO && after == Count::ZERO {
+        if before == zero && after == zero {
             f.verdict = Verdict::Unverifiable;
             f.summary =
                 format!("the ledger records no {where_} between {d1} and {d2} to bridge them");
@@ -1117,7 +1167,7 @@ impl<'a> Checker<'a> {
                 "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
                 show(&early.interval),
                 early.as_of,
-                signed(&Interval::exact(change)),
+                signed(&change),
                 show(&bridged),
                 show(&late.interval),
                 late.as_of
@@ -1129,7 +1179,7 @@ impl<'a> Checker<'a> {
                 "{} on {} with the ledger's {} since gives {}, but {} on {} ({})",
                 show(&early.interval),
                 early.as_of,
-                signed(&Interval::exact(change)),
+                signed(&change),
                 show(&bridged),
                 show(&late.interval),
                 late.as_of,
@@ -1251,7 +1301,7 @@ impl<'a> Checker<'a> {
         for p in prepared {
             if let Kind::Category { subject, value } = &p.kind {
                 groups
-                    .entry(format!("{subject:?}"))
+                    .entry(normalized(&format!("{subject:?}")))
                     .or_default()
                     .push((p, subject, value));
             }
@@ -1271,12 +1321,18 @@ impl<'a> Checker<'a> {
                 if !seen.insert(ids.clone()) {
                     continue;
                 }
-                let mut values: BTreeMap<&str, Vec<&ClaimId>> = BTreeMap::new();
+                // Values that differ only in case or spacing are one value,
+                // shown as first written.
+                let mut values: BTreeMap<String, (&str, Vec<&ClaimId>)> = BTreeMap::new();
                 for (p, _, v) in &together {
-                    values.entry(v.trim()).or_default().push(p.claim.id());
+                    values
+                        .entry(normalized(v))
+                        .or_insert_with(|| (v.trim(), Vec::new()))
+                        .1
+                        .push(p.claim.id());
                 }
                 let listing: Vec<String> = values
-                    .iter()
+                    .values()
                     .map(|(v, ids)| {
                         let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
                         format!("\"{v}\" ({})", ids.join(", "))
@@ -1303,7 +1359,7 @@ impl<'a> Checker<'a> {
             }
             // Each claim about something the ledger records, against the ledger.
             for (p, subject, value) in group {
-                if let Some(f) = self.category_vs_ledger(p.claim, subject, value)? {
+                if let Some(f) = self.category_vs_ledger(p, subject, value)? {
                     findings.push(f);
                 }
             }
@@ -1313,11 +1369,13 @@ impl<'a> Checker<'a> {
 
     fn category_vs_ledger(
         &self,
-        claim: &Claim,
+        p: &Prepared<'_>,
         subject: &Subject,
         value: &str,
     ) -> Result<Option<Finding>> {
+        let claim = p.claim;
         let date = claim.as_of().last();
+        let mut own = Vec::new();
         let (found, expected): (Vec<String>, String) = match subject {
             Subject::Named { .. } => return Ok(None),
             Subject::Membership { country, alliance } => {
@@ -1326,7 +1384,7 @@ impl<'a> Checker<'a> {
                 };
                 (
                     vec![a.status(*country, date).to_string()],
-                    value.trim().to_string(),
+                    normalized(value),
                 )
             }
             Subject::Footing(scope) => {
@@ -1336,13 +1394,18 @@ impl<'a> Checker<'a> {
                 for footing in Footing::ALL {
                     let on = scope.clone().on_footing(*footing);
                     for metric in &metrics {
-                        if self.ledger.total(&on, metric, date)? > Count::ZERO {
+                        if p.view.total(&on, metric, date)? > Count::ZERO {
                             footings.push(footing.to_string());
                             break;
                         }
                     }
                 }
-                (footings, value.trim().to_string())
+                for metric in &metrics {
+                    own.extend(self.own_figures(claim, p.view, scope, metric, claim.as_of())?);
+                }
+                own.sort();
+                own.dedup();
+                (footings, normalized(value))
             }
         };
         let mut f = Finding {
@@ -1357,6 +1420,13 @@ impl<'a> Checker<'a> {
         if found.is_empty() {
             f.verdict = Verdict::Unverifiable;
             f.summary = format!("the ledger records no {subject} on {date}");
+        } else if !own.is_empty() {
+            f.verdict = Verdict::Unverifiable;
+            f.summary = format!(
+                "the ledger's {subject} on {date} ({}) comes from this claim's own line, so it cannot check it",
+                found.join(", ")
+            );
+            f.events = own;
         } else if found.contains(&expected) {
             f.summary = format!(
                 "ledger has {subject} on {date}: {}, as claimed",
@@ -1374,8 +1444,26 @@ impl<'a> Checker<'a> {
 }
 
 /// Two quantities of one scope on overlapping dates must intersect.
-fn same_date(a: &Fact<'_>, b: &Fact<'_>) -> Finding {
-    let meet = a.interval.intersection(&b.interval);
+/// Two quantities of one scope on overlapping dates must meet, allowing for
+/// what the ledger changed between the days each may mean (`shift`: zero when
+/// both name the same single day).
+fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval) -> Result<Finding> {
+    let a_then = a.interval.checked_add(&shift).map_err(|e| internal(&e))?;
+    let meet = a_then.intersection(&b.interval);
+    let mut evidence = vec![Evidence {
+        label: a.label(),
+        interval: a.interval,
+    }];
+    if shift.is_exact() != Some(Decimal::ZERO) {
+        evidence.push(Evidence {
+            label: format!("ledger change {} → {}", a.as_of, b.as_of),
+            interval: shift,
+        });
+    }
+    evidence.push(Evidence {
+        label: b.label(),
+        interval: b.interval,
+    });
     let mut f = Finding {
         rule: Rule::SameDate,
         verdict: if meet.is_some() {
@@ -1385,40 +1473,36 @@ fn same_date(a: &Fact<'_>, b: &Fact<'_>) -> Finding {
         },
         claims: vec![a.claim.id().clone(), b.claim.id().clone()],
         events: Vec::new(),
-        evidence: vec![
-            Evidence {
-                label: a.label(),
-                interval: a.interval,
-            },
-            Evidence {
-                label: b.label(),
-                interval: b.interval,
-            },
-        ],
+        evidence,
         gap: None,
         summary: String::new(),
     };
     let where_ = describe(a.scope, a.metric, a.layer);
+    let within = if shift.is_exact() == Some(Decimal::ZERO) {
+        String::new()
+    } else {
+        format!(" with the ledger's {} within them", signed(&shift))
+    };
     match meet {
         Some(m) => {
             f.summary = format!(
-                "{} and {} for {where_} meet in {}",
+                "{} and {} for {where_}{within} meet in {}",
                 show(&a.interval),
                 show(&b.interval),
                 show(&m)
             );
         }
         None => {
-            f.gap = a.interval.gap(&b.interval).ok().flatten();
+            f.gap = a_then.gap(&b.interval).ok().flatten();
             f.summary = format!(
-                "{} and {} for {where_} do not meet ({} apart)",
+                "{} and {} for {where_}{within} do not meet ({} apart)",
                 show(&a.interval),
                 show(&b.interval),
                 group_thousands(&f.gap.unwrap_or_default())
             );
         }
     }
-    f
+    Ok(f)
 }
 
 /// A part cannot exceed its whole; what is left is bounded.
@@ -1478,6 +1562,13 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>) -> Result<Finding> {
         }
     }
     Ok(f)
+}
+
+/// The interval from the least to the most of `values`; `None` for none.
+fn hull(values: &[Decimal]) -> Option<Interval> {
+    let low = values.iter().min()?;
+    let high = values.iter().max()?;
+    Interval::closed(*low, *high).ok()
 }
 
 /// Whether an interval says anything about a count: `(0, +∞)` does not.
@@ -1550,8 +1641,17 @@ fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
     Ok(p)
 }
 
+/// A value as compared: lowercase, single spaces.
+fn normalized(value: &str) -> String {
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 fn membership(value: &str) -> Option<MembershipStatus> {
-    match value.trim() {
+    match normalized(value).as_str() {
         "member" => Some(MembershipStatus::Member),
         "invited" => Some(MembershipStatus::Invited),
         "outside" => Some(MembershipStatus::Outside),

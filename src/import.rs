@@ -361,6 +361,16 @@ pub fn changes_csv(
             }
             Some(_) => {}
             None => match new_units.get(&id) {
+                Some(&n) if units[n].contributor() != &contributor => {
+                    rows.problem(
+                        row.line,
+                        format!(
+                            "column `contributor`: unit `{id}` is contributed by {} (from an earlier row), not {contributor}",
+                            units[n].contributor()
+                        ),
+                    );
+                    continue;
+                }
                 Some(&n) => {
                     if let Some(m) = metric.as_ref().filter(|m| !units[n].counts(m)) {
                         let mut metrics = units[n].metrics().to_vec();
@@ -718,10 +728,16 @@ impl Rows<'_> {
             events: events.len(),
         };
         ledger.extend(units, events).map_err(|e| {
+            // An event's id is `PREFIX:LINE`: the row it comes from.
             let line = match &e {
-                Error::InvalidRecord { id, .. } => {
-                    id.rsplit(':').next().and_then(|l| l.parse().ok())
-                }
+                Error::InvalidRecord {
+                    kind: crate::RecordKind::Event,
+                    id,
+                    ..
+                } => id
+                    .strip_prefix(self.options.id_prefix.as_str())
+                    .and_then(|rest| rest.strip_prefix(':'))
+                    .and_then(|l| l.parse().ok()),
                 _ => None,
             };
             Error::Import(ImportError {

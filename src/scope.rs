@@ -238,6 +238,10 @@ impl Scope {
             let Some((key, values)) = term.split_once(':') else {
                 return Err(bad_term(term));
             };
+            if values.split(',').all(str::is_empty) {
+                // `in:` alone would otherwise widen the scope to everything.
+                return Err(bad_term(term));
+            }
             for value in values.split(',').filter(|v| !v.is_empty()) {
                 scope = match key {
                     "in" | "from" => {
@@ -362,7 +366,14 @@ mod tests {
                 "{bad}"
             );
         }
-        for bad in ["host:EST", "EST", "footing:sometimes", "kind:blimp"] {
+        for bad in [
+            "host:EST",
+            "EST",
+            "footing:sometimes",
+            "kind:blimp",
+            "in:",
+            "from:,",
+        ] {
             assert!(
                 matches!(Scope::parse(bad, &l), Err(Error::InvalidName { .. })),
                 "{bad}"

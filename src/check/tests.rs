@@ -795,3 +795,147 @@ fn a_retraction_withdraws_a_claim_and_corrections_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn a_month_claim_must_match_some_day_of_the_month() {
+    // February has 4,000 (from the 10th), then 3,000 (from the 20th): never 3,500.
+    let report = ledger()
+        .check(&[quantity(
+            "q",
+            "2022-02",
+            uk_in_est(),
+            Qualifier::Exact,
+            3_500,
+        )])
+        .unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["q"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(500))));
+}
+
+#[test]
+fn periods_are_bridged_from_any_of_their_days() {
+    let l = ledger();
+    // 4,000 on some day of February, less the cut, is 3,000 on 1 March.
+    let report = l
+        .check(&[
+            quantity("feb", "2022-02", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("mar", "2022-03-01", uk_in_est(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::AcrossDates, &["feb", "mar"]).verdict,
+        Verdict::Consistent
+    );
+    // Overlapping periods may mean different days: 4,000 in February and
+    // 3,000 on the 25th both hold.
+    let report = l
+        .check(&[
+            quantity("month", "2022-02", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("day", "2022-02-25", uk_in_est(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::SameDate, &["month", "day"]).verdict,
+        Verdict::Consistent
+    );
+}
+
+#[test]
+fn category_values_compare_without_case_or_spacing() {
+    let named = |id: &str, v: &str| {
+        Claim::category(
+            ClaimId::new(id).unwrap(),
+            source(1),
+            AsOf::Day(d("2022-06-29")),
+            Subject::Named {
+                name: "Joe Biden".into(),
+                attribute: "office".into(),
+            },
+            v,
+        )
+    };
+    let report = ledger()
+        .check(&[named("a", "Vice President"), named("b", "vice  president")])
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::Categories, &["a", "b"]).verdict,
+        Verdict::Consistent
+    );
+}
+
+#[test]
+fn footing_claims_read_the_claims_own_layer() {
+    let l = ledger();
+    let rotational_then_doubled = Claim::category(
+        ClaimId::new("f").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-06-01")),
+        Subject::Footing(Box::new(uk_in_est())),
+        "permanent",
+    )
+    .in_layer(LayerId::new("pledged").unwrap());
+    let report = l.check(&[rotational_then_doubled]).unwrap();
+    assert_eq!(
+        finding(&report, Rule::Categories, &["f"]).verdict,
+        Verdict::Consistent
+    );
+    // A layer that records nothing of the scope: nothing to judge by.
+    let nothing = Claim::category(
+        ClaimId::new("g").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-06-01")),
+        Subject::Footing(Box::new(Scope::all().in_country(c("LVA")))),
+        "permanent",
+    )
+    .in_layer(LayerId::new("pledged").unwrap());
+    let report = l.check(&[nothing]).unwrap();
+    assert_eq!(
+        finding(&report, Rule::Categories, &["g"]).verdict,
+        Verdict::Unverifiable
+    );
+}
+
+#[test]
+fn a_check_as_known_on_a_date_reads_the_ledger_as_known_then() {
+    let mut l = Ledger::new();
+    l.add_unit(Unit::new(
+        UnitId::new("u").unwrap(),
+        "U",
+        c("GBR"),
+        UnitKind::Land,
+    ))
+    .unwrap();
+    l.apply(
+        Event::new(
+            EventId::new("e").unwrap(),
+            UnitId::new("u").unwrap(),
+            d("2022-01-01"),
+            EventKind::Deploy {
+                location: Location::Country(c("EST")),
+                footing: Footing::Rotational,
+                strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(100))],
+            },
+        )
+        .with_recorded(d("2022-03-01")),
+    )
+    .unwrap();
+    let claim = quantity(
+        "q",
+        "2022-01-15",
+        Scope::all().in_country(c("EST")),
+        Qualifier::Exact,
+        100,
+    );
+    let now = l.check(std::slice::from_ref(&claim)).unwrap();
+    assert_eq!(
+        finding(&now, Rule::ClaimVsLedger, &["q"]).verdict,
+        Verdict::Consistent
+    );
+    let then = l
+        .check_with(&[claim], CheckOptions::new().known_at(d("2022-02-01")))
+        .unwrap();
+    assert_eq!(
+        finding(&then, Rule::ClaimVsLedger, &["q"]).verdict,
+        Verdict::Unverifiable
+    );
+}

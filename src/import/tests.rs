@@ -196,3 +196,20 @@ fn dates_read_fast_or_by_the_general_parser() {
         assert_eq!(iso_date(other), None, "{other}");
     }
 }
+
+#[test]
+fn a_unit_given_two_contributors_in_one_file_is_refused() {
+    let log = "date,event,unit,contributor,host,metric,amount\n\
+               2022-02-24,deploy,u,GBR,EST,personnel,900\n\
+               2022-03-10,reinforce,u,FRA,EST,personnel,750\n";
+    let mut l = Ledger::new();
+    let p = problems(changes_csv(
+        log.as_bytes(),
+        &mut l,
+        &ImportOptions::new("log.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["log.csv:3: column `contributor`: unit `u` is contributed by GBR (from an earlier row), not FRA"]
+    );
+}
