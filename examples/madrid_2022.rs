@@ -126,6 +126,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    // What was known when: the report of 2022-06-29 is the scenario's source.
+    let us_in_europe = Scope::all()
+        .from_country(usa)
+        .in_region(RegionId::new("europe")?);
+    println!();
+    println!("US personnel in Europe on {summit}, as known:");
+    for known in ["2022-06-28", "2022-06-29"] {
+        let known: NaiveDate = known.parse()?;
+        let then = ledger.view().known_at(known);
+        println!(
+            "  on {known}: {:>7}",
+            then.total(&us_in_europe, &Metric::PERSONNEL, summit)?
+                .to_string()
+        );
+    }
+
+    // Why the tripwire force is 4,000 and not 3,700: the register behind the total.
+    let tripwire = Scope::all()
+        .from_alliance(AllianceId::new("NATO")?)
+        .in_region(RegionId::new("baltic-states")?);
+    println!();
+    print!(
+        "{}",
+        ledger
+            .view()
+            .explain(&tripwire, &Metric::PERSONNEL, summit)?
+    );
+
     let report = ledger.check(scenario.claims())?;
     println!();
     println!(

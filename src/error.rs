@@ -179,6 +179,8 @@ pub enum RecordKind {
     Claim,
     /// A metric.
     Metric,
+    /// A correction of an event.
+    Correction,
 }
 
 impl fmt::Display for RecordKind {
@@ -192,6 +194,7 @@ impl fmt::Display for RecordKind {
             RecordKind::Layer => "layer",
             RecordKind::Claim => "claim",
             RecordKind::Metric => "metric",
+            RecordKind::Correction => "correction",
         })
     }
 }

@@ -659,8 +659,13 @@ impl Ledger {
         for (unit, earliest) in order {
             let blame = |fail: Fail| -> Error {
                 let culprit = self.event_at(batch, earliest);
-                if fail.seq as usize >= base {
-                    let event = &batch[fail.seq as usize - base];
+                // A replacement standing at its original's key fails as itself.
+                let seq = match swap {
+                    Some(key) if fail.seq == index::seq(key) => base as u32,
+                    _ => fail.seq,
+                };
+                if seq as usize >= base {
+                    let event = &batch[seq as usize - base];
                     Error::event(event.id(), fail.field, fail.problem)
                 } else {
                     let broken = self.events[fail.seq as usize].id().clone();

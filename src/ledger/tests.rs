@@ -819,3 +819,295 @@ fn bases_are_in_their_host_country() {
         0
     );
 }
+
+// ----- Corrections, knowledge time and registers -----------------------------------
+
+fn fix(id: &str, target: &str, recorded: &str, amendment: Amendment) -> Correction {
+    Correction::new(
+        EventId::new(id).unwrap(),
+        EventId::new(target).unwrap(),
+        d(recorded),
+        "a better source",
+        amendment,
+    )
+}
+
+#[test]
+fn every_refused_correction_names_its_field_and_changes_nothing() {
+    type Check = fn(&Problem) -> bool;
+    let cases: Vec<(&str, Correction, &str, Check)> = vec![
+        (
+            "an unknown event",
+            fix("x", "ghost", "2022-07-01", Amendment::Retract),
+            "corrects",
+            |p| {
+                matches!(
+                    p,
+                    Problem::UnknownReference {
+                        kind: RecordKind::Event,
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            "an id already taken",
+            fix("uk-1", "efp-2", "2022-07-01", Amendment::Retract),
+            "id",
+            |p| matches!(p, Problem::Duplicate),
+        ),
+        (
+            "a replacement the unit cannot take",
+            fix(
+                "x",
+                "uk-1",
+                "2022-07-01",
+                Amendment::Replace {
+                    effective: d("2022-03-01"),
+                    kind: EventKind::Reduce {
+                        metric: Metric::PERSONNEL,
+                        count: Count::new(1),
+                    },
+                },
+            ),
+            "kind",
+            |p| matches!(p, Problem::NotDeployed { .. }),
+        ),
+        (
+            "a change that breaks a later level",
+            fix(
+                "x",
+                "uk-1",
+                "2022-07-01",
+                Amendment::Replace {
+                    effective: d("2022-03-01"),
+                    kind: deploy(in_est(), 5_000),
+                },
+            ),
+            "corrects",
+            |p| {
+                matches!(p, Problem::Invalidates { event, problem }
+                if event.as_str() == "efp-2" && matches!(**problem, Problem::LevelBelowSubunits { .. }))
+            },
+        ),
+    ];
+    for (name, correction, field, check) in cases {
+        let mut l = ledger();
+        let before = snapshot(&l);
+        let err = l.correct(correction).expect_err(name);
+        match &err {
+            Error::InvalidRecord {
+                id,
+                field: f,
+                problem,
+                ..
+            } => {
+                // The correction is named: by its own id, which may be the taken one.
+                let expected = if field == "id" { "uk-1" } else { "x" };
+                assert_eq!((id.as_str(), *f), (expected, field), "{name}: {err}");
+                assert!(check(problem), "{name}: {err}");
+            }
+            other => panic!("{name}: unexpected {other}"),
+        }
+        assert_eq!(snapshot(&l), before, "{name}: the ledger changed");
+    }
+    // An event corrected once is corrected through its correction.
+    let mut l = ledger();
+    l.correct(fix("f1", "uk-1", "2022-07-01", Amendment::Retract))
+        .unwrap();
+    let err = l
+        .correct(fix("f2", "uk-1", "2022-07-02", Amendment::Retract))
+        .unwrap_err();
+    assert!(
+        matches!(err.problem(), Some(Problem::AlreadyCorrected { by }) if by.as_str() == "f1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_retraction_hides_an_event_from_the_day_it_is_recorded() {
+    let mut l = ledger();
+    let est = Scope::all().in_country(c("EST"));
+    let total = |v: View<'_>| {
+        v.total(&est, &Metric::PERSONNEL, d("2022-03-01"))
+            .unwrap()
+            .get()
+    };
+    assert_eq!(total(l.view()), 1650);
+    l.correct(fix("gone", "uk-1", "2022-07-01", Amendment::Retract))
+        .unwrap();
+    assert_eq!(total(l.view()), 0);
+    assert_eq!(total(l.view().known_at(d("2022-06-30"))), 1650);
+    assert_eq!(total(l.view().known_at(d("2022-07-01"))), 0);
+    // The log keeps the event; the ledger says who corrected it and why.
+    assert!(l.event(&EventId::new("uk-1").unwrap()).is_some());
+    let why = l.correction_of(&EventId::new("uk-1").unwrap()).unwrap();
+    assert_eq!(
+        (why.id().as_str(), why.reason()),
+        ("gone", "a better source")
+    );
+}
+
+#[test]
+fn a_replacement_on_another_day_moves_the_change() {
+    let mut l = ledger();
+    let est = Scope::all().in_country(c("EST"));
+    l.correct(fix(
+        "later",
+        "uk-1",
+        "2022-07-01",
+        Amendment::Replace {
+            effective: d("2022-04-01"),
+            kind: deploy(in_est(), 1_700),
+        },
+    ))
+    .unwrap();
+    let at = |l: &Ledger, day: &str| l.total(&est, &Metric::PERSONNEL, d(day)).unwrap().get();
+    assert_eq!((at(&l, "2022-03-01"), at(&l, "2022-04-01")), (0, 1_700));
+    // The whole's later level still holds: the rest of the force gave way.
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, d("2022-06-29"))
+            .unwrap()
+            .get(),
+        4_000
+    );
+    // Correcting the correction: the chain goes on.
+    l.correct(fix("even-later", "later", "2022-07-02", Amendment::Retract))
+        .unwrap();
+    assert_eq!(at(&l, "2022-04-01"), 0);
+    let then = l.view().known_at(d("2022-07-01"));
+    assert_eq!(
+        then.total(&est, &Metric::PERSONNEL, d("2022-04-01"))
+            .unwrap()
+            .get(),
+        1_700
+    );
+}
+
+#[test]
+fn an_explanation_lists_the_events_behind_a_total() {
+    let mut l = ledger();
+    l.correct(fix(
+        "fix",
+        "uk-1",
+        "2022-07-01",
+        Amendment::Replace {
+            effective: d("2022-03-01"),
+            kind: deploy(in_est(), 1_700),
+        },
+    ))
+    .unwrap();
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    let why = l
+        .view()
+        .explain(&baltics, &Metric::PERSONNEL, d("2022-06-29"))
+        .unwrap();
+    let lines: Vec<(&str, i128, i128)> = why
+        .entries
+        .iter()
+        .map(|e| (e.event.as_str(), e.change, e.balance))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("efp-1", 3_700, 3_700),
+            ("fix", 1_700, 5_400),
+            ("efp-2", -1_400, 4_000)
+        ]
+    );
+    assert_eq!(
+        why.entries[1].corrects.as_ref().map(|(id, _)| id.as_str()),
+        Some("uk-1")
+    );
+    let text = why.to_string();
+    assert!(text.contains("corrects uk-1: a better source"), "{text}");
+    // As known before the correction, the first figure.
+    let then = l.view().known_at(d("2022-06-30"));
+    let why = then
+        .explain(&baltics, &Metric::PERSONNEL, d("2022-03-01"))
+        .unwrap();
+    assert_eq!(
+        why.entries
+            .iter()
+            .map(|e| e.event.as_str())
+            .collect::<Vec<_>>(),
+        ["efp-1", "uk-1"]
+    );
+}
+
+#[test]
+fn announced_changes_show_apart_until_they_take_effect() {
+    let mut l = ledger();
+    l.apply(
+        ev(
+            "two-more",
+            "ddg",
+            "2024-01-01",
+            EventKind::Reinforce {
+                metric: Metric::SHIPS,
+                count: Count::new(2),
+            },
+        )
+        .with_announced(d("2022-06-28")),
+    )
+    .unwrap();
+    let spain = Scope::all().in_country(c("ESP"));
+    let pending = |day: &str| l.view().announced(&spain, &Metric::SHIPS, d(day)).unwrap();
+    assert!(pending("2022-06-27").entries.is_empty());
+    assert_eq!(pending("2022-06-28").total(), 2);
+    assert_eq!(pending("2023-12-31").total(), 2);
+    assert!(pending("2024-01-01").entries.is_empty());
+    assert_eq!(
+        l.total(&spain, &Metric::SHIPS, d("2023-12-31"))
+            .unwrap()
+            .get(),
+        4
+    );
+}
+
+#[test]
+fn as_known_on_a_date_an_event_that_cannot_apply_yet_is_passed_over() {
+    let mut l = ledger();
+    // Learned of in April: a reinforcement in March.
+    l.apply(ev("r", "uk", "2022-03-15", reinforce(100)).with_recorded(d("2022-04-01")))
+        .unwrap();
+    // Learned of in March: the deploy of a new unit in March, but its
+    // reduction learned of in February, before the deploy was known.
+    l.add_unit(Unit::new(uid("late"), "Late", c("GBR"), UnitKind::Land))
+        .unwrap();
+    l.apply_batch([
+        ev(
+            "late-deploy",
+            "late",
+            "2022-03-01",
+            deploy(Location::Country(c("LVA")), 50),
+        )
+        .with_recorded(d("2022-03-20")),
+        ev("late-cut", "late", "2022-03-10", reduce(10)).with_recorded(d("2022-02-15")),
+    ])
+    .unwrap();
+    let lva = Scope::all().in_country(c("LVA"));
+    let total = |v: View<'_>| {
+        v.total(&lva, &Metric::PERSONNEL, d("2022-03-31"))
+            .unwrap()
+            .get()
+    };
+    assert_eq!(total(l.view()), 40);
+    assert_eq!(
+        total(l.view().known_at(d("2022-03-01"))),
+        0,
+        "the cut alone cannot apply"
+    );
+    assert_eq!(total(l.view().known_at(d("2022-03-20"))), 40);
+    let est = Scope::all().in_country(c("EST"));
+    let uk = |v: View<'_>| {
+        v.total(&est, &Metric::PERSONNEL, d("2022-03-31"))
+            .unwrap()
+            .get()
+    };
+    assert_eq!(
+        (uk(l.view().known_at(d("2022-03-31"))), uk(l.view())),
+        (1_650, 1_750)
+    );
+}

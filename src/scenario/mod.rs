@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::Base;
 use crate::claim::Claim;
+use crate::correction::Correction;
 use crate::country::{Alliance, Region};
 use crate::error::{Error, RecordKind, Result};
 use crate::event::{Event, Layer};
@@ -105,6 +106,9 @@ pub struct ScenarioFile {
     /// Events, in the order recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Corrections of events, applied after every event, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
     /// Claims.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
@@ -197,7 +201,15 @@ impl Scenario {
             bases: self.ledger.bases().to_vec(),
             units: self.ledger.units().cloned().collect(),
             layers: self.ledger.layers().to_vec(),
-            events: self.ledger.events().to_vec(),
+            // A correction's replacement is written as the correction.
+            events: self
+                .ledger
+                .events()
+                .iter()
+                .filter(|e| !self.ledger.is_replacement(e.id()))
+                .cloned()
+                .collect(),
+            corrections: self.ledger.corrections().cloned().collect(),
             claims: self.claims.clone(),
         }
     }
@@ -281,9 +293,12 @@ struct Lines {
 
 impl Lines {
     fn of(&self, kind: RecordKind, id: &str) -> (Option<usize>, Option<usize>) {
-        self.at
-            .get(&(kind, id.to_string()))
-            .map_or((None, None), |&(l, c)| (Some(l), Some(c)))
+        // Corrections share the events' ids, and the ledger names them as events.
+        let found = self.at.get(&(kind, id.to_string())).or_else(|| match kind {
+            RecordKind::Event => self.at.get(&(RecordKind::Correction, id.to_string())),
+            _ => None,
+        });
+        found.map_or((None, None), |&(l, c)| (Some(l), Some(c)))
     }
 }
 
@@ -374,6 +389,9 @@ fn build(
             diagnostics.refused(&first, lines);
         }
     }
+    for c in contents.corrections {
+        refuse(ledger.correct(c), &mut diagnostics);
+    }
     let policy = TolerancePolicy::default();
     let mut ids = BTreeSet::new();
     for claim in &contents.claims {
@@ -410,6 +428,8 @@ struct Sections<V> {
     layers: Vec<V>,
     #[serde(default)]
     events: Vec<V>,
+    #[serde(default)]
+    corrections: Vec<V>,
     #[serde(default)]
     claims: Vec<V>,
     #[serde(flatten)]
@@ -464,6 +484,7 @@ fn headers(text: &str) -> HashMap<RecordKind, Vec<usize>> {
             "[[units]]" => RecordKind::Unit,
             "[[layers]]" => RecordKind::Layer,
             "[[events]]" => RecordKind::Event,
+            "[[corrections]]" => RecordKind::Correction,
             "[[claims]]" => RecordKind::Claim,
             _ => continue,
         };
@@ -555,7 +576,7 @@ fn read_sections<V: Record + Serialize>(
         d.push(
             None,
             None,
-            format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events or claims"),
+            format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections or claims"),
         );
     }
     let mut placed = Placed {
@@ -606,6 +627,7 @@ fn read_sections<V: Record + Serialize>(
         units: section!(sections.units, RecordKind::Unit),
         layers: section!(sections.layers, RecordKind::Layer),
         events: section!(sections.events, RecordKind::Event),
+        corrections: section!(sections.corrections, RecordKind::Correction),
         claims: section!(sections.claims, RecordKind::Claim),
     }
 }

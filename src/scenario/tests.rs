@@ -157,3 +157,39 @@ fn line_and_column_count_characters() {
     assert_eq!(line_and_column("ab\ncdé\nx", 7), (2, 4));
     assert_eq!(line_and_column("", 0), (1, 1));
 }
+
+#[test]
+fn corrections_load_save_and_reload_and_name_their_line() {
+    let mut text = MADRID_2022.to_string();
+    text.push_str(
+        r#"
+[[corrections]]
+id = "gbr-est-fix"
+corrects = "gbr-est-now"
+recorded = "2022-07-15"
+reason = "the Ministry of Defence gives 1,700"
+amend = "replace"
+effective = "2022-06-29"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 1700 }
+"#,
+    );
+    let s = Scenario::from_toml(&text, "fixed.toml").unwrap();
+    assert_eq!(s.ledger().corrections().count(), 1);
+    let again = Scenario::from_toml(&s.to_toml().unwrap(), "saved.toml").unwrap();
+    assert_eq!(again.to_file(), s.to_file());
+    assert_eq!(again.to_file().corrections.len(), 1);
+
+    let broken = format!("{text}\n[[corrections]]\nid = \"again\"\ncorrects = \"gbr-est-now\"\nrecorded = \"2022-07-16\"\nreason = \"?\"\namend = \"retract\"\n");
+    let e = errors(Scenario::from_toml(&broken, "f.toml"));
+    let line = broken
+        .lines()
+        .position(|l| l.contains("id = \"again\""))
+        .unwrap();
+    assert_eq!(
+        e,
+        [format!("f.toml:{line}:1: event `again`: field `corrects`: already corrected by `gbr-est-fix`: correct that instead")]
+    );
+}
