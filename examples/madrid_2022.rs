@@ -8,6 +8,7 @@ use posture_ledger::{
     scenario, AllianceId, Comparison, Country, EventId, Footing, LayerId, Ledger, Metric, RegionId,
     Scope, UnitId,
 };
+use rust_decimal::Decimal;
 
 /// How a row's two figures are taken.
 enum Compare {
@@ -102,7 +103,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             row.metric.to_string(),
             cmp.before().to_string(),
             cmp.after().to_string(),
-            signed(cmp.change()),
+            posture_ledger::interval::signed_thousands(&Decimal::from(cmp.change())),
             cmp.ratio().map_or("—".to_string(), |r| format!("×{r}")),
         ]);
     }
@@ -172,15 +173,6 @@ fn compare(ledger: &Ledger, row: &Row) -> posture_ledger::Result<Comparison> {
         }
         Compare::Dates(from, to) => ledger.compare(&row.scope, &row.metric, from, to),
         Compare::Across(event) => ledger.across(&EventId::new(event)?, &row.scope, &row.metric),
-    }
-}
-
-fn signed(n: i128) -> String {
-    let digits = posture_ledger::Count::new(u64::try_from(n.unsigned_abs()).unwrap_or(u64::MAX));
-    match n.signum() {
-        1 => format!("+{digits}"),
-        -1 => format!("−{digits}"),
-        _ => "0".to_string(),
     }
 }
 

@@ -861,7 +861,7 @@ impl<'a> Checker<'a> {
                 f.verdict = Verdict::Conflicting;
                 f.summary = format!("the stated parts cannot all hold: {why}");
             }
-            Ok(d)
+            Ok(_)
                 if parts.ratio.is_some()
                     && parts
                         .before
@@ -869,7 +869,6 @@ impl<'a> Checker<'a> {
             {
                 f.verdict = Verdict::Unverifiable;
                 f.summary = "a ratio of a zero baseline says nothing".to_string();
-                let _ = d;
             }
             Ok(d) => {
                 for (label, was, now) in [
@@ -1695,8 +1694,7 @@ fn show(i: &Interval) -> String {
 /// A signed interval: `+300`, `−1,650`, `+[18,000, 20,000)`.
 fn signed(i: &Interval) -> String {
     match i.is_exact() {
-        Some(v) if v > Decimal::ZERO => format!("+{}", group_thousands(&v)),
-        Some(v) => group_thousands(&v),
+        Some(v) => crate::interval::signed_thousands(&v),
         None => i.to_string(),
     }
 }

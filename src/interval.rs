@@ -444,6 +444,27 @@ pub fn group_thousands(d: &Decimal) -> String {
     out
 }
 
+/// A change with its sign: `+46,000`, `−2,000`, `0`.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::interval::signed_thousands;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(signed_thousands(&Decimal::from(46_000)), "+46,000");
+/// assert_eq!(signed_thousands(&Decimal::from(-2_000)), "−2,000");
+/// assert_eq!(signed_thousands(&Decimal::ZERO), "0");
+/// ```
+#[must_use]
+pub fn signed_thousands(d: &Decimal) -> String {
+    if d.is_sign_positive() && !d.is_zero() {
+        format!("+{}", group_thousands(d))
+    } else {
+        group_thousands(d)
+    }
+}
+
 impl Interval {
     /// Builds the interval between two ends.
     ///

@@ -195,18 +195,20 @@ impl FromStr for Count {
 
 /// Writes a whole number with a comma every three digits and a true minus sign: `−46,000`.
 pub(crate) fn group_thousands(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 3);
-    if n < 0 {
-        out.push('−');
+    // Counts and their differences fit a decimal's 96 bits; anything larger
+    // is written plainly rather than lost.
+    match rust_decimal::Decimal::try_from_i128_with_scale(n, 0) {
+        Ok(d) => crate::interval::group_thousands(&d),
+        Err(_) => n.to_string(),
     }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+}
+
+/// A whole number with its sign: `+46,000`, `−2,000`, `0`.
+pub(crate) fn signed_thousands(n: i128) -> String {
+    match rust_decimal::Decimal::try_from_i128_with_scale(n, 0) {
+        Ok(d) => crate::interval::signed_thousands(&d),
+        Err(_) => n.to_string(),
     }
-    out
 }
 
 /// A count of one metric: `1,650 personnel`, `6 ships`.

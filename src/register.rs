@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{EventId, Source};
-use crate::metric::{group_thousands, Metric};
+use crate::metric::{group_thousands, signed_thousands, Metric};
 use crate::unit::UnitId;
 
 /// One line of a register: an event and what it changed in the total.
@@ -82,7 +82,6 @@ impl fmt::Display for Register {
             .entries
             .iter()
             .map(|e| {
-                let sign = if e.change > 0 { "+" } else { "" };
                 let source = e.source.as_ref().map_or(String::new(), |s| {
                     let mut out = s.document.clone();
                     if let Some(line) = s.line {
@@ -98,7 +97,7 @@ impl fmt::Display for Register {
                     e.effective.to_string(),
                     e.event.to_string(),
                     e.kind.clone(),
-                    format!("{sign}{}", group_thousands(e.change)),
+                    signed_thousands(e.change),
                     group_thousands(e.balance),
                     source,
                 ]

@@ -10,7 +10,7 @@ use crate::deployment::Deployment;
 use crate::error::{Error, RecordKind, Result};
 use crate::event::EventId;
 use crate::ledger::{end_of, Ledger, Lens};
-use crate::metric::{group_thousands, Count, Metric};
+use crate::metric::{signed_thousands, Count, Metric};
 use crate::register::Register;
 use crate::scope::Scope;
 use crate::unit::UnitId;
@@ -282,21 +282,13 @@ impl Comparison {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let change = self.change();
-        let sign = if change > 0 {
-            "+"
-        } else if change == 0 {
-            "±"
-        } else {
-            ""
-        };
         write!(
             f,
-            "{} → {} {} ({sign}{}",
+            "{} → {} {} ({}",
             self.before,
             self.after,
             self.metric,
-            group_thousands(change)
+            signed_thousands(self.change())
         )?;
         match self.ratio() {
             Some(r) => write!(f, ", ×{r})"),

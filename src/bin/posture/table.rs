@@ -84,11 +84,9 @@ pub fn count(c: Count) -> String {
 
 /// A change with its sign: `+46,000`, `−2,000`, `0`.
 pub fn change(n: i128) -> String {
-    let digits = group(n.unsigned_abs());
-    match n.signum() {
-        1 => format!("+{digits}"),
-        -1 => format!("−{digits}"),
-        _ => "0".to_string(),
+    match Decimal::try_from_i128_with_scale(n, 0) {
+        Ok(d) => posture_ledger::interval::signed_thousands(&d),
+        Err(_) => n.to_string(),
     }
 }
 
@@ -109,18 +107,6 @@ pub fn comparison(c: &Comparison) -> [String; 4] {
         change(c.change()),
         ratio(c.ratio()),
     ]
-}
-
-fn group(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[cfg(test)]
