@@ -439,6 +439,16 @@ impl<'a> Checker<'a> {
             if !seen.insert(claim.id()) {
                 return Err(claim.error("id", Problem::Duplicate));
             }
+            let as_of = claim.as_of();
+            if !as_of.is_valid() {
+                return Err(claim.error(
+                    "as_of",
+                    Problem::NotAValue {
+                        value: format!("{as_of:?}"),
+                        expected: "a real day, month or range of days",
+                    },
+                ));
+            }
             if let Some(target) = claim.corrects() {
                 if !ids.contains(target) || target == claim.id() {
                     return Err(claim.error("corrects", unknown(RecordKind::Claim, target)));

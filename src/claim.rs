@@ -96,6 +96,18 @@ impl AsOf {
         Ok(AsOf::Between { from, until })
     }
 
+    /// Whether it names real days: a month from 1 to 12 in range, a range
+    /// that does not end before it starts. The variants can be built directly,
+    /// so a checker asks.
+    pub fn is_valid(&self) -> bool {
+        match *self {
+            AsOf::Month { year, month } => NaiveDate::from_ymd_opt(year, month, 1).is_some(),
+            AsOf::Between { from, until } => from <= until,
+            AsOf::Day(_) => true,
+            AsOf::Before(d) => d.pred_opt().is_some(),
+        }
+    }
+
     /// The first day it covers.
     pub fn first(&self) -> NaiveDate {
         match *self {

@@ -664,6 +664,22 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
             },
         ),
         (
+            "a month that does not exist",
+            vec![Claim::quantity(
+                ClaimId::new("x").unwrap(),
+                source(1),
+                AsOf::Month {
+                    year: 2022,
+                    month: 13,
+                },
+                uk_in_est(),
+                Metric::PERSONNEL,
+                Figure::exact(1),
+            )],
+            "as_of",
+            |p| matches!(p, Problem::NotAValue { .. }),
+        ),
+        (
             "a duplicate id",
             vec![
                 q(uk_in_est(), Figure::exact(1)),

@@ -1111,3 +1111,41 @@ fn as_known_on_a_date_an_event_that_cannot_apply_yet_is_passed_over() {
         (1_650, 1_750)
     );
 }
+
+#[test]
+fn a_total_too_large_for_a_count_is_an_error_not_a_wrap() {
+    let mut l = ledger();
+    l.add_unit(Unit::new(uid("big1"), "B1", c("GBR"), UnitKind::Land))
+        .unwrap();
+    l.add_unit(Unit::new(uid("big2"), "B2", c("GBR"), UnitKind::Land))
+        .unwrap();
+    let huge = u64::MAX / 2 + 1;
+    l.apply_batch([
+        ev(
+            "b1",
+            "big1",
+            "2022-01-01",
+            deploy(Location::Country(c("POL")), huge),
+        ),
+        ev(
+            "b2",
+            "big2",
+            "2022-01-01",
+            deploy(Location::Country(c("POL")), huge),
+        ),
+    ])
+    .unwrap();
+    let pol = Scope::all().in_country(c("POL"));
+    let err = l
+        .total(&pol, &Metric::PERSONNEL, d("2022-01-01"))
+        .unwrap_err();
+    assert!(matches!(err, Error::TotalOverflow { .. }), "{err}");
+    // Each part alone still fits.
+    let one = Scope::all().unit(uid("big1"));
+    assert_eq!(
+        l.total(&one, &Metric::PERSONNEL, d("2022-01-01"))
+            .unwrap()
+            .get(),
+        huge
+    );
+}

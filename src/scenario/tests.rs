@@ -193,3 +193,17 @@ strength = { personnel = 1700 }
         [format!("f.toml:{line}:1: event `again`: field `corrects`: already corrected by `gbr-est-fix`: correct that instead")]
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_named() {
+    let err = Scenario::from_path("/nonexistent/posture.toml").unwrap_err();
+    assert!(
+        matches!(&err, Error::Io { path, .. } if path == "/nonexistent/posture.toml"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("cannot read /nonexistent/posture.toml: "),
+        "{err}"
+    );
+}
