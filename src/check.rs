@@ -1605,36 +1605,24 @@ fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
             (a, b) => Ok(a.or(b)),
         }
     };
+    // `f(x, y)` where both are stated or implied and the arithmetic holds.
+    type Op = fn(&Interval, &Interval) -> std::result::Result<Interval, crate::IntervalError>;
+    let apply = |x: Option<Interval>, y: Option<Interval>, f: Op| match (x, y) {
+        (Some(x), Some(y)) => f(&x, &y).ok(),
+        _ => None,
+    };
     // Two rounds carry a narrowing from one relation into the other.
     for _ in 0..2 {
-        let sum = match (p.before, p.delta) {
-            (Some(b), Some(d)) => b.checked_add(&d).ok(),
-            _ => None,
-        };
-        let product = match (p.before, p.ratio) {
-            (Some(b), Some(r)) => b.checked_mul(&r).ok(),
-            _ => None,
-        };
+        let sum = apply(p.before, p.delta, Interval::checked_add);
+        let product = apply(p.before, p.ratio, Interval::checked_mul);
         p.after = meet(p.after, sum, "after = before + change")?;
         p.after = meet(p.after, product, "after = before × ratio")?;
-        let from_delta = match (p.after, p.delta) {
-            (Some(a), Some(d)) => a.checked_sub(&d).ok(),
-            _ => None,
-        };
-        let from_ratio = match (p.after, p.ratio) {
-            (Some(a), Some(r)) => a.checked_div(&r).ok(),
-            _ => None,
-        };
+        let from_delta = apply(p.after, p.delta, Interval::checked_sub);
+        let from_ratio = apply(p.after, p.ratio, Interval::checked_div);
         p.before = meet(p.before, from_delta, "before = after − change")?;
         p.before = meet(p.before, from_ratio, "before = after ÷ ratio")?;
-        let delta = match (p.after, p.before) {
-            (Some(a), Some(b)) => a.checked_sub(&b).ok(),
-            _ => None,
-        };
-        let ratio = match (p.after, p.before) {
-            (Some(a), Some(b)) => a.checked_div(&b).ok(),
-            _ => None,
-        };
+        let delta = apply(p.after, p.before, Interval::checked_sub);
+        let ratio = apply(p.after, p.before, Interval::checked_div);
         p.delta = meet(p.delta, delta, "change = after − before")?;
         p.ratio = meet(p.ratio, ratio, "ratio = after ÷ before")?;
     }

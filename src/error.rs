@@ -120,7 +120,7 @@ pub enum Error {
     /// An imported file has problems: every one found, each with its line.
     #[cfg(feature = "csv")]
     #[error("{0}")]
-    Import(#[from] crate::import::ImportError),
+    Import(crate::import::ImportError),
     /// A file could not be read.
     #[error("cannot read {path}: {message}")]
     Io {

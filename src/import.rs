@@ -18,7 +18,6 @@
 //! Rows are streamed, one record buffer reused throughout.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -106,32 +105,9 @@ pub struct Imported {
     pub events: usize,
 }
 
-/// Every problem found in an imported file, in file order; never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl ImportError {
-    /// The problems, each with the file and line.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
-    }
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ImportError {}
+/// Every problem found in an imported file, in file order: the same list of
+/// diagnostics, each with the file and line, as a scenario file's.
+pub type ImportError = crate::scenario::ScenarioError;
 
 /// Reads observed strengths into `ledger` as deploy and set-level events of
 /// national contingents.
@@ -518,14 +494,12 @@ fn open<'o, R: Read, const N: usize>(
             .trim(csv::Trim::None)
             .from_reader(reader);
         let fail = |message: String| {
-            Error::Import(ImportError {
-                diagnostics: vec![Diagnostic {
-                    file: options.file.clone(),
-                    line: Some(1),
-                    column: None,
-                    message,
-                }],
-            })
+            Error::Import(ImportError::new(vec![Diagnostic {
+                file: options.file.clone(),
+                line: Some(1),
+                column: None,
+                message,
+            }]))
         };
         let header: Vec<String> = reader
             .headers()
@@ -709,9 +683,9 @@ impl Rows<'_> {
         if self.problems.is_empty() {
             return Ok(());
         }
-        let mut diagnostics = std::mem::take(&mut self.problems);
-        diagnostics.sort_by_key(|d| d.line);
-        Err(Error::Import(ImportError { diagnostics }))
+        Err(Error::Import(ImportError::new(std::mem::take(
+            &mut self.problems,
+        ))))
     }
 
     /// Adds the units and events, all or nothing; a refusal is reported at the
@@ -740,14 +714,12 @@ impl Rows<'_> {
                     .and_then(|l| l.parse().ok()),
                 _ => None,
             };
-            Error::Import(ImportError {
-                diagnostics: vec![Diagnostic {
-                    file: self.options.file.clone(),
-                    line,
-                    column: None,
-                    message: e.to_string(),
-                }],
-            })
+            Error::Import(ImportError::new(vec![Diagnostic {
+                file: self.options.file.clone(),
+                line,
+                column: None,
+                message: e.to_string(),
+            }]))
         })?;
         Ok(imported)
     }

@@ -63,6 +63,12 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
+    /// The problems, sorted into file order: problems without a line go last.
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
+        ScenarioError { diagnostics }
+    }
+
     /// The problems, in the order found.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -334,16 +340,11 @@ impl Diagnostics<'_> {
         self.push(line, column, error.to_string());
     }
 
-    fn finish(mut self) -> Result<()> {
-        // File order reads best; problems without a line go last.
-        self.list
-            .sort_by_key(|d| (d.line.is_none(), d.line, d.column));
+    fn finish(self) -> Result<()> {
         if self.list.is_empty() {
             Ok(())
         } else {
-            Err(Error::Scenario(ScenarioError {
-                diagnostics: self.list,
-            }))
+            Err(Error::Scenario(ScenarioError::new(self.list)))
         }
     }
 }
