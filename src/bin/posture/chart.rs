@@ -43,6 +43,7 @@ struct Output {
     schema_version: u32,
     command: &'static str,
     scenario: String,
+    known_at: Option<NaiveDate>,
     query: String,
     scope: String,
     metric: String,
@@ -81,23 +82,25 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         args.layer.clone()
     };
     let dates = dates(ledger, args.from, args.to)?;
+    let known_at = args.common.known_at;
     let mut series = vec![Series {
         layer: None,
         label: "baseline".to_string(),
-        totals: totals(ledger, None, &scope, &metric, &dates)?,
+        totals: totals(ledger, None, known_at, &scope, &metric, &dates)?,
     }];
     for l in &layers {
         series.push(Series {
             layer: Some(l.to_string()),
             label: format!("with `{l}`"),
-            totals: totals(ledger, Some(l), &scope, &metric, &dates)?,
+            totals: totals(ledger, Some(l), known_at, &scope, &metric, &dates)?,
         });
     }
     let title = format!(
-        "{}: {scope}, {metric}, {} to {}",
+        "{}: {scope}, {metric}, {} to {}{}",
         scenario.name(),
         dates[0],
-        dates[dates.len() - 1]
+        dates[dates.len() - 1],
+        crate::as_known(known_at)
     );
     draw(&args.output, &title, &metric, &dates, &series)?;
 
@@ -107,6 +110,7 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             schema_version: crate::SCHEMA_VERSION,
             command: "chart",
             scenario: scenario.name().to_string(),
+            known_at,
             query: crate::groups::whole(text, &scope).query,
             scope: scope.to_string(),
             metric: metric.to_string(),
@@ -118,8 +122,9 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         })?,
         Format::Text => {
             let mut out = format!(
-                "{} · {scope}, {metric}, at the end of each date\n\n",
-                scenario.name()
+                "{} · {scope}, {metric}, at the end of each date{}\n\n",
+                scenario.name(),
+                crate::as_known(known_at)
             );
             let header = std::iter::once("date".to_string())
                 .chain(series.iter().map(|s| s.label.clone()))
@@ -181,14 +186,12 @@ fn dates(
 fn totals(
     ledger: &Ledger,
     layer: Option<&LayerId>,
+    known_at: Option<NaiveDate>,
     scope: &Scope,
     metric: &Metric,
     dates: &[NaiveDate],
 ) -> Result<Vec<u64>, Failure> {
-    let view = match layer {
-        Some(l) => ledger.with_layer(l)?,
-        None => ledger.view(),
-    };
+    let view = crate::view(ledger, layer, known_at)?;
     dates
         .iter()
         .map(|&d| Ok(view.total(scope, metric, d)?.get()))

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{Finding, Interval, Report, Rule, Verdict};
+use posture_ledger::{CheckOptions, Finding, Interval, Report, Rule, Verdict};
 use serde::Serialize;
 
 use crate::{Common, Done, Failure, Format};
@@ -20,6 +21,7 @@ struct Output<'a> {
     schema_version: u32,
     command: &'static str,
     scenario: String,
+    known_at: Option<NaiveDate>,
     claims: usize,
     conflicts: bool,
     summary: Summary,
@@ -54,13 +56,19 @@ struct JsonEvidence<'a> {
 
 pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
     let scenario = crate::load(args.common.file.as_ref())?;
-    let report = scenario.ledger().check(scenario.claims())?;
+    let known_at = args.common.known_at;
+    let options = match known_at {
+        Some(k) => CheckOptions::new().known_at(k),
+        None => CheckOptions::new(),
+    };
+    let report = scenario.ledger().check_with(scenario.claims(), options)?;
     let summary = summary(&report);
     let stdout = match args.common.format {
         Format::Json => crate::to_json(&Output {
             schema_version: crate::SCHEMA_VERSION,
             command: "check",
             scenario: scenario.name().to_string(),
+            known_at,
             claims: scenario.claims().len(),
             conflicts: report.has_conflicts(),
             findings: report.findings().iter().map(json_finding).collect(),
@@ -68,7 +76,12 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
         })?,
         Format::Text => {
             let claims = plural(scenario.claims().len(), "claim");
-            if report.findings().is_empty() {
+            // As known on a date, a heading says so; without one, the
+            // report starts with the worst finding.
+            let heading = known_at.map_or(String::new(), |k| {
+                format!("{} · claims checked as known on {k}\n\n", scenario.name())
+            });
+            let body = if report.findings().is_empty() {
                 format!("{}: {claims}, no findings\n", scenario.name())
             } else {
                 format!(
@@ -79,7 +92,8 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
                     summary.unverifiable,
                     summary.consistent,
                 )
-            }
+            };
+            heading + &body
         }
     };
     Ok(Done {

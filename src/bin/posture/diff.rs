@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{Comparison, LayerId, Ledger, Metric, Scope};
+use posture_ledger::{Comparison, LayerId, Metric, Scope, View};
 use serde::Serialize;
 
 use crate::groups::{self, By, Group};
@@ -37,6 +37,7 @@ struct Output {
     schema_version: u32,
     command: &'static str,
     scenario: String,
+    known_at: Option<NaiveDate>,
     before: Side,
     after: Side,
     by: Option<By>,
@@ -63,29 +64,30 @@ struct Row {
     ratio: Option<String>,
 }
 
-/// The two sides of a diff.
+/// The two sides of a diff: the baseline at `from`, and the baseline (or
+/// with a layer) at `to`, both as known on the same date when one is given.
 struct Sides<'a> {
     from: NaiveDate,
     to: NaiveDate,
     layer: Option<&'a LayerId>,
+    known_at: Option<NaiveDate>,
+    before: View<'a>,
+    after: View<'a>,
 }
 
 impl Sides<'_> {
-    /// The comparison for one scope and metric, from the library.
-    fn compare(
-        &self,
-        ledger: &Ledger,
-        scope: &Scope,
-        metric: &Metric,
-    ) -> Result<Comparison, Failure> {
-        Ok(match self.layer {
-            None => ledger.compare(scope, metric, self.from, self.to)?,
-            Some(l) if self.from == self.to => ledger.what_if(l, scope, metric, self.to)?,
-            Some(l) => Comparison::new(
+    /// The comparison for one scope and metric, from the library: with no
+    /// layer, `View::compare`; with one, the two views' totals (what
+    /// `Ledger::what_if` compares when the dates are the same).
+    fn compare(&self, scope: &Scope, metric: &Metric) -> Result<Comparison, Failure> {
+        Ok(if self.layer.is_none() {
+            self.before.compare(scope, metric, self.from, self.to)?
+        } else {
+            Comparison::new(
                 metric.clone(),
-                ledger.total(scope, metric, self.from)?,
-                ledger.with_layer(l)?.total(scope, metric, self.to)?,
-            ),
+                self.before.total(scope, metric, self.from)?,
+                self.after.total(scope, metric, self.to)?,
+            )
         })
     }
 }
@@ -96,9 +98,6 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     let text = args.query.scope.as_deref();
     let scope = crate::parse_scope(text, ledger)?;
     let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
-    if let Some(layer) = &args.layer {
-        crate::check_layer(ledger, layer)?;
-    }
     let from = match (args.from, &args.layer) {
         (Some(from), _) => from,
         (None, Some(_)) => args.to,
@@ -108,10 +107,14 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
             ))
         }
     };
+    let known_at = args.common.known_at;
     let sides = Sides {
         from,
         to: args.to,
         layer: args.layer.as_ref(),
+        known_at,
+        before: crate::view(ledger, None, known_at)?,
+        after: crate::view(ledger, args.layer.as_ref(), known_at)?,
     };
     let by = args
         .by
@@ -123,7 +126,7 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     let mut rows = Vec::new();
     for group in &split {
         for metric in &metrics {
-            let c = sides.compare(ledger, &group.scope, metric)?;
+            let c = sides.compare(&group.scope, metric)?;
             // Nothing on either side: no row.
             if c.before().get() > 0 || c.after().get() > 0 {
                 rows.push((group, c));
@@ -133,7 +136,7 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     let whole = groups::whole(text, &scope);
     let mut total = Vec::new();
     for metric in &metrics {
-        total.push((&whole, sides.compare(ledger, &whole.scope, metric)?));
+        total.push((&whole, sides.compare(&whole.scope, metric)?));
     }
     // Metrics with nothing on either side are left out, unless all are.
     if total
@@ -152,6 +155,7 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
             schema_version: crate::SCHEMA_VERSION,
             command: "diff",
             scenario: scenario.name().to_string(),
+            known_at: sides.known_at,
             before: side(sides.from, None),
             after: side(sides.to, sides.layer),
             by,
@@ -166,16 +170,18 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
             };
             let mut out = if sides.from == sides.to {
                 format!(
-                    "{} · baseline → {after}, both at the end of {}\n\n",
+                    "{} · baseline → {after}, both at the end of {}{}\n\n",
                     scenario.name(),
-                    sides.to
+                    sides.to,
+                    crate::as_known(sides.known_at)
                 )
             } else {
                 format!(
-                    "{} · baseline at the end of {} → {after} at the end of {}\n\n",
+                    "{} · baseline at the end of {} → {after} at the end of {}{}\n\n",
                     scenario.name(),
                     sides.from,
-                    sides.to
+                    sides.to,
+                    crate::as_known(sides.known_at)
                 )
             };
             let header = ["scope", "metric", "before", "after", "change", "ratio"];

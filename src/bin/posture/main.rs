@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture_ledger::scenario::{self, Scenario};
-use posture_ledger::{Error, LayerId, Ledger, Metric, Scope};
+use posture_ledger::{Error, LayerId, Ledger, Metric, Scope, View};
 
 mod chart;
 mod check;
@@ -60,6 +60,10 @@ struct Common {
     /// scenario when left out.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+    /// Every figure as known on this date: only events and claims the ledger
+    /// had learned of by then count, each as it stood before later corrections.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    known_at: Option<NaiveDate>,
     /// How to print: an aligned table, or JSON with the schema in docs/cli.md.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -221,6 +225,31 @@ fn check_layer(ledger: &Ledger, layer: &LayerId) -> Result<(), Failure> {
             known.join(", ")
         )
     }))
+}
+
+/// The view to ask: the baseline, or with `layer` (which the ledger must
+/// have), as known on `known_at` when given.
+fn view<'a>(
+    ledger: &'a Ledger,
+    layer: Option<&LayerId>,
+    known_at: Option<NaiveDate>,
+) -> Result<View<'a>, Failure> {
+    let view = match layer {
+        Some(l) => {
+            check_layer(ledger, l)?;
+            ledger.with_layer(l)?
+        }
+        None => ledger.view(),
+    };
+    Ok(match known_at {
+        Some(k) => view.known_at(k),
+        None => view,
+    })
+}
+
+/// `, as known on 2022-06-28` for a heading, or nothing.
+fn as_known(known_at: Option<NaiveDate>) -> String {
+    known_at.map_or(String::new(), |k| format!(", as known on {k}"))
 }
 
 /// Writes `value` as pretty JSON with a final newline.

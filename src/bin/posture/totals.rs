@@ -36,6 +36,7 @@ struct Output {
     command: &'static str,
     scenario: String,
     date: NaiveDate,
+    known_at: Option<NaiveDate>,
     layer: Option<String>,
     by: Option<By>,
     metrics: Vec<String>,
@@ -57,13 +58,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     let text = args.query.scope.as_deref();
     let scope = crate::parse_scope(text, ledger)?;
     let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
-    let view = match &args.layer {
-        Some(layer) => {
-            crate::check_layer(ledger, layer)?;
-            ledger.with_layer(layer)?
-        }
-        None => ledger.view(),
-    };
+    let view = crate::view(ledger, args.layer.as_ref(), args.common.known_at)?;
     let by = args
         .by
         .or(if text.is_none() { Some(By::Host) } else { None });
@@ -88,6 +83,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
             command: "totals",
             scenario: scenario.name().to_string(),
             date: args.at,
+            known_at: args.common.known_at,
             layer: args.layer.as_ref().map(ToString::to_string),
             by,
             metrics: metrics.iter().map(ToString::to_string).collect(),
@@ -96,9 +92,10 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
         })?,
         Format::Text => {
             let mut out = format!(
-                "{} · totals at the end of {} · {}\n\n",
+                "{} · totals at the end of {}{} · {}\n\n",
                 scenario.name(),
                 args.at,
+                crate::as_known(args.common.known_at),
                 match &args.layer {
                     Some(l) => format!("baseline with layer `{l}`"),
                     None => "baseline".to_string(),
