@@ -22,6 +22,7 @@ use posture_ledger::{Error, LayerId, Ledger, Metric, Scope, View};
 mod chart;
 mod check;
 mod diff;
+mod explain;
 mod groups;
 mod table;
 mod totals;
@@ -51,6 +52,10 @@ enum Command {
     /// An SVG timeline of a scope's total: the baseline and each what-if
     /// layer, at every event date in the range.
     Chart(chart::ChartArgs),
+    /// Why a total is what it is: the events behind it, one line each, with
+    /// the running balance; or, with --announced, the changes announced and
+    /// not yet effective.
+    Explain(explain::ExplainArgs),
 }
 
 /// The options every command takes.
@@ -148,6 +153,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Check(a) => check::run(a),
         Command::Chart(a) => chart::run(a),
+        Command::Explain(a) => explain::run(a),
     };
     match result {
         Ok(done) => {
