@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use posture_ledger::{scenario, LayerId, Metric, Scope};
+use chrono::NaiveDate;
+use posture_ledger::{scenario, CheckOptions, LayerId, Metric, Register, Scope};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -505,4 +506,471 @@ fn help_and_version_succeed() {
         .assert()
         .success();
     cargo_bin_cmd!("posture").assert().code(2);
+}
+
+// ----- What was known when, and why ------------------------------------------
+
+/// A scenario learned over time: a report corrected on 2022-04-02, a claim
+/// made on 2022-03-20, a change announced for the autumn.
+const CORRECTED: &str = "tests/data/cli/corrected.toml";
+/// Before the correction of 2022-04-02 and after the claim of 2022-03-20.
+const BEFORE_FIX: &str = "2022-03-20";
+
+fn corrected() -> scenario::Scenario {
+    scenario::Scenario::from_path(CORRECTED).unwrap()
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+#[test]
+fn totals_as_known_on_a_date() {
+    let s = corrected();
+    let ledger = s.ledger();
+    for known in [None, Some(BEFORE_FIX), Some("2022-03-01")] {
+        let mut args = vec!["totals", CORRECTED, "--at", SUMMIT];
+        if let Some(k) = known {
+            args.extend(["--known-at", k]);
+        }
+        let v = json(&args, 0);
+        assert_eq!(v["known_at"], serde_json::json!(known));
+        let view = match known {
+            Some(k) => ledger.view().known_at(date(k)),
+            None => ledger.view(),
+        };
+        for row in v["rows"].as_array().unwrap().iter().chain([&v["total"]]) {
+            let scope = Scope::parse(row["query"].as_str().unwrap(), ledger).unwrap();
+            for (metric, count) in row["totals"].as_object().unwrap() {
+                let m = Metric::new(metric).unwrap();
+                assert_eq!(
+                    count.as_u64(),
+                    Some(view.total(&scope, &m, date(SUMMIT)).unwrap().get())
+                );
+            }
+        }
+    }
+    // The correction shows: the figure as first reported, then as corrected.
+    let first = json(
+        &[
+            "totals",
+            CORRECTED,
+            "--at",
+            SUMMIT,
+            "--known-at",
+            BEFORE_FIX,
+        ],
+        0,
+    );
+    let now = json(&["totals", CORRECTED, "--at", SUMMIT], 0);
+    assert_ne!(first["total"]["totals"], now["total"]["totals"]);
+
+    let (code, stdout, _) = posture(&["totals", "--at", SUMMIT, "--known-at", "2022-06-28"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with(
+        "Madrid 2022 · totals at the end of 2022-06-29, as known on 2022-06-28 · baseline\n"
+    ));
+    let v = json(&["totals", "--at", SUMMIT], 0);
+    assert_eq!(v["known_at"], Value::Null);
+}
+
+#[test]
+fn diff_as_known_on_a_date() {
+    let args = [
+        "diff",
+        CORRECTED,
+        "--from",
+        "2022-03-01",
+        "--to",
+        SUMMIT,
+        "--known-at",
+        BEFORE_FIX,
+    ];
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    assert!(
+        stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(", as known on 2022-03-20"),
+        "{stdout}"
+    );
+    let v = json(&args, 0);
+    assert_eq!(v["known_at"], BEFORE_FIX);
+    let s = corrected();
+    let view = s.ledger().view().known_at(date(BEFORE_FIX));
+    let rows: Vec<&Value> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["total"].as_array().unwrap())
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let scope = Scope::parse(row["query"].as_str().unwrap(), s.ledger()).unwrap();
+        let m = Metric::new(row["metric"].as_str().unwrap()).unwrap();
+        let c = view
+            .compare(&scope, &m, date("2022-03-01"), date(SUMMIT))
+            .unwrap();
+        assert_eq!(row["before"].as_u64(), Some(c.before().get()));
+        assert_eq!(row["after"].as_u64(), Some(c.after().get()));
+        assert_eq!(row["change"].as_i64().map(i128::from), Some(c.change()));
+    }
+
+    // Against a layer: both sides as known on the date.
+    let v = json(
+        &[
+            "diff",
+            "--to",
+            SUMMIT,
+            "--layer",
+            "requested",
+            "--scope",
+            "from:NATO in:baltic-states",
+            "--metric",
+            "personnel",
+            "--known-at",
+            "2022-06-28",
+        ],
+        0,
+    );
+    let (ledger, s) = scope("from:NATO in:baltic-states");
+    let k = date("2022-06-28");
+    let layer = LayerId::new("requested").unwrap();
+    let total = &v["total"][0];
+    assert_eq!(
+        total["before"].as_u64(),
+        Some(
+            ledger
+                .view()
+                .known_at(k)
+                .total(&s, &Metric::PERSONNEL, date(SUMMIT))
+                .unwrap()
+                .get()
+        )
+    );
+    assert_eq!(
+        total["after"].as_u64(),
+        Some(
+            ledger
+                .with_layer(&layer)
+                .unwrap()
+                .known_at(k)
+                .total(&s, &Metric::PERSONNEL, date(SUMMIT))
+                .unwrap()
+                .get()
+        )
+    );
+}
+
+#[test]
+fn check_as_known_on_a_date() {
+    let s = corrected();
+    // The claim conflicts with the corrected figure, and agreed with the first report.
+    for (known, status) in [(None, 1), (Some(BEFORE_FIX), 0)] {
+        let mut args = vec!["check", CORRECTED];
+        let options = match known {
+            Some(k) => {
+                args.extend(["--known-at", k]);
+                CheckOptions::new().known_at(date(k))
+            }
+            None => CheckOptions::new(),
+        };
+        let report = s.ledger().check_with(s.claims(), options).unwrap();
+        assert_eq!(status == 1, report.has_conflicts());
+        let v = json(&args, status);
+        assert_eq!(v["known_at"], serde_json::json!(known));
+        assert_eq!(v["conflicts"], report.has_conflicts());
+        let findings = v["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), report.findings().len());
+        for (j, f) in findings.iter().zip(report.findings()) {
+            assert_eq!(j["summary"], f.summary.as_str());
+            assert_eq!(j["verdict"], serde_json::to_value(f.verdict).unwrap());
+        }
+        let (code, stdout, _) = posture(&args);
+        assert_eq!(code, status);
+        assert!(stdout.contains(&report.to_string()), "{stdout}");
+        assert_eq!(
+            stdout.starts_with("Estonia 2022, corrected · claims checked as known on 2022-03-20\n"),
+            known.is_some(),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn chart_as_known_on_a_date() {
+    let out = tmp("known.svg");
+    let o = out.to_str().unwrap();
+    let args = ["chart", CORRECTED, "--known-at", BEFORE_FIX, "-o", o];
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    assert!(stdout
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(", as known on 2022-03-20"));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("as known on 2022-03-20"));
+    let v = json(&args, 0);
+    assert_eq!(v["known_at"], BEFORE_FIX);
+    let s = corrected();
+    let scope = Scope::all();
+    let view = s.ledger().view().known_at(date(BEFORE_FIX));
+    let series = &v["series"][0];
+    for (d, t) in v["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(series["totals"].as_array().unwrap())
+    {
+        let d = date(d.as_str().unwrap());
+        assert_eq!(
+            t.as_u64(),
+            Some(view.total(&scope, &Metric::PERSONNEL, d).unwrap().get())
+        );
+    }
+}
+
+/// Asserts that the registers of `v` are the library's, entry by entry.
+fn same_registers(v: &Value, expected: &[Register]) {
+    let registers = v["registers"].as_array().unwrap();
+    assert_eq!(registers.len(), expected.len());
+    for (j, r) in registers.iter().zip(expected) {
+        assert_eq!(j["metric"], r.metric.to_string());
+        assert_eq!(j["total"].as_i64().map(i128::from), Some(r.total()));
+        let entries = j["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), r.entries.len());
+        for (je, e) in entries.iter().zip(&r.entries) {
+            assert_eq!(je["event"], e.event.as_str());
+            assert_eq!(je["unit"], e.unit.as_str());
+            assert_eq!(je["kind"], e.kind.as_str());
+            assert_eq!(je["effective"], e.effective.to_string());
+            assert_eq!(je["announced"], serde_json::json!(e.announced));
+            assert_eq!(je["known"], serde_json::json!(e.known));
+            assert_eq!(je["change"].as_i64().map(i128::from), Some(e.change));
+            assert_eq!(je["balance"].as_i64().map(i128::from), Some(e.balance));
+            assert_eq!(
+                je["source"]["document"].as_str(),
+                e.source.as_ref().map(|s| s.document.as_str())
+            );
+            assert_eq!(
+                je["corrects"]["event"].as_str(),
+                e.corrects.as_ref().map(|(id, _)| id.as_str())
+            );
+            assert_eq!(
+                je["corrects"]["reason"].as_str(),
+                e.corrects.as_ref().map(|(_, why)| why.as_str())
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_prints_the_register_behind_a_total() {
+    let tripwire = "from:NATO in:baltic-states";
+    let args = ["explain", "--at", SUMMIT, "--scope", tripwire];
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    let (ledger, s) = scope(tripwire);
+    let why = ledger
+        .view()
+        .explain(&s, &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+    assert_eq!(
+        stdout,
+        format!(
+            "Madrid 2022 · the events behind each total at the end of 2022-06-29 · baseline\n\n{why}"
+        )
+    );
+    let v = json(&args, 0);
+    assert_eq!(v["command"], "explain");
+    assert_eq!(v["query"], tripwire);
+    assert_eq!(v["scope"], s.to_string());
+    assert_eq!(v["known_at"], Value::Null);
+    assert_eq!(v["announced"], false);
+    // Only personnel has anything in the tripwire's register.
+    same_registers(&v, &[why]);
+
+    // With a layer and a metric.
+    let layer = LayerId::new("pledged").unwrap();
+    let v = json(
+        &[
+            "explain",
+            "--at",
+            SUMMIT,
+            "--scope",
+            "in:EST",
+            "--layer",
+            "pledged",
+            "--metric",
+            "personnel",
+        ],
+        0,
+    );
+    let (_, est) = scope("in:EST");
+    let why = ledger
+        .with_layer(&layer)
+        .unwrap()
+        .explain(&est, &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+    assert_eq!(v["layer"], "pledged");
+    same_registers(&v, &[why]);
+}
+
+#[test]
+fn explain_as_known_on_a_date_shows_the_first_report_and_then_its_correction() {
+    let s = corrected();
+    let view = s.ledger().view();
+    let all = Scope::all();
+    for known in [None, Some(BEFORE_FIX)] {
+        let mut args = vec!["explain", CORRECTED, "--at", SUMMIT, "--scope", "all"];
+        let v = match known {
+            Some(k) => {
+                args.extend(["--known-at", k]);
+                view.known_at(date(k))
+            }
+            None => view,
+        };
+        let why = v.explain(&all, &Metric::PERSONNEL, date(SUMMIT)).unwrap();
+        let j = json(&args, 0);
+        assert_eq!(j["known_at"], serde_json::json!(known));
+        same_registers(&j, std::slice::from_ref(&why));
+        let (code, stdout, _) = posture(&args);
+        assert_eq!(code, 0);
+        assert!(stdout.ends_with(&format!("\n\n{why}")), "{stdout}");
+    }
+    // As known now, the corrected report stands in place of the first.
+    let now = view
+        .explain(&all, &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+    assert!(now.entries.iter().any(|e| e.corrects.is_some()));
+}
+
+#[test]
+fn explain_announced_lists_what_is_said_and_not_yet_done() {
+    let s = corrected();
+    let args = [
+        "explain",
+        CORRECTED,
+        "--at",
+        SUMMIT,
+        "--scope",
+        "all",
+        "--announced",
+    ];
+    let pending = s
+        .ledger()
+        .view()
+        .announced(&Scope::all(), &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+    assert!(!pending.entries.is_empty());
+    let (code, stdout, _) = posture(&args);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout,
+        format!(
+            "Estonia 2022, corrected · changes announced by 2022-06-29 and not yet effective · baseline\n\n{pending}"
+        )
+    );
+    let v = json(&args, 0);
+    assert_eq!(v["announced"], true);
+    same_registers(&v, &[pending]);
+    // Once effective, a change is no longer pending.
+    let v = json(
+        &[
+            "explain",
+            CORRECTED,
+            "--at",
+            "2022-09-01",
+            "--scope",
+            "all",
+            "--announced",
+        ],
+        0,
+    );
+    let later = s
+        .ledger()
+        .view()
+        .announced(&Scope::all(), &Metric::PERSONNEL, date("2022-09-01"))
+        .unwrap();
+    same_registers(&v, &[later]);
+}
+
+#[test]
+fn known_at_and_explain_refuse_unusable_input() {
+    refused(
+        &["explain", BROKEN, "--at", SUMMIT, "--scope", "all"],
+        &BROKEN_PROBLEMS,
+    );
+    refused(
+        &[
+            "explain",
+            BROKEN,
+            "--at",
+            SUMMIT,
+            "--scope",
+            "all",
+            "--announced",
+        ],
+        &BROKEN_PROBLEMS,
+    );
+    refused(
+        &["totals", BROKEN, "--at", SUMMIT, "--known-at", SUMMIT],
+        &BROKEN_PROBLEMS,
+    );
+    refused(
+        &[
+            "diff",
+            BROKEN,
+            "--from",
+            "2022-01-01",
+            "--to",
+            SUMMIT,
+            "--known-at",
+            SUMMIT,
+        ],
+        &BROKEN_PROBLEMS,
+    );
+    refused(&["check", BROKEN, "--known-at", SUMMIT], &BROKEN_PROBLEMS);
+    refused(
+        &[
+            "chart",
+            BROKEN,
+            "--known-at",
+            SUMMIT,
+            "-o",
+            tmp("never.svg").to_str().unwrap(),
+        ],
+        &BROKEN_PROBLEMS,
+    );
+    refused(
+        &["explain", SYNTAX, "--at", SUMMIT, "--scope", "all"],
+        &["syntax.toml:3:17"],
+    );
+    refused(
+        &["totals", "--at", SUMMIT, "--known-at", "2022-02-30"],
+        &["no such day"],
+    );
+    refused(&["check", "--known-at", "yesterday"], &["YYYY-MM-DD"]);
+    refused(
+        &["explain", "--at", SUMMIT, "--scope", "in:atlantis"],
+        &["--scope `in:atlantis`: unknown region `atlantis"],
+    );
+    refused(
+        &[
+            "explain", "--at", SUMMIT, "--scope", "all", "--layer", "wished",
+        ],
+        &["unknown layer `wished`"],
+    );
+    refused(
+        &[
+            "explain", "--at", SUMMIT, "--scope", "all", "--metric", "tanks",
+        ],
+        &["no unit is counted in `tanks`"],
+    );
+    misused(&["explain", "--at", SUMMIT], "--scope <SCOPE>");
+    misused(&["explain", "--scope", "all"], "--at <YYYY-MM-DD>");
 }
