@@ -40,7 +40,7 @@ pub use interval::{Bound, Interval, IntervalError};
 pub use ledger::Ledger;
 pub use metric::{Count, Metric, Quantity};
 pub use qualifier::{Approximation, Qualifier, QualifierError, TolerancePolicy};
-pub use register::{Entry, Register};
+pub use register::{Entry, Listing, Register};
 pub use scope::{Places, Scope};
 pub use unit::{Contributor, Echelon, Unit, UnitId, UnitKind};
 pub use view::{Comparison, View};

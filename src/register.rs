@@ -38,6 +38,16 @@ pub struct Entry {
     pub balance: i128,
 }
 
+/// What a register lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Listing {
+    /// The events that make up the total on the date.
+    Total,
+    /// The changes announced by the date and not yet effective on it.
+    Announced,
+}
+
 /// The events that make up a total, in the order they apply, with the running
 /// balance: why the ledger says what it says.
 ///
@@ -45,6 +55,8 @@ pub struct Entry {
 /// person can cite line by line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Register {
+    /// What the entries are: a total's events, or changes announced.
+    pub listing: Listing,
     /// What is counted.
     pub metric: Metric,
     /// The scope, described.
@@ -59,7 +71,7 @@ pub struct Register {
 }
 
 impl Register {
-    /// The sum of the entries' changes: the total.
+    /// The sum of the entries' changes: the total, or the change announced.
     pub fn total(&self) -> i128 {
         self.entries.iter().map(|e| e.change).sum()
     }
@@ -70,14 +82,24 @@ impl fmt::Display for Register {
         let known = self
             .known_at
             .map_or(String::new(), |k| format!(", as known on {k}"));
-        writeln!(
-            f,
-            "{} {} at the end of {}{known}: {}",
-            self.scope,
-            self.metric,
-            self.date,
-            group_thousands(self.total())
-        )?;
+        match self.listing {
+            Listing::Total => writeln!(
+                f,
+                "{} {} at the end of {}{known}: {}",
+                self.scope,
+                self.metric,
+                self.date,
+                group_thousands(self.total())
+            )?,
+            Listing::Announced => writeln!(
+                f,
+                "{} {}: changes announced by {} and not yet effective{known}: {}",
+                self.scope,
+                self.metric,
+                self.date,
+                signed_thousands(self.total())
+            )?,
+        }
         let rows: Vec<[String; 6]> = self
             .entries
             .iter()

@@ -9,7 +9,7 @@ use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId};
 use crate::index::Contribution;
 use crate::metric::Metric;
-use crate::register::{Entry, Register};
+use crate::register::{Entry, Listing, Register};
 use crate::scope::Scope;
 
 impl Ledger {
@@ -160,16 +160,17 @@ impl Ledger {
     }
 
     /// Every change to units in `scope` and `metric`, as (event, change) pairs in
-    /// log order, replayed through `lens`: with `pending`, the changes announced
-    /// by `date` and not yet effective; without, those effective by `date`.
+    /// log order, replayed through `lens`: the changes effective by `date`, or
+    /// those announced by `date` and not yet effective.
     fn changes(
         &self,
         scope: &Scope,
         metric: &Metric,
         date: NaiveDate,
         lens: Lens,
-        pending: bool,
+        listing: Listing,
     ) -> Result<Vec<(u32, i128)>> {
+        let pending = listing == Listing::Announced;
         let m = *self
             .metric_ix
             .get(metric)
@@ -228,6 +229,7 @@ impl Ledger {
     /// The register of `changes`: one entry per event, with the running balance.
     fn register(
         &self,
+        listing: Listing,
         changes: Vec<(u32, i128)>,
         scope: &Scope,
         metric: &Metric,
@@ -260,6 +262,7 @@ impl Ledger {
             })
             .collect();
         Register {
+            listing,
             metric: metric.clone(),
             scope: scope.to_string(),
             date,
@@ -275,8 +278,8 @@ impl Ledger {
         date: NaiveDate,
         lens: Lens,
     ) -> Result<Register> {
-        let changes = self.changes(scope, metric, date, lens, false)?;
-        Ok(self.register(changes, scope, metric, date, lens))
+        let changes = self.changes(scope, metric, date, lens, Listing::Total)?;
+        Ok(self.register(Listing::Total, changes, scope, metric, date, lens))
     }
 
     pub(crate) fn announced_at(
@@ -286,7 +289,7 @@ impl Ledger {
         date: NaiveDate,
         lens: Lens,
     ) -> Result<Register> {
-        let changes = self.changes(scope, metric, date, lens, true)?;
-        Ok(self.register(changes, scope, metric, date, lens))
+        let changes = self.changes(scope, metric, date, lens, Listing::Announced)?;
+        Ok(self.register(Listing::Announced, changes, scope, metric, date, lens))
     }
 }
