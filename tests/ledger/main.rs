@@ -4,3 +4,4 @@ mod claims;
 mod docs;
 mod invariants;
 mod madrid;
+mod readme;
