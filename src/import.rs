@@ -281,6 +281,7 @@ pub fn changes_csv(
     );
     let mut units: Vec<Unit> = Vec::new();
     let mut new_units: HashMap<UnitId, usize> = HashMap::new();
+    let mut hosts: HashMap<UnitId, Country> = HashMap::new();
     let mut events = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
         let parsed = (|| {
@@ -363,6 +364,27 @@ pub fn changes_csv(
                     });
                 }
             },
+        }
+        // A change must name the country its unit is in: the host of the
+        // file's last deploy of it, or else the ledger's deployment.
+        if matches!(action.as_str(), "reinforce" | "reduce") {
+            let known = hosts.get(&id).copied().or_else(|| {
+                match ledger.deployment(&id, date).ok().flatten()?.location {
+                    Location::Country(c) => Some(c),
+                    Location::Base(b) => ledger.base(&b).map(|b| b.host()),
+                    Location::Region(_) => None,
+                }
+            });
+            if let Some(there) = known.filter(|&there| there != host) {
+                rows.problem(
+                    row.line,
+                    format!("column `host`: unit `{id}` is in {there}, not {host}"),
+                );
+                continue;
+            }
+        }
+        if action == "deploy" {
+            hosts.insert(id.clone(), host);
         }
         let count = Count::new(amount);
         let kind = match (action.as_str(), metric) {

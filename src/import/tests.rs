@@ -213,3 +213,26 @@ fn a_unit_given_two_contributors_in_one_file_is_refused() {
         ["log.csv:3: column `contributor`: unit `u` is contributed by GBR (from an earlier row), not FRA"]
     );
 }
+
+#[test]
+fn a_change_in_another_country_than_its_unit_is_refused() {
+    let log = "date,event,unit,contributor,host,metric,amount\n\
+               2022-02-24,deploy,u,GBR,EST,personnel,900\n\
+               2022-03-10,reinforce,u,GBR,LVA,personnel,750\n";
+    let mut l = Ledger::new();
+    let p = problems(changes_csv(
+        log.as_bytes(),
+        &mut l,
+        &ImportOptions::new("log.csv"),
+    ));
+    assert_eq!(p, ["log.csv:3: column `host`: unit `u` is in EST, not LVA"]);
+    // Against a unit the ledger already has.
+    changes_csv("date,event,unit,contributor,host,metric,amount\n2022-02-24,deploy,u,GBR,EST,personnel,900\n".as_bytes(), &mut l, &ImportOptions::new("a.csv")).unwrap();
+    let p = problems(changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n2022-03-10,reduce,u,GBR,POL,personnel,1\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("b.csv"),
+    ));
+    assert_eq!(p, ["b.csv:2: column `host`: unit `u` is in EST, not POL"]);
+}
