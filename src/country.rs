@@ -52,6 +52,11 @@ impl Country {
         }
     }
 
+    /// The code's three bytes as one number, in the same order as the codes.
+    pub(crate) fn bits(self) -> u32 {
+        u32::from_be_bytes([0, self.0[0], self.0[1], self.0[2]])
+    }
+
     /// The three-letter code.
     pub fn code(&self) -> &str {
         // The bytes were checked against the ASCII table on construction.

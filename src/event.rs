@@ -97,8 +97,10 @@ pub struct Event {
     recorded: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     layer: Option<LayerId>,
+    /// Boxed: most events have no source, and a `Source` inline would be a
+    /// third of an event's size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    source: Option<Source>,
+    source: Option<Box<Source>>,
     #[serde(flatten)]
     kind: EventKind,
 }
@@ -139,7 +141,7 @@ impl Event {
 
     /// Sets the source.
     pub fn with_source(mut self, source: Source) -> Self {
-        self.source = Some(source);
+        self.source = Some(Box::new(source));
         self
     }
 
@@ -183,7 +185,14 @@ impl Event {
 
     /// Its source, if any.
     pub fn source(&self) -> Option<&Source> {
-        self.source.as_ref()
+        self.source.as_deref()
+    }
+
+    /// Makes the event name its unit by `unit`, an id equal to its own, so
+    /// that the ledger's events share their units' ids.
+    pub(crate) fn share_unit(&mut self, unit: &UnitId) {
+        debug_assert_eq!(&self.unit, unit);
+        self.unit = unit.clone();
     }
 
     /// What happened.

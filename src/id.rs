@@ -17,13 +17,18 @@ pub(crate) fn validate(id: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Defines an identifier newtype over a validated `String`.
+/// Defines an identifier newtype over a validated string, held in a
+/// `Box<str>`, or in an `Arc<str>` when given (`define_id!(… , std::sync::Arc<str>)`)
+/// for ids that many records repeat, so that copies share one allocation.
 macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        $crate::id::define_id!($(#[$doc])* $name, $kind, Box<str>);
+    };
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $repr:ty) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(Box<str>);
+        pub struct $name($repr);
 
         impl $name {
             /// Validates and wraps an id: 1 to 64 characters from `A-Z a-z 0-9 - _ . :`.
@@ -84,7 +89,7 @@ macro_rules! define_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0.into()
+                String::from(&*id.0)
             }
         }
 

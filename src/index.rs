@@ -152,6 +152,50 @@ pub(crate) struct CellKey {
     pub metric: u16,
 }
 
+fn host_bits(h: Host) -> u64 {
+    match h {
+        // Three ASCII bytes fit in 24 bits.
+        Host::Country(c) => u64::from(c.bits()),
+        Host::Region(r) => (1 << 32) | u64::from(r),
+    }
+}
+
+impl Sum {
+    /// The sum and a metric packed into one number, distinct for distinct
+    /// pairs: sorting by it groups equal pairs with one integer comparison.
+    fn rank(self, metric: u16) -> u64 {
+        let sum = match self {
+            Sum::Host(h) => host_bits(h),
+            Sum::Members(r) => (2 << 32) | u64::from(r),
+        };
+        (sum << 16) | u64::from(metric)
+    }
+}
+
+impl CellKey {
+    /// The cell packed into one number, distinct for distinct cells: sorting
+    /// a large batch's changes by it, rather than field by field through the
+    /// enums, is what makes netting them cheap.
+    fn rank(&self) -> u128 {
+        let loc = match self.loc {
+            Loc::Base(b) => u128::from(b),
+            Loc::Country(c) => (1 << 32) | u128::from(c.bits()),
+            Loc::Region(r) => (2 << 32) | u128::from(r),
+        };
+        let contributor = match self.contributor {
+            Contrib::Country(c) => u128::from(c.bits()),
+            Contrib::Alliance(a) => (1 << 32) | u128::from(a),
+        };
+        // Bits 65–98 the location, 32–64 the contributor, then a byte each
+        // for footing and kind, and 16 bits for the metric.
+        (loc << 65)
+            | (contributor << 32)
+            | (u128::from(self.footing as u8) << 24)
+            | (u128::from(self.kind as u8) << 16)
+            | u128::from(self.metric)
+    }
+}
+
 /// One change to one cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Contribution {
@@ -165,14 +209,88 @@ pub(crate) struct Contribution {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Series {
     keys: Vec<Key>,
-    totals: Vec<i128>,
+    totals: Totals,
+    /// Every [`FENCE`]th key, `fences[i] == keys[i * FENCE]`: a search reads
+    /// this small array, which stays in cache, and then one short block of
+    /// `keys`, instead of missing the cache at every level of a long one.
+    fences: Vec<Key>,
+}
+
+/// How many keys a fence stands for: 32 keys are 256 bytes, four cache lines.
+const FENCE: usize = 32;
+
+/// A series' running totals: 64-bit while every total fits, which is every
+/// real posture, and 128-bit from the first that does not, so that no sum of
+/// counts can overflow. The narrow form takes two thirds of the room.
+#[derive(Clone, Debug)]
+enum Totals {
+    Narrow(Vec<i64>),
+    Wide(Vec<i128>),
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals::Narrow(Vec::new())
+    }
+}
+
+impl Totals {
+    fn get(&self, i: usize) -> i128 {
+        match self {
+            Totals::Narrow(v) => i128::from(v[i]),
+            Totals::Wide(v) => v[i],
+        }
+    }
+
+    fn last(&self) -> Option<i128> {
+        match self {
+            Totals::Narrow(v) => v.last().map(|&t| i128::from(t)),
+            Totals::Wide(v) => v.last().copied(),
+        }
+    }
+
+    fn push(&mut self, total: i128) {
+        match self {
+            Totals::Narrow(v) => match i64::try_from(total) {
+                Ok(t) => v.push(t),
+                Err(_) => {
+                    let mut wide: Vec<i128> = v.iter().map(|&t| i128::from(t)).collect();
+                    wide.push(total);
+                    *self = Totals::Wide(wide);
+                }
+            },
+            Totals::Wide(v) => v.push(total),
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Totals::Narrow(v) => v.truncate(len),
+            Totals::Wide(v) => v.truncate(len),
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Totals::Narrow(v) => v.reserve(n),
+            Totals::Wide(v) => v.reserve(n),
+        }
+    }
 }
 
 impl Series {
     /// The total at `key`, counting every change at or before it.
     pub fn at(&self, key: Key) -> i128 {
-        let n = self.keys.partition_point(|&k| k <= key);
-        n.checked_sub(1).map_or(0, |i| self.totals[i])
+        // Blocks whose first key is at or before `key`; the last of them
+        // holds the last change at or before it.
+        let Some(block) = self.fences.partition_point(|&k| k <= key).checked_sub(1) else {
+            return 0;
+        };
+        let start = block * FENCE;
+        let end = (start + FENCE).min(self.keys.len());
+        let n = start + self.keys[start..end].partition_point(|&k| k <= key);
+        debug_assert_eq!(n, self.keys.partition_point(|&k| k <= key));
+        self.totals.get(n - 1)
     }
 
     /// The sum of several series.
@@ -180,7 +298,8 @@ impl Series {
         let mut changes: Vec<(Key, i128)> = Vec::new();
         for part in parts {
             let mut prev = 0;
-            for (&k, &t) in part.keys.iter().zip(&part.totals) {
+            for (i, &k) in part.keys.iter().enumerate() {
+                let t = part.totals.get(i);
                 changes.push((k, t - prev));
                 prev = t;
             }
@@ -190,15 +309,23 @@ impl Series {
         for same_key in changes.chunk_by(|a, b| a.0 == b.0) {
             let delta: i128 = same_key.iter().map(|&(_, d)| d).sum();
             if delta != 0 {
-                out.keys.push(same_key[0].0);
-                out.totals.push(out.last_total() + delta);
+                out.push(same_key[0].0, out.last_total() + delta);
             }
         }
         out
     }
 
     fn last_total(&self) -> i128 {
-        self.totals.last().copied().unwrap_or(0)
+        self.totals.last().unwrap_or(0)
+    }
+
+    fn push(&mut self, key: Key, total: i128) {
+        if self.keys.len() % FENCE == 0 {
+            self.fences.push(key);
+        }
+        self.keys.push(key);
+        self.totals.push(total);
+        debug_assert_eq!(self.totals.last(), Some(total));
     }
 
     /// Adds changes, given sorted by key with no key twice.
@@ -209,24 +336,27 @@ impl Series {
         if self.keys.last().is_none_or(|&last| last < first) {
             // The common case: changes after everything recorded so far.
             let mut total = self.last_total();
+            self.keys.reserve(changes.len());
+            self.totals.reserve(changes.len());
             for &(k, d) in changes {
                 total += d;
-                self.keys.push(k);
-                self.totals.push(total);
+                self.push(k, total);
             }
             return;
         }
         // A change in the past: merge as deltas from the first affected position
         // and recompute the running totals from there.
         let start = self.keys.partition_point(|&k| k < first);
-        let base = start.checked_sub(1).map_or(0, |i| self.totals[i]);
+        let base = start.checked_sub(1).map_or(0, |i| self.totals.get(i));
         let mut old: Vec<(Key, i128)> = Vec::with_capacity(self.keys.len() - start);
         let mut prev = base;
         for i in start..self.keys.len() {
-            old.push((self.keys[i], self.totals[i] - prev));
-            prev = self.totals[i];
+            let t = self.totals.get(i);
+            old.push((self.keys[i], t - prev));
+            prev = t;
         }
         self.keys.truncate(start);
+        self.fences.truncate(start.div_ceil(FENCE));
         self.totals.truncate(start);
         let mut merged = old;
         merged.extend_from_slice(changes);
@@ -236,8 +366,7 @@ impl Series {
             let delta: i128 = same_key.iter().map(|&(_, d)| d).sum();
             if delta != 0 {
                 total += delta;
-                self.keys.push(same_key[0].0);
-                self.totals.push(total);
+                self.push(same_key[0].0, total);
             }
         }
     }
@@ -267,26 +396,11 @@ impl Cells {
         member_of: impl Fn(crate::Country) -> &'r [u32],
     ) {
         let mut changes: Vec<(Key, i128)> = Vec::new();
-        let mut by_host: Vec<((Sum, u16), Key, i128)> = Vec::with_capacity(sorted.len());
         for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
             let cell = group[0].cell;
             let h = host(cell.loc);
             changes.clear();
             changes.extend(group.iter().map(|c| (c.key, c.delta)));
-            by_host.extend(
-                group
-                    .iter()
-                    .map(|c| ((Sum::Host(h), cell.metric), c.key, c.delta)),
-            );
-            if let Host::Country(country) = h {
-                for &r in member_of(country) {
-                    by_host.extend(
-                        group
-                            .iter()
-                            .map(|c| ((Sum::Members(r), cell.metric), c.key, c.delta)),
-                    );
-                }
-            }
             let series = self.cells.entry(cell).or_insert_with(|| {
                 let cells = self.by_host.entry(h).or_default();
                 if cells.is_empty() {
@@ -299,17 +413,40 @@ impl Cells {
             });
             series.apply(&changes);
         }
-        // The hosts' totals take the same changes, summed per host, metric and key.
-        by_host.sort_unstable_by_key(|&(h, k, _)| (h, k));
-        for group in by_host.chunk_by(|a, b| a.0 == b.0) {
-            changes.clear();
-            for same_key in group.chunk_by(|a, b| a.1 == b.1) {
-                let delta: i128 = same_key.iter().map(|&(_, _, d)| d).sum();
-                if delta != 0 {
-                    changes.push((same_key[0].1, delta));
+        // The sums take the same changes, summed per sum, metric and key: the
+        // hosts' first, then the regions' lasting members', so that a large
+        // batch holds the list of one kind of sum at a time.
+        let mut by_sum: Vec<((Sum, u16), Key, i128)> = Vec::new();
+        for members in [false, true] {
+            by_sum.clear();
+            for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
+                let cell = group[0].cell;
+                let h = host(cell.loc);
+                let sums: &[u32] = match (members, h) {
+                    (false, _) => &[0],
+                    (true, Host::Country(country)) => member_of(country),
+                    (true, Host::Region(_)) => &[],
+                };
+                for &r in sums {
+                    let sum = if members {
+                        Sum::Members(r)
+                    } else {
+                        Sum::Host(h)
+                    };
+                    by_sum.extend(group.iter().map(|c| ((sum, cell.metric), c.key, c.delta)));
                 }
             }
-            self.sums.entry(group[0].0).or_default().apply(&changes);
+            by_sum.sort_unstable_by_key(|&((sum, metric), k, _)| (sum.rank(metric), k));
+            for group in by_sum.chunk_by(|a, b| a.0 == b.0) {
+                changes.clear();
+                for same_key in group.chunk_by(|a, b| a.1 == b.1) {
+                    let delta: i128 = same_key.iter().map(|&(_, _, d)| d).sum();
+                    if delta != 0 {
+                        changes.push((same_key[0].1, delta));
+                    }
+                }
+                self.sums.entry(group[0].0).or_default().apply(&changes);
+            }
         }
         debug_assert_eq!(
             self.by_host.values().map(Vec::len).sum::<usize>(),
@@ -355,6 +492,21 @@ impl Cells {
             }
         }
     }
+}
+
+/// Sorts contributions by cell then key and nets those at the same cell and
+/// key, dropping zero changes, in place: what [`Cells::apply`] takes. A large
+/// batch's changes are the largest thing a build holds, so no copy is made.
+pub(crate) fn net(changes: &mut Vec<Contribution>) {
+    changes.sort_unstable_by_key(|c| (c.cell.rank(), c.key));
+    changes.dedup_by(|c, kept| {
+        let same = kept.cell == c.cell && kept.key == c.key;
+        if same {
+            kept.delta += c.delta;
+        }
+        same
+    });
+    changes.retain(|c| c.delta != 0);
 }
 
 /// `after − before` as a list of contributions sorted by cell then key, with
@@ -416,6 +568,34 @@ mod tests {
     }
 
     #[test]
+    fn a_search_through_the_fences_finds_every_step() {
+        let mut s = series(&(0..200).map(|i| (10 * i + 10, 1)).collect::<Vec<_>>());
+        for k in 0..2_100 {
+            assert_eq!(s.at(k), i128::from(k.min(2_000) / 10), "at {k}");
+        }
+        // A change in the past truncates and rebuilds the fences.
+        s.apply(&[(15, 1_000)]);
+        assert_eq!(s.fences.len(), s.keys.len().div_ceil(FENCE));
+        for k in 0..2_100 {
+            let expected = i128::from(k.min(2_000) / 10) + if k >= 15 { 1_000 } else { 0 };
+            assert_eq!(s.at(k), expected, "at {k}");
+        }
+    }
+
+    #[test]
+    fn totals_past_64_bits_widen_and_stay_exact() {
+        let big = i128::from(u64::MAX);
+        let s = series(&[(10, 5), (20, big), (30, big), (40, -big)]);
+        assert!(matches!(s.totals, Totals::Wide(_)));
+        assert_eq!(
+            [s.at(9), s.at(10), s.at(20), s.at(30), s.at(40)],
+            [0, 5, 5 + big, 5 + 2 * big, 5 + big]
+        );
+        let narrow = series(&[(10, 5), (20, 7)]);
+        assert!(matches!(narrow.totals, Totals::Narrow(_)));
+    }
+
+    #[test]
     fn a_sum_of_series_steps_where_any_part_does() {
         let a = series(&[(10, 5), (30, 2)]);
         let b = series(&[(20, 1), (30, -2)]);
@@ -425,6 +605,50 @@ mod tests {
         for k in [0, 10, 15, 20, 30, 99] {
             assert_eq!(sum.at(k), a.at(k) + b.at(k));
         }
+    }
+
+    #[test]
+    fn ranks_tell_every_cell_apart() {
+        let (est, gbr) = (
+            crate::Country::new("EST").unwrap(),
+            crate::Country::new("GBR").unwrap(),
+        );
+        let mut cells = Vec::new();
+        for loc in [
+            Loc::Base(0),
+            Loc::Base(u32::MAX),
+            Loc::Country(est),
+            Loc::Region(0),
+        ] {
+            for contributor in [Contrib::Country(gbr), Contrib::Alliance(u32::MAX)] {
+                for &footing in Footing::ALL {
+                    for &kind in UnitKind::ALL {
+                        for metric in [0, u16::MAX] {
+                            cells.push(CellKey {
+                                loc,
+                                contributor,
+                                footing,
+                                kind,
+                                metric,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let ranks: std::collections::HashSet<u128> = cells.iter().map(CellKey::rank).collect();
+        assert_eq!(ranks.len(), cells.len());
+        let sums = [
+            Sum::Host(Host::Country(est)),
+            Sum::Host(Host::Region(u32::MAX)),
+            Sum::Members(0),
+            Sum::Members(u32::MAX),
+        ];
+        let ranks: std::collections::HashSet<u64> = sums
+            .iter()
+            .flat_map(|s| [s.rank(0), s.rank(u16::MAX)])
+            .collect();
+        assert_eq!(ranks.len(), 2 * sums.len());
     }
 
     #[test]
@@ -439,5 +663,8 @@ mod tests {
         let c = |key, delta| Contribution { key, cell, delta };
         let d = difference(&[c(1, 10), c(2, 5)], &[c(1, 10), c(3, 4)]);
         assert_eq!(d, [c(2, 5), c(3, -4)]);
+        let mut netted = vec![c(3, 4), c(1, 10), c(3, -4), c(2, 5), c(1, 1)];
+        net(&mut netted);
+        assert_eq!(netted, [c(1, 11), c(2, 5)]);
     }
 }

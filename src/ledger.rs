@@ -207,6 +207,18 @@ impl EventIndex {
         }
     }
 
+    /// Makes room for `n` events in all without growing, so that a large
+    /// batch rehashes what is recorded once rather than at every doubling.
+    fn reserve(&mut self, n: usize, events: &[Event]) {
+        if 2 * n > self.slots.len() {
+            let mut grown = EventIndex::with_capacity(n);
+            for &s in self.slots.iter().filter(|&&s| s != 0) {
+                grown.put(s - 1, events);
+            }
+            *self = grown;
+        }
+    }
+
     /// Adds `events[seq]`, whose id is not in the index.
     fn insert(&mut self, seq: u32, events: &[Event]) {
         if 2 * (self.len + 1) > self.slots.len() {
@@ -543,6 +555,7 @@ impl Ledger {
         // The new events of each unit: a list sorted by unit, not a map of
         // lists, since a large batch touches its units in random order.
         let mut list: Vec<NewEvent> = Vec::with_capacity(batch.len());
+        let mut owners: Vec<u32> = Vec::with_capacity(batch.len());
         for (i, event) in batch.iter().enumerate() {
             let seq = (base + i) as u32;
             let (unit, layer) = self.check_event(event)?;
@@ -554,8 +567,11 @@ impl Ledger {
             seen.insert(i as u32, batch);
             let key = index::key(days(event.effective()), seq);
             list.push((unit, layer, key));
+            owners.push(unit);
         }
-        self.plan_units(batch, list, retire, None)
+        let mut plan = self.plan_units(batch, list, retire, None)?;
+        plan.owners = owners;
+        Ok(plan)
     }
 
     /// A plan that only retires recorded events.
@@ -656,6 +672,8 @@ impl Ledger {
             swap: swap.map(|key| (index::seq(key), base as u32)),
         };
         let mut plan = Plan::default();
+        plan.ends.reserve(order.len());
+        plan.baseline.reserve(list.len() + list.len() / 2);
         for (unit, earliest) in order {
             let blame = |fail: Fail| -> Error {
                 let culprit = self.event_at(batch, earliest);
@@ -690,8 +708,9 @@ impl Ledger {
             if only_appends && layers.is_empty() && record.timelines.layers.is_empty() {
                 // The common case: new events after the unit's history, no
                 // layers involved. Replay only the new events.
+                // The changes go straight to the plan, which commit sorts
+                // and nets once for the whole batch.
                 let start = record.timelines.baseline.len();
-                let mut out = Vec::new();
                 let end = after
                     .run(
                         (unit, None),
@@ -699,11 +718,9 @@ impl Ledger {
                         start,
                         record.end.clone(),
                         Key::MAX,
-                        Some(&mut out),
+                        Some(&mut plan.baseline),
                     )
                     .map_err(blame)?;
-                out.sort_by_key(|c| (c.cell, c.key));
-                plan.baseline.extend(out);
                 plan.ends.push((unit, end));
                 continue;
             }
@@ -753,8 +770,14 @@ impl Ledger {
         } else {
             self.events.extend(batch);
         }
+        self.event_ix.reserve(self.events.len(), &self.events);
         for seq in base..self.events.len() as u32 {
             self.event_ix.insert(seq, &self.events);
+        }
+        // Each event's unit id becomes a copy of its unit's, one allocation
+        // shared, instead of one per event.
+        for (event, &unit) in self.events[base as usize..].iter_mut().zip(&plan.owners) {
+            event.share_unit(self.units[unit as usize].unit.id());
         }
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
@@ -766,10 +789,10 @@ impl Ledger {
         let host = |loc| host_of(bases, loc);
         let member_of = &self.member_of;
         let member_of = |c| member_of.get(&c).map_or(&[][..], Vec::as_slice);
-        plan.baseline = index::difference(&plan.baseline, &[]);
+        index::net(&mut plan.baseline);
         self.baseline.apply(&plan.baseline, host, member_of);
-        for (layer, changes) in plan.layers {
-            let changes = index::difference(&changes, &[]);
+        for (layer, mut changes) in plan.layers {
+            index::net(&mut changes);
             if let Some(cells) = self.layer_cells.get_mut(usize::from(layer)) {
                 cells.apply(&changes, host, member_of);
             }
@@ -1410,6 +1433,8 @@ pub(crate) struct Lens {
 #[derive(Default)]
 struct Plan {
     staged: FastMap<u32, Timelines>,
+    /// The unit of each new event, in batch order.
+    owners: Vec<u32>,
     ends: Vec<(u32, State)>,
     baseline: Vec<Contribution>,
     layers: BTreeMap<u16, Vec<Contribution>>,

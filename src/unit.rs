@@ -15,7 +15,10 @@ use crate::metric::Metric;
 define_id!(
     /// The id of a [`Unit`], such as `v-corps-fwd`.
     UnitId,
-    RecordKind::Unit
+    RecordKind::Unit,
+    // Every event names its unit: copies of the id share one allocation, and
+    // the ledger gives each event it records its unit's own copy.
+    std::sync::Arc<str>
 );
 
 /// Who provides a unit: a country, or an alliance for a multinational formation
