@@ -287,6 +287,8 @@ pub(crate) fn validate(ledger: &Ledger, claims: &[Claim], policy: &TolerancePoli
         ledger,
         policy,
         known_at: None,
+        cites: std::cell::OnceCell::new(),
+        by_date: std::cell::OnceCell::new(),
     }
     .prepare(claims)
     .map(|_| ())
@@ -297,6 +299,8 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
         ledger,
         policy: &options.policy,
         known_at: options.known_at,
+        cites: std::cell::OnceCell::new(),
+        by_date: std::cell::OnceCell::new(),
     };
     let prepared = checker.prepare(claims)?;
     let mut findings = Vec::new();
@@ -345,6 +349,14 @@ struct Checker<'a> {
     ledger: &'a Ledger,
     policy: &'a TolerancePolicy,
     known_at: Option<NaiveDate>,
+    /// The recorded events' positions by the line they cite, in log order:
+    /// built on first use, so that a claim finds the events from its own
+    /// line without reading every event.
+    cites: std::cell::OnceCell<HashMap<u32, Vec<u32>>>,
+    /// The recorded events' positions sorted by effective date (then
+    /// position): built on first use, so that the events between two dates
+    /// are a range, not a scan of the log.
+    by_date: std::cell::OnceCell<Vec<u32>>,
 }
 
 /// A claim with its figures as intervals and its layer resolved.
@@ -638,7 +650,36 @@ impl<'a> Checker<'a> {
 
     /// Whether any unit is counted in `metric`: if none, the ledger cannot tell.
     fn counts(&self, metric: &Metric) -> bool {
-        self.ledger.units().any(|u| u.counts(metric))
+        self.ledger.counts_metric(metric)
+    }
+
+    /// The positions of the events that cite `line` of any document, in log order.
+    fn citing(&self, line: u32) -> &[u32] {
+        let cites = self.cites.get_or_init(|| {
+            let mut cites: HashMap<u32, Vec<u32>> = HashMap::new();
+            for (i, e) in self.ledger.events().iter().enumerate() {
+                if let Some(line) = e.source().and_then(|s| s.line) {
+                    cites.entry(line).or_default().push(i as u32);
+                }
+            }
+            cites
+        });
+        cites.get(&line).map_or(&[], Vec::as_slice)
+    }
+
+    /// The positions of the events effective in (d1, d2], in log order.
+    fn effective_between(&self, d1: NaiveDate, d2: NaiveDate) -> Vec<u32> {
+        let events = self.ledger.events();
+        let by_date = self.by_date.get_or_init(|| {
+            let mut all: Vec<u32> = (0..events.len() as u32).collect();
+            all.sort_by_key(|&i| events[i as usize].effective());
+            all
+        });
+        let from = by_date.partition_point(|&i| events[i as usize].effective() <= d1);
+        let to = by_date.partition_point(|&i| events[i as usize].effective() <= d2);
+        let mut out = by_date[from..to.max(from)].to_vec();
+        out.sort_unstable();
+        out
     }
 
     /// The ledger's total on each day of `as_of`; `None` when no unit is
@@ -707,7 +748,8 @@ impl<'a> Checker<'a> {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        for event in self.ledger.events() {
+        for &i in self.citing(line) {
+            let event = &self.ledger.events()[i as usize];
             let cites = event
                 .source()
                 .is_some_and(|s| s.line == Some(line) && &s.document == document);
@@ -1078,9 +1120,42 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        // Part within whole: different scopes, one metric and layer, overlapping dates.
-        for (i, part) in facts.iter().enumerate() {
-            for (j, whole) in facts.iter().enumerate() {
+        // Part within whole: different scopes, one metric and layer, overlapping
+        // dates. Only facts of one metric and layer whose dates overlap can
+        // pair, so the candidates come from those groups sorted by date,
+        // and are then taken in the order of a scan of every pair.
+        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), Vec<usize>> = HashMap::new();
+        for (i, f) in facts.iter().enumerate() {
+            by_metric.entry((f.metric, f.layer)).or_default().push(i);
+        }
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for group in by_metric.values_mut() {
+            group.sort_by_key(|&i| (facts[i].as_of.first(), i));
+            // The longest span in the group bounds how early an overlapping
+            // fact can start.
+            let longest = group
+                .iter()
+                .map(|&i| facts[i].as_of.last() - facts[i].as_of.first())
+                .max()
+                .unwrap_or_default();
+            for &i in group.iter() {
+                let (first, last) = (facts[i].as_of.first(), facts[i].as_of.last());
+                let earliest = first.checked_sub_signed(longest).unwrap_or(NaiveDate::MIN);
+                let from = group.partition_point(|&j| facts[j].as_of.first() < earliest);
+                for &j in &group[from..] {
+                    if facts[j].as_of.first() > last {
+                        break;
+                    }
+                    if facts[i].as_of.overlaps(&facts[j].as_of) {
+                        candidates.push((i, j));
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        for (i, j) in candidates {
+            let (part, whole) = (&facts[i], &facts[j]);
+            {
                 if i == j
                     || part.claim.id() == whole.claim.id()
                     || part.scope == whole.scope
@@ -1206,7 +1281,8 @@ impl<'a> Checker<'a> {
         d2: NaiveDate,
     ) -> Result<Vec<EventId>> {
         let mut out = Vec::new();
-        for e in self.ledger.events() {
+        for i in self.effective_between(d1, d2) {
+            let e = &self.ledger.events()[i as usize];
             let visible = e.layer().is_none() || e.layer() == fact.layer;
             if visible && d1 < e.effective() && e.effective() <= d2 {
                 let within = fact.scope.clone().unit(e.unit().clone());

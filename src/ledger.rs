@@ -1050,6 +1050,12 @@ impl Ledger {
         self.view().deployment(unit, date)
     }
 
+    /// Whether any unit is counted in `metric`: the metrics the ledger knows
+    /// are exactly those of its units.
+    pub(crate) fn counts_metric(&self, metric: &Metric) -> bool {
+        self.metric_ix.contains_key(metric)
+    }
+
     /// Every event, in the order recorded.
     pub fn events(&self) -> &[Event] {
         &self.events
