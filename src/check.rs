@@ -288,7 +288,6 @@ pub(crate) fn validate(ledger: &Ledger, claims: &[Claim], policy: &TolerancePoli
         policy,
         known_at: None,
         cites: std::cell::OnceCell::new(),
-        by_date: std::cell::OnceCell::new(),
     }
     .prepare(claims)
     .map(|_| ())
@@ -300,7 +299,6 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
         policy: &options.policy,
         known_at: options.known_at,
         cites: std::cell::OnceCell::new(),
-        by_date: std::cell::OnceCell::new(),
     };
     let prepared = checker.prepare(claims)?;
     let mut findings = Vec::new();
@@ -353,10 +351,6 @@ struct Checker<'a> {
     /// built on first use, so that a claim finds the events from its own
     /// line without reading every event.
     cites: std::cell::OnceCell<HashMap<u32, Vec<u32>>>,
-    /// The recorded events' positions sorted by effective date (then
-    /// position): built on first use, so that the events between two dates
-    /// are a range, not a scan of the log.
-    by_date: std::cell::OnceCell<Vec<u32>>,
 }
 
 /// A claim with its figures as intervals and its layer resolved.
@@ -665,21 +659,6 @@ impl<'a> Checker<'a> {
             cites
         });
         cites.get(&line).map_or(&[], Vec::as_slice)
-    }
-
-    /// The positions of the events effective in (d1, d2], in log order.
-    fn effective_between(&self, d1: NaiveDate, d2: NaiveDate) -> Vec<u32> {
-        let events = self.ledger.events();
-        let by_date = self.by_date.get_or_init(|| {
-            let mut all: Vec<u32> = (0..events.len() as u32).collect();
-            all.sort_by_key(|&i| events[i as usize].effective());
-            all
-        });
-        let from = by_date.partition_point(|&i| events[i as usize].effective() <= d1);
-        let to = by_date.partition_point(|&i| events[i as usize].effective() <= d2);
-        let mut out = by_date[from..to.max(from)].to_vec();
-        out.sort_unstable();
-        out
     }
 
     /// The ledger's total on each day of `as_of`; `None` when no unit is
@@ -1273,27 +1252,22 @@ impl<'a> Checker<'a> {
         Ok(f)
     }
 
-    /// The events effective in (d1, d2] whose units count in the fact's scope.
+    /// The events effective in (d1, d2] that changed the fact's total: the
+    /// lines of the register behind the total on `d2` that fall after `d1`.
+    /// One replay of the ledger per scope and date, however many events.
     fn events_between(
         &self,
         fact: &Fact<'_>,
         d1: NaiveDate,
         d2: NaiveDate,
     ) -> Result<Vec<EventId>> {
-        let mut out = Vec::new();
-        for i in self.effective_between(d1, d2) {
-            let e = &self.ledger.events()[i as usize];
-            let visible = e.layer().is_none() || e.layer() == fact.layer;
-            if visible && d1 < e.effective() && e.effective() <= d2 {
-                let within = fact.scope.clone().unit(e.unit().clone());
-                let counts = fact.view.total(&within, fact.metric, e.effective())? > Count::ZERO
-                    || fact.view.total(&within, fact.metric, d1)? > Count::ZERO;
-                if counts {
-                    out.push(e.id().clone());
-                }
-            }
-        }
-        Ok(out)
+        let register = fact.view.explain(fact.scope, fact.metric, d2)?;
+        Ok(register
+            .entries
+            .into_iter()
+            .filter(|e| d1 < e.effective && e.effective <= d2)
+            .map(|e| e.event)
+            .collect())
     }
 
     /// Whether every deployment `part` covers is covered by `whole` on `date`,

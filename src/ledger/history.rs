@@ -190,7 +190,20 @@ impl Ledger {
                 &all
             }
         };
-        for &u in units {
+        // A unit's changes all carry its own contributor and kind: a unit the
+        // scope excludes by either need not be replayed.
+        let admits = |u: u32| {
+            let record = &self.units[u as usize];
+            filter.kinds.is_none_or(|k| k.contains(&record.unit.kind()))
+                && filter
+                    .contributors
+                    .as_ref()
+                    .is_none_or(|(countries, alliances)| match record.contributor {
+                        crate::index::Contrib::Country(c) => countries.binary_search(&c).is_ok(),
+                        crate::index::Contrib::Alliance(a) => alliances.contains(&a),
+                    })
+        };
+        for &u in units.iter().filter(|&&u| admits(u)) {
             let timeline = replay.timeline(u, lens.layer);
             replay
                 .run(
