@@ -1336,22 +1336,7 @@ impl<'a> Checker<'a> {
     }
 
     fn countries(&self, places: &Places, date: NaiveDate) -> Result<BTreeSet<Country>> {
-        let mut out: BTreeSet<Country> = places.countries.iter().copied().collect();
-        for r in &places.regions {
-            let region = self
-                .ledger
-                .region(r)
-                .ok_or_else(|| Error::unknown(RecordKind::Region, r))?;
-            out.extend(region.members_on(date));
-        }
-        for a in &places.alliances {
-            let alliance = self
-                .ledger
-                .alliance(a)
-                .ok_or_else(|| Error::unknown(RecordKind::Alliance, a))?;
-            out.extend(alliance.members_on(date));
-        }
-        Ok(out)
+        Ok(self.ledger.countries(places, date)?.into_iter().collect())
     }
 
     fn categories(&self, prepared: &[Prepared<'_>]) -> Result<Vec<Finding>> {

@@ -1363,7 +1363,7 @@ impl Ledger {
     }
 
     /// The countries a set of places stands for on `date`, sorted, each once.
-    fn countries(&self, places: &Places, date: NaiveDate) -> Result<Vec<Country>> {
+    pub(crate) fn countries(&self, places: &Places, date: NaiveDate) -> Result<Vec<Country>> {
         let mut out: Vec<Country> = places.countries.iter().copied().collect();
         for r in &places.regions {
             let region = self
