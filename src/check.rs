@@ -457,7 +457,9 @@ impl<'a> Checker<'a> {
             }
             if let Some(target) = claim.corrects() {
                 if !ids.contains(target) || target == claim.id() {
-                    return Err(claim.error("corrects", unknown(RecordKind::Claim, target)));
+                    return Err(
+                        claim.error("corrects", Problem::unknown(RecordKind::Claim, target))
+                    );
                 }
                 if claim.reason().is_none_or(|r| r.trim().is_empty()) {
                     return Err(claim.error("reason", Problem::Empty));
@@ -466,7 +468,7 @@ impl<'a> Checker<'a> {
             let view = self.view_of(claim.layer()).map_err(|_| {
                 claim.error(
                     "layer",
-                    unknown(RecordKind::Layer, claim.layer().map_or("", |l| l.as_str())),
+                    Problem::unknown(RecordKind::Layer, claim.layer().map_or("", |l| l.as_str())),
                 )
             })?;
             let figure = |field, f: &Figure| {
@@ -596,7 +598,9 @@ impl<'a> Checker<'a> {
             }
             Subject::Membership { alliance, .. } => {
                 if self.ledger.alliance(alliance).is_none() {
-                    return Err(claim.error("subject", unknown(RecordKind::Alliance, alliance)));
+                    return Err(
+                        claim.error("subject", Problem::unknown(RecordKind::Alliance, alliance))
+                    );
                 }
                 membership(value).map(|_| ()).ok_or_else(|| {
                     claim.error(
@@ -618,7 +622,8 @@ impl<'a> Checker<'a> {
     /// Refuses a scope that names a region, alliance, base or unit the ledger does not know.
     fn check_scope_places(&self, claim: &Claim, scope: &Scope, field: &'static str) -> Result<()> {
         let l = self.ledger;
-        let unknown_in = |kind, id: &dyn fmt::Display| Err(claim.error(field, unknown(kind, id)));
+        let unknown_in =
+            |kind, id: &dyn fmt::Display| Err(claim.error(field, Problem::unknown(kind, id)));
         for places in [scope.hosts(), scope.contributors()].into_iter().flatten() {
             if let Some(r) = places.regions.iter().find(|r| l.region(r).is_none()) {
                 return unknown_in(RecordKind::Region, r);
@@ -1688,13 +1693,6 @@ fn membership(value: &str) -> Option<MembershipStatus> {
         "invited" => Some(MembershipStatus::Invited),
         "outside" => Some(MembershipStatus::Outside),
         _ => None,
-    }
-}
-
-fn unknown(kind: RecordKind, id: impl fmt::Display) -> Problem {
-    Problem::UnknownReference {
-        kind,
-        id: id.to_string(),
     }
 }
 

@@ -199,6 +199,16 @@ impl fmt::Display for RecordKind {
     }
 }
 
+impl Problem {
+    /// A reference to a record the ledger does not know.
+    pub(crate) fn unknown(kind: RecordKind, id: impl fmt::Display) -> Self {
+        Problem::UnknownReference {
+            kind,
+            id: id.to_string(),
+        }
+    }
+}
+
 /// Why a record was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -449,7 +449,7 @@ impl Ledger {
             Contributor::Country(c) => Contrib::Country(*c),
             Contributor::Alliance(a) => {
                 Contrib::Alliance(self.alliances.position(a).ok_or_else(|| {
-                    unit.error("contributor", unknown_ref(RecordKind::Alliance, a))
+                    unit.error("contributor", Problem::unknown(RecordKind::Alliance, a))
                 })?)
             }
         };
@@ -459,7 +459,7 @@ impl Ledger {
                 *self
                     .unit_ix
                     .get(p)
-                    .ok_or_else(|| unit.error("parent", unknown_ref(RecordKind::Unit, p)))?,
+                    .ok_or_else(|| unit.error("parent", Problem::unknown(RecordKind::Unit, p)))?,
             ),
         };
         if unit.metrics().is_empty() {
@@ -802,10 +802,9 @@ impl Ledger {
     /// Checks what can be checked of an event on its own; returns its unit and layer.
     fn check_event(&self, event: &Event) -> Result<(u32, Option<u16>)> {
         let id = event.id();
-        let unit = *self
-            .unit_ix
-            .get(event.unit())
-            .ok_or_else(|| Error::event(id, "unit", unknown_ref(RecordKind::Unit, event.unit())))?;
+        let unit = *self.unit_ix.get(event.unit()).ok_or_else(|| {
+            Error::event(id, "unit", Problem::unknown(RecordKind::Unit, event.unit()))
+        })?;
         let record = &self.units[unit as usize];
         let layer = match event.layer() {
             None => None,
@@ -813,7 +812,9 @@ impl Ledger {
                 self.layers
                     .position(l)
                     .and_then(|p| u16::try_from(p).ok())
-                    .ok_or_else(|| Error::event(id, "layer", unknown_ref(RecordKind::Layer, l)))?,
+                    .ok_or_else(|| {
+                        Error::event(id, "layer", Problem::unknown(RecordKind::Layer, l))
+                    })?,
             ),
         };
         if let Some(formed) = record.unit.formed() {
@@ -883,12 +884,12 @@ impl Ledger {
                 .bases
                 .position(b)
                 .map(Loc::Base)
-                .ok_or_else(|| unknown_ref(RecordKind::Base, b)),
+                .ok_or_else(|| Problem::unknown(RecordKind::Base, b)),
             Location::Region(r) => self
                 .regions
                 .position(r)
                 .map(Loc::Region)
-                .ok_or_else(|| unknown_ref(RecordKind::Region, r)),
+                .ok_or_else(|| Problem::unknown(RecordKind::Region, r)),
         }
     }
 
@@ -1399,14 +1400,6 @@ fn host_of(bases: &[Base], loc: Loc) -> Host {
 fn region_within(region: &Region, countries: &[Country], date: NaiveDate) -> bool {
     let mut members = region.members_on(date).peekable();
     members.peek().is_some() && members.all(|c| countries.binary_search(&c).is_ok())
-}
-
-/// A problem naming an unknown referent.
-fn unknown_ref(kind: RecordKind, id: impl std::fmt::Display) -> Problem {
-    Problem::UnknownReference {
-        kind,
-        id: id.to_string(),
-    }
 }
 
 /// Replaying what is already recorded cannot fail, since it passed when
