@@ -700,11 +700,17 @@ impl Ledger {
             let record = &self.units[unit as usize];
             let new_timelines = staged.get(&unit).unwrap_or(&record.timelines);
             let layers = after.layers_below(unit);
-            let only_appends = touched.get(unit).is_some_and(|keys| {
-                keys.iter().all(|&(_, layer, key)| {
-                    layer.is_none() && record.timelines.baseline.last().is_none_or(|&l| l < key)
-                })
-            });
+            // `earliest` also counts changes below the unit: a subunit's
+            // back-dated change moves the unit's own share at its later
+            // levels, so only a unit whose whole history precedes every
+            // change in and below it may replay from its cached end.
+            let after_history =
+                |key: Key| record.timelines.baseline.last().is_none_or(|&l| l < key);
+            let only_appends = after_history(earliest)
+                && touched.get(unit).is_some_and(|keys| {
+                    keys.iter()
+                        .all(|&(_, layer, key)| layer.is_none() && after_history(key))
+                });
             if only_appends && layers.is_empty() && record.timelines.layers.is_empty() {
                 // The common case: new events after the unit's history, no
                 // layers involved. Replay only the new events.

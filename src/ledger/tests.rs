@@ -1149,3 +1149,52 @@ fn a_total_too_large_for_a_count_is_an_error_not_a_wrap() {
         huge
     );
 }
+
+/// Found by the property tests: a batch with a subunit's back-dated deploy
+/// and a later change to its parent replayed the parent from its cached end,
+/// missing that the deploy shrinks the parent's own share at its level.
+#[test]
+fn regression_a_parents_change_sees_a_subunit_back_dated_in_the_same_batch() {
+    let mut l = ledger();
+    l.add_unit(
+        Unit::new(uid("fr"), "French part", c("FRA"), UnitKind::Battlegroup)
+            .with_parent(uid("efp")),
+    )
+    .unwrap();
+    let before = snapshot(&l);
+    // With the French 2,000 inside the June level of 4,000, the rest of the
+    // force is 350, and cannot lose 1,000.
+    let err = l
+        .apply_batch([
+            ev("fr-1", "fr", "2022-04-01", deploy(in_est(), 2_000)),
+            ev("efp-cut", "efp", "2022-07-01", reduce(1_000)),
+        ])
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRecord { id, problem: Problem::NegativeStrength { strength, .. }, .. }
+            if id == "efp-cut" && strength.get() == 350),
+        "{err}"
+    );
+    assert_eq!(snapshot(&l), before);
+    // A cut the rest can bear goes through, and the whole is what it says.
+    l.apply_batch([
+        ev("fr-1", "fr", "2022-04-01", deploy(in_est(), 2_000)),
+        ev("efp-cut", "efp", "2022-07-01", reduce(300)),
+    ])
+    .unwrap();
+    let baltics = Scope::all().in_region(RegionId::new("baltics").unwrap());
+    assert_eq!(
+        l.total(&baltics, &Metric::PERSONNEL, d("2022-07-01"))
+            .unwrap()
+            .get(),
+        3_700
+    );
+    let by_unit = l
+        .total(
+            &Scope::all().unit(uid("efp")),
+            &Metric::PERSONNEL,
+            d("2022-07-01"),
+        )
+        .unwrap();
+    assert_eq!(by_unit.get(), 3_700);
+}
