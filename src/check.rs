@@ -118,6 +118,21 @@ pub struct Finding {
     pub summary: String,
 }
 
+impl Finding {
+    /// A finding with no evidence or summary yet.
+    fn new(rule: Rule, verdict: Verdict, claims: Vec<ClaimId>) -> Self {
+        Finding {
+            rule,
+            verdict,
+            claims,
+            events: Vec::new(),
+            evidence: Vec::new(),
+            gap: None,
+            summary: String::new(),
+        }
+    }
+}
+
 /// Every finding of a check, worst first.
 ///
 /// `Display` prints an aligned table a person scans at a glance; serde gives
@@ -869,15 +884,11 @@ impl<'a> Checker<'a> {
         let mut summary_parts = Vec::new();
         let derived = derive(&parts);
         let name = |s: &str| format!("{}: {s}", claim.id());
-        let mut f = Finding {
-            rule: Rule::ChangeImplies,
-            verdict: Verdict::Consistent,
-            claims: vec![claim.id().clone()],
-            events: Vec::new(),
-            evidence: Vec::new(),
-            gap: None,
-            summary: String::new(),
-        };
+        let mut f = Finding::new(
+            Rule::ChangeImplies,
+            Verdict::Consistent,
+            vec![claim.id().clone()],
+        );
         for (label, i) in [
             ("before", stated.before),
             ("after", stated.after),
@@ -1457,15 +1468,11 @@ impl<'a> Checker<'a> {
                 (footings, normalized(value))
             }
         };
-        let mut f = Finding {
-            rule: Rule::Categories,
-            verdict: Verdict::Consistent,
-            claims: vec![claim.id().clone()],
-            events: Vec::new(),
-            evidence: Vec::new(),
-            gap: None,
-            summary: String::new(),
-        };
+        let mut f = Finding::new(
+            Rule::Categories,
+            Verdict::Consistent,
+            vec![claim.id().clone()],
+        );
         if found.is_empty() {
             f.verdict = Verdict::Unverifiable;
             f.summary = format!("the ledger records no {subject} on {date}");
