@@ -281,6 +281,14 @@ impl Totals {
 impl Series {
     /// The total at `key`, counting every change at or before it.
     pub fn at(&self, key: Key) -> i128 {
+        match self.upto(key) {
+            0 => 0,
+            n => self.totals.get(n - 1),
+        }
+    }
+
+    /// How many changes lie at or before `key`.
+    fn upto(&self, key: Key) -> usize {
         // Blocks whose first key is at or before `key`; the last of them
         // holds the last change at or before it.
         let Some(block) = self.fences.partition_point(|&k| k <= key).checked_sub(1) else {
@@ -290,11 +298,41 @@ impl Series {
         let end = (start + FENCE).min(self.keys.len());
         let n = start + self.keys[start..end].partition_point(|&k| k <= key);
         debug_assert_eq!(n, self.keys.partition_point(|&k| k <= key));
-        self.totals.get(n - 1)
+        n
+    }
+
+    /// The totals at the ends of the days from the one `from` ends to the one
+    /// `to` ends (keys made by [`end_of_day`]), in order, each pushed onto
+    /// `out` unless it equals the last value there: what the total is on
+    /// some day of the span, one step per change, however many days the span
+    /// has.
+    pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<i128>) {
+        let (start, end) = (self.upto(from), self.upto(to));
+        let mut push = |total: i128| {
+            if out.last() != Some(&total) {
+                out.push(total);
+            }
+        };
+        push(self.at(from));
+        // Several changes on one day: only the day's last total is an end of day.
+        for (i, pair) in self.keys[start..end].windows(2).enumerate() {
+            if pair[0] >> 32 != pair[1] >> 32 {
+                push(self.totals.get(start + i));
+            }
+        }
+        if end > start {
+            push(self.totals.get(end - 1));
+        }
+    }
+
+    /// The keys of the changes after `from`, up to and including `to`.
+    pub fn keys_between(&self, from: Key, to: Key) -> &[Key] {
+        let (start, end) = (self.upto(from), self.upto(to));
+        &self.keys[start..end.max(start)]
     }
 
     /// The sum of several series.
-    fn sum<'s>(parts: impl IntoIterator<Item = &'s Series>) -> Series {
+    pub fn sum<'s>(parts: impl IntoIterator<Item = &'s Series>) -> Series {
         let mut changes: Vec<(Key, i128)> = Vec::new();
         for part in parts {
             let mut prev = 0;
@@ -473,9 +511,9 @@ impl Cells {
         &self.regions
     }
 
-    /// The total of the cells a sum covers in `metric`, at `key`.
-    pub fn sum(&self, sum: Sum, metric: u16, key: Key) -> i128 {
-        self.sums.get(&(sum, metric)).map_or(0, |s| s.at(key))
+    /// The sum of the cells a sum covers in `metric`, if any changed.
+    pub fn sum(&self, sum: Sum, metric: u16) -> Option<&Series> {
+        self.sums.get(&(sum, metric))
     }
 
     /// Starts the sum of a new region's lasting members from their hosts'

@@ -35,7 +35,7 @@ use crate::deployment::{Deployment, Footing, Location};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId, EventKind, Layer, LayerId};
 use crate::index::{
-    self, CellKey, Cells, Contrib, Contribution, FastHasher, FastMap, Host, Key, Loc, Sum,
+    self, CellKey, Cells, Contrib, Contribution, FastHasher, FastMap, Host, Key, Loc, Series, Sum,
 };
 use crate::metric::{Count, Metric, Quantity};
 use crate::scope::{Places, Scope};
@@ -1205,47 +1205,7 @@ impl Ledger {
                 }
             }
         } else {
-            let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
-            for cells in std::iter::once(&self.baseline).chain(layer_cells) {
-                match &filter.hosts {
-                    // One region alone: the sum of its lasting members, the
-                    // members of the day, and the regional figures within.
-                    Some(hosts) if filter.hosts_only() && filter.region.is_some() => {
-                        let r = filter.region.unwrap_or_default();
-                        let lasting = &self.lasting[r as usize];
-                        total += cells.sum(Sum::Members(r), m, key);
-                        for host in self.hosts_within(cells, hosts, date) {
-                            if !matches!(host, Host::Country(c) if lasting.binary_search(&c).is_ok())
-                            {
-                                total += cells.sum(Sum::Host(host), m, key);
-                            }
-                        }
-                    }
-                    // Hosts alone: each host's total, without reading its cells.
-                    Some(hosts) if filter.hosts_only() => {
-                        for host in self.hosts_within(cells, hosts, date) {
-                            total += cells.sum(Sum::Host(host), m, key);
-                        }
-                    }
-                    // Hosts and more: only the hosts' cells.
-                    Some(hosts) => {
-                        for host in self.hosts_within(cells, hosts, date) {
-                            for (cell, series) in cells.of_host(host) {
-                                if cell.metric == m && filter.matches(self, cell, date) {
-                                    total += series.at(key);
-                                }
-                            }
-                        }
-                    }
-                    None => {
-                        for (cell, series) in cells.iter() {
-                            if cell.metric == m && filter.matches(self, cell, date) {
-                                total += series.at(key);
-                            }
-                        }
-                    }
-                }
-            }
+            self.parts(&filter, m, layer, date, |series| total += series.at(key));
         }
         debug_assert!(total >= 0, "a total is never negative");
         u64::try_from(total)
@@ -1253,6 +1213,138 @@ impl Ledger {
             .map_err(|_| Error::TotalOverflow {
                 metric: metric.clone(),
             })
+    }
+
+    /// The series whose sum is the filter's total in metric `m`, in `layer`'s
+    /// view, each passed to `each`: the hosts' or a region's sums where the
+    /// filter is on hosts alone, else the matching cells.
+    fn parts<'c>(
+        &'c self,
+        filter: &Filter<'_>,
+        m: u16,
+        layer: Option<u16>,
+        date: NaiveDate,
+        mut each: impl FnMut(&'c Series),
+    ) {
+        let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
+        for cells in std::iter::once(&self.baseline).chain(layer_cells) {
+            let mut sum = |s: Sum| {
+                if let Some(series) = cells.sum(s, m) {
+                    each(series);
+                }
+            };
+            match &filter.hosts {
+                // One region alone: the sum of its lasting members, the
+                // members of the day, and the regional figures within.
+                Some(hosts) if filter.hosts_only() && filter.region.is_some() => {
+                    let r = filter.region.unwrap_or_default();
+                    let lasting = &self.lasting[r as usize];
+                    sum(Sum::Members(r));
+                    for host in self.hosts_within(cells, hosts, date) {
+                        if !matches!(host, Host::Country(c) if lasting.binary_search(&c).is_ok()) {
+                            sum(Sum::Host(host));
+                        }
+                    }
+                }
+                // Hosts alone: each host's total, without reading its cells.
+                Some(hosts) if filter.hosts_only() => {
+                    for host in self.hosts_within(cells, hosts, date) {
+                        sum(Sum::Host(host));
+                    }
+                }
+                // Hosts and more: only the hosts' cells.
+                Some(hosts) => {
+                    for host in self.hosts_within(cells, hosts, date) {
+                        for (cell, series) in cells.of_host(host) {
+                            if cell.metric == m && filter.matches(self, cell, date) {
+                                each(series);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    for (cell, series) in cells.iter() {
+                        if cell.metric == m && filter.matches(self, cell, date) {
+                            each(series);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The total of `metric` in `scope` through time, as one step function,
+    /// with memberships as on `date` (and on every day they are the same:
+    /// see [`membership_changes`](Ledger::membership_changes)). `None` when
+    /// the total must be replayed instead: a unit filter, or a date of
+    /// knowledge.
+    ///
+    /// # Errors
+    ///
+    /// As [`total_at`](Ledger::total_at), but for the overflow of a total,
+    /// which the caller meets when it reads one.
+    pub(crate) fn track(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Result<Option<Cow<'_, Series>>> {
+        let m = *self
+            .metric_ix
+            .get(metric)
+            .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
+        let filter = self.filter(scope, date)?;
+        if filter.units.is_some() || lens.known_at.is_some() {
+            return Ok(None);
+        }
+        let mut parts = Vec::new();
+        self.parts(&filter, m, lens.layer, date, |series| parts.push(series));
+        Ok(Some(match parts.as_slice() {
+            [one] => Cow::Borrowed(*one),
+            _ => Cow::Owned(Series::sum(parts)),
+        }))
+    }
+
+    /// Checks that `scope` and `metric` name what the ledger knows, as on
+    /// `date`, without computing a total.
+    ///
+    /// # Errors
+    ///
+    /// As [`total_at`](Ledger::total_at), but for the overflow of a total.
+    pub(crate) fn resolve(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<()> {
+        if !self.metric_ix.contains_key(metric) {
+            return Err(Error::unknown(RecordKind::Metric, metric));
+        }
+        self.filter(scope, date).map(|_| ())
+    }
+
+    /// The days on which some region's or alliance's membership changes,
+    /// sorted: between two of them, every scope resolves to the same
+    /// countries and regional figures.
+    pub(crate) fn membership_changes(&self) -> Vec<NaiveDate> {
+        let regions = self
+            .regions
+            .items
+            .iter()
+            .flat_map(|r| r.members())
+            .flat_map(|m| [m.period.from, m.period.until.and_then(|u| u.succ_opt())]);
+        let alliances = self
+            .alliances
+            .items
+            .iter()
+            .flat_map(|a| a.records())
+            .flat_map(|m| [m.joined, m.left]);
+        let mut days: Vec<NaiveDate> = regions.chain(alliances).flatten().collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    /// The event that stands at `key` in the recorded log, as corrected.
+    pub(crate) fn event_at_key(&self, key: Key) -> Option<&Event> {
+        self.events
+            .get(self.version(index::seq(key), None) as usize)
     }
 
     /// The hosts of `cells` that lie within `countries` on `date`: each

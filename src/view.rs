@@ -81,6 +81,17 @@ impl<'a> View<'a> {
         self.lens.layer
     }
 
+    /// The total of `metric` in `scope` through time, with memberships as
+    /// on `date`: see [`Ledger::track`].
+    pub(crate) fn track(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<Option<std::borrow::Cow<'a, crate::index::Series>>> {
+        self.ledger.track(scope, metric, date, self.lens)
+    }
+
     /// The total of `metric` in `scope` at the end of `date`: every event
     /// effective on or before `date` counts.
     ///

@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{Days, NaiveDate};
 use posture_ledger::{
-    Alliance, AllianceId, AllianceMember, Amendment, Base, BaseId, Comparison, Contributor,
-    Correction, Count, Country, Deployment, Event, EventId, EventKind, Footing, Layer, LayerId,
-    Ledger, Location, MembershipStatus, Metric, Period, Quantity, Region, RegionId, Scope, Unit,
+    Alliance, AllianceId, AllianceMember, Amendment, AsOf, Base, BaseId, CheckOptions, Claim,
+    ClaimId, Comparison, Contributor, Correction, Count, Country, Deployment, Event, EventId,
+    EventKind, Figure, Footing, Interval, Layer, LayerId, Ledger, Location, MembershipStatus,
+    Metric, Period, Qualifier, Quantity, Region, RegionId, Rule, Scope, Source, Statement, Unit,
     UnitId, UnitKind, View,
 };
 use proptest::prelude::*;
@@ -1099,6 +1100,129 @@ proptest! {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+// ----- The checker's reading of the ledger ------------------------------------------
+
+/// A quantity claim of `scope` over `days`, in `layer` if given, citing no line.
+fn claim_of(n: usize, scope: &Scope, m: &Metric, days: (i64, i64), layer: bool) -> Claim {
+    let as_of = AsOf::between(day(days.0), day(days.1)).expect("a span");
+    let c = Claim::quantity(
+        ClaimId::new(format!("c{n}")).expect("an id"),
+        Source::default(),
+        as_of,
+        scope.clone(),
+        m.clone(),
+        Figure::new(Qualifier::Approximate, Decimal::from(100)),
+    );
+    if layer {
+        c.in_layer(pledged())
+    } else {
+        c
+    }
+}
+
+/// The ledger's totals over `first..=last` as the checker states them: from
+/// the least to the most, leaving out the days before the first with anything
+/// recorded; `None` when nothing is.
+fn day_by_day(
+    view: &View<'_>,
+    scope: &Scope,
+    m: &Metric,
+    (first, last): (i64, i64),
+) -> Result<Option<Interval>, TestCaseError> {
+    let mut totals = Vec::new();
+    for n in first..=last {
+        totals.push(total(view, scope, m, day(n))?);
+    }
+    let totals: Vec<u64> = totals.into_iter().skip_while(|&t| t == 0).collect();
+    Ok(match (totals.iter().min(), totals.iter().max()) {
+        (Some(&lo), Some(&hi)) => {
+            Some(Interval::closed(Decimal::from(lo), Decimal::from(hi)).expect("lo ≤ hi"))
+        }
+        _ => None,
+    })
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// The checker reads a scope's totals over a span of days from the
+    /// index's step functions, and, as known on a date, by replaying the log:
+    /// the two give the same report, and agree with the totals day by day
+    /// (across the region's and the alliance's changes of membership) and
+    /// with the registers' events between two claims.
+    #[test]
+    fn the_checker_reads_the_ledger_as_its_totals_do(
+        stream in stream(30),
+        spans in prop::collection::vec((0..40i64, 0..30i64), 2..4),
+        start in -5..40i64,
+    ) {
+        let l = build(&stream, false)?.ledger;
+        // Spans one after another, a gap between each.
+        let mut spans_at = Vec::new();
+        let mut at = start;
+        for (gap, len) in spans {
+            at += gap + 1;
+            spans_at.push((at, at + len));
+            at += len;
+        }
+        let mut claims = Vec::new();
+        for (p, probe) in probes().iter().enumerate() {
+            for (k, m) in METRICS.iter().enumerate() {
+                for layer in [false, true] {
+                    for (s, &span) in spans_at.iter().enumerate() {
+                        let n = ((p * METRICS.len() + k) * 2 + usize::from(layer)) * 10 + s;
+                        claims.push(claim_of(n, &probe.scope, m, span, layer));
+                    }
+                }
+            }
+        }
+        let report = l.check(&claims).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let replayed = l
+            .check_with(&claims, CheckOptions::new().known_at(day(10_000)))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&report, &replayed);
+
+        for (c, claim) in claims.iter().enumerate() {
+            let Statement::Quantity { scope, metric, .. } = claim.statement() else {
+                unreachable!("quantity claims")
+            };
+            let view = if claim.layer().is_some() { views(&l)[1] } else { views(&l)[0] };
+            if view.total(scope, metric, day(0)).is_err() {
+                continue; // no unit is counted in the metric
+            }
+            let span = spans_at[c % spans_at.len()];
+            let finding = report
+                .about(claim.id())
+                .find(|f| f.rule == Rule::ClaimVsLedger)
+                .expect("a finding against the ledger");
+            let stated = finding
+                .evidence
+                .iter()
+                .find(|e| e.label.starts_with("ledger:"))
+                .map(|e| e.interval);
+            let expected = day_by_day(&view, scope, metric, span)?;
+            prop_assert_eq!(stated, expected, "{}: {} over {:?}", claim.id(), scope, span);
+
+            // The next claim of the same scope: the events between them.
+            if let Some(next) = claims.get(c + 1).filter(|_| (c + 1) % spans_at.len() != 0) {
+                let (d1, d2) = (claim.as_of().last(), next.as_of().first());
+                let across = report
+                    .about(claim.id())
+                    .find(|f| f.rule == Rule::AcrossDates && f.claims[1] == *next.id())
+                    .expect("a finding across dates");
+                let register = view.explain(scope, metric, d2).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let between: Vec<EventId> = register
+                    .entries
+                    .into_iter()
+                    .filter(|e| d1 < e.effective && e.effective <= d2)
+                    .map(|e| e.event)
+                    .collect();
+                prop_assert_eq!(&across.events, &between, "{} → {}", claim.id(), next.id());
             }
         }
     }
