@@ -360,18 +360,22 @@ struct Checker<'a> {
     /// built on first use, so that a claim finds the events from its own
     /// line without reading every event.
     cites: OnceCell<HashMap<u32, Vec<u32>>>,
-    /// The days some membership changes on: between two of them, a scope's
-    /// total through time is one track.
-    membership_changes: OnceCell<Vec<NaiveDate>>,
-    /// Each scope's total through time, by scope, metric, layer and the
-    /// number of membership changes before it: built on first use, so that
-    /// claims of one scope read one step function, not the cells, per day.
-    /// `None` where the total must be replayed.
-    tracks: RefCell<HashMap<TrackKey<'a>, Option<Track<'a>>>>,
+    /// Each scope's total through time, by scope, metric and layer: built on
+    /// first use, so that claims of one scope read one step function, not
+    /// the cells, per day.
+    tracks: RefCell<HashMap<TrackKey<'a>, Tracks<'a>>>,
 }
 
-type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>, usize);
+type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
 type Track<'a> = Rc<Cow<'a, Series>>;
+
+/// One scope's tracks: one per run of days between the changes of what the
+/// scope stands for, each built when first read; `None` where the total
+/// must be replayed.
+struct Tracks<'a> {
+    changes: Vec<NaiveDate>,
+    built: HashMap<usize, Option<Track<'a>>>,
+}
 
 impl<'a> Checker<'a> {
     fn new(ledger: &'a Ledger, policy: &'a TolerancePolicy, known_at: Option<NaiveDate>) -> Self {
@@ -380,7 +384,6 @@ impl<'a> Checker<'a> {
             policy,
             known_at,
             cites: OnceCell::new(),
-            membership_changes: OnceCell::new(),
             tracks: RefCell::new(HashMap::new()),
         }
     }
@@ -715,8 +718,8 @@ impl<'a> Checker<'a> {
             return Ok(None);
         }
         let mut totals: Vec<i128> = Vec::new();
-        for (first, last) in self.spans(as_of.first(), as_of.last()) {
-            match self.track(view, scope, metric, first)? {
+        for (first, last, track) in self.tracks(view, scope, metric, as_of.first(), as_of.last())? {
+            match track {
                 Some(track) => track.day_ends(end_of(first), end_of(last), &mut totals),
                 None => {
                     for day in first.iter_days().take_while(|&d| d <= last) {
@@ -741,45 +744,51 @@ impl<'a> Checker<'a> {
             .map(Some)
     }
 
-    /// The days `first..=last` cut where a membership changes: in each
-    /// span, every scope resolves to the same countries.
-    fn spans(&self, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-        let changes = self.membership_changes();
-        let from = changes.partition_point(|&c| c <= first);
-        let mut out = Vec::new();
-        let mut start = first;
-        for &c in changes[from..].iter().take_while(|&&c| c <= last) {
-            if let Some(end) = c.pred_opt() {
-                out.push((start, end));
-            }
-            start = c;
-        }
-        out.push((start, last));
-        out
-    }
-
-    fn membership_changes(&self) -> &[NaiveDate] {
-        self.membership_changes
-            .get_or_init(|| self.ledger.membership_changes())
-    }
-
     /// The total of `metric` in `scope` through time, as the view shows it,
-    /// with memberships as on `day`; `None` where it must be replayed.
-    fn track(
+    /// over the days `first..=last`: the days cut where what the scope
+    /// stands for changes, each run with its track (`None` where the total
+    /// must be replayed).
+    #[allow(clippy::type_complexity)]
+    fn tracks(
         &self,
         view: View<'a>,
         scope: &'a Scope,
         metric: &'a Metric,
-        day: NaiveDate,
-    ) -> Result<Option<Track<'a>>> {
-        let epoch = self.membership_changes().partition_point(|&c| c <= day);
-        let key = (scope, metric, view.layer_index(), epoch);
-        if let Some(track) = self.tracks.borrow().get(&key) {
-            return Ok(track.clone());
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, NaiveDate, Option<Track<'a>>)>> {
+        let mut all = self.tracks.borrow_mut();
+        let tracks = all
+            .entry((scope, metric, view.layer_index()))
+            .or_insert_with(|| Tracks {
+                changes: self.ledger.membership_changes(scope),
+                built: HashMap::new(),
+            });
+        let epoch = tracks.changes.partition_point(|&c| c <= first);
+        let mut runs = Vec::new();
+        let mut start = first;
+        for (n, &change) in tracks.changes[epoch..].iter().enumerate() {
+            if change > last {
+                break;
+            }
+            // A change is never `first` itself, so it has a day before it.
+            runs.push((epoch + n, start, change.pred_opt().unwrap_or(change)));
+            start = change;
         }
-        let track = view.track(scope, metric, day)?.map(Rc::new);
-        self.tracks.borrow_mut().insert(key, track.clone());
-        Ok(track)
+        runs.push((epoch + runs.len(), start, last));
+        runs.into_iter()
+            .map(|(epoch, from, to)| {
+                let track = match tracks.built.get(&epoch) {
+                    Some(track) => track.clone(),
+                    None => {
+                        let track = view.track(scope, metric, from)?.map(Rc::new);
+                        tracks.built.insert(epoch, track.clone());
+                        track
+                    }
+                };
+                Ok((from, to, track))
+            })
+            .collect()
     }
 
     /// The ledger's totals over the days of `as_of`, as the interval from the
@@ -1356,7 +1365,8 @@ impl<'a> Checker<'a> {
         d2: NaiveDate,
     ) -> Result<Vec<EventId>> {
         // Where the total has a track, its steps in the span are those events.
-        if let Some(track) = self.track(fact.view, fact.scope, fact.metric, d2)? {
+        let tracks = self.tracks(fact.view, fact.scope, fact.metric, d2, d2)?;
+        if let Some((_, _, Some(track))) = tracks.first() {
             return Ok(track
                 .keys_between(end_of(d1), end_of(d2))
                 .iter()

@@ -417,6 +417,8 @@ pub(crate) struct Cells {
     cells: FastMap<CellKey, Series>,
     /// The cells of each host, to read only those a host filter matches.
     by_host: FastMap<Host, Vec<CellKey>>,
+    /// The cells of each contributor, likewise for a contributor filter.
+    by_contributor: FastMap<Contrib, Vec<CellKey>>,
     /// The regions with regional figures, in the order first seen.
     regions: Vec<u32>,
     /// Per host or region's lasting members, and metric, the sum of their cells.
@@ -447,6 +449,10 @@ impl Cells {
                     }
                 }
                 cells.push(cell);
+                self.by_contributor
+                    .entry(cell.contributor)
+                    .or_default()
+                    .push(cell);
                 Series::default()
             });
             series.apply(&changes);
@@ -490,6 +496,10 @@ impl Cells {
             self.by_host.values().map(Vec::len).sum::<usize>(),
             self.cells.len()
         );
+        debug_assert_eq!(
+            self.by_contributor.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
     }
 
     /// Every cell with its series.
@@ -501,6 +511,18 @@ impl Cells {
     pub fn of_host(&self, host: Host) -> impl Iterator<Item = (&CellKey, &Series)> {
         self.by_host
             .get(&host)
+            .into_iter()
+            .flatten()
+            .filter_map(|cell| self.cells.get_key_value(cell))
+    }
+
+    /// The cells of one contributor.
+    pub fn of_contributor(
+        &self,
+        contributor: Contrib,
+    ) -> impl Iterator<Item = (&CellKey, &Series)> {
+        self.by_contributor
+            .get(&contributor)
             .into_iter()
             .flatten()
             .filter_map(|cell| self.cells.get_key_value(cell))

@@ -1262,20 +1262,36 @@ impl Ledger {
                         }
                     }
                 }
-                None => {
-                    for (cell, series) in cells.iter() {
-                        if cell.metric == m && filter.matches(self, cell, date) {
-                            each(series);
+                // Contributors and more, but no hosts: only the contributors' cells.
+                None => match &filter.contributors {
+                    Some((countries, alliances)) => {
+                        let contributors = countries
+                            .iter()
+                            .map(|&c| Contrib::Country(c))
+                            .chain(alliances.iter().map(|&a| Contrib::Alliance(a)));
+                        for contributor in contributors {
+                            for (cell, series) in cells.of_contributor(contributor) {
+                                if cell.metric == m && filter.matches(self, cell, date) {
+                                    each(series);
+                                }
+                            }
                         }
                     }
-                }
+                    None => {
+                        for (cell, series) in cells.iter() {
+                            if cell.metric == m && filter.matches(self, cell, date) {
+                                each(series);
+                            }
+                        }
+                    }
+                },
             }
         }
     }
 
     /// The total of `metric` in `scope` through time, as one step function,
-    /// with memberships as on `date` (and on every day they are the same:
-    /// see [`membership_changes`](Ledger::membership_changes)). `None` when
+    /// with memberships as on `date` (and on every day until the next of the
+    /// scope's [`membership_changes`](Ledger::membership_changes)). `None` when
     /// the total must be replayed instead: a unit filter, or a date of
     /// knowledge.
     ///
@@ -1319,20 +1335,26 @@ impl Ledger {
         self.filter(scope, date).map(|_| ())
     }
 
-    /// The days on which some region's or alliance's membership changes,
-    /// sorted: between two of them, every scope resolves to the same
-    /// countries and regional figures.
-    pub(crate) fn membership_changes(&self) -> Vec<NaiveDate> {
+    /// The days on which what `scope` stands for may change, sorted: the
+    /// membership changes of the regions and alliances it names and, when it
+    /// filters on hosts, of every region (a regional figure counts where its
+    /// members on the day are all hosts). Between two of them, the scope
+    /// resolves to the same countries and regional figures.
+    pub(crate) fn membership_changes(&self, scope: &Scope) -> Vec<NaiveDate> {
+        let places = || [scope.hosts(), scope.contributors()].into_iter().flatten();
+        let all_regions = scope.hosts().is_some();
         let regions = self
             .regions
             .items
             .iter()
+            .filter(|r| all_regions || places().any(|p| p.regions.contains(r.id())))
             .flat_map(|r| r.members())
             .flat_map(|m| [m.period.from, m.period.until.and_then(|u| u.succ_opt())]);
         let alliances = self
             .alliances
             .items
             .iter()
+            .filter(|a| places().any(|p| p.alliances.contains(a.id())))
             .flat_map(|a| a.records())
             .flat_map(|m| [m.joined, m.left]);
         let mut days: Vec<NaiveDate> = regions.chain(alliances).flatten().collect();
