@@ -1203,33 +1203,71 @@ impl<'a> Checker<'a> {
             }
         }
         // Part within whole: different scopes, one metric and layer, overlapping
-        // dates. Only facts of one metric and layer whose dates overlap can
-        // pair, so the candidates come from those groups sorted by date,
-        // and are then taken in the order of a scan of every pair.
-        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), Vec<usize>> = HashMap::new();
+        // dates. The facts are grouped by metric and layer, then by scope,
+        // each scope's sorted by date; each ordered pair of scopes that may
+        // nest is swept for facts whose dates overlap, and the pairs are then
+        // taken in the order of a scan of every pair.
+        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), HashMap<&Scope, Vec<usize>>> =
+            HashMap::new();
         for (i, f) in facts.iter().enumerate() {
-            by_metric.entry((f.metric, f.layer)).or_default().push(i);
+            by_metric
+                .entry((f.metric, f.layer))
+                .or_default()
+                .entry(f.scope)
+                .or_default()
+                .push(i);
         }
         let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for group in by_metric.values_mut() {
-            group.sort_by_key(|&i| (facts[i].as_of.first(), i));
-            // The longest span in the group bounds how early an overlapping
-            // fact can start.
-            let longest = group
-                .iter()
-                .map(|&i| facts[i].as_of.last() - facts[i].as_of.first())
-                .max()
-                .unwrap_or_default();
-            for &i in group.iter() {
-                let (first, last) = (facts[i].as_of.first(), facts[i].as_of.last());
-                let earliest = first.checked_sub_signed(longest).unwrap_or(NaiveDate::MIN);
-                let from = group.partition_point(|&j| facts[j].as_of.first() < earliest);
-                for &j in &group[from..] {
-                    if facts[j].as_of.first() > last {
-                        break;
+        for by_scope in by_metric.into_values() {
+            let mut groups: Vec<ScopeFacts<'_>> = by_scope
+                .into_iter()
+                .map(|(scope, mut group)| {
+                    group.sort_by_key(|&i| (facts[i].as_of.first(), i));
+                    // The longest span bounds how early an overlapping fact can start.
+                    let longest = group
+                        .iter()
+                        .map(|&i| facts[i].as_of.last() - facts[i].as_of.first())
+                        .max()
+                        .unwrap_or_default();
+                    ScopeFacts {
+                        scope,
+                        facts: group,
+                        longest,
+                        dated: dated(scope),
                     }
-                    if facts[i].as_of.overlaps(&facts[j].as_of) {
-                        candidates.push((i, j));
+                })
+                .collect();
+            groups.sort_by_key(|g| g.facts[0]);
+            for part in &groups {
+                for whole in &groups {
+                    if std::ptr::eq(part, whole) || !may_be_within(part.scope, whole.scope) {
+                        continue;
+                    }
+                    // Scopes of countries alone nest, or not, on every date.
+                    let undated = !part.dated && !whole.dated;
+                    if undated && !self.within(part.scope, whole.scope, NaiveDate::MIN)? {
+                        continue;
+                    }
+                    for &i in &part.facts {
+                        let (first, last) = (facts[i].as_of.first(), facts[i].as_of.last());
+                        let earliest = first
+                            .checked_sub_signed(whole.longest)
+                            .unwrap_or(NaiveDate::MIN);
+                        let from = whole
+                            .facts
+                            .partition_point(|&j| facts[j].as_of.first() < earliest);
+                        for &j in &whole.facts[from..] {
+                            if facts[j].as_of.first() > last {
+                                break;
+                            }
+                            if !facts[i].as_of.overlaps(&facts[j].as_of) {
+                                continue;
+                            }
+                            let date = first.max(facts[j].as_of.first());
+                            if undated || self.within(part.scope, whole.scope, date)? {
+                                candidates.push((i, j));
+                            }
+                        }
                     }
                 }
             }
@@ -1237,20 +1275,8 @@ impl<'a> Checker<'a> {
         candidates.sort_unstable();
         for (i, j) in candidates {
             let (part, whole) = (&facts[i], &facts[j]);
-            {
-                if i == j
-                    || part.claim.id() == whole.claim.id()
-                    || part.scope == whole.scope
-                    || part.metric != whole.metric
-                    || part.layer != whole.layer
-                    || !part.as_of.overlaps(&whole.as_of)
-                {
-                    continue;
-                }
-                let date = part.as_of.first().max(whole.as_of.first());
-                if self.within(part.scope, whole.scope, date)? {
-                    findings.push(part_within_whole(part, whole)?);
-                }
+            if part.claim.id() != whole.claim.id() {
+                findings.push(part_within_whole(part, whole)?);
             }
         }
         Ok(findings)
@@ -1594,6 +1620,54 @@ impl<'a> Checker<'a> {
         }
         Ok(Some(f))
     }
+}
+
+/// One scope's facts of one metric and layer, sorted by their first day.
+struct ScopeFacts<'s> {
+    scope: &'s Scope,
+    facts: Vec<usize>,
+    /// The longest span of days among them.
+    longest: chrono::TimeDelta,
+    /// Whether the scope names a region or an alliance, whose members change.
+    dated: bool,
+}
+
+/// Whether `scope` names a region or an alliance: what it covers then
+/// depends on the date.
+fn dated(scope: &Scope) -> bool {
+    [scope.hosts(), scope.contributors()]
+        .into_iter()
+        .flatten()
+        .any(|p| !p.regions.is_empty() || !p.alliances.is_empty())
+}
+
+/// What [`Checker::within`] needs, read off the scopes alone and cheaply:
+/// every filter of the whole is one the part has, and where both name
+/// countries alone, the part's are among the whole's.
+fn may_be_within(part: &Scope, whole: &Scope) -> bool {
+    fn subset<T: Ord>(part: Option<&BTreeSet<T>>, whole: Option<&BTreeSet<T>>) -> bool {
+        match (part, whole) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(p), Some(w)) => p.is_subset(w),
+        }
+    }
+    let countries_only = |p: &Places| p.regions.is_empty() && p.alliances.is_empty();
+    let places = |p: Option<&Places>, w: Option<&Places>| match (p, w) {
+        (Some(p), Some(w)) if countries_only(p) && countries_only(w) => {
+            p.countries.is_subset(&w.countries)
+        }
+        _ => true,
+    };
+    let hosts = whole.hosts().is_none() || part.hosts().is_some() || part.bases().is_some();
+    hosts
+        && places(part.hosts(), whole.hosts())
+        && (whole.contributors().is_none() || part.contributors().is_some())
+        && places(part.contributors(), whole.contributors())
+        && (whole.units().is_none() || part.units().is_some())
+        && subset(part.bases(), whole.bases())
+        && subset(part.footings(), whole.footings())
+        && subset(part.kinds(), whole.kinds())
 }
 
 /// Two quantities of one scope on overlapping dates must intersect.

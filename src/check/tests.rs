@@ -955,3 +955,77 @@ fn a_check_as_known_on_a_date_reads_the_ledger_as_known_then() {
         Verdict::Unverifiable
     );
 }
+
+/// The part-within-whole pass pairs only scopes that may nest, and only
+/// facts whose dates overlap: it finds exactly the pairs a scan of every
+/// pair of claims finds.
+#[test]
+fn parts_are_found_as_a_scan_of_every_pair_finds_them() {
+    let l = ledger();
+    let scopes = [
+        Scope::all(),
+        uk_in_est(),
+        baltics(),
+        Scope::all().in_country(c("EST")),
+        Scope::all().in_country(c("EST")).in_country(c("LVA")),
+        Scope::all().from_country(c("GBR")),
+        Scope::all()
+            .from_country(c("GBR"))
+            .on_footing(Footing::Permanent),
+        uk_in_est().on_footing(Footing::Permanent),
+        Scope::all()
+            .from_country(c("GBR"))
+            .in_region(RegionId::new("baltics").unwrap()),
+        Scope::all().in_country(c("POL")),
+    ];
+    let spans = [
+        "2022-02-01",
+        "2022-02",
+        "2022-02-10..2022-03-05",
+        "2022-03-01",
+        "2022-03",
+        "2022-02-28",
+    ];
+    let mut claims = Vec::new();
+    for (i, scope) in scopes.iter().enumerate() {
+        for (k, span) in spans.iter().enumerate().filter(|(k, _)| (i + k) % 3 != 0) {
+            claims.push(quantity(
+                &format!("s{i}d{k}"),
+                span,
+                scope.clone(),
+                Qualifier::Approximate,
+                1_000,
+            ));
+        }
+    }
+    let report = l.check(&claims).unwrap();
+    let mut found: Vec<(&str, &str)> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::PartWithinWhole)
+        .map(|f| (f.claims[0].as_str(), f.claims[1].as_str()))
+        .collect();
+    found.sort_unstable();
+
+    let policy = TolerancePolicy::default();
+    let checker = super::Checker::new(&l, &policy, None);
+    let mut expected = Vec::new();
+    for part in &claims {
+        for whole in &claims {
+            let (Statement::Quantity { scope: p, .. }, Statement::Quantity { scope: w, .. }) =
+                (part.statement(), whole.statement())
+            else {
+                unreachable!("quantity claims")
+            };
+            if p != w && part.as_of().overlaps(&whole.as_of()) {
+                let date = part.as_of().first().max(whole.as_of().first());
+                if checker.within(p, w, date).unwrap() {
+                    expected.push((part.id().as_str(), whole.id().as_str()));
+                }
+            }
+        }
+    }
+    expected.sort_unstable();
+    assert!(expected.len() > 20, "{expected:?}");
+    assert_eq!(found, expected);
+}
