@@ -368,6 +368,10 @@ struct Checker<'a> {
 
 type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
 type Track<'a> = Rc<Cow<'a, Series>>;
+/// A run of days, first and last, with its track.
+type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
+/// Facts' positions by scope.
+type ByScope<'s> = HashMap<&'s Scope, Vec<usize>>;
 
 /// One scope's tracks: one per run of days between the changes of what the
 /// scope stands for, each built when first read; `None` where the total
@@ -748,7 +752,6 @@ impl<'a> Checker<'a> {
     /// over the days `first..=last`: the days cut where what the scope
     /// stands for changes, each run with its track (`None` where the total
     /// must be replayed).
-    #[allow(clippy::type_complexity)]
     fn tracks(
         &self,
         view: View<'a>,
@@ -756,7 +759,7 @@ impl<'a> Checker<'a> {
         metric: &'a Metric,
         first: NaiveDate,
         last: NaiveDate,
-    ) -> Result<Vec<(NaiveDate, NaiveDate, Option<Track<'a>>)>> {
+    ) -> Result<Vec<Run<'a>>> {
         let mut all = self.tracks.borrow_mut();
         let tracks = all
             .entry((scope, metric, view.layer_index()))
@@ -1207,8 +1210,7 @@ impl<'a> Checker<'a> {
         // each scope's sorted by date; each ordered pair of scopes that may
         // nest is swept for facts whose dates overlap, and the pairs are then
         // taken in the order of a scan of every pair.
-        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), HashMap<&Scope, Vec<usize>>> =
-            HashMap::new();
+        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), ByScope<'_>> = HashMap::new();
         for (i, f) in facts.iter().enumerate() {
             by_metric
                 .entry((f.metric, f.layer))
