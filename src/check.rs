@@ -1172,36 +1172,44 @@ impl<'a> Checker<'a> {
     /// The rules over pairs of quantities: same date, across dates, part within whole.
     fn pairs(&self, facts: &[Fact<'a>]) -> Result<Vec<Finding>> {
         let mut findings = Vec::new();
+        // Each fact's first and last day, worked out once.
+        let days: Vec<(NaiveDate, NaiveDate)> = facts
+            .iter()
+            .map(|f| (f.as_of.first(), f.as_of.last()))
+            .collect();
         // Same scope, metric and layer: grouped, then sorted by date.
-        let mut groups: HashMap<(&Scope, &Metric, Option<&LayerId>), Vec<&Fact<'a>>> =
-            HashMap::new();
-        for fact in facts {
+        let mut groups: HashMap<(&Scope, &Metric, Option<&LayerId>), Vec<usize>> = HashMap::new();
+        for (i, fact) in facts.iter().enumerate() {
             groups
                 .entry((fact.scope, fact.metric, fact.layer))
                 .or_default()
-                .push(fact);
+                .push(i);
         }
         let mut keys: Vec<_> = groups.keys().copied().collect();
         keys.sort_by_key(|(s, m, l)| (s.to_string(), m.to_string(), l.map(ToString::to_string)));
         for key in keys {
             let mut group = groups.remove(&key).unwrap_or_default();
-            group.sort_by_key(|f| (f.as_of.first(), f.as_of.last(), f.claim.id().clone()));
-            for (i, a) in group.iter().enumerate() {
-                for b in &group[i + 1..] {
-                    if a.claim.id() == b.claim.id() {
-                        continue;
-                    }
-                    if a.as_of.overlaps(&b.as_of) {
+            group.sort_by(|&a, &b| {
+                (days[a], facts[a].claim.id()).cmp(&(days[b], facts[b].claim.id()))
+            });
+            for (n, &i) in group.iter().enumerate() {
+                let (a, last) = (&facts[i], days[i].1);
+                // Sorted by first day, the facts that overlap this one come
+                // next, up to the first that starts after it ends.
+                let later = n + 1 + group[n + 1..].partition_point(|&j| days[j].0 <= last);
+                for &j in &group[n + 1..later] {
+                    let b = &facts[j];
+                    if a.claim.id() != b.claim.id() {
                         let shift = self.shift(a, b)?;
                         findings.push(same_date(a, b, shift)?);
                     }
                 }
                 // Across dates: each quantity with the next later one that does not overlap it.
-                if let Some(b) = group[i + 1..]
+                if let Some(&j) = group[later..]
                     .iter()
-                    .find(|b| !a.as_of.overlaps(&b.as_of) && b.claim.id() != a.claim.id())
+                    .find(|&&j| facts[j].claim.id() != a.claim.id())
                 {
-                    findings.push(self.across_dates(a, b)?);
+                    findings.push(self.across_dates(a, &facts[j])?);
                 }
             }
         }
@@ -1224,11 +1232,11 @@ impl<'a> Checker<'a> {
             let mut groups: Vec<ScopeFacts<'_>> = by_scope
                 .into_iter()
                 .map(|(scope, mut group)| {
-                    group.sort_by_key(|&i| (facts[i].as_of.first(), i));
+                    group.sort_by_key(|&i| (days[i].0, i));
                     // The longest span bounds how early an overlapping fact can start.
                     let longest = group
                         .iter()
-                        .map(|&i| facts[i].as_of.last() - facts[i].as_of.first())
+                        .map(|&i| days[i].1 - days[i].0)
                         .max()
                         .unwrap_or_default();
                     ScopeFacts {
@@ -1251,21 +1259,19 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     for &i in &part.facts {
-                        let (first, last) = (facts[i].as_of.first(), facts[i].as_of.last());
+                        let (first, last) = days[i];
                         let earliest = first
                             .checked_sub_signed(whole.longest)
                             .unwrap_or(NaiveDate::MIN);
-                        let from = whole
-                            .facts
-                            .partition_point(|&j| facts[j].as_of.first() < earliest);
+                        let from = whole.facts.partition_point(|&j| days[j].0 < earliest);
                         for &j in &whole.facts[from..] {
-                            if facts[j].as_of.first() > last {
+                            if days[j].0 > last {
                                 break;
                             }
-                            if !facts[i].as_of.overlaps(&facts[j].as_of) {
+                            if days[j].1 < first {
                                 continue;
                             }
-                            let date = first.max(facts[j].as_of.first());
+                            let date = first.max(days[j].0);
                             if undated || self.within(part.scope, whole.scope, date)? {
                                 candidates.push((i, j));
                             }
