@@ -414,11 +414,14 @@ impl Series {
 /// total per metric.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cells {
-    cells: FastMap<CellKey, Series>,
+    /// Every cell with its series, in the order first changed.
+    cells: Vec<(CellKey, Series)>,
+    /// Where each cell is in `cells`.
+    slots: FastMap<CellKey, usize>,
     /// The cells of each host, to read only those a host filter matches.
-    by_host: FastMap<Host, Vec<CellKey>>,
+    by_host: FastMap<Host, Vec<usize>>,
     /// The cells of each contributor, likewise for a contributor filter.
-    by_contributor: FastMap<Contrib, Vec<CellKey>>,
+    by_contributor: FastMap<Contrib, Vec<usize>>,
     /// The regions with regional figures, in the order first seen.
     regions: Vec<u32>,
     /// Per host or region's lasting members, and metric, the sum of their cells.
@@ -441,21 +444,23 @@ impl Cells {
             let h = host(cell.loc);
             changes.clear();
             changes.extend(group.iter().map(|c| (c.key, c.delta)));
-            let series = self.cells.entry(cell).or_insert_with(|| {
+            let slot = *self.slots.entry(cell).or_insert_with(|| {
+                let slot = self.cells.len();
+                self.cells.push((cell, Series::default()));
                 let cells = self.by_host.entry(h).or_default();
                 if cells.is_empty() {
                     if let Host::Region(r) = h {
                         self.regions.push(r);
                     }
                 }
-                cells.push(cell);
+                cells.push(slot);
                 self.by_contributor
                     .entry(cell.contributor)
                     .or_default()
-                    .push(cell);
-                Series::default()
+                    .push(slot);
+                slot
             });
-            series.apply(&changes);
+            self.cells[slot].1.apply(&changes);
         }
         // The sums take the same changes, summed per sum, metric and key: the
         // hosts' first, then the regions' lasting members', so that a large
@@ -504,16 +509,12 @@ impl Cells {
 
     /// Every cell with its series.
     pub fn iter(&self) -> impl Iterator<Item = (&CellKey, &Series)> {
-        self.cells.iter()
+        self.cells.iter().map(|(cell, series)| (cell, series))
     }
 
     /// The cells of one host.
     pub fn of_host(&self, host: Host) -> impl Iterator<Item = (&CellKey, &Series)> {
-        self.by_host
-            .get(&host)
-            .into_iter()
-            .flatten()
-            .filter_map(|cell| self.cells.get_key_value(cell))
+        self.slotted(self.by_host.get(&host))
     }
 
     /// The cells of one contributor.
@@ -521,11 +522,18 @@ impl Cells {
         &self,
         contributor: Contrib,
     ) -> impl Iterator<Item = (&CellKey, &Series)> {
-        self.by_contributor
-            .get(&contributor)
+        self.slotted(self.by_contributor.get(&contributor))
+    }
+
+    fn slotted<'s>(
+        &'s self,
+        slots: Option<&'s Vec<usize>>,
+    ) -> impl Iterator<Item = (&'s CellKey, &'s Series)> {
+        slots
             .into_iter()
             .flatten()
-            .filter_map(|cell| self.cells.get_key_value(cell))
+            .filter_map(|&slot| self.cells.get(slot))
+            .map(|(cell, series)| (cell, series))
     }
 
     /// The regions that hold regional figures.
