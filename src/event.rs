@@ -16,7 +16,10 @@ use crate::unit::UnitId;
 define_id!(
     /// The id of an [`Event`].
     EventId,
-    RecordKind::Event
+    RecordKind::Event,
+    // Findings and registers cite events by id, hundreds of thousands of
+    // times in a large check: copies share the ledger's allocation.
+    std::sync::Arc<str>
 );
 
 define_id!(

@@ -387,17 +387,36 @@ fn div_rays(p: Ray, q: Ray) -> Result<Interval, Overflowed> {
 
 /// Renders a pair of ends in math notation, whether or not they form a valid interval.
 fn show_ends(low: Bound, high: Bound) -> String {
-    let low = match low {
-        Bound::Unbounded => "(−∞".to_owned(),
-        Bound::Included(v) => format!("[{}", group_thousands(&v)),
-        Bound::Excluded(v) => format!("({}", group_thousands(&v)),
-    };
-    let high = match high {
-        Bound::Unbounded => "+∞)".to_owned(),
-        Bound::Included(v) => format!("{}]", group_thousands(&v)),
-        Bound::Excluded(v) => format!("{})", group_thousands(&v)),
-    };
-    format!("{low}, {high}")
+    let mut out = String::new();
+    // Writing to a `String` cannot fail.
+    let _ = write_ends(&mut out, low, high);
+    out
+}
+
+fn write_ends(out: &mut impl fmt::Write, low: Bound, high: Bound) -> fmt::Result {
+    match low {
+        Bound::Unbounded => out.write_str("(−∞")?,
+        Bound::Included(v) => {
+            out.write_char('[')?;
+            write_thousands(out, &v)?;
+        }
+        Bound::Excluded(v) => {
+            out.write_char('(')?;
+            write_thousands(out, &v)?;
+        }
+    }
+    out.write_str(", ")?;
+    match high {
+        Bound::Unbounded => out.write_str("+∞)"),
+        Bound::Included(v) => {
+            write_thousands(out, &v)?;
+            out.write_char(']')
+        }
+        Bound::Excluded(v) => {
+            write_thousands(out, &v)?;
+            out.write_char(')')
+        }
+    }
 }
 
 /// Formats a figure with thousands separators, a true minus sign and no trailing zeros.
@@ -417,31 +436,54 @@ fn show_ends(low: Bound, high: Bound) -> String {
 /// ```
 #[must_use]
 pub fn group_thousands(d: &Decimal) -> String {
+    let mut out = String::new();
+    // Writing to a `String` cannot fail.
+    let _ = write_thousands(&mut out, d);
+    out
+}
+
+/// Writes what [`group_thousands`] returns, from the decimal's digits, with
+/// no allocation: findings print hundreds of thousands of figures.
+fn write_thousands(out: &mut impl fmt::Write, d: &Decimal) -> fmt::Result {
+    let d = d.normalize();
     if d.is_zero() {
         // Also covers negative zero, which would otherwise print as "-0".
-        return "0".to_owned();
+        return out.write_char('0');
     }
-    let text = d.normalize().abs().to_string();
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (text.as_str(), None),
-    };
-    let digits = whole.chars().count();
-    let mut out = String::with_capacity(text.len() + digits / 3 + 4);
+    // The mantissa's digits, least significant first: at most 29 of 96 bits.
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut rest = d.mantissa().unsigned_abs();
+    while rest > 0 && len < digits.len() {
+        digits[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    let digit = |i: usize| char::from(digits[len - 1 - i]);
+    let scale = d.scale() as usize;
+    let whole = len.saturating_sub(scale);
     if d.is_sign_negative() {
-        out.push('−');
+        out.write_char('−')?;
     }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (digits - i) % 3 == 0 {
-            out.push(',');
+    if whole == 0 {
+        out.write_char('0')?;
+    }
+    for i in 0..whole {
+        if i > 0 && (whole - i) % 3 == 0 {
+            out.write_char(',')?;
         }
-        out.push(c);
+        out.write_char(digit(i))?;
     }
-    if let Some(fraction) = fraction {
-        out.push('.');
-        out.push_str(fraction);
+    if scale > 0 {
+        out.write_char('.')?;
+        for _ in len..scale {
+            out.write_char('0')?;
+        }
+        for i in whole..len {
+            out.write_char(digit(i))?;
+        }
     }
-    out
+    Ok(())
 }
 
 /// A change with its sign: `+46,000`, `−2,000`, `0`.
@@ -925,8 +967,8 @@ impl fmt::Display for Interval {
     /// (`[3,650, 3,750]`, `(100,000, +∞)`, `(−∞, 5]`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.is_exact() {
-            Some(v) => f.write_str(&group_thousands(&v)),
-            None => f.write_str(&show_ends(self.low, self.high)),
+            Some(v) => write_thousands(f, &v),
+            None => write_ends(f, self.low, self.high),
         }
     }
 }
@@ -1490,6 +1532,16 @@ mod tests {
     }
 
     proptest! {
+        /// Grouping changes nothing but the separators and the minus sign,
+        /// for any mantissa and scale.
+        #[test]
+        fn grouped_figures_read_as_the_decimal(m in any::<i64>(), wide in any::<u32>(), scale in 0..29u32) {
+            let d = Decimal::from_i128_with_scale(i128::from(m) * i128::from(wide), scale);
+            let plain = group_thousands(&d).replace(',', "").replace('−', "-");
+            let expected = if d.is_zero() { "0".to_owned() } else { d.normalize().to_string() };
+            prop_assert_eq!(plain, expected);
+        }
+
         #[test]
         fn arithmetic_is_sound(
             a in interval(), b in interval(),
