@@ -31,7 +31,7 @@ use crate::country::{Country, MembershipStatus};
 use crate::deployment::Footing;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{EventId, LayerId};
-use crate::index::Series;
+use crate::index::{FastMap, Series};
 use crate::interval::{group_thousands, Bound, Interval};
 use crate::ledger::{end_of, Ledger};
 use crate::metric::{Count, Metric};
@@ -353,7 +353,9 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
     // the ids' text at every comparison.
     let mut ids: Vec<&ClaimId> = claims.iter().map(Claim::id).collect();
     ids.sort_unstable();
-    let rank = |id: &ClaimId| ids.binary_search(&id).unwrap_or(usize::MAX);
+    let ranks: FastMap<&ClaimId, usize> =
+        ids.into_iter().enumerate().map(|(r, id)| (id, r)).collect();
+    let rank = |id: &ClaimId| ranks.get(id).copied().unwrap_or(usize::MAX);
     findings.sort_by_cached_key(|f| {
         let ranks: Vec<usize> = f.claims.iter().map(rank).collect();
         (f.verdict, f.rule, ranks)
@@ -372,7 +374,7 @@ struct Checker<'a> {
     /// Each scope's total through time, by scope, metric and layer: built on
     /// first use, so that claims of one scope read one step function, not
     /// the cells, per day.
-    tracks: RefCell<HashMap<TrackKey<'a>, Tracks<'a>>>,
+    tracks: RefCell<FastMap<TrackKey<'a>, Tracks<'a>>>,
 }
 
 type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
@@ -397,7 +399,7 @@ impl<'a> Checker<'a> {
             policy,
             known_at,
             cites: OnceCell::new(),
-            tracks: RefCell::new(HashMap::new()),
+            tracks: RefCell::new(FastMap::default()),
         }
     }
 }

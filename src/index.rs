@@ -307,13 +307,14 @@ impl Series {
     /// some day of the span, one step per change, however many days the span
     /// has.
     pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<i128>) {
-        let (start, end) = (self.upto(from), self.upto(to));
+        let start = self.upto(from);
+        let end = if to == from { start } else { self.upto(to) };
         let mut push = |total: i128| {
             if out.last() != Some(&total) {
                 out.push(total);
             }
         };
-        push(self.at(from));
+        push(start.checked_sub(1).map_or(0, |i| self.totals.get(i)));
         // Several changes on one day: only the day's last total is an end of day.
         for (i, pair) in self.keys[start..end].windows(2).enumerate() {
             if pair[0] >> 32 != pair[1] >> 32 {
