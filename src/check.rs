@@ -367,10 +367,10 @@ struct Checker<'a> {
     ledger: &'a Ledger,
     policy: &'a TolerancePolicy,
     known_at: Option<NaiveDate>,
-    /// The recorded events' positions by the line they cite, in log order:
-    /// built on first use, so that a claim finds the events from its own
-    /// line without reading every event.
-    cites: OnceCell<HashMap<u32, Vec<u32>>>,
+    /// The recorded events' lines and positions, sorted: built on first
+    /// use, so that a claim finds the events from its own line without
+    /// reading every event.
+    cites: OnceCell<Vec<(u32, u32)>>,
     /// Each scope's total through time, by scope, metric and layer: built on
     /// first use, so that claims of one scope read one step function, not
     /// the cells, per day.
@@ -705,17 +705,23 @@ impl<'a> Checker<'a> {
     }
 
     /// The positions of the events that cite `line` of any document, in log order.
-    fn citing(&self, line: u32) -> &[u32] {
+    fn citing(&self, line: u32) -> impl Iterator<Item = u32> + '_ {
         let cites = self.cites.get_or_init(|| {
-            let mut cites: HashMap<u32, Vec<u32>> = HashMap::new();
-            for (i, e) in self.ledger.events().iter().enumerate() {
-                if let Some(line) = e.source().and_then(|s| s.line) {
-                    cites.entry(line).or_default().push(i as u32);
-                }
-            }
+            let mut cites: Vec<(u32, u32)> = self
+                .ledger
+                .events()
+                .iter()
+                .zip(0..)
+                .filter_map(|(e, i)| Some((e.source()?.line?, i)))
+                .collect();
+            cites.sort_unstable();
             cites
         });
-        cites.get(&line).map_or(&[], Vec::as_slice)
+        let from = cites.partition_point(|&(l, _)| l < line);
+        cites[from..]
+            .iter()
+            .take_while(move |&&(l, _)| l == line)
+            .map(|&(_, i)| i)
     }
 
     /// The ledger's totals over the days of `as_of`, in order, a value for
@@ -848,7 +854,7 @@ impl<'a> Checker<'a> {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        for &i in self.citing(line) {
+        for i in self.citing(line) {
             let event = &self.ledger.events()[i as usize];
             let cites = event
                 .source()

@@ -98,6 +98,14 @@ macro_rules! define_id {
                 &self.0
             }
         }
+
+        /// Hashes and compares as its text, so maps keyed by ids can be
+        /// searched with a `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 

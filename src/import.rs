@@ -17,7 +17,10 @@
 //! with any error changes nothing, and neither does one the ledger refuses.
 //! Rows are streamed, one record buffer reused throughout.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -26,6 +29,7 @@ use crate::country::Country;
 use crate::deployment::{Footing, Location};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, EventKind, Source};
+use crate::index::{FastHasher, FastMap};
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
 use crate::scenario::Diagnostic;
@@ -280,14 +284,20 @@ pub fn changes_csv(
         rows.optional("kind"),
     );
     let mut units: Vec<Unit> = Vec::new();
-    let mut new_units: HashMap<UnitId, usize> = HashMap::new();
-    let mut hosts: HashMap<UnitId, Country> = HashMap::new();
+    let mut new_units: FastMap<UnitId, usize> = FastMap::default();
+    let mut hosts: FastMap<UnitId, Country> = FastMap::default();
     let mut events = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
         let parsed = (|| {
             let date = rows.date(&row, date)?;
-            let action = rows.text(&row, event)?.to_ascii_lowercase();
-            let id = rows.parse_with(&row, unit, "unit", |t| UnitId::new(t))?;
+            let action = rows.text(&row, event)?;
+            // Most files write actions in lower case: no copy for those.
+            let action = if action.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(action.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(action)
+            };
+            let id = rows.unit(&row, unit, ledger)?;
             let contributor = rows.contributor(&row, contributor, ledger)?;
             let host = rows.country(&row, host)?;
             // A withdrawal takes the whole unit: it has no metric or amount.
@@ -367,7 +377,7 @@ pub fn changes_csv(
         }
         // A change must name the country its unit is in: the host of the
         // file's last deploy of it, or else the ledger's deployment.
-        if matches!(action.as_str(), "reinforce" | "reduce") {
+        if matches!(action.as_ref(), "reinforce" | "reduce") {
             let known = hosts.get(&id).copied().or_else(|| {
                 match ledger.deployment(&id, date).ok().flatten()?.location {
                     Location::Country(c) => Some(c),
@@ -387,7 +397,7 @@ pub fn changes_csv(
             hosts.insert(id.clone(), host);
         }
         let count = Count::new(amount);
-        let kind = match (action.as_str(), metric) {
+        let kind = match (action.as_ref(), metric) {
             ("withdraw", _) => EventKind::Withdraw,
             (_, None) => continue,
             (action, Some(metric)) => match action {
@@ -501,6 +511,10 @@ struct Rows<'o> {
     options: &'o ImportOptions,
     problems: Vec<Diagnostic>,
     metrics: Vec<Metric>,
+    /// Every unit id read so far, one copy each.
+    unit_ids: std::collections::HashSet<UnitId, BuildHasherDefault<FastHasher>>,
+    /// The text of the last event id made, reused.
+    id_text: String,
     rows: usize,
 }
 
@@ -554,6 +568,8 @@ fn open<'o, R: Read, const N: usize>(
                 options,
                 problems: Vec::new(),
                 metrics: Vec::new(),
+                unit_ids: Default::default(),
+                id_text: String::new(),
                 rows: 0,
             },
             columns,
@@ -641,6 +657,20 @@ impl Rows<'_> {
         Some(contributor)
     }
 
+    /// A unit's id, one copy per unit, and the ledger's own copy where it has
+    /// the unit: a row names a unit seen before without allocating, and the
+    /// ledger finds each event's unit by its pointer.
+    fn unit(&mut self, row: &Row<'_>, column: usize, ledger: &Ledger) -> Option<UnitId> {
+        let text = self.text(row, column)?;
+        if let Some(id) = self.unit_ids.get(text) {
+            return Some(id.clone());
+        }
+        let id = self.parse_with(row, column, "unit", |t| UnitId::new(t))?;
+        let id = ledger.unit(&id).map_or(id, |u| u.id().clone());
+        self.unit_ids.insert(id.clone());
+        Some(id)
+    }
+
     fn metric(&mut self, row: &Row<'_>, column: usize) -> Option<Metric> {
         let text = self.text(row, column)?;
         // Files hold a handful of metrics: look them up rather than allocate one per row.
@@ -684,14 +714,17 @@ impl Rows<'_> {
     }
 
     fn event(
-        &self,
+        &mut self,
         line: usize,
         unit: &UnitId,
         date: NaiveDate,
         kind: EventKind,
         source: Option<&str>,
     ) -> Result<Event> {
-        let id = EventId::new(format!("{}:{line}", self.options.id_prefix))?;
+        self.id_text.clear();
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix);
+        let id = EventId::new(&self.id_text)?;
         let source = Source {
             document: source.unwrap_or(&self.options.file).to_string(),
             line: u32::try_from(line).ok(),
