@@ -331,6 +331,7 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
                     as_of: p.claim.as_of(),
                     interval: *interval,
                     stated: Some(*figure),
+                    span: OnceCell::new(),
                 });
             }
             Kind::Change {
@@ -440,7 +441,6 @@ struct Parts {
 }
 
 /// A quantity on a date, stated by a claim or implied by a change claim.
-#[derive(Clone, Copy)]
 struct Fact<'a> {
     claim: &'a Claim,
     role: Role,
@@ -452,6 +452,9 @@ struct Fact<'a> {
     interval: Interval,
     /// The figure as stated, when the claim states this quantity.
     stated: Option<Figure>,
+    /// The ledger's totals over the fact's days, least to most: worked out
+    /// once, however many pairs the fact is in.
+    span: OnceCell<Interval>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1087,6 +1090,7 @@ impl<'a> Checker<'a> {
             as_of: at,
             interval,
             stated,
+            span: OnceCell::new(),
         };
         let before_layer = if before_view.layer_index() == p.view.layer_index() {
             claim.layer()
@@ -1203,7 +1207,9 @@ impl<'a> Checker<'a> {
                 .push(i);
         }
         let mut keys: Vec<_> = groups.keys().copied().collect();
-        keys.sort_by_key(|(s, m, l)| (s.to_string(), m.to_string(), l.map(ToString::to_string)));
+        keys.sort_by_cached_key(|(s, m, l)| {
+            (s.to_string(), m.to_string(), l.map(ToString::to_string))
+        });
         for key in keys {
             let mut group = groups.remove(&key).unwrap_or_default();
             group.sort_by(|&a, &b| {
@@ -1261,13 +1267,17 @@ impl<'a> Checker<'a> {
                         facts: group,
                         longest,
                         dated: dated(scope),
+                        shape: Shape::of(scope),
                     }
                 })
                 .collect();
             groups.sort_by_key(|g| g.facts[0]);
             for part in &groups {
                 for whole in &groups {
-                    if std::ptr::eq(part, whole) || !may_be_within(part.scope, whole.scope) {
+                    if std::ptr::eq(part, whole)
+                        || !part.shape.may_fit(&whole.shape)
+                        || !may_be_within(part.scope, whole.scope)
+                    {
                         continue;
                     }
                     // Scopes of countries alone nest, or not, on every date.
@@ -1325,10 +1335,14 @@ impl<'a> Checker<'a> {
     /// The ledger's totals over the days a fact may mean, least to most; zero
     /// when the ledger counts nothing of its metric.
     fn span(&self, f: &Fact<'a>) -> Result<Interval> {
-        Ok(self
+        if let Some(&span) = f.span.get() {
+            return Ok(span);
+        }
+        let span = self
             .ledger_days(f.view, f.scope, f.metric, f.as_of)?
             .and_then(|days| hull(&days))
-            .unwrap_or(Interval::exact(Decimal::ZERO)))
+            .unwrap_or(Interval::exact(Decimal::ZERO));
+        Ok(*f.span.get_or_init(|| span))
     }
 
     fn across_dates(&self, early: &Fact<'a>, late: &Fact<'a>) -> Result<Finding> {
@@ -1655,6 +1669,69 @@ struct ScopeFacts<'s> {
     longest: chrono::TimeDelta,
     /// Whether the scope names a region or an alliance, whose members change.
     dated: bool,
+    shape: Shape,
+}
+
+/// What a scope filters on, in a form compared in a few instructions: a bit
+/// per filter it has, and where it names countries alone, the countries as
+/// bits of a 64-bit mask. Ruling out most pairs of scopes this way leaves
+/// [`may_be_within`] the few that might nest.
+#[derive(Clone, Copy)]
+struct Shape {
+    filters: u8,
+    hosts: Option<u64>,
+    contributors: Option<u64>,
+}
+
+impl Shape {
+    const HOSTS: u8 = 1;
+    const CONTRIBUTORS: u8 = 2;
+    const BASES: u8 = 4;
+    const UNITS: u8 = 8;
+    const FOOTINGS: u8 = 16;
+    const KINDS: u8 = 32;
+
+    fn of(scope: &Scope) -> Shape {
+        let has = [
+            (scope.hosts().is_some(), Shape::HOSTS),
+            (scope.contributors().is_some(), Shape::CONTRIBUTORS),
+            (scope.bases().is_some(), Shape::BASES),
+            (scope.units().is_some(), Shape::UNITS),
+            (scope.footings().is_some(), Shape::FOOTINGS),
+            (scope.kinds().is_some(), Shape::KINDS),
+        ];
+        let countries = |p: Option<&Places>| {
+            let p = p.filter(|p| p.regions.is_empty() && p.alliances.is_empty())?;
+            // A country to one of 64 bits, spread by a multiplicative hash.
+            Some(p.countries.iter().fold(0u64, |bits, c| {
+                bits | 1 << (c.bits().wrapping_mul(0x9E37_79B1) >> 26)
+            }))
+        };
+        Shape {
+            filters: has
+                .iter()
+                .filter(|(on, _)| *on)
+                .fold(0, |f, (_, bit)| f | bit),
+            hosts: countries(scope.hosts()),
+            contributors: countries(scope.contributors()),
+        }
+    }
+
+    /// False only where [`may_be_within`] is false.
+    fn may_fit(&self, whole: &Shape) -> bool {
+        // A host filter is met by hosts or by bases; every other by itself.
+        let needed = whole.filters & !Shape::HOSTS;
+        let hosts_met =
+            whole.filters & Shape::HOSTS == 0 || self.filters & (Shape::HOSTS | Shape::BASES) != 0;
+        let among = |part: Option<u64>, whole: Option<u64>| match (part, whole) {
+            (Some(p), Some(w)) => p & !w == 0,
+            _ => true,
+        };
+        needed & !self.filters == 0
+            && hosts_met
+            && among(self.hosts, whole.hosts)
+            && among(self.contributors, whole.contributors)
+    }
 }
 
 /// Whether `scope` names a region or an alliance: what it covers then
