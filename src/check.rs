@@ -1211,6 +1211,7 @@ impl<'a> Checker<'a> {
             (s.to_string(), m.to_string(), l.map(ToString::to_string))
         });
         for key in keys {
+            let where_ = describe(key.0, key.1, key.2);
             let mut group = groups.remove(&key).unwrap_or_default();
             group.sort_by(|&a, &b| {
                 (days[a], facts[a].claim.id()).cmp(&(days[b], facts[b].claim.id()))
@@ -1224,7 +1225,7 @@ impl<'a> Checker<'a> {
                     let b = &facts[j];
                     if a.claim.id() != b.claim.id() {
                         let shift = self.shift(a, b)?;
-                        findings.push(same_date(a, b, shift)?);
+                        findings.push(same_date(a, b, shift, &where_)?);
                     }
                 }
                 // Across dates: each quantity with the next later one that does not overlap it.
@@ -1232,7 +1233,7 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|&&j| facts[j].claim.id() != a.claim.id())
                 {
-                    findings.push(self.across_dates(a, &facts[j])?);
+                    findings.push(self.across_dates(a, &facts[j], &where_)?);
                 }
             }
         }
@@ -1345,7 +1346,7 @@ impl<'a> Checker<'a> {
         Ok(*f.span.get_or_init(|| span))
     }
 
-    fn across_dates(&self, early: &Fact<'a>, late: &Fact<'a>) -> Result<Finding> {
+    fn across_dates(&self, early: &Fact<'a>, late: &Fact<'a>, where_: &str) -> Result<Finding> {
         let (d1, d2) = (early.as_of.last(), late.as_of.first());
         // What the ledger changed between any day of the one and any day of
         // the other: from the least to the most.
@@ -1388,7 +1389,6 @@ impl<'a> Checker<'a> {
             gap: None,
             summary: String::new(),
         };
-        let where_ = describe(early.scope, early.metric, early.layer);
         if before == zero && after == zero {
             f.verdict = Verdict::Unverifiable;
             f.summary =
@@ -1772,11 +1772,10 @@ fn may_be_within(part: &Scope, whole: &Scope) -> bool {
         && subset(part.kinds(), whole.kinds())
 }
 
-/// Two quantities of one scope on overlapping dates must intersect.
 /// Two quantities of one scope on overlapping dates must meet, allowing for
 /// what the ledger changed between the days each may mean (`shift`: zero when
-/// both name the same single day).
-fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval) -> Result<Finding> {
+/// both name the same single day); `where_` describes the scope.
+fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval, where_: &str) -> Result<Finding> {
     let a_then = a.interval.checked_add(&shift).map_err(|e| internal(&e))?;
     let meet = a_then.intersection(&b.interval);
     let mut evidence = vec![Evidence {
@@ -1806,7 +1805,6 @@ fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval) -> Result<Finding> {
         gap: None,
         summary: String::new(),
     };
-    let where_ = describe(a.scope, a.metric, a.layer);
     let within = if shift.is_exact() == Some(Decimal::ZERO) {
         String::new()
     } else {
