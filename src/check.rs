@@ -535,7 +535,7 @@ impl<'a> Checker<'a> {
                     metric,
                     figure: f,
                 } => {
-                    self.check_scope(claim, view, scope, metric)?;
+                    self.check_scope(claim, scope, metric)?;
                     Kind::Quantity {
                         scope,
                         metric,
@@ -548,7 +548,7 @@ impl<'a> Checker<'a> {
                     metric,
                     change,
                 } => {
-                    self.check_scope(claim, view, scope, metric)?;
+                    self.check_scope(claim, scope, metric)?;
                     let delta = match &change.delta {
                         None => None,
                         Some(d) => {
@@ -613,17 +613,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Refuses a scope or metric the ledger does not know, naming the claim.
-    fn check_scope(
-        &self,
-        claim: &Claim,
-        view: View<'_>,
-        scope: &Scope,
-        metric: &Metric,
-    ) -> Result<()> {
+    fn check_scope(&self, claim: &Claim, scope: &Scope, metric: &Metric) -> Result<()> {
         self.check_scope_places(claim, scope, "scope")?;
         // A metric no unit is counted in is no error: a claim may count
         // anything, and the ledger then cannot tell.
-        let _ = view;
         match self.ledger.resolve(scope, metric, claim.as_of().first()) {
             Ok(()) => Ok(()),
             Err(Error::Unknown {
