@@ -78,7 +78,12 @@ impl Hasher for FastHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // A multiply leaves the low bits of the state depending on the low
+        // bits of the input alone, and the hash table picks buckets by the
+        // low bits: ids that differ only towards their end ("u10001",
+        // "u10002") would share a few buckets. Fold the high bits down.
+        let h = self.0 ^ (self.0 >> 32);
+        h.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (h >> 29)
     }
 }
 
@@ -611,6 +616,20 @@ mod tests {
             s.apply(&[c]);
         }
         s
+    }
+
+    #[test]
+    fn ids_that_differ_at_their_end_spread_over_the_low_bits() {
+        // A hash table picks buckets by the low bits of the hash.
+        let buckets: std::collections::HashSet<u64> = (10_000..11_000)
+            .map(|n| {
+                let mut h = FastHasher::default();
+                h.write(format!("u{n}").as_bytes());
+                h.write_u8(0xff);
+                h.finish() & 1023
+            })
+            .collect();
+        assert!(buckets.len() > 600, "{} of 1,024 buckets", buckets.len());
     }
 
     #[test]
