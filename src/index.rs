@@ -177,37 +177,19 @@ impl Sum {
     }
 }
 
-impl CellKey {
-    /// The cell packed into one number, distinct for distinct cells: sorting
-    /// a large batch's changes by it, rather than field by field through the
-    /// enums, is what makes netting them cheap.
-    fn rank(&self) -> u128 {
-        let loc = match self.loc {
-            Loc::Base(b) => u128::from(b),
-            Loc::Country(c) => (1 << 32) | u128::from(c.bits()),
-            Loc::Region(r) => (2 << 32) | u128::from(r),
-        };
-        let contributor = match self.contributor {
-            Contrib::Country(c) => u128::from(c.bits()),
-            Contrib::Alliance(a) => (1 << 32) | u128::from(a),
-        };
-        // Bits 65–98 the location, 32–64 the contributor, then a byte each
-        // for footing and kind, and 16 bits for the metric.
-        (loc << 65)
-            | (contributor << 32)
-            | (u128::from(self.footing as u8) << 24)
-            | (u128::from(self.kind as u8) << 16)
-            | u128::from(self.metric)
-    }
-}
-
 /// One change to one cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Contribution {
     pub key: Key,
     pub cell: CellKey,
+    /// Scratch for [`net`]: the cell's number among the cells of one batch,
+    /// so that sorting compares two integers. It sits in what would be
+    /// padding: a change is 48 bytes with it or without.
+    pub group: u32,
     pub delta: i128,
 }
+
+const _: () = assert!(std::mem::size_of::<Contribution>() == 48);
 
 /// The step function of one cell: `keys[i]` is where a change happens and
 /// `totals[i]` the cell's total from there on.
@@ -471,7 +453,10 @@ impl Cells {
         // The sums take the same changes, summed per sum, metric and key: the
         // hosts' first, then the regions' lasting members', so that a large
         // batch holds the list of one kind of sum at a time.
-        let mut by_sum: Vec<((Sum, u16), Key, i128)> = Vec::new();
+        // Each change goes in under its sum's rank, worked out once, so the
+        // sort compares integers; the sums are told by rank.
+        let mut by_sum: Vec<(u64, Key, i128)> = Vec::new();
+        let mut sums_by_rank: FastMap<u64, (Sum, u16)> = FastMap::default();
         for members in [false, true] {
             by_sum.clear();
             for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
@@ -488,10 +473,12 @@ impl Cells {
                     } else {
                         Sum::Host(h)
                     };
-                    by_sum.extend(group.iter().map(|c| ((sum, cell.metric), c.key, c.delta)));
+                    let rank = sum.rank(cell.metric);
+                    sums_by_rank.insert(rank, (sum, cell.metric));
+                    by_sum.extend(group.iter().map(|c| (rank, c.key, c.delta)));
                 }
             }
-            by_sum.sort_unstable_by_key(|&((sum, metric), k, _)| (sum.rank(metric), k));
+            by_sum.sort_unstable_by_key(|&(rank, k, _)| (rank, k));
             for group in by_sum.chunk_by(|a, b| a.0 == b.0) {
                 changes.clear();
                 for same_key in group.chunk_by(|a, b| a.1 == b.1) {
@@ -500,7 +487,9 @@ impl Cells {
                         changes.push((same_key[0].1, delta));
                     }
                 }
-                self.sums.entry(group[0].0).or_default().apply(&changes);
+                if let Some(&sum) = sums_by_rank.get(&group[0].0) {
+                    self.sums.entry(sum).or_default().apply(&changes);
+                }
             }
         }
         debug_assert_eq!(
@@ -568,11 +557,19 @@ impl Cells {
     }
 }
 
-/// Sorts contributions by cell then key and nets those at the same cell and
-/// key, dropping zero changes, in place: what [`Cells::apply`] takes. A large
-/// batch's changes are the largest thing a build holds, so no copy is made.
+/// Groups contributions by cell, sorts each cell's by key, and nets those at
+/// the same cell and key, dropping zero changes, in place: what
+/// [`Cells::apply`] takes. A large batch's changes are the largest thing a
+/// build holds, so no copy is made.
 pub(crate) fn net(changes: &mut Vec<Contribution>) {
-    changes.sort_unstable_by_key(|c| (c.cell.rank(), c.key));
+    // Number the cells in the order first met: a batch touches far fewer
+    // cells than it makes changes, and the sort then compares integers.
+    let mut numbers: FastMap<CellKey, u32> = FastMap::default();
+    for c in changes.iter_mut() {
+        let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+        c.group = *numbers.entry(c.cell).or_insert(next);
+    }
+    changes.sort_unstable_by_key(|c| (c.group, c.key));
     changes.dedup_by(|c, kept| {
         let same = kept.cell == c.cell && kept.key == c.key;
         if same {
@@ -696,36 +693,8 @@ mod tests {
     }
 
     #[test]
-    fn ranks_tell_every_cell_apart() {
-        let (est, gbr) = (
-            crate::Country::new("EST").unwrap(),
-            crate::Country::new("GBR").unwrap(),
-        );
-        let mut cells = Vec::new();
-        for loc in [
-            Loc::Base(0),
-            Loc::Base(u32::MAX),
-            Loc::Country(est),
-            Loc::Region(0),
-        ] {
-            for contributor in [Contrib::Country(gbr), Contrib::Alliance(u32::MAX)] {
-                for &footing in Footing::ALL {
-                    for &kind in UnitKind::ALL {
-                        for metric in [0, u16::MAX] {
-                            cells.push(CellKey {
-                                loc,
-                                contributor,
-                                footing,
-                                kind,
-                                metric,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        let ranks: std::collections::HashSet<u128> = cells.iter().map(CellKey::rank).collect();
-        assert_eq!(ranks.len(), cells.len());
+    fn ranks_tell_every_sum_apart() {
+        let est = crate::Country::new("EST").unwrap();
         let sums = [
             Sum::Host(Host::Country(est)),
             Sum::Host(Host::Region(u32::MAX)),
@@ -748,7 +717,12 @@ mod tests {
             kind: UnitKind::Battlegroup,
             metric: 0,
         };
-        let c = |key, delta| Contribution { key, cell, delta };
+        let c = |key, delta| Contribution {
+            key,
+            cell,
+            group: 0,
+            delta,
+        };
         let d = difference(&[c(1, 10), c(2, 5)], &[c(1, 10), c(3, 4)]);
         assert_eq!(d, [c(2, 5), c(3, -4)]);
         let mut netted = vec![c(3, 4), c(1, 10), c(3, -4), c(2, 5), c(1, 1)];

@@ -571,6 +571,7 @@ impl Ledger {
         }
         let mut plan = self.plan_units(batch, list, retire, None)?;
         plan.owners = owners;
+        plan.seen = Some(seen);
         Ok(plan)
     }
 
@@ -776,14 +777,23 @@ impl Ledger {
         } else {
             self.events.extend(batch);
         }
-        self.event_ix.reserve(self.events.len(), &self.events);
-        for seq in base..self.events.len() as u32 {
-            self.event_ix.insert(seq, &self.events);
+        match plan.seen.take() {
+            // A first batch's own index, by its positions, is the log's.
+            Some(seen) if base == 0 => self.event_ix = seen,
+            _ => {
+                self.event_ix.reserve(self.events.len(), &self.events);
+                for seq in base..self.events.len() as u32 {
+                    self.event_ix.insert(seq, &self.events);
+                }
+            }
         }
         // Each event's unit id becomes a copy of its unit's, one allocation
         // shared, instead of one per event.
         for (event, &unit) in self.events[base as usize..].iter_mut().zip(&plan.owners) {
-            event.share_unit(self.units[unit as usize].unit.id());
+            let id = self.units[unit as usize].unit.id();
+            if !event.unit().shares(id) {
+                event.share_unit(id);
+            }
         }
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
@@ -1555,6 +1565,8 @@ struct Plan {
     /// The unit of each new event, in batch order.
     owners: Vec<u32>,
     ends: Vec<(u32, State)>,
+    /// The index of the batch's ids, by their positions in it.
+    seen: Option<EventIndex>,
     baseline: Vec<Contribution>,
     layers: BTreeMap<u16, Vec<Contribution>>,
 }
@@ -1833,6 +1845,7 @@ impl<'a> Replay<'a> {
                             kind: record.unit.kind(),
                             metric,
                         },
+                        group: 0,
                         delta,
                     });
                 }

@@ -21,6 +21,13 @@ define_id!(
     std::sync::Arc<str>
 );
 
+impl UnitId {
+    /// Whether the two are the same copy, not merely equal.
+    pub(crate) fn shares(&self, other: &UnitId) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Who provides a unit: a country, or an alliance for a multinational formation
 /// reported as a whole ("NATO had some 3,700 soldiers" in the Baltic states).
 ///
