@@ -165,12 +165,15 @@ impl<I: std::hash::Hash + Eq, T> Registry<I, T> {
 /// Events' positions by id: an open-addressing table of positions, probed
 /// linearly, that keeps no copy of the ids (the events have them). A map from
 /// ids to positions would hold every id twice, and a large ledger's ids take
-/// more room than anything else it derives.
+/// more room than anything else it derives. Each slot keeps 32 bits of its
+/// id's hash beside the position, so a probe reads an event (a cache miss,
+/// and another for its id) only when those bits match.
 #[derive(Clone, Debug, Default)]
 struct EventIndex {
-    /// A position plus one, or zero for an empty slot. The length is a power
-    /// of two, and at most half the slots are full.
-    slots: Vec<u32>,
+    /// The hash's low half in the high half, the position plus one in the
+    /// low half; zero for an empty slot. The length is a power of two, and
+    /// at most half the slots are full.
+    slots: Vec<u64>,
     len: usize,
 }
 
@@ -183,12 +186,13 @@ impl EventIndex {
         }
     }
 
-    fn start(&self, id: &EventId) -> usize {
+    /// Where `id`'s probe starts, and the tag its slot carries.
+    fn start(&self, id: &EventId) -> (usize, u64) {
         let mut h = FastHasher::default();
         h.write(id.as_str().as_bytes());
-        // The high bits of a multiplicative hash are the well-mixed ones.
+        let hash = h.finish();
         let bits = self.slots.len().trailing_zeros();
-        (h.finish() >> (64 - bits)) as usize
+        ((hash >> (64 - bits)) as usize, hash << 32)
     }
 
     /// The position in `events` of the event with `id`.
@@ -197,10 +201,11 @@ impl EventIndex {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let mut i = self.start(id);
+        let (mut i, tag) = self.start(id);
         loop {
-            let seq = self.slots[i].checked_sub(1)?;
-            if events[seq as usize].id() == id {
+            let slot = self.slots[i];
+            let seq = (slot as u32).checked_sub(1)?;
+            if (slot & !u64::from(u32::MAX)) == tag && events[seq as usize].id() == id {
                 return Some(seq);
             }
             i = (i + 1) & mask;
@@ -211,22 +216,22 @@ impl EventIndex {
     /// batch rehashes what is recorded once rather than at every doubling.
     fn reserve(&mut self, n: usize, events: &[Event]) {
         if 2 * n > self.slots.len() {
-            let mut grown = EventIndex::with_capacity(n);
-            for &s in self.slots.iter().filter(|&&s| s != 0) {
-                grown.put(s - 1, events);
-            }
-            *self = grown;
+            self.regrow(n, events);
         }
+    }
+
+    fn regrow(&mut self, n: usize, events: &[Event]) {
+        let mut grown = EventIndex::with_capacity(n);
+        for &slot in self.slots.iter().filter(|&&s| s != 0) {
+            grown.put((slot as u32) - 1, events);
+        }
+        *self = grown;
     }
 
     /// Adds `events[seq]`, whose id is not in the index.
     fn insert(&mut self, seq: u32, events: &[Event]) {
         if 2 * (self.len + 1) > self.slots.len() {
-            let mut grown = EventIndex::with_capacity(self.len + 1);
-            for &s in self.slots.iter().filter(|&&s| s != 0) {
-                grown.put(s - 1, events);
-            }
-            *self = grown;
+            self.regrow(self.len + 1, events);
         }
         self.put(seq, events);
     }
@@ -234,12 +239,12 @@ impl EventIndex {
     fn put(&mut self, seq: u32, events: &[Event]) {
         debug_assert!(self.find(events[seq as usize].id(), events).is_none());
         let mask = self.slots.len() - 1;
-        let mut i = self.start(events[seq as usize].id());
+        let (mut i, tag) = self.start(events[seq as usize].id());
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
         // A position is below u32::MAX: plan refuses a ledger that long.
-        self.slots[i] = seq + 1;
+        self.slots[i] = tag | u64::from(seq + 1);
         self.len += 1;
     }
 }
