@@ -410,6 +410,10 @@ pub(crate) struct Cells {
     by_host: FastMap<Host, Vec<usize>>,
     /// The cells of each contributor, likewise for a contributor filter.
     by_contributor: FastMap<Contrib, Vec<usize>>,
+    /// The cells of each contributor in each host, for a filter on both.
+    /// Cells are few beside the changes they hold: the three listings cost
+    /// a few bytes per cell, not per event.
+    by_pair: FastMap<(Host, Contrib), Vec<usize>>,
     /// The regions with regional figures, in the order first seen.
     regions: Vec<u32>,
     /// Per host or region's lasting members, and metric, the sum of their cells.
@@ -444,6 +448,10 @@ impl Cells {
                 cells.push(slot);
                 self.by_contributor
                     .entry(cell.contributor)
+                    .or_default()
+                    .push(slot);
+                self.by_pair
+                    .entry((h, cell.contributor))
                     .or_default()
                     .push(slot);
                 slot
@@ -500,6 +508,10 @@ impl Cells {
             self.by_contributor.values().map(Vec::len).sum::<usize>(),
             self.cells.len()
         );
+        debug_assert_eq!(
+            self.by_pair.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
     }
 
     /// Every cell with its series.
@@ -518,6 +530,15 @@ impl Cells {
         contributor: Contrib,
     ) -> impl Iterator<Item = (&CellKey, &Series)> {
         self.slotted(self.by_contributor.get(&contributor))
+    }
+
+    /// The cells of one contributor in one host.
+    pub fn of_pair(
+        &self,
+        host: Host,
+        contributor: Contrib,
+    ) -> impl Iterator<Item = (&CellKey, &Series)> {
+        self.slotted(self.by_pair.get(&(host, contributor)))
     }
 
     fn slotted<'s>(

@@ -1267,6 +1267,18 @@ impl Ledger {
                         sum(Sum::Host(host));
                     }
                 }
+                // Hosts, contributors and maybe more: only their cells.
+                Some(hosts) if filter.contributors.is_some() => {
+                    for host in self.hosts_within(cells, hosts, date) {
+                        for contributor in filter.contributor_ids() {
+                            for (cell, series) in cells.of_pair(host, contributor) {
+                                if cell.metric == m && filter.matches(self, cell, date) {
+                                    each(series);
+                                }
+                            }
+                        }
+                    }
+                }
                 // Hosts and more: only the hosts' cells.
                 Some(hosts) => {
                     for host in self.hosts_within(cells, hosts, date) {
@@ -1279,12 +1291,8 @@ impl Ledger {
                 }
                 // Contributors and more, but no hosts: only the contributors' cells.
                 None => match &filter.contributors {
-                    Some((countries, alliances)) => {
-                        let contributors = countries
-                            .iter()
-                            .map(|&c| Contrib::Country(c))
-                            .chain(alliances.iter().map(|&a| Contrib::Alliance(a)));
-                        for contributor in contributors {
+                    Some(_) => {
+                        for contributor in filter.contributor_ids() {
                             for (cell, series) in cells.of_contributor(contributor) {
                                 if cell.metric == m && filter.matches(self, cell, date) {
                                     each(series);
@@ -1591,6 +1599,17 @@ struct Filter<'s> {
 }
 
 impl Filter<'_> {
+    /// The contributors the filter names, countries and alliances; none
+    /// without a contributor filter.
+    fn contributor_ids(&self) -> impl Iterator<Item = Contrib> + '_ {
+        self.contributors.iter().flat_map(|(countries, alliances)| {
+            countries
+                .iter()
+                .map(|&c| Contrib::Country(c))
+                .chain(alliances.iter().map(|&a| Contrib::Alliance(a)))
+        })
+    }
+
     /// Whether the scope filters on hosts and nothing else.
     fn hosts_only(&self) -> bool {
         self.hosts.is_some()
