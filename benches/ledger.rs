@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
-use posture_ledger::{Ledger, Metric, Scope};
+use posture_ledger::{Country, Ledger, Metric, Scope};
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 const SEED: u64 = 2022;
@@ -114,6 +114,36 @@ fn queries(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // A contributor, and a contributor in a host: read from their cells, not
+    // from a kept sum.
+    let contributors: Vec<Scope> = common::CONTRIBUTORS
+        .iter()
+        .map(|c| Scope::all().from_country(Country::new(c).expect("a country")))
+        .collect();
+    let in_hosts: Vec<Scope> = common::hosts()
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| contributors[i % contributors.len()].clone().in_country(h))
+        .collect();
+    for (name, scopes) in [
+        ("contributor_total", &contributors),
+        ("contributor_in_host_total", &in_hosts),
+    ] {
+        let mut g = group(c, name);
+        g.measurement_time(Duration::from_secs(1));
+        for (n, ledger) in &ledgers {
+            g.bench_with_input(BenchmarkId::from_parameter(n), ledger, |b, ledger| {
+                let mut i = 0;
+                b.iter(|| {
+                    i = (i + 1) % dates.len();
+                    black_box(ledger.total(&scopes[i % scopes.len()], &Metric::PERSONNEL, dates[i]))
+                        .expect("a total")
+                });
+            });
+        }
+        g.finish();
+    }
 
     let mut g = group(c, "compare_every_host");
     g.measurement_time(Duration::from_secs(1));
