@@ -8,10 +8,12 @@
 //! many events the ledger holds.
 //!
 //! Beside the cells, each layer keeps the cells grouped by *host* (the country
-//! a country or base location is in, or the region of a regional figure) and,
-//! per host and metric, the step function of their sum. A scope that filters
-//! on hosts alone is then a binary search per host, and a scope with other
-//! filters too reads only the cells of its hosts.
+//! a country or base location is in, or the region of a regional figure), by
+//! contributor, and by both, and, per host and per contributor and metric,
+//! the step function of their sum. A scope that filters on hosts alone, or on
+//! contributors alone, is then a binary search per host or contributor, and
+//! a scope with other filters too reads only the cells of its hosts and
+//! contributors.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -139,12 +141,22 @@ pub(crate) enum Host {
     Region(u32),
 }
 
-/// A sum the index keeps per metric beside the cells: a host's cells, or the
-/// cells of every country that is a member of a region at all dates.
+/// A sum the index keeps per metric beside the cells: a host's cells, the
+/// cells of every country that is a member of a region at all dates, or a
+/// contributor's cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Sum {
     Host(Host),
     Members(u32),
+    Contributor(Contrib),
+}
+
+/// The kinds of [`Sum`], each fed from a batch in turn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SumKind {
+    Host,
+    Members,
+    Contributor,
 }
 
 /// What a cell groups by.
@@ -172,6 +184,8 @@ impl Sum {
         let sum = match self {
             Sum::Host(h) => host_bits(h),
             Sum::Members(r) => (2 << 32) | u64::from(r),
+            Sum::Contributor(Contrib::Country(c)) => (3 << 32) | u64::from(c.bits()),
+            Sum::Contributor(Contrib::Alliance(a)) => (4 << 32) | u64::from(a),
         };
         (sum << 16) | u64::from(metric)
     }
@@ -459,27 +473,28 @@ impl Cells {
             self.cells[slot].1.apply(&changes);
         }
         // The sums take the same changes, summed per sum, metric and key: the
-        // hosts' first, then the regions' lasting members', so that a large
-        // batch holds the list of one kind of sum at a time.
+        // hosts' first, then the regions' lasting members', then the
+        // contributors', so that a large batch holds the list of one kind of
+        // sum at a time.
         // Each change goes in under its sum's rank, worked out once, so the
         // sort compares integers; the sums are told by rank.
         let mut by_sum: Vec<(u64, Key, i128)> = Vec::new();
         let mut sums_by_rank: FastMap<u64, (Sum, u16)> = FastMap::default();
-        for members in [false, true] {
+        for kind in [SumKind::Host, SumKind::Members, SumKind::Contributor] {
             by_sum.clear();
             for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
                 let cell = group[0].cell;
                 let h = host(cell.loc);
-                let sums: &[u32] = match (members, h) {
-                    (false, _) => &[0],
-                    (true, Host::Country(country)) => member_of(country),
-                    (true, Host::Region(_)) => &[],
+                let sums: &[u32] = match (kind, h) {
+                    (SumKind::Members, Host::Country(country)) => member_of(country),
+                    (SumKind::Members, Host::Region(_)) => &[],
+                    (SumKind::Host | SumKind::Contributor, _) => &[0],
                 };
                 for &r in sums {
-                    let sum = if members {
-                        Sum::Members(r)
-                    } else {
-                        Sum::Host(h)
+                    let sum = match kind {
+                        SumKind::Host => Sum::Host(h),
+                        SumKind::Members => Sum::Members(r),
+                        SumKind::Contributor => Sum::Contributor(cell.contributor),
                     };
                     let rank = sum.rank(cell.metric);
                     sums_by_rank.insert(rank, (sum, cell.metric));
@@ -721,6 +736,9 @@ mod tests {
             Sum::Host(Host::Region(u32::MAX)),
             Sum::Members(0),
             Sum::Members(u32::MAX),
+            Sum::Contributor(Contrib::Country(est)),
+            Sum::Contributor(Contrib::Alliance(0)),
+            Sum::Contributor(Contrib::Alliance(u32::MAX)),
         ];
         let ranks: std::collections::HashSet<u64> = sums
             .iter()

@@ -1289,6 +1289,12 @@ impl Ledger {
                         }
                     }
                 }
+                // Contributors alone: each contributor's total.
+                None if filter.contributors_only() => {
+                    for contributor in filter.contributor_ids() {
+                        sum(Sum::Contributor(contributor));
+                    }
+                }
                 // Contributors and more, but no hosts: only the contributors' cells.
                 None => match &filter.contributors {
                     Some(_) => {
@@ -1608,6 +1614,16 @@ impl Filter<'_> {
                 .map(|&c| Contrib::Country(c))
                 .chain(alliances.iter().map(|&a| Contrib::Alliance(a)))
         })
+    }
+
+    /// Whether the scope filters on contributors and nothing else.
+    fn contributors_only(&self) -> bool {
+        self.contributors.is_some()
+            && self.hosts.is_none()
+            && self.bases.is_none()
+            && self.footings.is_none()
+            && self.kinds.is_none()
+            && self.units.is_none()
     }
 
     /// Whether the scope filters on hosts and nothing else.
