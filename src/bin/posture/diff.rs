@@ -199,12 +199,8 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
                 t.footer(cells(g, c));
             }
             out.push_str(&t.render());
-            if by.is_some_and(By::overlaps) && rows.len() > 1 {
-                out.push_str(
-                    "\nRows overlap where their scopes do (a region holds its countries, an alliance\n\
-                     its members' units); the last rows are the whole scope, not their sum.\n",
-
-                );
+            if let Some(note) = groups::overlap_note(by, rows.len(), "the last rows are") {
+                out.push_str(&note);
             }
             out
         }

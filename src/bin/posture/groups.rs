@@ -41,6 +41,17 @@ impl By {
     }
 }
 
+/// The note under a table of `rows` grouped `by`, when its rows can overlap:
+/// `last` says what its last rows are ("the last row is").
+pub fn overlap_note(by: Option<By>, rows: usize, last: &str) -> Option<String> {
+    (by.is_some_and(By::overlaps) && rows > 1).then(|| {
+        format!(
+            "\nRows overlap where their scopes do (a region holds its countries, an alliance\n\
+             its members' units); {last} the whole scope, not their sum.\n"
+        )
+    })
+}
+
 /// One row's scope: a group within the scope asked for, or the whole of it.
 #[derive(Debug, Clone)]
 pub struct Group {
