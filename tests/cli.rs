@@ -105,6 +105,11 @@ fn totals_prints_a_row_per_host_and_the_whole() {
     assert!(lines[2].starts_with("scope") && lines[2].ends_with("headquarters"));
     assert!(stdout.contains("in EST                1,650"), "{stdout}");
     assert!(stdout.contains("everything          104,000"), "{stdout}");
+    // Hosts overlap (a region holds its countries): the table says so.
+    assert!(
+        stdout.contains("the last row is the whole scope, not their sum"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -248,6 +253,10 @@ fn diff_between_two_dates() {
             c.ratio().map(|r| r.to_string())
         );
     }
+    assert!(
+        stdout.contains("the last rows are the whole scope, not their sum"),
+        "{stdout}"
+    );
 }
 
 #[test]
