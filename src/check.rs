@@ -347,7 +347,7 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
             Kind::Category { .. } => {}
         }
     }
-    findings.extend(checker.pairs(&facts)?);
+    checker.pairs(&facts, &mut findings)?;
     findings.extend(checker.categories(&prepared)?);
     // Worst first, then by rule and claims. The claims compare by their
     // ranks among the ids, which orders them as the ids do, without reading
@@ -1183,9 +1183,9 @@ impl<'a> Checker<'a> {
         Ok(f)
     }
 
-    /// The rules over pairs of quantities: same date, across dates, part within whole.
-    fn pairs(&self, facts: &[Fact<'a>]) -> Result<Vec<Finding>> {
-        let mut findings = Vec::new();
+    /// The rules over pairs of quantities: same date, across dates, part
+    /// within whole; their findings go onto `findings`.
+    fn pairs(&self, facts: &[Fact<'a>], findings: &mut Vec<Finding>) -> Result<()> {
         // Each fact's first and last day, worked out once.
         let days: Vec<(NaiveDate, NaiveDate)> = facts
             .iter()
@@ -1308,7 +1308,7 @@ impl<'a> Checker<'a> {
                 findings.push(part_within_whole(part, whole)?);
             }
         }
-        Ok(findings)
+        Ok(())
     }
 
     /// What the ledger changed between any day `a` may mean and any day `b`
@@ -1425,12 +1425,14 @@ impl<'a> Checker<'a> {
         // Where the total has a track, its steps in the span are those events.
         let tracks = self.tracks(fact.view, fact.scope, fact.metric, d2, d2)?;
         if let Some((_, _, Some(track))) = tracks.first() {
-            return Ok(track
-                .keys_between(end_of(d1), end_of(d2))
-                .iter()
-                .filter_map(|&key| self.ledger.event_at_key(key))
-                .map(|e| e.id().clone())
-                .collect());
+            let keys = track.keys_between(end_of(d1), end_of(d2));
+            let mut events = Vec::with_capacity(keys.len());
+            events.extend(
+                keys.iter()
+                    .filter_map(|&key| self.ledger.event_at_key(key))
+                    .map(|e| e.id().clone()),
+            );
+            return Ok(events);
         }
         let register = fact.view.explain(fact.scope, fact.metric, d2)?;
         Ok(register
