@@ -465,17 +465,27 @@ enum Role {
 }
 
 impl Fact<'_> {
+    /// `C10: about 3,700 on 2022-02`, `C7: implied after on 2022-06-29 (pledged)`:
+    /// written into one string, since a large check labels every fact in
+    /// several findings.
     fn label(&self) -> String {
-        let what = match (self.role, self.stated) {
-            (Role::Stated, Some(f)) => f.to_string(),
-            (Role::Before, Some(f)) => format!("before {f}"),
-            (Role::After, Some(f)) => format!("after {f}"),
-            (Role::Before, None) => "implied before".to_string(),
-            (Role::After, None) => "implied after".to_string(),
-            (Role::Stated, None) => "stated".to_string(),
+        use fmt::Write as _;
+        let mut out = String::with_capacity(48);
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{}: ", self.claim.id());
+        let _ = match (self.role, self.stated) {
+            (Role::Stated, Some(f)) => write!(out, "{f}"),
+            (Role::Before, Some(f)) => write!(out, "before {f}"),
+            (Role::After, Some(f)) => write!(out, "after {f}"),
+            (Role::Before, None) => write!(out, "implied before"),
+            (Role::After, None) => write!(out, "implied after"),
+            (Role::Stated, None) => write!(out, "stated"),
         };
-        let layer = self.layer.map_or(String::new(), |l| format!(" ({l})"));
-        format!("{}: {what} on {}{layer}", self.claim.id(), self.as_of)
+        let _ = write!(out, " on {}", self.as_of);
+        if let Some(l) = self.layer {
+            let _ = write!(out, " ({l})");
+        }
+        out
     }
 }
 
