@@ -214,8 +214,8 @@ impl Scope {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidName`] for a term without a known key;
-    /// [`Error::Unknown`] for a name the ledger does not know; the parse errors
+    /// [`Error::InvalidName`](crate::Error::InvalidName) for a term without a known key;
+    /// [`Error::Unknown`](crate::Error::Unknown) for a name the ledger does not know; the parse errors
     /// of [`Country`], [`Footing`] and [`UnitKind`].
     ///
     /// # Example
