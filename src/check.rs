@@ -320,8 +320,7 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
                 interval,
                 figure,
             } => {
-                findings.push(checker.quantity_vs_ledger(p, scope, metric, interval)?);
-                facts.push(Fact {
+                let fact = Fact {
                     claim: p.claim,
                     role: Role::Stated,
                     view: p.view,
@@ -331,8 +330,10 @@ fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Re
                     as_of: p.claim.as_of(),
                     interval: *interval,
                     stated: Some(*figure),
-                    span: OnceCell::new(),
-                });
+                    days: OnceCell::new(),
+                };
+                findings.push(checker.quantity_vs_ledger(&fact)?);
+                facts.push(fact);
             }
             Kind::Change {
                 scope,
@@ -452,9 +453,10 @@ struct Fact<'a> {
     interval: Interval,
     /// The figure as stated, when the claim states this quantity.
     stated: Option<Figure>,
-    /// The ledger's totals over the fact's days, least to most: worked out
-    /// once, however many pairs the fact is in.
-    span: OnceCell<Interval>,
+    /// The ledger's totals over the fact's days, as [`Checker::ledger_days`]
+    /// gives them: worked out once, for its claim and for however many
+    /// pairs the fact is in.
+    days: OnceCell<Option<Vec<Decimal>>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -876,14 +878,9 @@ impl<'a> Checker<'a> {
         Ok(out)
     }
 
-    fn quantity_vs_ledger(
-        &self,
-        p: &Prepared<'a>,
-        scope: &'a Scope,
-        metric: &'a Metric,
-        interval: &Interval,
-    ) -> Result<Finding> {
-        let claim = p.claim;
+    fn quantity_vs_ledger(&self, fact: &Fact<'a>) -> Result<Finding> {
+        let (claim, scope, metric, interval) =
+            (fact.claim, fact.scope, fact.metric, &fact.interval);
         let as_of = claim.as_of();
         let label = format!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
         let mut f = Finding {
@@ -899,11 +896,11 @@ impl<'a> Checker<'a> {
             summary: String::new(),
         };
         let where_ = describe(scope, metric, claim.layer());
-        let Some(days) = self.ledger_days(p.view, scope, metric, as_of)? else {
+        let Some(days) = self.fact_days(fact)? else {
             f.summary = format!("the ledger counts no {metric}");
             return Ok(f);
         };
-        let Some(ledger) = hull(&days) else {
+        let Some(ledger) = hull(days) else {
             f.summary = format!("{as_of} has no days");
             return Ok(f);
         };
@@ -915,7 +912,7 @@ impl<'a> Checker<'a> {
             label: format!("ledger: {where_} on {as_of}"),
             interval: ledger,
         });
-        let own = self.own_figures(claim, p.view, scope, metric, as_of)?;
+        let own = self.own_figures(claim, fact.view, scope, metric, as_of)?;
         if !own.is_empty() {
             f.summary = format!(
                 "the ledger's {} for {where_} comes from this claim's own line, so it cannot check it",
@@ -1093,7 +1090,7 @@ impl<'a> Checker<'a> {
             as_of: at,
             interval,
             stated,
-            span: OnceCell::new(),
+            days: OnceCell::new(),
         };
         let before_layer = if before_view.layer_index() == p.view.layer_index() {
             claim.layer()
@@ -1339,14 +1336,20 @@ impl<'a> Checker<'a> {
     /// The ledger's totals over the days a fact may mean, least to most; zero
     /// when the ledger counts nothing of its metric.
     fn span(&self, f: &Fact<'a>) -> Result<Interval> {
-        if let Some(&span) = f.span.get() {
-            return Ok(span);
+        Ok(self
+            .fact_days(f)?
+            .and_then(hull)
+            .unwrap_or(Interval::exact(Decimal::ZERO)))
+    }
+
+    /// The ledger's totals over a fact's days: see [`ledger_days`](Checker::ledger_days).
+    fn fact_days<'f>(&self, f: &'f Fact<'a>) -> Result<Option<&'f [Decimal]>> {
+        if f.days.get().is_none() {
+            let days = self.ledger_days(f.view, f.scope, f.metric, f.as_of)?;
+            // Nothing else sets it: the value just worked out is the one kept.
+            let _ = f.days.set(days);
         }
-        let span = self
-            .ledger_days(f.view, f.scope, f.metric, f.as_of)?
-            .and_then(|days| hull(&days))
-            .unwrap_or(Interval::exact(Decimal::ZERO));
-        Ok(*f.span.get_or_init(|| span))
+        Ok(f.days.get().and_then(Option::as_deref))
     }
 
     fn across_dates(&self, early: &Fact<'a>, late: &Fact<'a>, where_: &str) -> Result<Finding> {
