@@ -152,30 +152,20 @@ fn queries(c: &mut Criterion) {
     g.finish();
 }
 
-/// A figure from `/proc/self/status`, in bytes.
-fn status(field: &str) -> u64 {
-    let text = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status (Linux)");
-    text.lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .expect("the field")
-}
-
 /// Peak and retained memory per event of building a ledger of `n` events,
 /// measured as resident set size: the crate forbids `unsafe`, so a counting
 /// global allocator cannot be written here, and the kernel's high-water mark
 /// (reset through `/proc/self/clear_refs`) stands in for it.
 fn memory(n: usize) {
-    let start = status("VmRSS");
+    let start = common::status("VmRSS");
     let generated = common::generate(n, SEED);
-    let generated_rss = status("VmRSS");
+    let generated_rss = common::status("VmRSS");
     // Reset the high-water mark to the current resident set.
     std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs (Linux)");
     let mut ledger = generated.world;
     ledger.apply_batch(generated.events).expect("valid");
-    let peak = status("VmHWM");
-    let after = status("VmRSS");
+    let peak = common::status("VmHWM");
+    let after = common::status("VmRSS");
     let per = |bytes: u64| bytes.saturating_sub(start) as f64 / n as f64;
     println!(
         "memory/{n}: events as input {:.0} B/event; peak while building {:.0} B/event; ledger after {:.0} B/event",

@@ -207,16 +207,6 @@ fn movements(n: usize, seed: u64, out: &mut impl Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A figure from `/proc/self/status`, in bytes.
-fn status(field: &str) -> u64 {
-    let text = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status (Linux)");
-    text.lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .expect("the field")
-}
-
 /// (b) Load 10⁶ movements from a file, validate them, answer every host
 /// country's total at a date, and check 10⁴ claims: target ≤ 0.3 s and
 /// ≤ 250 MB peak. The file is written first, outside the measurement.
@@ -234,7 +224,7 @@ fn end_to_end() {
     let claims = claims(k, None, SEED);
     // Reset the high-water mark to the current resident set.
     std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs (Linux)");
-    let before = status("VmRSS");
+    let before = common::status("VmRSS");
 
     let start = Instant::now();
     let mut ledger = Ledger::new();
@@ -260,7 +250,7 @@ fn end_to_end() {
     let report = ledger.check(&claims).expect("a report");
     let elapsed = start.elapsed();
     let checked = elapsed - loaded - totals;
-    let peak = status("VmHWM");
+    let peak = common::status("VmHWM");
     println!(
         "end_to_end/{n} events ({:.0} MB file, {} rows)/{k} claims: {:.3} s \
          (load and validate {:.3} s, 40 totals {:.1} µs, check {:.3} s); \

@@ -11,7 +11,7 @@ use crate::error::{Error, RecordKind, Result};
 use crate::event::EventId;
 use crate::ledger::{end_of, Ledger, Lens};
 use crate::metric::{signed_thousands, Count, Metric};
-use crate::register::Register;
+use crate::register::{Listing, Register};
 use crate::scope::Scope;
 use crate::unit::UnitId;
 
@@ -209,7 +209,8 @@ impl<'a> View<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn explain(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Register> {
-        self.ledger.explain_at(scope, metric, date, self.lens)
+        self.ledger
+            .register_at(Listing::Total, scope, metric, date, self.lens)
     }
 
     /// The changes to `metric` in `scope` announced by `date` and not yet
@@ -219,7 +220,8 @@ impl<'a> View<'a> {
     ///
     /// As [`total`](View::total).
     pub fn announced(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Register> {
-        self.ledger.announced_at(scope, metric, date, self.lens)
+        self.ledger
+            .register_at(Listing::Announced, scope, metric, date, self.lens)
     }
 
     /// Where `unit` stands at the end of `date`, or `None` when it is not deployed.

@@ -318,3 +318,14 @@ pub fn regions() -> Vec<RegionId> {
         .map(|(id, _)| RegionId::new(id).expect("an id"))
         .collect()
 }
+
+/// A figure from `/proc/self/status`, in bytes (`VmRSS`,
+/// `VmHWM`): the measure both benches report memory by.
+pub fn status(field: &str) -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status (Linux)");
+    text.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .expect("the field")
+}

@@ -284,25 +284,17 @@ impl Ledger {
         }
     }
 
-    pub(crate) fn explain_at(
+    /// The register of what `listing` asks for: the events behind the total
+    /// on `date`, or the changes announced by then and not yet effective.
+    pub(crate) fn register_at(
         &self,
+        listing: Listing,
         scope: &Scope,
         metric: &Metric,
         date: NaiveDate,
         lens: Lens,
     ) -> Result<Register> {
-        let changes = self.changes(scope, metric, date, lens, Listing::Total)?;
-        Ok(self.register(Listing::Total, changes, scope, metric, date, lens))
-    }
-
-    pub(crate) fn announced_at(
-        &self,
-        scope: &Scope,
-        metric: &Metric,
-        date: NaiveDate,
-        lens: Lens,
-    ) -> Result<Register> {
-        let changes = self.changes(scope, metric, date, lens, Listing::Announced)?;
-        Ok(self.register(Listing::Announced, changes, scope, metric, date, lens))
+        let changes = self.changes(scope, metric, date, lens, listing)?;
+        Ok(self.register(listing, changes, scope, metric, date, lens))
     }
 }
