@@ -21,6 +21,7 @@
 //! once everything has passed, so a refused event or batch changes nothing.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::Hasher;
 
@@ -574,10 +575,89 @@ impl Ledger {
             list.push((unit, layer, key));
             owners.push(unit);
         }
-        let mut plan = self.plan_units(batch, list, retire, None)?;
+        let appending = if retire.is_empty() {
+            self.plan_appending(batch, &list)
+        } else {
+            None
+        };
+        let mut plan = match appending {
+            Some(mut plan) => {
+                plan.appended = list;
+                plan
+            }
+            None => self.plan_units(batch, list, retire, None)?,
+        };
         plan.owners = owners;
         plan.seen = Some(seen);
         Ok(plan)
+    }
+
+    /// The plan of a batch that only appends to what is recorded, in date
+    /// order, as OSINT trackers and movement logs do: each event steps its
+    /// unit's state as the batch goes, and a level reads its subunits' states
+    /// as they then are, instead of replaying any unit's history.
+    ///
+    /// `None` when the batch is not of that shape — an event in a layer, a
+    /// pad (which reads ahead to the next level), dates out of order, or an
+    /// event dated before the end of the recorded history of its unit, of a
+    /// unit above it, or of a unit below it — or when an event fails: the
+    /// general path then plans the batch, and reports its error as always.
+    fn plan_appending(&self, batch: &[Event], list: &[NewEvent]) -> Option<Plan> {
+        if !list.windows(2).all(|w| w[0].2 < w[1].2) {
+            return None;
+        }
+        let live = RefCell::new(FastMap::<u32, State>::default());
+        let replay = Replay {
+            batch,
+            live: Some(&live),
+            ..Replay::recorded(self, None)
+        };
+        let mut changes = Vec::with_capacity(list.len() + list.len() / 2);
+        for &(unit, layer, key) in list {
+            if layer.is_some() || matches!(self.event_at(batch, key).kind(), EventKind::Pad { .. })
+            {
+                return None;
+            }
+            let taken = live.borrow_mut().remove(&unit);
+            let mut state = match taken {
+                Some(state) => state,
+                None if self.settled_before(unit, key) => self.units[unit as usize].end.clone(),
+                None => return None,
+            };
+            replay
+                .step((unit, None), &[key], 0, &mut state, Some(&mut changes))
+                .ok()?;
+            live.borrow_mut().insert(unit, state);
+        }
+        Some(Plan {
+            ends: live.into_inner().into_iter().collect(),
+            baseline: changes,
+            ..Plan::default()
+        })
+    }
+
+    /// Whether the recorded histories of `unit`, of the units above it and
+    /// of those below it all end before `key`, with no layer events: then
+    /// each one's recorded end is its state at `key`.
+    fn settled_before(&self, unit: u32, key: Key) -> bool {
+        let settled = |u: u32| {
+            let t = &self.units[u as usize].timelines;
+            t.layers.is_empty() && t.baseline.last().is_none_or(|&last| last < key)
+        };
+        fn below(ledger: &Ledger, unit: u32, settled: &impl Fn(u32) -> bool) -> bool {
+            ledger.units[unit as usize]
+                .children
+                .iter()
+                .all(|&c| settled(c) && below(ledger, c, settled))
+        }
+        let mut up = self.units[unit as usize].parent;
+        while let Some(a) = up {
+            if !settled(a) {
+                return false;
+            }
+            up = self.units[a as usize].parent;
+        }
+        settled(unit) && below(self, unit, &settled)
     }
 
     /// A plan that only retires recorded events.
@@ -676,6 +756,7 @@ impl Ledger {
             staged: Some(&staged),
             known_at: None,
             swap: swap.map(|key| (index::seq(key), base as u32)),
+            live: None,
         };
         let mut plan = Plan::default();
         plan.ends.reserve(order.len());
@@ -802,6 +883,9 @@ impl Ledger {
         }
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
+        }
+        for &(unit, _, key) in &plan.appended {
+            self.units[unit as usize].timelines.baseline.push(key);
         }
         for (unit, end) in plan.ends {
             self.units[unit as usize].end = end;
@@ -1581,6 +1665,9 @@ pub(crate) struct Lens {
 #[derive(Default)]
 struct Plan {
     staged: FastMap<u32, Timelines>,
+    /// Instead of `staged`, when the batch only appends: each new event, in
+    /// date order, to add at the end of its unit's baseline timeline.
+    appended: Vec<NewEvent>,
     /// The unit of each new event, in batch order.
     owners: Vec<u32>,
     ends: Vec<(u32, State)>,
@@ -1679,6 +1766,9 @@ struct Replay<'a> {
     known_at: Option<NaiveDate>,
     /// A replacement being planned: the event it stands in for, and its number.
     swap: Option<(u32, u32)>,
+    /// When a batch only appends, the state each unit it touched has reached
+    /// so far: subunits are read from here (or their recorded ends), not replayed.
+    live: Option<&'a RefCell<FastMap<u32, State>>>,
 }
 
 impl<'a> Replay<'a> {
@@ -1690,6 +1780,7 @@ impl<'a> Replay<'a> {
             staged: None,
             known_at,
             swap: None,
+            live: None,
         }
     }
 
@@ -1788,11 +1879,28 @@ impl<'a> Replay<'a> {
         metric: u16,
         key: Key,
     ) -> std::result::Result<u128, Fail> {
+        if let Some(live) = self.live {
+            return Ok(self.live_below(&live.borrow(), unit, metric));
+        }
         let mut sum = 0u128;
         for &c in &self.ledger.units[unit as usize].children {
             sum += self.aggregate(c, layer, metric, key)?;
         }
         Ok(sum)
+    }
+
+    /// The subunits' strength in `metric` as they stand in `live`, or at
+    /// their recorded ends.
+    fn live_below(&self, live: &FastMap<u32, State>, unit: u32, metric: u16) -> u128 {
+        let units = &self.ledger.units;
+        units[unit as usize]
+            .children
+            .iter()
+            .map(|&c| {
+                let state = live.get(&c).unwrap_or(&units[c as usize].end);
+                u128::from(state.own(metric)) + self.live_below(live, c, metric)
+            })
+            .sum()
     }
 
     /// Replays `timeline[start..]` up to `upto` from `state`, pushing the cell
