@@ -47,9 +47,10 @@ impl Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+            // The bytes as a little-endian word, zero-padded; a copy into a
+            // padded array would call `memcpy` for its variable length.
+            let word = rest.iter().rev().fold(0, |w, &b| (w << 8) | u64::from(b));
+            self.add(word);
         }
     }
 
