@@ -743,6 +743,29 @@ impl<'a> Checker<'a> {
         metric: &'a Metric,
         as_of: AsOf,
     ) -> Result<Option<Vec<Decimal>>> {
+        let Some(mut totals) = self.day_totals(view, scope, metric, as_of)? else {
+            return Ok(None);
+        };
+        if let Some(first) = totals.iter().position(|&v| v != 0) {
+            totals.drain(..first);
+        }
+        totals
+            .into_iter()
+            .map(|v| decimal(v, metric))
+            .collect::<Result<_>>()
+            .map(Some)
+    }
+
+    /// The totals at the ends of the days of `as_of`, in order, one per
+    /// change, zeros included; `None` when the ledger counts nothing of
+    /// `metric`.
+    fn day_totals(
+        &self,
+        view: View<'a>,
+        scope: &'a Scope,
+        metric: &'a Metric,
+        as_of: AsOf,
+    ) -> Result<Option<Vec<i128>>> {
         if !self.counts(metric) {
             return Ok(None);
         }
@@ -757,20 +780,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if let Some(first) = totals.iter().position(|&v| v != 0) {
-            totals.drain(..first);
-        }
-        totals
-            .into_iter()
-            .map(|v| {
-                u64::try_from(v)
-                    .map(Decimal::from)
-                    .map_err(|_| Error::TotalOverflow {
-                        metric: metric.clone(),
-                    })
-            })
-            .collect::<Result<_>>()
-            .map(Some)
+        Ok(Some(totals))
     }
 
     /// The total of `metric` in `scope` through time, as the view shows it,
@@ -1312,23 +1322,55 @@ impl<'a> Checker<'a> {
         for (i, j) in candidates {
             let (part, whole) = (&facts[i], &facts[j]);
             if part.claim.id() != whole.claim.id() {
-                findings.push(part_within_whole(part, whole)?);
+                let shift = self.part_shift(part, whole)?;
+                findings.push(part_within_whole(part, whole, shift)?);
             }
         }
         Ok(())
     }
 
     /// What the ledger changed between any day `a` may mean and any day `b`
-    /// may mean: zero when both mean the same single day.
+    /// may mean, in their one scope: zero when both mean the same single day.
     fn shift(&self, a: &Fact<'a>, b: &Fact<'a>) -> Result<Interval> {
+        self.shift_to(a, b.as_of, || self.span(b))
+    }
+
+    /// What the ledger changed in the part's scope between any day the part
+    /// may mean and any day the whole may mean: a part stated for February
+    /// and a whole for 25 February are compared as the part stood on the 25th.
+    /// Unlike a claim's own days, the whole's keep the days before anything
+    /// was recorded in the part: the whole may mean one when the part was
+    /// nothing.
+    fn part_shift(&self, part: &Fact<'a>, whole: &Fact<'a>) -> Result<Interval> {
+        self.shift_to(part, whole.as_of, || {
+            let totals = self.day_totals(part.view, part.scope, part.metric, whole.as_of)?;
+            let (Some(&low), Some(&high)) = totals
+                .as_deref()
+                .map_or((None, None), |t| (t.iter().min(), t.iter().max()))
+            else {
+                return Ok(Interval::exact(Decimal::ZERO));
+            };
+            Interval::closed(decimal(low, part.metric)?, decimal(high, part.metric)?)
+                .map_err(|e| internal(&e))
+        })
+    }
+
+    /// What the ledger changed in `a`'s scope from any day of `a` to any day
+    /// of `to`, given the span of its totals over `to`'s days.
+    fn shift_to(
+        &self,
+        a: &Fact<'a>,
+        to: AsOf,
+        span_to: impl FnOnce() -> Result<Interval>,
+    ) -> Result<Interval> {
         let zero = Interval::exact(Decimal::ZERO);
         let one_day = a.as_of.first() == a.as_of.last()
-            && a.as_of.first() == b.as_of.first()
-            && b.as_of.first() == b.as_of.last();
+            && a.as_of.first() == to.first()
+            && to.first() == to.last();
         if one_day || !self.counts(a.metric) {
             return Ok(zero);
         }
-        self.span(b)?
+        span_to()?
             .checked_sub(&self.span(a)?)
             .map_err(|e| internal(&e))
     }
@@ -1840,32 +1882,48 @@ fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval, where_: &str) -> Resul
     Ok(f)
 }
 
-/// A part cannot exceed its whole; what is left is bounded.
-fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>) -> Result<Finding> {
+/// A part cannot exceed its whole; what is left is bounded. `shift` is what
+/// the ledger changed in the part between their dates (zero on one day).
+fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Result<Finding> {
+    let moved = shift.is_exact() != Some(Decimal::ZERO);
+    let part_then = part
+        .interval
+        .checked_add(&shift)
+        .map_err(|e| internal(&e))?;
     let remainder = whole
         .interval
-        .checked_sub(&part.interval)
+        .checked_sub(&part_then)
         .map_err(|e| internal(&e))?
         .intersection(&Interval::at_least(Decimal::ZERO));
+    let (p, w) = (part.scope.to_string(), whole.scope.to_string());
+    let mut evidence = vec![Evidence {
+        label: format!("part {}", part.label()),
+        interval: part.interval,
+    }];
+    if moved {
+        evidence.push(Evidence {
+            label: format!("ledger change in {p} {} → {}", part.as_of, whole.as_of),
+            interval: shift,
+        });
+    }
+    evidence.push(Evidence {
+        label: format!("whole {}", whole.label()),
+        interval: whole.interval,
+    });
     let mut f = Finding {
         rule: Rule::PartWithinWhole,
         verdict: Verdict::Consistent,
         claims: vec![part.claim.id().clone(), whole.claim.id().clone()],
         events: Vec::new(),
-        evidence: vec![
-            Evidence {
-                label: format!("part {}", part.label()),
-                interval: part.interval,
-            },
-            Evidence {
-                label: format!("whole {}", whole.label()),
-                interval: whole.interval,
-            },
-        ],
+        evidence,
         gap: None,
         summary: String::new(),
     };
-    let (p, w) = (part.scope.to_string(), whole.scope.to_string());
+    let within = if moved {
+        format!(" with the ledger's {} in {p} between them", signed(&shift))
+    } else {
+        String::new()
+    };
     match remainder {
         Some(rest) => {
             f.evidence.push(Evidence {
@@ -1873,14 +1931,14 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>) -> Result<Finding> {
                 interval: rest,
             });
             let stated = match (part.stated, whole.stated) {
-                (Some(ps), Some(ws)) if ws.stated() >= ps.stated() => format!(
+                (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => format!(
                     "{} on the stated figures, ",
                     group_thousands(&(ws.stated() - ps.stated()))
                 ),
                 _ => String::new(),
             };
             f.summary = format!(
-                "{p} ({}) fits in {w} ({}): the rest is {stated}{} with the hedges",
+                "{p} ({}) fits in {w} ({}){within}: the rest is {stated}{} with the hedges",
                 show(&part.interval),
                 show(&whole.interval),
                 show(&rest)
@@ -1888,15 +1946,24 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>) -> Result<Finding> {
         }
         None => {
             f.verdict = Verdict::Conflicting;
-            f.gap = part.interval.gap(&whole.interval).ok().flatten();
+            f.gap = part_then.gap(&whole.interval).ok().flatten();
             f.summary = format!(
-                "{p} ({}) exceeds its whole, {w} ({})",
+                "{p} ({}) exceeds its whole, {w} ({}){within}",
                 show(&part.interval),
                 show(&whole.interval)
             );
         }
     }
     Ok(f)
+}
+
+/// A total as a `Decimal`; totals are sums of counts, never negative.
+fn decimal(total: i128, metric: &Metric) -> Result<Decimal> {
+    u64::try_from(total)
+        .map(Decimal::from)
+        .map_err(|_| Error::TotalOverflow {
+            metric: metric.clone(),
+        })
 }
 
 /// The interval from the least to the most of `values`; `None` for none.

@@ -349,6 +349,39 @@ fn a_part_cannot_exceed_its_whole() {
 }
 
 #[test]
+fn a_part_is_compared_with_its_whole_as_it_stood_on_the_wholes_days() {
+    let l = ledger();
+    // 4,000 in Estonia on some day of February (the 10th to the 19th) and
+    // 3,000 in the Baltic states on the 25th, after the cut, both hold: on
+    // the 25th the part was 3,000 too.
+    let report = l
+        .check(&[
+            quantity("part", "2022-02", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("whole", "2022-02-25", baltics(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::PartWithinWhole, &["part", "whole"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    assert_eq!(
+        f.evidence[1].interval,
+        Interval::closed(dec(-1_000), dec(0)).unwrap(),
+        "the ledger's change in the part, from February to the 25th"
+    );
+    assert_eq!(f.evidence[3].interval, Interval::exact(dec(0)));
+    assert!(f.summary.contains("between them"), "{}", f.summary);
+    // 5,000 in February is more than the whole could hold on the 25th
+    // whatever day it meant: at least 4,000 then, 1,000 too many.
+    let report = l
+        .check(&[
+            quantity("part", "2022-02", uk_in_est(), Qualifier::Exact, 5_000),
+            quantity("whole", "2022-02-25", baltics(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::PartWithinWhole, &["part", "whole"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(1_000))));
+}
+
+#[test]
 fn a_change_implies_its_missing_parts() {
     let l = ledger();
     let nearly = |v| Delta {

@@ -16,7 +16,7 @@ use posture_ledger::{
     ClaimId, Comparison, Contributor, Correction, Count, Country, Deployment, Event, EventId,
     EventKind, Figure, Footing, Interval, Layer, LayerId, Ledger, Location, MembershipStatus,
     Metric, Period, Qualifier, Quantity, Region, RegionId, Rule, Scope, Source, Statement, Unit,
-    UnitId, UnitKind, View,
+    UnitId, UnitKind, Verdict, View,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -1024,8 +1024,68 @@ fn correction(
     )
 }
 
+/// A claim of exactly what the ledger holds in `view` on `on`, stated for
+/// the whole span `days`: true, however vague its date. `None` where the
+/// ledger holds nothing then (before anything is recorded, the ledger does
+/// not say a total is zero).
+fn true_claim(
+    n: usize,
+    view: &View<'_>,
+    scope: &Scope,
+    m: &Metric,
+    days: (i64, i64),
+    on: i64,
+    layer: bool,
+) -> Result<Option<Claim>, TestCaseError> {
+    let Ok(truth) = view.total(scope, m, day(on)) else {
+        return Ok(None); // no unit is counted in the metric
+    };
+    if truth.get() == 0 {
+        return Ok(None);
+    }
+    let as_of = AsOf::between(day(days.0), day(days.1)).expect("a span");
+    let c = Claim::quantity(
+        ClaimId::new(format!("t{n}")).expect("an id"),
+        Source::default(),
+        as_of,
+        scope.clone(),
+        m.clone(),
+        Figure::new(Qualifier::Exact, Decimal::from(truth.get())),
+    );
+    Ok(Some(if layer { c.in_layer(pledged()) } else { c }))
+}
+
 proptest! {
     #![proptest_config(config(48))]
+
+    /// Claims that state what the ledger holds, each on some day of its
+    /// span, never conflict: not with the ledger, not with each other on
+    /// overlapping dates or across dates, not as part and whole, however
+    /// their spans overlap. A conflict is reported only where no values
+    /// satisfy both claims.
+    #[test]
+    fn claims_true_to_the_ledger_never_conflict(
+        stream in stream(30),
+        spans in prop::collection::vec((-5..90i64, 0..30i64, any::<prop::sample::Index>()), 2..5),
+    ) {
+        let l = build(&stream, false)?.ledger;
+        let mut claims = Vec::new();
+        for probe in probes() {
+            for m in &METRICS {
+                for (layer, view) in [false, true].into_iter().zip(views(&l)) {
+                    for &(first, len, pick) in &spans {
+                        let on = first + pick.index(len as usize + 1) as i64;
+                        let n = claims.len();
+                        claims.extend(true_claim(n, &view, &probe.scope, m, (first, first + len), on, layer)?);
+                    }
+                }
+            }
+        }
+        let report = l.check(&claims).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for f in report.findings() {
+            prop_assert!(f.verdict != Verdict::Conflicting, "{:?} {:?}: {}", f.rule, f.claims, f.summary);
+        }
+    }
 
     /// Where nothing was corrected, a view as known on a date after every
     /// event was learned of agrees with the plain view.
