@@ -1278,6 +1278,11 @@ impl<'a> Checker<'a> {
                         facts: group,
                         longest,
                         dated: dated(scope),
+                        changes: if dated(scope) {
+                            self.ledger.membership_changes(scope)
+                        } else {
+                            Vec::new()
+                        },
                         shape: Shape::of(scope),
                     }
                 })
@@ -1309,8 +1314,7 @@ impl<'a> Checker<'a> {
                             if days[j].1 < first {
                                 continue;
                             }
-                            let date = first.max(days[j].0);
-                            if undated || self.within(part.scope, whole.scope, date)? {
+                            if undated || self.within_throughout(part, whole, days[j])? {
                                 candidates.push((i, j));
                             }
                         }
@@ -1563,6 +1567,26 @@ impl<'a> Checker<'a> {
         Ok(true)
     }
 
+    /// Whether `part` is within `whole` on every day from `first` to `last`,
+    /// the days the whole's claim may mean: a part is bound by its whole only
+    /// if it is part of it whichever of those days the whole's figure is for.
+    fn within_throughout(
+        &self,
+        part: &ScopeFacts<'_>,
+        whole: &ScopeFacts<'_>,
+        (first, last): (NaiveDate, NaiveDate),
+    ) -> Result<bool> {
+        if !self.within(part.scope, whole.scope, first)? {
+            return Ok(false);
+        }
+        for &day in part.changes.iter().chain(&whole.changes) {
+            if first < day && day <= last && !self.within(part.scope, whole.scope, day)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn countries(&self, places: &Places, date: NaiveDate) -> Result<BTreeSet<Country>> {
         Ok(self.ledger.countries(places, date)?.into_iter().collect())
     }
@@ -1719,6 +1743,8 @@ struct ScopeFacts<'s> {
     longest: chrono::TimeDelta,
     /// Whether the scope names a region or an alliance, whose members change.
     dated: bool,
+    /// The days its members change, if dated.
+    changes: Vec<NaiveDate>,
     shape: Shape,
 }
 

@@ -382,6 +382,82 @@ fn a_part_is_compared_with_its_whole_as_it_stood_on_the_wholes_days() {
 }
 
 #[test]
+fn a_part_is_within_its_whole_only_if_it_is_on_every_day_the_whole_may_mean() {
+    // Danes in Estonia throughout; the British join the alliance on 25 February.
+    let mut l = Ledger::new();
+    l.add_alliance(
+        Alliance::new(AllianceId::new("NATO").unwrap(), "NATO")
+            .with_member(c("DNK"), d("1949-08-24"))
+            .with_member(c("GBR"), d("2022-02-25")),
+    )
+    .unwrap();
+    for (id, country, strength) in [("dk", "DNK", 500), ("uk", "GBR", 3_000)] {
+        l.add_unit(Unit::new(
+            UnitId::new(id).unwrap(),
+            id,
+            c(country),
+            UnitKind::Battlegroup,
+        ))
+        .unwrap();
+        l.apply(Event::new(
+            EventId::new(format!("{id}-arrives")).unwrap(),
+            UnitId::new(id).unwrap(),
+            d("2022-01-01"),
+            EventKind::Deploy {
+                location: Location::Country(c("EST")),
+                footing: Footing::Permanent,
+                strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(strength))],
+            },
+        ))
+        .unwrap();
+    }
+    let from_nato = Scope::all().from_alliance(AllianceId::new("NATO").unwrap());
+    // 500 from the alliance on some day of the week holds (the 22nd); 3,000
+    // British on the 26th holds too. The British are part of the alliance on
+    // the 26th, but the whole may mean a day they were not.
+    let report = l
+        .check(&[
+            quantity(
+                "part",
+                "2022-02-26",
+                Scope::all().from_country(c("GBR")),
+                Qualifier::Exact,
+                3_000,
+            ),
+            quantity(
+                "whole",
+                "2022-02-21..2022-02-28",
+                from_nato.clone(),
+                Qualifier::Exact,
+                500,
+            ),
+        ])
+        .unwrap();
+    assert!(
+        report
+            .findings()
+            .iter()
+            .all(|f| f.verdict != Verdict::Conflicting),
+        "{report}"
+    );
+    // On one day when both are members, the part is bound by the whole.
+    let report = l
+        .check(&[
+            quantity(
+                "part",
+                "2022-02-26",
+                Scope::all().from_country(c("GBR")),
+                Qualifier::Exact,
+                3_000,
+            ),
+            quantity("whole", "2022-02-26", from_nato, Qualifier::Exact, 500),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::PartWithinWhole, &["part", "whole"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+}
+
+#[test]
 fn a_change_implies_its_missing_parts() {
     let l = ledger();
     let nearly = |v| Delta {
@@ -1051,8 +1127,9 @@ fn parts_are_found_as_a_scan_of_every_pair_finds_them() {
                 unreachable!("quantity claims")
             };
             if p != w && part.as_of().overlaps(&whole.as_of()) {
-                let date = part.as_of().first().max(whole.as_of().first());
-                if checker.within(p, w, date).unwrap() {
+                let (first, last) = (whole.as_of().first(), whole.as_of().last());
+                let mut days = first.iter_days().take_while(|&day| day <= last);
+                if days.all(|day| checker.within(p, w, day).unwrap()) {
                     expected.push((part.id().as_str(), whole.id().as_str()));
                 }
             }

@@ -581,6 +581,11 @@ fn probes() -> Vec<Probe> {
             matches: |l, u, _, date| from_nato(l, u, date),
         },
         Probe {
+            // Part of the alliance's contributors from day 45 only.
+            scope: Scope::all().from_country(country("FIN")),
+            matches: |_, u, _, _| is_country(u, &["FIN"]),
+        },
+        Probe {
             scope: Scope::all()
                 .from_country(country("USA"))
                 .on_footing(Footing::Rotational),
