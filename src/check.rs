@@ -8,7 +8,7 @@
 //! | [`Rule::ClaimVsLedger`] | does the ledger's total lie in the claim's interval? |
 //! | [`Rule::SameDate`] | do two claims of one scope on one date intersect? |
 //! | [`Rule::AcrossDates`] | do the ledger's recorded changes bridge two claims of one scope on different dates? |
-//! | [`Rule::PartWithinWhole`] | can a part (GBR in EST) fit in its whole (NATO in the Baltic states)? |
+//! | [`Rule::PartWithinWhole`] | can a part (GBR in EST) fit in its whole (NATO in the Baltic states), on any day the whole may mean, with the ledger's changes in the part bridging their dates? |
 //! | [`Rule::ChangeImplies`] | what do a change's stated parts imply, and do they agree? |
 //! | [`Rule::Categories`] | do categorical claims about one subject on one date agree, with each other and the ledger? |
 //!
@@ -71,7 +71,10 @@ pub enum Rule {
     SameDate,
     /// Two claims of one scope and metric on different dates, bridged by the ledger's changes.
     AcrossDates,
-    /// A claim about a part of another claim's scope.
+    /// A claim about a part of another claim's scope, on overlapping dates:
+    /// the part, as it stood on the whole's days by the ledger's changes,
+    /// cannot exceed the whole. Judged only where the part is within the
+    /// whole on every day the whole's claim may mean.
     PartWithinWhole,
     /// What a change claim's stated parts imply.
     ChangeImplies,
