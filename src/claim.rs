@@ -12,7 +12,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,7 @@ use crate::country::{AllianceId, Country};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{LayerId, Source};
 use crate::id::define_id;
-use crate::interval::Interval;
+use crate::interval::{Interval, Thousands};
 use crate::metric::Metric;
 use crate::qualifier::{Qualifier, TolerancePolicy};
 use crate::scope::Scope;
@@ -28,7 +28,10 @@ use crate::scope::Scope;
 define_id!(
     /// The id of a [`Claim`], such as `C10`.
     ClaimId,
-    RecordKind::Claim
+    RecordKind::Claim,
+    // Every finding names its claims: a large check copies claim ids
+    // hundreds of thousands of times, and copies share one allocation.
+    std::sync::Arc<str>
 );
 
 /// The date a claim speaks of, as precisely as the source gives it.
@@ -164,11 +167,42 @@ fn invalid_as_of(text: &str) -> Error {
 impl fmt::Display for AsOf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AsOf::Day(d) => write!(f, "{d}"),
+            AsOf::Day(d) => write!(f, "{}", Day(*d)),
             AsOf::Month { year, month } => write!(f, "{year:04}-{month:02}"),
-            AsOf::Between { from, until } => write!(f, "{from}..{until}"),
-            AsOf::Before(d) => write!(f, "before {d}"),
+            AsOf::Between { from, until } => write!(f, "{}..{}", Day(*from), Day(*until)),
+            AsOf::Before(d) => write!(f, "before {}", Day(*d)),
         }
+    }
+}
+
+/// A date as `NaiveDate` prints it, `2022-06-29`, written in one piece:
+/// chrono writes a date digit by digit, and a large check prints millions.
+pub(crate) struct Day(pub NaiveDate);
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        let Ok(year) = u16::try_from(year) else {
+            return write!(f, "{}", self.0);
+        };
+        if year > 9999 {
+            return write!(f, "{}", self.0);
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = u32::from(year);
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -313,14 +347,11 @@ impl fmt::Display for Figure {
                     Qualifier::LessThan => "less than ",
                     Qualifier::OrderOfMagnitude => "of the order of ",
                 };
-                write!(f, "{words}{}", crate::interval::group_thousands(value))
+                write!(f, "{words}{}", Thousands(value))
             }
-            Figure::Range { low, high } => write!(
-                f,
-                "between {} and {}",
-                crate::interval::group_thousands(low),
-                crate::interval::group_thousands(high)
-            ),
+            Figure::Range { low, high } => {
+                write!(f, "between {} and {}", Thousands(low), Thousands(high))
+            }
         }
     }
 }
@@ -785,5 +816,29 @@ mod tests {
         let json = serde_json::to_string(&file.claims).unwrap();
         let back: Vec<Claim> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, file.claims);
+    }
+
+    #[test]
+    fn a_day_prints_as_chrono_prints_it() {
+        let mut days: Vec<NaiveDate> = NaiveDate::from_ymd_opt(2024, 1, 1)
+            .unwrap()
+            .iter_days()
+            .take(366)
+            .collect();
+        for (y, m, d) in [
+            (0, 1, 1),
+            (9, 2, 3),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-1, 6, 15),
+            (-44, 3, 15),
+        ] {
+            days.push(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        }
+        days.extend([NaiveDate::MIN, NaiveDate::MAX]);
+        for day in days {
+            assert_eq!(Day(day).to_string(), day.to_string());
+        }
     }
 }

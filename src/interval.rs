@@ -101,8 +101,8 @@ impl fmt::Display for Bound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Bound::Unbounded => f.write_str("unbounded"),
-            Bound::Included(v) => write!(f, "included {}", group_thousands(v)),
-            Bound::Excluded(v) => write!(f, "excluded {}", group_thousands(v)),
+            Bound::Included(v) => write!(f, "included {}", Thousands(v)),
+            Bound::Excluded(v) => write!(f, "excluded {}", Thousands(v)),
         }
     }
 }
@@ -442,8 +442,19 @@ pub fn group_thousands(d: &Decimal) -> String {
     out
 }
 
+/// [`group_thousands`] as a `Display`, written where it is printed, without
+/// a `String` of its own.
+pub(crate) struct Thousands<'a>(pub &'a Decimal);
+
+impl fmt::Display for Thousands<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_thousands(f, self.0)
+    }
+}
+
 /// Writes what [`group_thousands`] returns, from the decimal's digits, with
-/// no allocation: findings print hundreds of thousands of figures.
+/// no allocation and in one write: findings print hundreds of thousands of
+/// figures.
 fn write_thousands(out: &mut impl fmt::Write, d: &Decimal) -> fmt::Result {
     let d = d.normalize();
     if d.is_zero() {
@@ -451,7 +462,7 @@ fn write_thousands(out: &mut impl fmt::Write, d: &Decimal) -> fmt::Result {
         return out.write_char('0');
     }
     // The mantissa's digits, least significant first: at most 29 of 96 bits.
-    let mut digits = [0u8; 40];
+    let mut digits = [0u8; 29];
     let mut len = 0;
     let mut rest = d.mantissa().unsigned_abs();
     while rest > 0 && len < digits.len() {
@@ -459,31 +470,39 @@ fn write_thousands(out: &mut impl fmt::Write, d: &Decimal) -> fmt::Result {
         rest /= 10;
         len += 1;
     }
-    let digit = |i: usize| char::from(digits[len - 1 - i]);
-    let scale = d.scale() as usize;
+    let scale = (d.scale() as usize).min(28);
     let whole = len.saturating_sub(scale);
+    // The text: a sign (3 bytes), up to 29 digits with 9 commas, a point and
+    // up to 28 zeros before the fraction's digits: under 80 bytes.
+    let mut text = [0u8; 80];
+    let mut n = 0;
+    let mut push = |bytes: &[u8]| {
+        text[n..n + bytes.len()].copy_from_slice(bytes);
+        n += bytes.len();
+    };
+    let digit = |i: usize| digits[len - 1 - i];
     if d.is_sign_negative() {
-        out.write_char('−')?;
+        push("−".as_bytes());
     }
     if whole == 0 {
-        out.write_char('0')?;
+        push(b"0");
     }
     for i in 0..whole {
         if i > 0 && (whole - i) % 3 == 0 {
-            out.write_char(',')?;
+            push(b",");
         }
-        out.write_char(digit(i))?;
+        push(&[digit(i)]);
     }
     if scale > 0 {
-        out.write_char('.')?;
+        push(b".");
         for _ in len..scale {
-            out.write_char('0')?;
+            push(b"0");
         }
         for i in whole..len {
-            out.write_char(digit(i))?;
+            push(&[digit(i)]);
         }
     }
-    Ok(())
+    out.write_str(std::str::from_utf8(&text[..n]).map_err(|_| fmt::Error)?)
 }
 
 /// A change with its sign: `+46,000`, `−2,000`, `0`.
