@@ -12,11 +12,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{Days, NaiveDate};
 use posture_ledger::{
-    Alliance, AllianceId, AllianceMember, Amendment, AsOf, Base, BaseId, CheckOptions, Claim,
-    ClaimId, Comparison, Contributor, Correction, Count, Country, Deployment, Event, EventId,
-    EventKind, Figure, Footing, Interval, Layer, LayerId, Ledger, Location, MembershipStatus,
-    Metric, Period, Qualifier, Quantity, Region, RegionId, Rule, Scope, Source, Statement, Unit,
-    UnitId, UnitKind, Verdict, View,
+    Alliance, AllianceId, AllianceMember, Amendment, AsOf, Base, BaseId, Change, CheckOptions,
+    Claim, ClaimId, Comparison, Contributor, Correction, Count, Country, Delta, Deployment,
+    Direction, Event, EventId, EventKind, Figure, Footing, Interval, Layer, LayerId, Ledger,
+    Location, MembershipStatus, Metric, Period, Qualifier, Quantity, Region, RegionId, Rule, Scope,
+    Source, Statement, Unit, UnitId, UnitKind, Verdict, View,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -1060,14 +1060,68 @@ fn true_claim(
     Ok(Some(if layer { c.in_layer(pledged()) } else { c }))
 }
 
+/// A change claim of exactly what the ledger changed in `view` from `on.0`
+/// (a day of `since`) to `on.1` (a day of `days`): before, after, the
+/// difference, and the ratio where it is exact to the hundredth. `None`
+/// where the ledger holds nothing on either day.
+fn true_change(
+    n: usize,
+    view: &View<'_>,
+    scope: &Scope,
+    m: &Metric,
+    (since, days): ((i64, i64), (i64, i64)),
+    on: (i64, i64),
+    layer: bool,
+) -> Result<Option<Claim>, TestCaseError> {
+    let (Ok(before), Ok(after)) = (
+        view.total(scope, m, day(on.0)),
+        view.total(scope, m, day(on.1)),
+    ) else {
+        return Ok(None);
+    };
+    let (before, after) = (before.get(), after.get());
+    if before == 0 || after == 0 {
+        return Ok(None);
+    }
+    let exact = |v: Decimal| Figure::new(Qualifier::Exact, v);
+    let span = |(a, b): (i64, i64)| AsOf::between(day(a), day(b)).expect("a span");
+    let change = Change {
+        since: Some(span(since)),
+        before: Some(exact(Decimal::from(before))),
+        after: Some(exact(Decimal::from(after))),
+        delta: Some(Delta {
+            direction: if after >= before {
+                Direction::Increase
+            } else {
+                Direction::Decrease
+            },
+            figure: exact(Decimal::from(after.abs_diff(before))),
+        }),
+        ratio: (u128::from(after) * 100 % u128::from(before) == 0).then(|| {
+            let hundredths = u128::from(after) * 100 / u128::from(before);
+            exact(Decimal::from_i128_with_scale(hundredths as i128, 2))
+        }),
+    };
+    let c = Claim::change(
+        ClaimId::new(format!("t{n}")).expect("an id"),
+        Source::default(),
+        span(days),
+        scope.clone(),
+        m.clone(),
+        change,
+    );
+    Ok(Some(if layer { c.in_layer(pledged()) } else { c }))
+}
+
 proptest! {
     #![proptest_config(config(48))]
 
     /// Claims that state what the ledger holds, each on some day of its
     /// span, never conflict: not with the ledger, not with each other on
     /// overlapping dates or across dates, not as part and whole, however
-    /// their spans overlap. A conflict is reported only where no values
-    /// satisfy both claims.
+    /// their spans overlap; nor do changes between two such days, stated
+    /// with their before, after, difference and ratio. A conflict is
+    /// reported only where no values satisfy both claims.
     #[test]
     fn claims_true_to_the_ledger_never_conflict(
         stream in stream(30),
@@ -1078,10 +1132,20 @@ proptest! {
         for probe in probes() {
             for m in &METRICS {
                 for (layer, view) in [false, true].into_iter().zip(views(&l)) {
+                    let mut meant = Vec::new();
                     for &(first, len, pick) in &spans {
                         let on = first + pick.index(len as usize + 1) as i64;
                         let n = claims.len();
                         claims.extend(true_claim(n, &view, &probe.scope, m, (first, first + len), on, layer)?);
+                        meant.push(((first, first + len), on));
+                    }
+                    // Changes from each span to the next that starts after it ends.
+                    meant.sort_unstable();
+                    for (k, &(since, from)) in meant.iter().enumerate() {
+                        if let Some(&(days, to)) = meant[k + 1..].iter().find(|(d, _)| d.0 > since.1) {
+                            let n = claims.len();
+                            claims.extend(true_change(n, &view, &probe.scope, m, (since, days), (from, to), layer)?);
+                        }
                     }
                 }
             }
