@@ -464,7 +464,16 @@ fn write_thousands(out: &mut impl fmt::Write, d: &Decimal) -> fmt::Result {
     // The mantissa's digits, least significant first: at most 29 of 96 bits.
     let mut digits = [0u8; 29];
     let mut len = 0;
-    let mut rest = d.mantissa().unsigned_abs();
+    // A 128-bit division is a call, a 64-bit division by ten a multiply:
+    // divide in 128 bits only until the rest fits in 64, as nearly every
+    // figure does from the start.
+    let mut wide = d.mantissa().unsigned_abs();
+    while wide > u128::from(u64::MAX) {
+        digits[len] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+        len += 1;
+    }
+    let mut rest = u64::try_from(wide).unwrap_or(0);
     while rest > 0 && len < digits.len() {
         digits[len] = b'0' + (rest % 10) as u8;
         rest /= 10;
