@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -31,7 +31,7 @@ use crate::country::{Country, MembershipStatus};
 use crate::deployment::Footing;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{EventId, LayerId};
-use crate::index::{FastMap, Series};
+use crate::index::{FastMap, FastSet, Series};
 use crate::interval::{group_thousands, Bound, Interval};
 use crate::ledger::{end_of, Ledger};
 use crate::metric::{Count, Metric};
@@ -387,14 +387,14 @@ type Track<'a> = Rc<Cow<'a, Series>>;
 /// A run of days, first and last, with its track.
 type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
 /// Facts' positions by scope.
-type ByScope<'s> = HashMap<&'s Scope, Vec<usize>>;
+type ByScope<'s> = FastMap<&'s Scope, Vec<usize>>;
 
 /// One scope's tracks: one per run of days between the changes of what the
 /// scope stands for, each built when first read; `None` where the total
 /// must be replayed.
 struct Tracks<'a> {
     changes: Vec<NaiveDate>,
-    built: HashMap<usize, Option<Track<'a>>>,
+    built: FastMap<usize, Option<Track<'a>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -498,14 +498,14 @@ impl<'a> Checker<'a> {
     /// Checks every claim, and prepares those that stand on the date of
     /// knowledge: known by then, and not corrected by a claim known by then.
     fn prepare(&self, claims: &'a [Claim]) -> Result<Vec<Prepared<'a>>> {
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         let mut out = Vec::with_capacity(claims.len());
-        let ids: HashSet<&ClaimId> = claims.iter().map(Claim::id).collect();
+        let ids: FastSet<&ClaimId> = claims.iter().map(Claim::id).collect();
         let known = |c: &Claim| match (self.known_at, c.known()) {
             (Some(at), Some(k)) => k <= at,
             _ => true,
         };
-        let corrected: HashSet<&ClaimId> = claims
+        let corrected: FastSet<&ClaimId> = claims
             .iter()
             .filter(|c| known(c))
             .filter_map(Claim::corrects)
@@ -803,7 +803,7 @@ impl<'a> Checker<'a> {
             .entry((scope, metric, view.layer_index()))
             .or_insert_with(|| Tracks {
                 changes: self.ledger.membership_changes(scope),
-                built: HashMap::new(),
+                built: FastMap::default(),
             });
         let epoch = tracks.changes.partition_point(|&c| c <= first);
         let mut runs = Vec::new();
@@ -1212,7 +1212,8 @@ impl<'a> Checker<'a> {
             .map(|f| (f.as_of.first(), f.as_of.last()))
             .collect();
         // Same scope, metric and layer: grouped, then sorted by date.
-        let mut groups: HashMap<(&Scope, &Metric, Option<&LayerId>), Vec<usize>> = HashMap::new();
+        let mut groups: FastMap<(&Scope, &Metric, Option<&LayerId>), Vec<usize>> =
+            FastMap::default();
         for (i, fact) in facts.iter().enumerate() {
             groups
                 .entry((fact.scope, fact.metric, fact.layer))
@@ -1255,7 +1256,8 @@ impl<'a> Checker<'a> {
         // each scope's sorted by date; each ordered pair of scopes that may
         // nest is swept for facts whose dates overlap, and the pairs are then
         // taken in the order of a scan of every pair.
-        let mut by_metric: HashMap<(&Metric, Option<&LayerId>), ByScope<'_>> = HashMap::new();
+        let mut by_metric: FastMap<(&Metric, Option<&LayerId>), ByScope<'_>> =
+            FastMap::default();
         for (i, f) in facts.iter().enumerate() {
             by_metric
                 .entry((f.metric, f.layer))

@@ -20,7 +20,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::BuildHasherDefault;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -29,7 +28,7 @@ use crate::country::Country;
 use crate::deployment::{Footing, Location};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, EventKind, Source};
-use crate::index::{FastHasher, FastMap};
+use crate::index::{FastMap, FastSet};
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
 use crate::scenario::Diagnostic;
@@ -512,7 +511,7 @@ struct Rows<'o> {
     problems: Vec<Diagnostic>,
     metrics: Vec<Metric>,
     /// Every unit id read so far, one copy each.
-    unit_ids: std::collections::HashSet<UnitId, BuildHasherDefault<FastHasher>>,
+    unit_ids: FastSet<UnitId>,
     /// The text of the last event id made, reused.
     id_text: String,
     rows: usize,

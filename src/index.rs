@@ -93,6 +93,9 @@ impl Hasher for FastHasher {
 /// A `HashMap` with the [`FastHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
+/// A `HashSet` with the [`FastHasher`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, BuildHasherDefault<FastHasher>>;
+
 /// Where in the log an event sits: its effective day in the high half, its
 /// recording sequence number in the low half. Sorting by key sorts by date, then
 /// by the order events were recorded.
