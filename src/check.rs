@@ -32,12 +32,26 @@ use crate::deployment::Footing;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{EventId, LayerId};
 use crate::index::{FastMap, FastSet, Series};
-use crate::interval::{group_thousands, Bound, Interval};
+use crate::interval::{Bound, Interval, Thousands};
 use crate::ledger::{end_of, Ledger};
 use crate::metric::{Count, Metric};
 use crate::qualifier::TolerancePolicy;
 use crate::scope::{Places, Scope};
 use crate::view::View;
+
+/// `format!` for the findings' text: the sentences run to a hundred bytes
+/// or so, and `format!` starts from a guess that a large check pays for in
+/// three or four reallocations per string; this starts from enough, then
+/// gives back what is left.
+macro_rules! text {
+    ($($arg:tt)*) => {{
+        let mut out = String::with_capacity(160);
+        // Writing to a `String` cannot fail.
+        let _ = fmt::Write::write_fmt(&mut out, format_args!($($arg)*));
+        out.shrink_to_fit();
+        out
+    }};
+}
 
 /// The verdict of one check, worst first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -192,7 +206,7 @@ impl fmt::Display for Report {
             }
         }
         for (row, finding) in rows.iter().zip(&self.findings) {
-            let line = format!(
+            let line = text!(
                 "{:w0$}  {:w1$}  {:w2$}  {}",
                 row[0],
                 row[1],
@@ -380,7 +394,11 @@ struct Checker<'a> {
     /// first use, so that claims of one scope read one step function, not
     /// the cells, per day.
     tracks: RefCell<FastMap<TrackKey<'a>, Tracks<'a>>>,
+    /// Each scope's description (`GBR in EST personnel`), written once.
+    described: RefCell<FastMap<Described<'a>, Rc<str>>>,
 }
+
+type Described<'a> = (&'a Scope, &'a Metric, Option<&'a LayerId>);
 
 type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
 type Track<'a> = Rc<Cow<'a, Series>>;
@@ -405,6 +423,7 @@ impl<'a> Checker<'a> {
             known_at,
             cites: OnceCell::new(),
             tracks: RefCell::new(FastMap::default()),
+            described: RefCell::new(FastMap::default()),
         }
     }
 }
@@ -495,6 +514,22 @@ impl Fact<'_> {
 }
 
 impl<'a> Checker<'a> {
+    /// [`describe`], written once per scope, metric and layer: claims of one
+    /// scope share it.
+    fn describe(
+        &self,
+        scope: &'a Scope,
+        metric: &'a Metric,
+        layer: Option<&'a LayerId>,
+    ) -> Rc<str> {
+        Rc::clone(
+            self.described
+                .borrow_mut()
+                .entry((scope, metric, layer))
+                .or_insert_with(|| describe(scope, metric, layer).into()),
+        )
+    }
+
     /// Checks every claim, and prepares those that stand on the date of
     /// knowledge: known by then, and not corrected by a claim known by then.
     fn prepare(&self, claims: &'a [Claim]) -> Result<Vec<Prepared<'a>>> {
@@ -519,7 +554,7 @@ impl<'a> Checker<'a> {
                 return Err(claim.error(
                     "as_of",
                     Problem::NotAValue {
-                        value: format!("{as_of:?}"),
+                        value: text!("{as_of:?}"),
                         expected: "a real day, month or range of days",
                     },
                 ));
@@ -895,7 +930,7 @@ impl<'a> Checker<'a> {
         let (claim, scope, metric, interval) =
             (fact.claim, fact.scope, fact.metric, &fact.interval);
         let as_of = claim.as_of();
-        let label = format!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
+        let label = text!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
         let mut f = Finding {
             rule: Rule::ClaimVsLedger,
             verdict: Verdict::Unverifiable,
@@ -908,28 +943,28 @@ impl<'a> Checker<'a> {
             gap: None,
             summary: String::new(),
         };
-        let where_ = describe(scope, metric, claim.layer());
+        let where_ = self.describe(scope, metric, claim.layer());
         let Some(days) = self.fact_days(fact)? else {
-            f.summary = format!("the ledger counts no {metric}");
+            f.summary = text!("the ledger counts no {metric}");
             return Ok(f);
         };
         let Some(ledger) = hull(days) else {
-            f.summary = format!("{as_of} has no days");
+            f.summary = text!("{as_of} has no days");
             return Ok(f);
         };
         if ledger.is_exact() == Some(Decimal::ZERO) {
-            f.summary = format!("the ledger records no {where_} on {as_of}");
+            f.summary = text!("the ledger records no {where_} on {as_of}");
             return Ok(f);
         }
         f.evidence.push(Evidence {
-            label: format!("ledger: {where_} on {as_of}"),
+            label: text!("ledger: {where_} on {as_of}"),
             interval: ledger,
         });
         let own = self.own_figures(claim, fact.view, scope, metric, as_of)?;
         if !own.is_empty() {
-            f.summary = format!(
+            f.summary = text!(
                 "the ledger's {} for {where_} comes from this claim's own line, so it cannot check it",
-                show(&ledger)
+                ledger
             );
             f.events = own;
             return Ok(f);
@@ -937,21 +972,17 @@ impl<'a> Checker<'a> {
         // Over a month or a range, the claim holds if it holds on some day.
         if days.iter().any(|&v| interval.contains(v)) {
             f.verdict = Verdict::Consistent;
-            f.summary = format!(
-                "ledger has {} for {where_}, within {}",
-                show(&ledger),
-                show(interval)
-            );
+            f.summary = text!("ledger has {} for {where_}, within {}", ledger, interval);
         } else {
             f.verdict = Verdict::Conflicting;
             f.gap = days
                 .iter()
                 .filter_map(|&v| interval.gap(&Interval::exact(v)).ok().flatten())
                 .min();
-            f.summary = format!(
+            f.summary = text!(
                 "expected {}, ledger has {} for {where_} ({})",
-                show(interval),
-                show(&ledger),
+                interval,
+                ledger,
                 off_by(interval, &ledger)
             );
         }
@@ -996,9 +1027,9 @@ impl<'a> Checker<'a> {
                 parts.before = Some(b);
                 from_ledger = true;
                 evidence.push(Evidence {
-                    label: format!(
+                    label: text!(
                         "ledger before: {} on {before_at}",
-                        describe(scope, metric, None)
+                        self.describe(scope, metric, None)
                     ),
                     interval: b,
                 });
@@ -1006,7 +1037,7 @@ impl<'a> Checker<'a> {
         }
         let mut summary_parts = Vec::new();
         let derived = derive(&parts);
-        let name = |s: &str| format!("{}: {s}", claim.id());
+        let name = |s: &str| text!("{}: {s}", claim.id());
         let mut f = Finding::new(
             Rule::ChangeImplies,
             Verdict::Consistent,
@@ -1020,7 +1051,7 @@ impl<'a> Checker<'a> {
         ] {
             if let Some(i) = i {
                 f.evidence.push(Evidence {
-                    label: name(&format!("stated {label}")),
+                    label: name(&text!("stated {label}")),
                     interval: i,
                 });
             }
@@ -1029,7 +1060,7 @@ impl<'a> Checker<'a> {
         match derived {
             Err(why) => {
                 f.verdict = Verdict::Conflicting;
-                f.summary = format!("the stated parts cannot all hold: {why}");
+                f.summary = text!("the stated parts cannot all hold: {why}");
             }
             Ok(_)
                 if parts.ratio.is_some()
@@ -1050,17 +1081,17 @@ impl<'a> Checker<'a> {
                     if let Some(now) = now.filter(informative) {
                         if was != Some(now) {
                             f.evidence.push(Evidence {
-                                label: name(&format!("implied {label}")),
+                                label: name(&text!("implied {label}")),
                                 interval: now,
                             });
-                            summary_parts.push(format!("{label} {}", show(&now)));
+                            summary_parts.push(text!("{label} {}", now));
                         }
                     }
                 }
                 f.summary = if summary_parts.is_empty() {
                     "the stated parts agree".to_string()
                 } else {
-                    format!("implies {}", summary_parts.join(", "))
+                    text!("implies {}", summary_parts.join(", "))
                 };
                 parts = d;
             }
@@ -1157,11 +1188,11 @@ impl<'a> Checker<'a> {
             events: Vec::new(),
             evidence: vec![
                 Evidence {
-                    label: format!("ledger before, on {before_at}"),
+                    label: text!("ledger before, on {before_at}"),
                     interval: lb,
                 },
                 Evidence {
-                    label: format!("ledger after, on {}", claim.as_of()),
+                    label: text!("ledger after, on {}", claim.as_of()),
                     interval: la,
                 },
             ],
@@ -1172,7 +1203,7 @@ impl<'a> Checker<'a> {
         if !own.is_empty() {
             f.verdict = Verdict::Unverifiable;
             f.events = own;
-            f.summary = format!("the ledger's figures for {where_} come from this claim's own line, so it cannot check it");
+            f.summary = text!("the ledger's figures for {where_} come from this claim's own line, so it cannot check it");
             return Ok(f);
         }
         let mut misses = Vec::new();
@@ -1184,21 +1215,17 @@ impl<'a> Checker<'a> {
         ] {
             if let (Some(c), Some(l)) = (claimed, ledger) {
                 if !c.intersects(&l) {
-                    misses.push(format!(
-                        "{label}: expected {}, ledger has {}",
-                        show(&c),
-                        show(&l)
-                    ));
+                    misses.push(text!("{label}: expected {}, ledger has {}", c, l));
                     f.gap = f.gap.max(c.gap(&l).ok().flatten());
                 }
             }
         }
-        let shown_change = format!("{} → {} ({})", show(&lb), show(&la), signed(&delta));
+        let shown_change = text!("{} → {} ({})", lb, la, signed(&delta));
         if misses.is_empty() {
-            f.summary = format!("ledger has {where_} {shown_change}, as claimed");
+            f.summary = text!("ledger has {where_} {shown_change}, as claimed");
         } else {
             f.verdict = Verdict::Conflicting;
-            f.summary = format!("ledger has {where_} {shown_change}; {}", misses.join("; "));
+            f.summary = text!("ledger has {where_} {shown_change}; {}", misses.join("; "));
         }
         Ok(f)
     }
@@ -1225,7 +1252,7 @@ impl<'a> Checker<'a> {
             (s.to_string(), m.to_string(), l.map(ToString::to_string))
         });
         for key in keys {
-            let where_ = describe(key.0, key.1, key.2);
+            let where_ = self.describe(key.0, key.1, key.2);
             let mut group = groups.remove(&key).unwrap_or_default();
             group.sort_by(|&a, &b| {
                 (days[a], facts[a].claim.id()).cmp(&(days[b], facts[b].claim.id()))
@@ -1256,8 +1283,7 @@ impl<'a> Checker<'a> {
         // each scope's sorted by date; each ordered pair of scopes that may
         // nest is swept for facts whose dates overlap, and the pairs are then
         // taken in the order of a scan of every pair.
-        let mut by_metric: FastMap<(&Metric, Option<&LayerId>), ByScope<'_>> =
-            FastMap::default();
+        let mut by_metric: FastMap<(&Metric, Option<&LayerId>), ByScope<'_>> = FastMap::default();
         for (i, f) in facts.iter().enumerate() {
             by_metric
                 .entry((f.metric, f.layer))
@@ -1431,11 +1457,11 @@ impl<'a> Checker<'a> {
                     interval: early.interval,
                 },
                 Evidence {
-                    label: format!("ledger change {} → {}", early.as_of, late.as_of),
+                    label: text!("ledger change {} → {}", early.as_of, late.as_of),
                     interval: change,
                 },
                 Evidence {
-                    label: format!("{} carried to {d2}", early.claim.id()),
+                    label: text!("{} carried to {d2}", early.claim.id()),
                     interval: bridged,
                 },
                 Evidence {
@@ -1449,27 +1475,27 @@ impl<'a> Checker<'a> {
         if before == zero && after == zero {
             f.verdict = Verdict::Unverifiable;
             f.summary =
-                format!("the ledger records no {where_} between {d1} and {d2} to bridge them");
+                text!("the ledger records no {where_} between {d1} and {d2} to bridge them");
         } else if bridged.intersects(&late.interval) {
-            f.summary = format!(
+            f.summary = text!(
                 "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
-                show(&early.interval),
+                early.interval,
                 early.as_of,
                 signed(&change),
-                show(&bridged),
-                show(&late.interval),
+                bridged,
+                late.interval,
                 late.as_of
             );
         } else {
             f.verdict = Verdict::Conflicting;
             f.gap = bridged.gap(&late.interval).ok().flatten();
-            f.summary = format!(
+            f.summary = text!(
                 "{} on {} with the ledger's {} since gives {}, but {} on {} ({})",
-                show(&early.interval),
+                early.interval,
                 early.as_of,
                 signed(&change),
-                show(&bridged),
-                show(&late.interval),
+                bridged,
+                late.interval,
                 late.as_of,
                 off_by(&late.interval, &bridged)
             );
@@ -1602,7 +1628,7 @@ impl<'a> Checker<'a> {
         for p in prepared {
             if let Kind::Category { subject, value } = &p.kind {
                 groups
-                    .entry(normalized(&format!("{subject:?}")))
+                    .entry(normalized(&text!("{subject:?}")))
                     .or_default()
                     .push((p, subject, value));
             }
@@ -1636,7 +1662,7 @@ impl<'a> Checker<'a> {
                     .values()
                     .map(|(v, ids)| {
                         let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
-                        format!("\"{v}\" ({})", ids.join(", "))
+                        text!("\"{v}\" ({})", ids.join(", "))
                     })
                     .collect();
                 let conflict = values.len() > 1;
@@ -1651,7 +1677,7 @@ impl<'a> Checker<'a> {
                     events: Vec::new(),
                     evidence: Vec::new(),
                     gap: None,
-                    summary: format!(
+                    summary: text!(
                         "{subject} on {}: {}",
                         a.claim.as_of(),
                         listing.join(if conflict { " vs " } else { ", " })
@@ -1716,22 +1742,22 @@ impl<'a> Checker<'a> {
         );
         if found.is_empty() {
             f.verdict = Verdict::Unverifiable;
-            f.summary = format!("the ledger records no {subject} on {date}");
+            f.summary = text!("the ledger records no {subject} on {date}");
         } else if !own.is_empty() {
             f.verdict = Verdict::Unverifiable;
-            f.summary = format!(
+            f.summary = text!(
                 "the ledger's {subject} on {date} ({}) comes from this claim's own line, so it cannot check it",
                 found.join(", ")
             );
             f.events = own;
         } else if found.contains(&expected) {
-            f.summary = format!(
+            f.summary = text!(
                 "ledger has {subject} on {date}: {}, as claimed",
                 found.join(", ")
             );
         } else {
             f.verdict = Verdict::Conflicting;
-            f.summary = format!(
+            f.summary = text!(
                 "claimed {expected}, ledger has {subject} on {date}: {}",
                 found.join(", ")
             );
@@ -1865,7 +1891,7 @@ fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval, where_: &str) -> Resul
     }];
     if shift.is_exact() != Some(Decimal::ZERO) {
         evidence.push(Evidence {
-            label: format!("ledger change {} → {}", a.as_of, b.as_of),
+            label: text!("ledger change {} → {}", a.as_of, b.as_of),
             interval: shift,
         });
     }
@@ -1889,24 +1915,24 @@ fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval, where_: &str) -> Resul
     let within = if shift.is_exact() == Some(Decimal::ZERO) {
         String::new()
     } else {
-        format!(" with the ledger's {} within them", signed(&shift))
+        text!(" with the ledger's {} within them", signed(&shift))
     };
     match meet {
         Some(m) => {
-            f.summary = format!(
+            f.summary = text!(
                 "{} and {} for {where_}{within} meet in {}",
-                show(&a.interval),
-                show(&b.interval),
-                show(&m)
+                a.interval,
+                b.interval,
+                m
             );
         }
         None => {
             f.gap = a_then.gap(&b.interval).ok().flatten();
-            f.summary = format!(
+            f.summary = text!(
                 "{} and {} for {where_}{within} do not meet ({} apart)",
-                show(&a.interval),
-                show(&b.interval),
-                group_thousands(&f.gap.unwrap_or_default())
+                a.interval,
+                b.interval,
+                Thousands(&f.gap.unwrap_or_default())
             );
         }
     }
@@ -1928,17 +1954,17 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         .intersection(&Interval::at_least(Decimal::ZERO));
     let (p, w) = (part.scope.to_string(), whole.scope.to_string());
     let mut evidence = vec![Evidence {
-        label: format!("part {}", part.label()),
+        label: text!("part {}", part.label()),
         interval: part.interval,
     }];
     if moved {
         evidence.push(Evidence {
-            label: format!("ledger change in {p} {} → {}", part.as_of, whole.as_of),
+            label: text!("ledger change in {p} {} → {}", part.as_of, whole.as_of),
             interval: shift,
         });
     }
     evidence.push(Evidence {
-        label: format!("whole {}", whole.label()),
+        label: text!("whole {}", whole.label()),
         interval: whole.interval,
     });
     let mut f = Finding {
@@ -1951,37 +1977,37 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         summary: String::new(),
     };
     let within = if moved {
-        format!(" with the ledger's {} in {p} between them", signed(&shift))
+        text!(" with the ledger's {} in {p} between them", signed(&shift))
     } else {
         String::new()
     };
     match remainder {
         Some(rest) => {
             f.evidence.push(Evidence {
-                label: format!("the rest of {w} beside {p}"),
+                label: text!("the rest of {w} beside {p}"),
                 interval: rest,
             });
             let stated = match (part.stated, whole.stated) {
-                (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => format!(
+                (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => text!(
                     "{} on the stated figures, ",
-                    group_thousands(&(ws.stated() - ps.stated()))
+                    Thousands(&(ws.stated() - ps.stated()))
                 ),
                 _ => String::new(),
             };
-            f.summary = format!(
+            f.summary = text!(
                 "{p} ({}) fits in {w} ({}){within}: the rest is {stated}{} with the hedges",
-                show(&part.interval),
-                show(&whole.interval),
-                show(&rest)
+                part.interval,
+                whole.interval,
+                rest
             );
         }
         None => {
             f.verdict = Verdict::Conflicting;
             f.gap = part_then.gap(&whole.interval).ok().flatten();
-            f.summary = format!(
+            f.summary = text!(
                 "{p} ({}) exceeds its whole, {w} ({}){within}",
-                show(&part.interval),
-                show(&whole.interval)
+                part.interval,
+                whole.interval
             );
         }
     }
@@ -2025,7 +2051,7 @@ fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
             (Some(a), Some(b)) => a
                 .intersection(&b)
                 .map(Some)
-                .ok_or_else(|| format!("{what}: {} and {} do not meet", show(&a), show(&b))),
+                .ok_or_else(|| text!("{what}: {} and {} do not meet", a, b)),
             (a, b) => Ok(a.or(b)),
         }
     };
@@ -2055,7 +2081,7 @@ fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
         if let Some(i) = *part {
             *part = Some(
                 i.intersection(&Interval::at_least(Decimal::ZERO))
-                    .ok_or_else(|| format!("{what} {} is below zero", show(&i)))?,
+                    .ok_or_else(|| text!("{what} {} is below zero", i))?,
             );
         }
     }
@@ -2082,15 +2108,15 @@ fn membership(value: &str) -> Option<MembershipStatus> {
 
 fn internal(e: &dyn fmt::Display) -> Error {
     Error::Internal {
-        detail: format!("checking claims: {e}"),
+        detail: text!("checking claims: {e}"),
     }
 }
 
 /// `NATO in baltic-states personnel`, with the layer when there is one.
 fn describe(scope: &Scope, metric: &Metric, layer: Option<&LayerId>) -> String {
     match layer {
-        Some(l) => format!("{scope} {metric} ({l})"),
-        None => format!("{scope} {metric}"),
+        Some(l) => text!("{scope} {metric} ({l})"),
+        None => text!("{scope} {metric}"),
     }
 }
 
@@ -2101,16 +2127,21 @@ fn stated_figure(claim: &Claim) -> String {
     }
 }
 
-/// An interval for a person: a point as a plain number.
-fn show(i: &Interval) -> String {
-    i.to_string()
+/// A signed interval: `+300`, `−1,650`, `+[18,000, 20,000)`.
+fn signed(i: &Interval) -> Signed<'_> {
+    Signed(i)
 }
 
-/// A signed interval: `+300`, `−1,650`, `+[18,000, 20,000)`.
-fn signed(i: &Interval) -> String {
-    match i.is_exact() {
-        Some(v) => crate::interval::signed_thousands(&v),
-        None => i.to_string(),
+/// See [`signed`].
+struct Signed<'i>(&'i Interval);
+
+impl fmt::Display for Signed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.is_exact() {
+            Some(v) if v.is_sign_positive() && !v.is_zero() => write!(f, "+{}", Thousands(&v)),
+            Some(v) => write!(f, "{}", Thousands(&v)),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 
@@ -2124,13 +2155,13 @@ fn off_by(expected: &Interval, found: &Interval) -> String {
         (_, Bound::Unbounded) => false,
         (Bound::Unbounded, _) => false,
     };
-    let amount = group_thousands(&gap);
+    let amount = Thousands(&gap);
     if gap.is_zero() {
         "they touch at an open end".to_string()
     } else if above {
-        format!("{amount} too many")
+        text!("{amount} too many")
     } else {
-        format!("{amount} too few")
+        text!("{amount} too few")
     }
 }
 
