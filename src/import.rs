@@ -28,7 +28,7 @@ use crate::country::Country;
 use crate::deployment::{Footing, Location};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, EventKind, Source};
-use crate::index::{FastMap, FastSet};
+use crate::index::FastMap;
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
 use crate::scenario::Diagnostic;
@@ -283,8 +283,6 @@ pub fn changes_csv(
         rows.optional("kind"),
     );
     let mut units: Vec<Unit> = Vec::new();
-    let mut new_units: FastMap<UnitId, usize> = FastMap::default();
-    let mut hosts: FastMap<UnitId, Country> = FastMap::default();
     let mut events = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
         let parsed = (|| {
@@ -296,7 +294,7 @@ pub fn changes_csv(
             } else {
                 Cow::Borrowed(action)
             };
-            let id = rows.unit(&row, unit, ledger)?;
+            let u = rows.unit(&row, unit, ledger)?;
             let contributor = rows.contributor(&row, contributor, ledger)?;
             let host = rows.country(&row, host)?;
             // A withdrawal takes the whole unit: it has no metric or amount.
@@ -319,7 +317,7 @@ pub fn changes_csv(
             Some((
                 date,
                 action,
-                id,
+                u,
                 contributor,
                 host,
                 metric,
@@ -328,56 +326,51 @@ pub fn changes_csv(
                 unit_kind,
             ))
         })();
-        let Some((date, action, id, contributor, host, metric, footing, amount, unit_kind)) =
-            parsed
+        let Some((date, action, u, contributor, host, metric, footing, amount, unit_kind)) = parsed
         else {
             continue;
         };
+        let id = rows.units[u].id.clone();
         // The unit: the ledger's, or one this file creates.
-        match ledger.unit(&id) {
-            Some(u) if u.contributor() != &contributor => {
+        match &rows.units[u].origin {
+            Origin::Ledger(from) if from != &contributor => {
+                let problem = format!(
+                    "column `contributor`: unit `{id}` is contributed by {from}, not {contributor}"
+                );
+                rows.problem(row.line, problem);
+                continue;
+            }
+            Origin::Ledger(_) => {}
+            &Origin::New(n) if units[n].contributor() != &contributor => {
                 rows.problem(
                     row.line,
                     format!(
-                        "column `contributor`: unit `{id}` is contributed by {}, not {contributor}",
-                        u.contributor()
+                        "column `contributor`: unit `{id}` is contributed by {} (from an earlier row), not {contributor}",
+                        units[n].contributor()
                     ),
                 );
                 continue;
             }
-            Some(_) => {}
-            None => match new_units.get(&id) {
-                Some(&n) if units[n].contributor() != &contributor => {
-                    rows.problem(
-                        row.line,
-                        format!(
-                            "column `contributor`: unit `{id}` is contributed by {} (from an earlier row), not {contributor}",
-                            units[n].contributor()
-                        ),
-                    );
-                    continue;
+            &Origin::New(n) => {
+                if let Some(m) = metric.as_ref().filter(|m| !units[n].counts(m)) {
+                    let mut metrics = units[n].metrics().to_vec();
+                    metrics.push(m.clone());
+                    units[n] = units[n].clone().with_metrics(metrics);
                 }
-                Some(&n) => {
-                    if let Some(m) = metric.as_ref().filter(|m| !units[n].counts(m)) {
-                        let mut metrics = units[n].metrics().to_vec();
-                        metrics.push(m.clone());
-                        units[n] = units[n].clone().with_metrics(metrics);
-                    }
-                }
-                None => {
-                    new_units.insert(id.clone(), units.len());
-                    let unit = Unit::new(id.clone(), id.to_string(), contributor, unit_kind);
-                    units.push(match &metric {
-                        Some(m) => unit.with_metrics([m.clone()]),
-                        None => unit,
-                    });
-                }
-            },
+            }
+            Origin::Unseen => {
+                rows.units[u].origin = Origin::New(units.len());
+                let unit = Unit::new(id.clone(), id.to_string(), contributor, unit_kind);
+                units.push(match &metric {
+                    Some(m) => unit.with_metrics([m.clone()]),
+                    None => unit,
+                });
+            }
         }
         // A change must name the country its unit is in: the host of the
         // file's last deploy of it, or else the ledger's deployment.
         if matches!(action.as_ref(), "reinforce" | "reduce") {
-            let known = hosts.get(&id).copied().or_else(|| {
+            let known = rows.units[u].host.or_else(|| {
                 match ledger.deployment(&id, date).ok().flatten()?.location {
                     Location::Country(c) => Some(c),
                     Location::Base(b) => ledger.base(&b).map(|b| b.host()),
@@ -393,7 +386,7 @@ pub fn changes_csv(
             }
         }
         if action == "deploy" {
-            hosts.insert(id.clone(), host);
+            rows.units[u].host = Some(host);
         }
         let count = Count::new(amount);
         let kind = match (action.as_ref(), metric) {
@@ -462,6 +455,24 @@ impl Row<'_> {
     }
 }
 
+/// A unit a movement log names.
+struct FileUnit {
+    id: UnitId,
+    origin: Origin,
+    /// The host of the file's last deploy of it.
+    host: Option<Country>,
+}
+
+/// Where a unit a movement log names comes from.
+enum Origin {
+    /// The ledger has it, from this contributor.
+    Ledger(Contributor),
+    /// The file makes it: its position among the file's new units.
+    New(usize),
+    /// The file makes it at the first row that names it and reads.
+    Unseen,
+}
+
 /// The reader and its one reused record buffer.
 struct Reader<R> {
     reader: csv::Reader<R>,
@@ -510,8 +521,9 @@ struct Rows<'o> {
     options: &'o ImportOptions,
     problems: Vec<Diagnostic>,
     metrics: Vec<Metric>,
-    /// Every unit id read so far, one copy each.
-    unit_ids: FastSet<UnitId>,
+    /// Every unit a file has named so far, each found by its id's text.
+    units: Vec<FileUnit>,
+    unit_ix: FastMap<UnitId, usize>,
     /// The text of the last event id made, reused.
     id_text: String,
     rows: usize,
@@ -567,7 +579,8 @@ fn open<'o, R: Read, const N: usize>(
                 options,
                 problems: Vec::new(),
                 metrics: Vec::new(),
-                unit_ids: Default::default(),
+                units: Vec::new(),
+                unit_ix: FastMap::default(),
                 id_text: String::new(),
                 rows: 0,
             },
@@ -656,18 +669,31 @@ impl Rows<'_> {
         Some(contributor)
     }
 
-    /// A unit's id, one copy per unit, and the ledger's own copy where it has
-    /// the unit: a row names a unit seen before without allocating, and the
-    /// ledger finds each event's unit by its pointer.
-    fn unit(&mut self, row: &Row<'_>, column: usize, ledger: &Ledger) -> Option<UnitId> {
+    /// The unit a row names, as its position in [`units`](Rows::units): one
+    /// lookup of the id's text per row, and everything the importer needs
+    /// to know of the unit found with it. The id is the ledger's own copy
+    /// where it has the unit, so the ledger finds each event's unit by its
+    /// pointer.
+    fn unit(&mut self, row: &Row<'_>, column: usize, ledger: &Ledger) -> Option<usize> {
         let text = self.text(row, column)?;
-        if let Some(id) = self.unit_ids.get(text) {
-            return Some(id.clone());
+        if let Some(&u) = self.unit_ix.get(text) {
+            return Some(u);
         }
         let id = self.parse_with(row, column, "unit", |t| UnitId::new(t))?;
-        let id = ledger.unit(&id).map_or(id, |u| u.id().clone());
-        self.unit_ids.insert(id.clone());
-        Some(id)
+        let (id, origin) = match ledger.unit(&id) {
+            Some(unit) => (
+                unit.id().clone(),
+                Origin::Ledger(unit.contributor().clone()),
+            ),
+            None => (id, Origin::Unseen),
+        };
+        self.unit_ix.insert(id.clone(), self.units.len());
+        self.units.push(FileUnit {
+            id,
+            origin,
+            host: None,
+        });
+        Some(self.units.len() - 1)
     }
 
     fn metric(&mut self, row: &Row<'_>, column: usize) -> Option<Metric> {

@@ -212,6 +212,30 @@ fn a_unit_given_two_contributors_in_one_file_is_refused() {
         p,
         ["log.csv:3: column `contributor`: unit `u` is contributed by GBR (from an earlier row), not FRA"]
     );
+    // Against a unit the ledger already has, on every row that says otherwise.
+    changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n2022-02-24,deploy,u,GBR,EST,personnel,900\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("a.csv"),
+    )
+    .unwrap();
+    let p = problems(changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-03-10,reinforce,u,FRA,EST,personnel,750\n\
+         2022-03-11,reinforce,u,GBR,EST,personnel,10\n\
+         2022-03-12,reinforce,u,FRA,EST,personnel,20\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("b.csv"),
+    ));
+    assert_eq!(
+        p,
+        [
+            "b.csv:2: column `contributor`: unit `u` is contributed by GBR, not FRA",
+            "b.csv:4: column `contributor`: unit `u` is contributed by GBR, not FRA"
+        ]
+    );
 }
 
 #[test]
