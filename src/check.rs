@@ -554,7 +554,7 @@ impl<'a> Checker<'a> {
                 return Err(claim.error(
                     "as_of",
                     Problem::NotAValue {
-                        value: text!("{as_of:?}"),
+                        value: format!("{as_of:?}"),
                         expected: "a real day, month or range of days",
                     },
                 ));
@@ -1051,7 +1051,7 @@ impl<'a> Checker<'a> {
         ] {
             if let Some(i) = i {
                 f.evidence.push(Evidence {
-                    label: name(&text!("stated {label}")),
+                    label: name(&format!("stated {label}")),
                     interval: i,
                 });
             }
@@ -1081,7 +1081,7 @@ impl<'a> Checker<'a> {
                     if let Some(now) = now.filter(informative) {
                         if was != Some(now) {
                             f.evidence.push(Evidence {
-                                label: name(&text!("implied {label}")),
+                                label: name(&format!("implied {label}")),
                                 interval: now,
                             });
                             summary_parts.push(text!("{label} {}", now));
@@ -1309,11 +1309,7 @@ impl<'a> Checker<'a> {
                         facts: group,
                         longest,
                         dated: dated(scope),
-                        changes: if dated(scope) {
-                            self.ledger.membership_changes(scope)
-                        } else {
-                            Vec::new()
-                        },
+                        changes: self.ledger.membership_changes(scope),
                         shape: Shape::of(scope),
                     }
                 })
@@ -1379,14 +1375,12 @@ impl<'a> Checker<'a> {
     fn part_shift(&self, part: &Fact<'a>, whole: &Fact<'a>) -> Result<Interval> {
         self.shift_to(part, whole.as_of, || {
             let totals = self.day_totals(part.view, part.scope, part.metric, whole.as_of)?;
-            let (Some(&low), Some(&high)) = totals
-                .as_deref()
-                .map_or((None, None), |t| (t.iter().min(), t.iter().max()))
-            else {
-                return Ok(Interval::exact(Decimal::ZERO));
-            };
-            Interval::closed(decimal(low, part.metric)?, decimal(high, part.metric)?)
-                .map_err(|e| internal(&e))
+            let totals: Vec<Decimal> = totals
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| decimal(v, part.metric))
+                .collect::<Result<_>>()?;
+            Ok(hull(&totals).unwrap_or(Interval::exact(Decimal::ZERO)))
         })
     }
 
@@ -1628,7 +1622,7 @@ impl<'a> Checker<'a> {
         for p in prepared {
             if let Kind::Category { subject, value } = &p.kind {
                 groups
-                    .entry(normalized(&text!("{subject:?}")))
+                    .entry(normalized(&format!("{subject:?}")))
                     .or_default()
                     .push((p, subject, value));
             }
@@ -1774,7 +1768,7 @@ struct ScopeFacts<'s> {
     longest: chrono::TimeDelta,
     /// Whether the scope names a region or an alliance, whose members change.
     dated: bool,
-    /// The days its members change, if dated.
+    /// The days what the scope names changes members.
     changes: Vec<NaiveDate>,
     shape: Shape,
 }
