@@ -1055,14 +1055,33 @@ fn true_claim(
         as_of,
         scope.clone(),
         m.clone(),
-        Figure::new(Qualifier::Exact, Decimal::from(truth.get())),
+        hedged(n, truth.get()),
     );
     Ok(Some(if layer { c.in_layer(pledged()) } else { c }))
 }
 
-/// A change claim of exactly what the ledger changed in `view` from `on.0`
-/// (a day of `since`) to `on.1` (a day of `days`): before, after, the
-/// difference, and the ratio where it is exact to the hundredth. `None`
+/// A figure that holds for `truth`, hedged one of several ways by `n`:
+/// exactly, about, at least, up to, more than or less than a figure next to
+/// it, between two figures around it.
+fn hedged(n: usize, truth: u64) -> Figure {
+    let t = Decimal::from(truth);
+    match n % 7 {
+        0 => Figure::new(Qualifier::Exact, t),
+        1 => Figure::new(Qualifier::Approximate, t),
+        2 => Figure::new(Qualifier::AtLeast, t),
+        3 => Figure::new(Qualifier::UpTo, t),
+        4 => Figure::new(Qualifier::MoreThan, t - Decimal::ONE),
+        5 => Figure::new(Qualifier::LessThan, t + Decimal::ONE),
+        _ => Figure::Range {
+            low: Decimal::from(truth / 2),
+            high: Decimal::from(truth + truth / 3),
+        },
+    }
+}
+
+/// A change claim of what the ledger changed in `view` from `on.0` (a day
+/// of `since`) to `on.1` (a day of `days`): before and after, hedged; the
+/// exact difference; and the ratio where it is exact to the hundredth. `None`
 /// where the ledger holds nothing on either day.
 fn true_change(
     n: usize,
@@ -1087,8 +1106,8 @@ fn true_change(
     let span = |(a, b): (i64, i64)| AsOf::between(day(a), day(b)).expect("a span");
     let change = Change {
         since: Some(span(since)),
-        before: Some(exact(Decimal::from(before))),
-        after: Some(exact(Decimal::from(after))),
+        before: Some(hedged(n, before)),
+        after: Some(hedged(n + 1, after)),
         delta: Some(Delta {
             direction: if after >= before {
                 Direction::Increase
@@ -1119,9 +1138,10 @@ proptest! {
     /// Claims that state what the ledger holds, each on some day of its
     /// span, never conflict: not with the ledger, not with each other on
     /// overlapping dates or across dates, not as part and whole, however
-    /// their spans overlap; nor do changes between two such days, stated
-    /// with their before, after, difference and ratio. A conflict is
-    /// reported only where no values satisfy both claims.
+    /// their spans overlap, however they are hedged; nor do changes between
+    /// two such days, stated with their before, after, difference and
+    /// ratio. A conflict is reported only where no values satisfy both
+    /// claims.
     #[test]
     fn claims_true_to_the_ledger_never_conflict(
         stream in stream(30),
