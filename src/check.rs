@@ -80,6 +80,10 @@ impl fmt::Display for Verdict {
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// A claim against the ledger's total for its scope, metric and date.
+    /// Over a month or a range of days, the claim must match the total on
+    /// some day of it; the days before the first on which the ledger
+    /// records anything in the scope are left out, as the ledger does not
+    /// say the total was zero then.
     ClaimVsLedger,
     /// Two claims of one scope and metric on overlapping dates.
     SameDate,
