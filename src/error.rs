@@ -310,6 +310,14 @@ pub enum Problem {
     /// The ledger holds as many events as it can index (2³² − 1).
     #[error("the ledger is full")]
     LedgerFull,
+    /// The unit would sit below more levels of parents than the ledger
+    /// allows: real orders of battle are a dozen deep at most, and the
+    /// ledger walks unit trees level by level.
+    #[error("a unit can sit at most {limit} levels below its top unit")]
+    TooDeep {
+        /// The deepest a unit may sit.
+        limit: u32,
+    },
     /// A figure cannot be read as an interval under the tolerance policy.
     #[error("{0}")]
     Figure(Box<crate::qualifier::QualifierError>),

@@ -250,6 +250,11 @@ impl EventIndex {
     }
 }
 
+/// How many levels of parents a unit may have. Replaying, explaining and
+/// checking walk unit trees recursively; the bound keeps a hostile file of
+/// thousands of nested units from exhausting the stack.
+const MAX_DEPTH: u32 = 64;
+
 /// A unit with everything the ledger derives about it.
 #[derive(Clone, Debug)]
 struct UnitRecord {
@@ -468,6 +473,10 @@ impl Ledger {
                     .ok_or_else(|| unit.error("parent", Problem::unknown(RecordKind::Unit, p)))?,
             ),
         };
+        let depth = parent.map_or(0, |p| self.units[p as usize].depth + 1);
+        if depth > MAX_DEPTH {
+            return Err(unit.error("parent", Problem::TooDeep { limit: MAX_DEPTH }));
+        }
         if unit.metrics().is_empty() {
             return Err(unit.error("metrics", Problem::Empty));
         }
@@ -485,7 +494,6 @@ impl Ledger {
         for m in unit.metrics() {
             self.intern_metric(m);
         }
-        let depth = parent.map_or(0, |p| self.units[p as usize].depth + 1);
         if let Some(p) = parent {
             self.units[p as usize].children.push(n);
         }

@@ -1198,3 +1198,42 @@ fn regression_a_parents_change_sees_a_subunit_back_dated_in_the_same_batch() {
         .unwrap();
     assert_eq!(by_unit.get(), 3_700);
 }
+
+#[test]
+fn a_unit_nested_too_deep_is_refused_and_changes_nothing() {
+    let mut l = Ledger::new();
+    let unit = |n: u32| {
+        let u = Unit::new(uid(&format!("u{n}")), "unit", c("GBR"), UnitKind::Land);
+        match n.checked_sub(1) {
+            Some(p) => u.with_parent(uid(&format!("u{p}"))),
+            None => u,
+        }
+    };
+    // The top unit and 64 levels below it.
+    for n in 0..=64 {
+        l.add_unit(unit(n)).unwrap();
+    }
+    let err = l.add_unit(unit(65)).unwrap_err();
+    assert_eq!(err.problem(), Some(&Problem::TooDeep { limit: 64 }));
+    assert!(
+        err.to_string().contains("`u65`") && err.to_string().contains("parent"),
+        "{err}"
+    );
+    assert!(l.unit(&uid("u65")).is_none());
+    // The deepest unit still counts in its top unit's totals.
+    l.apply(ev(
+        "e",
+        "u64",
+        "2022-07-01",
+        deploy(Location::Country(c("EST")), 5),
+    ))
+    .unwrap();
+    let total = l
+        .total(
+            &Scope::all().unit(uid("u0")),
+            &Metric::PERSONNEL,
+            d("2022-07-01"),
+        )
+        .unwrap();
+    assert_eq!(total.get(), 5);
+}
