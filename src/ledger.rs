@@ -883,7 +883,9 @@ impl Ledger {
         }
         // Each event's unit id becomes a copy of its unit's, one allocation
         // shared, instead of one per event.
-        for (event, &unit) in self.events[base as usize..].iter_mut().zip(&plan.owners) {
+        // The plan's lists are let go as soon as they are read: the peak of a
+        // large batch is reached below, feeding the index.
+        for (event, unit) in self.events[base as usize..].iter_mut().zip(plan.owners) {
             let id = self.units[unit as usize].unit.id();
             if !event.unit().shares(id) {
                 event.share_unit(id);
@@ -892,7 +894,7 @@ impl Ledger {
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
         }
-        for &(unit, _, key) in &plan.appended {
+        for (unit, _, key) in plan.appended {
             self.units[unit as usize].timelines.baseline.push(key);
         }
         for (unit, end) in plan.ends {
