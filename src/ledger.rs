@@ -86,6 +86,10 @@ pub struct Ledger {
     layers: Registry<LayerId, Layer>,
     units: Vec<UnitRecord>,
     unit_ix: FastMap<UnitId, u32>,
+    /// Each unit by where its id's text lives: an event that names its unit
+    /// by a copy of the ledger's id (as imports do, and as events do once
+    /// recorded) is matched without reading or hashing the text.
+    unit_by_copy: FastMap<usize, u32>,
     metrics: Vec<Metric>,
     metric_ix: FastMap<Metric, u16>,
     events: Vec<Event>,
@@ -498,6 +502,7 @@ impl Ledger {
             self.units[p as usize].children.push(n);
         }
         self.unit_ix.insert(unit.id().clone(), n);
+        self.unit_by_copy.insert(unit.id().addr(), n);
         self.units.push(UnitRecord {
             unit,
             contributor,
@@ -917,9 +922,21 @@ impl Ledger {
     /// Checks what can be checked of an event on its own; returns its unit and layer.
     fn check_event(&self, event: &Event) -> Result<(u32, Option<u16>)> {
         let id = event.id();
-        let unit = *self.unit_ix.get(event.unit()).ok_or_else(|| {
-            Error::event(id, "unit", Problem::unknown(RecordKind::Unit, event.unit()))
-        })?;
+        let by_copy = self
+            .unit_by_copy
+            .get(&event.unit().addr())
+            .copied()
+            .filter(|&u| {
+                self.units
+                    .get(u as usize)
+                    .is_some_and(|r| r.unit.id().shares(event.unit()))
+            });
+        let unit = match by_copy {
+            Some(u) => u,
+            None => *self.unit_ix.get(event.unit()).ok_or_else(|| {
+                Error::event(id, "unit", Problem::unknown(RecordKind::Unit, event.unit()))
+            })?,
+        };
         let record = &self.units[unit as usize];
         let layer = match event.layer() {
             None => None,

@@ -26,6 +26,12 @@ impl UnitId {
     pub(crate) fn shares(&self, other: &UnitId) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
     }
+
+    /// Where this copy's text lives: the same for every copy that
+    /// [shares](UnitId::shares) it, while any of them lives.
+    pub(crate) fn addr(&self) -> usize {
+        std::sync::Arc::as_ptr(&self.0).cast::<u8>() as usize
+    }
 }
 
 /// Who provides a unit: a country, or an alliance for a multinational formation

@@ -52,6 +52,7 @@ impl Ledger {
                 record.timelines.baseline.is_empty() && record.timelines.layers.is_empty()
             );
             self.unit_ix.remove(record.unit.id());
+            self.unit_by_copy.remove(&record.unit.id().addr());
             if let Some(p) = record.parent.and_then(|p| self.units.get_mut(p as usize)) {
                 p.children.retain(|&c| (c as usize) < units);
             }
