@@ -282,7 +282,7 @@ pub fn changes_csv(
         rows.optional("source"),
         rows.optional("kind"),
     );
-    let mut units: Vec<Unit> = Vec::new();
+    let mut new_units: Vec<Unit> = Vec::new();
     let mut events = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
         let parsed = (|| {
@@ -341,27 +341,27 @@ pub fn changes_csv(
                 continue;
             }
             Origin::Ledger(_) => {}
-            &Origin::New(n) if units[n].contributor() != &contributor => {
+            &Origin::New(n) if new_units[n].contributor() != &contributor => {
                 rows.problem(
                     row.line,
                     format!(
                         "column `contributor`: unit `{id}` is contributed by {} (from an earlier row), not {contributor}",
-                        units[n].contributor()
+                        new_units[n].contributor()
                     ),
                 );
                 continue;
             }
             &Origin::New(n) => {
-                if let Some(m) = metric.as_ref().filter(|m| !units[n].counts(m)) {
-                    let mut metrics = units[n].metrics().to_vec();
+                if let Some(m) = metric.as_ref().filter(|m| !new_units[n].counts(m)) {
+                    let mut metrics = new_units[n].metrics().to_vec();
                     metrics.push(m.clone());
-                    units[n] = units[n].clone().with_metrics(metrics);
+                    new_units[n] = new_units[n].clone().with_metrics(metrics);
                 }
             }
             Origin::Unseen => {
-                rows.units[u].origin = Origin::New(units.len());
+                rows.units[u].origin = Origin::New(new_units.len());
                 let unit = Unit::new(id.clone(), id.to_string(), contributor, unit_kind);
-                units.push(match &metric {
+                new_units.push(match &metric {
                     Some(m) => unit.with_metrics([m.clone()]),
                     None => unit,
                 });
@@ -413,7 +413,7 @@ pub fn changes_csv(
         events.push(rows.event(row.line, &id, date, kind, src)?);
     }
     rows.finish()?;
-    rows.commit(ledger, units, events)
+    rows.commit(ledger, new_units, events)
 }
 
 /// A `YYYY-MM-DD` date read directly, the form nearly every row has; `None`
