@@ -455,7 +455,8 @@ impl Ledger {
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] for a duplicate id, an unknown parent or
-    /// alliance, or no metrics.
+    /// alliance, a parent already 64 levels below its top unit
+    /// ([`Problem::TooDeep`]), or no metrics.
     pub fn add_unit(&mut self, unit: Unit) -> Result<()> {
         if self.unit_ix.contains_key(unit.id()) {
             return Err(unit.error("id", Problem::Duplicate));
