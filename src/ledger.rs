@@ -107,8 +107,9 @@ pub struct Ledger {
     /// The events a correction put in place of another: event → correction.
     replacements: FastMap<u32, u32>,
     /// Replacements that keep their event's date also keep its place in the
-    /// day: event → the event in its place.
-    versions: FastMap<u32, u32>,
+    /// day: the event whose key that place is → the events put in its place,
+    /// in the order recorded (a replacement of a replacement is appended).
+    versions: FastMap<u32, Vec<u32>>,
     /// The key such a replacement stands at: its original's.
     standing: FastMap<u32, Key>,
 }
@@ -769,7 +770,8 @@ impl Ledger {
             batch,
             staged: Some(&staged),
             known_at: None,
-            swap: swap.map(|key| (index::seq(key), base as u32)),
+            // What the replacement swaps out is what stands at the key now.
+            swap: swap.map(|key| (self.version(index::seq(key), None), base as u32)),
             live: None,
         };
         let mut plan = Plan::default();
@@ -1041,21 +1043,28 @@ impl Ledger {
         self.event_numbered(batch, self.version(index::seq(key), None))
     }
 
-    /// The event that stands in place of event `seq`: itself, or the latest
+    /// The event that stands at event `seq`'s key: itself, or the latest
     /// replacement that kept its place, known by `known_at` if given.
-    fn version(&self, mut seq: u32, known_at: Option<NaiveDate>) -> u32 {
-        while let Some(&next) = self.versions.get(&seq) {
-            let known = self
-                .replacements
-                .get(&next)
-                .and_then(|&c| self.corrections.get(c as usize))
-                .is_some_and(|c| known_at.is_none_or(|at| c.correction.recorded() <= at));
-            if !known {
-                break;
-            }
-            seq = next;
-        }
-        seq
+    fn version(&self, seq: u32, known_at: Option<NaiveDate>) -> u32 {
+        let Some(chain) = self.versions.get(&seq) else {
+            return seq;
+        };
+        let Some(at) = known_at else {
+            return chain.last().copied().unwrap_or(seq);
+        };
+        // Each replacement corrects the one before it, so one not yet known
+        // hides those after it too.
+        chain
+            .iter()
+            .take_while(|&&next| {
+                self.replacements
+                    .get(&next)
+                    .and_then(|&c| self.corrections.get(c as usize))
+                    .is_some_and(|c| c.correction.recorded() <= at)
+            })
+            .last()
+            .copied()
+            .unwrap_or(seq)
     }
 
     /// Event number `seq`, recorded or in the batch being planned.
@@ -1249,8 +1258,9 @@ impl Ledger {
 
     // ----- Queries, for View --------------------------------------------------
 
-    /// Whether event `seq` counts in `layer`'s view as known on `at`: known by
-    /// then, and not yet corrected then.
+    /// Whether the event at a key numbered `seq` counts in `layer`'s view as
+    /// known on `at`: known by then, and what stands at the key then (the
+    /// event, or a replacement that kept its place) not yet corrected then.
     fn known_then(&self, seq: u32, layer: Option<u16>, at: NaiveDate) -> bool {
         let Some(event) = self.events.get(seq as usize) else {
             return false;
@@ -1259,9 +1269,10 @@ impl Ledger {
             None => true,
             Some(l) => layer.and_then(|x| self.layer_id(x)) == Some(l),
         };
+        let shown = self.version(seq, Some(at));
         let corrected_by_then = self
             .superseded
-            .get(&seq)
+            .get(&shown)
             .and_then(|&c| self.corrections.get(c as usize))
             .is_some_and(|c| c.correction.recorded() <= at);
         in_view && event.known().is_none_or(|k| k <= at) && !corrected_by_then

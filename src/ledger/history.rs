@@ -133,7 +133,10 @@ impl Ledger {
             self.replacements.insert(seq, index);
         }
         if same_day {
-            self.versions.insert(target, seq);
+            self.versions
+                .entry(index::seq(old_key))
+                .or_default()
+                .push(seq);
             self.standing.insert(seq, old_key);
         }
         self.corrections.push(Corrected { correction, target });

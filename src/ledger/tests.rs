@@ -1237,3 +1237,101 @@ fn a_unit_nested_too_deep_is_refused_and_changes_nothing() {
         .unwrap();
     assert_eq!(total.get(), 5);
 }
+
+/// The total of `scope` on `date` read every way the ledger offers, as known
+/// on `known` if given: the total itself and its explanation's balance, which
+/// must agree.
+fn total_every_way(l: &Ledger, scope: &Scope, date: &str, known: Option<&str>) -> i128 {
+    let view = match known {
+        Some(k) => l.view().known_at(d(k)),
+        None => l.view(),
+    };
+    let total = i128::from(
+        view.total(scope, &Metric::PERSONNEL, d(date))
+            .unwrap()
+            .get(),
+    );
+    let explained = view
+        .explain(scope, &Metric::PERSONNEL, d(date))
+        .unwrap()
+        .total();
+    assert_eq!(
+        total, explained,
+        "total and explain disagree, known {known:?}"
+    );
+    total
+}
+
+/// A British reinforcement first reported as 900, corrected on 2022-04-02 to
+/// 700 on the same effective date (the CLI's `corrected.toml`).
+fn corrected_same_day() -> Ledger {
+    let mut l = Ledger::new();
+    l.add_unit(Unit::new(
+        uid("uk"),
+        "UK in Estonia",
+        c("GBR"),
+        UnitKind::Battlegroup,
+    ))
+    .unwrap();
+    l.apply_batch([
+        ev("arrive", "uk", "2022-03-01", deploy(in_est(), 900)).with_recorded(d("2022-03-02")),
+        ev("doubles", "uk", "2022-03-10", reinforce(900)).with_recorded(d("2022-03-11")),
+    ])
+    .unwrap();
+    l.correct(fix(
+        "uk-fix",
+        "doubles",
+        "2022-04-02",
+        Amendment::Replace {
+            effective: d("2022-03-10"),
+            kind: reinforce(700),
+        },
+    ))
+    .unwrap();
+    l
+}
+
+#[test]
+fn a_same_day_correction_counts_once_known() {
+    let l = corrected_same_day();
+    let est = Scope::all().in_country(c("EST"));
+    let at = |known| total_every_way(&l, &est, "2022-06-29", known);
+    assert_eq!(at(None), 1_600);
+    assert_eq!(at(Some("2022-03-20")), 1_800, "the first report");
+    for known in ["2022-04-02", "2022-05-01", "2099-01-01"] {
+        assert_eq!(at(Some(known)), at(None), "as known on {known}");
+    }
+}
+
+#[test]
+fn a_chain_of_same_day_corrections_agrees_every_way() {
+    let mut l = Ledger::new();
+    l.add_unit(Unit::new(
+        uid("uk"),
+        "UK in Estonia",
+        c("GBR"),
+        UnitKind::Battlegroup,
+    ))
+    .unwrap();
+    l.apply_batch([
+        ev("base", "uk", "2022-03-01", deploy(in_est(), 100)).with_recorded(d("2022-03-01")),
+        ev("more", "uk", "2022-03-10", reinforce(10)).with_recorded(d("2022-03-10")),
+    ])
+    .unwrap();
+    let replace = |n| Amendment::Replace {
+        effective: d("2022-03-10"),
+        kind: reinforce(n),
+    };
+    l.correct(fix("fix1", "more", "2022-04-01", replace(20)))
+        .unwrap();
+    l.correct(fix("fix2", "fix1", "2022-05-01", replace(30)))
+        .unwrap();
+    let est = Scope::all().in_country(c("EST"));
+    let at = |known| total_every_way(&l, &est, "2022-06-29", known);
+    assert_eq!(at(Some("2022-03-15")), 110);
+    assert_eq!(at(Some("2022-04-15")), 120);
+    assert_eq!(at(None), 130);
+    for known in ["2022-05-01", "2022-05-02", "2099-01-01"] {
+        assert_eq!(at(Some(known)), at(None), "as known on {known}");
+    }
+}
