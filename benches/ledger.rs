@@ -13,7 +13,10 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
-use posture_ledger::{Country, Ledger, Metric, Scope};
+use posture_ledger::{
+    Amendment, Correction, Count, Country, Event, EventId, EventKind, Footing, Ledger, Location,
+    Metric, Quantity, Scope, Unit, UnitId, UnitKind,
+};
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 const SEED: u64 = 2022;
@@ -152,6 +155,89 @@ fn queries(c: &mut Criterion) {
     g.finish();
 }
 
+/// A unit with a deployment and one reinforcement, ready to be corrected.
+fn to_correct() -> Ledger {
+    let unit = UnitId::new("u").expect("an id");
+    let est = Country::new("EST").expect("a country");
+    let mut ledger = Ledger::new();
+    ledger
+        .add_unit(Unit::new(
+            unit.clone(),
+            "a unit",
+            est,
+            UnitKind::Battlegroup,
+        ))
+        .expect("a unit");
+    let deploy = EventKind::Deploy {
+        location: Location::Country(est),
+        footing: Footing::Rotational,
+        strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(100))],
+    };
+    let more = EventKind::Reinforce {
+        metric: Metric::PERSONNEL,
+        count: Count::new(1),
+    };
+    let day = |s: &str| s.parse().expect("a date");
+    ledger
+        .apply_batch([
+            Event::new(
+                EventId::new("e0").expect("an id"),
+                unit.clone(),
+                day("2022-03-01"),
+                deploy,
+            ),
+            Event::new(
+                EventId::new("c0").expect("an id"),
+                unit,
+                day("2022-03-10"),
+                more,
+            ),
+        ])
+        .expect("valid");
+    ledger
+}
+
+/// A chain of corrections, each replacing the one before: on the same day
+/// (the replacement keeps its place), and moving between two days (each
+/// retires a key). The cost per correction must not grow with the chain.
+fn corrections(c: &mut Criterion) {
+    let mut g = group(c, "correction_chain");
+    let first: NaiveDate = "2022-03-10".parse().expect("a date");
+    for n in [1_000, 10_000] {
+        g.throughput(Throughput::Elements(n as u64));
+        for (name, moves) in [("same_day", false), ("moving", true)] {
+            g.bench_function(BenchmarkId::new(name, n), |b| {
+                b.iter_batched(
+                    to_correct,
+                    |mut ledger| {
+                        for i in 1..=n {
+                            let effective =
+                                first + chrono::Days::new(u64::from(moves) * (i as u64 % 2));
+                            let fix = Correction::new(
+                                EventId::new(format!("c{i}")).expect("an id"),
+                                EventId::new(format!("c{}", i - 1)).expect("an id"),
+                                "2022-04-01".parse().expect("a date"),
+                                "a better source",
+                                Amendment::Replace {
+                                    effective,
+                                    kind: EventKind::Reinforce {
+                                        metric: Metric::PERSONNEL,
+                                        count: Count::new(i as u64),
+                                    },
+                                },
+                            );
+                            ledger.correct(fix).expect("a valid correction");
+                        }
+                        ledger
+                    },
+                    BatchSize::PerIteration,
+                );
+            });
+        }
+    }
+    g.finish();
+}
+
 /// Peak and retained memory per event of building a ledger of `n` events,
 /// measured as resident set size: the crate forbids `unsafe`, so a counting
 /// global allocator cannot be written here, and the kernel's high-water mark
@@ -190,5 +276,6 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     build(&mut c);
     queries(&mut c);
+    corrections(&mut c);
     c.final_summary();
 }

@@ -269,18 +269,20 @@ struct UnitRecord {
     children: Vec<u32>,
     depth: u32,
     timelines: Timelines,
+    /// The unit's events a correction has since replaced or retracted, in no
+    /// order, for queries as known before the correction. Kept apart from
+    /// `timelines`, which a plan copies, so a chain of corrections costs each
+    /// link a constant, not the length of the chain.
+    retired: Vec<Key>,
     /// The unit's state after its last baseline event.
     end: State,
 }
 
-/// A unit's events by position in the log: the baseline's, and each layer's;
-/// and those a correction has since replaced or retracted, for queries as
-/// known before the correction.
+/// A unit's events by position in the log: the baseline's, and each layer's.
 #[derive(Clone, Debug, Default)]
 struct Timelines {
     baseline: Vec<Key>,
     layers: BTreeMap<u16, Vec<Key>>,
-    retired: Vec<Key>,
 }
 
 /// A unit's state at one point of its history.
@@ -512,6 +514,7 @@ impl Ledger {
             children: Vec::new(),
             depth,
             timelines: Timelines::default(),
+            retired: Vec::new(),
             end: State::default(),
         });
         Ok(())
@@ -708,6 +711,7 @@ impl Ledger {
 
         // The units' new timelines.
         let mut staged: FastMap<u32, Timelines> = FastMap::default();
+        let mut retired: Vec<(u32, Key)> = Vec::with_capacity(retire.len());
         list.sort_unstable();
         let touched = Touched::new(&list);
         staged.reserve(touched.len());
@@ -724,13 +728,12 @@ impl Ledger {
                 };
                 if (index::seq(key) as usize) < base {
                     list.retain(|&k| k != key);
-                    t.retired.push(key);
+                    retired.push((unit, key));
                 } else {
                     list.push(key);
                 }
             }
             t.layers.retain(|_, list| !list.is_empty());
-            t.retired.sort_unstable();
             t.baseline.sort_unstable();
             for list in t.layers.values_mut() {
                 list.sort_unstable();
@@ -774,7 +777,10 @@ impl Ledger {
             swap: swap.map(|key| (self.version(index::seq(key), None), base as u32)),
             live: None,
         };
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            retired,
+            ..Plan::default()
+        };
         plan.ends.reserve(order.len());
         plan.baseline.reserve(list.len() + list.len() / 2);
         for (unit, earliest) in order {
@@ -901,6 +907,9 @@ impl Ledger {
         }
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
+        }
+        for (unit, key) in plan.retired {
+            self.units[unit as usize].retired.push(key);
         }
         for (unit, _, key) in plan.appended {
             self.units[unit as usize].timelines.baseline.push(key);
@@ -1704,6 +1713,8 @@ pub(crate) struct Lens {
 #[derive(Default)]
 struct Plan {
     staged: FastMap<u32, Timelines>,
+    /// The recorded events the batch replaces or retracts, by unit.
+    retired: Vec<(u32, Key)>,
     /// Instead of `staged`, when the batch only appends: each new event, in
     /// date order, to add at the end of its unit's baseline timeline.
     appended: Vec<NewEvent>,
@@ -1841,7 +1852,7 @@ impl<'a> Replay<'a> {
                 .baseline
                 .iter()
                 .chain(extra)
-                .chain(&t.retired)
+                .chain(&self.ledger.units[unit as usize].retired)
                 .copied()
                 .filter(|&k| self.ledger.known_then(index::seq(k), layer, at))
                 .collect();
