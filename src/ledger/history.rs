@@ -298,6 +298,14 @@ impl Ledger {
         lens: Lens,
     ) -> Result<Register> {
         let changes = self.changes(scope, metric, date, lens, listing)?;
+        // One rule with `total`: a figure the register would print must fit
+        // a count, its balance (the total) and what was announced alike.
+        let sum: i128 = changes.iter().map(|&(_, change)| change).sum();
+        if u64::try_from(sum.unsigned_abs()).is_err() {
+            return Err(Error::TotalOverflow {
+                metric: metric.clone(),
+            });
+        }
         Ok(self.register(listing, changes, scope, metric, date, lens))
     }
 }

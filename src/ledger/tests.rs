@@ -1148,6 +1148,50 @@ fn a_total_too_large_for_a_count_is_an_error_not_a_wrap() {
             .get(),
         huge
     );
+    assert_eq!(
+        l.view()
+            .explain(&one, &Metric::PERSONNEL, d("2022-01-01"))
+            .unwrap()
+            .total(),
+        i128::from(huge)
+    );
+}
+
+#[test]
+fn explain_refuses_a_total_that_totals_refuse() {
+    let mut l = ledger();
+    for n in ["big1", "big2", "big3", "big4"] {
+        l.add_unit(Unit::new(uid(n), n, c("GBR"), UnitKind::Land))
+            .unwrap();
+    }
+    let huge = u64::MAX / 2 + 1;
+    let in_ = |code| Location::Country(c(code));
+    l.apply_batch([
+        ev("b1", "big1", "2022-01-01", deploy(in_("POL"), huge)),
+        ev("b2", "big2", "2022-01-01", deploy(in_("POL"), huge)),
+        ev("b3", "big3", "2022-01-01", deploy(in_("FRA"), 1)),
+        ev("b4", "big4", "2022-01-01", deploy(in_("FRA"), 1)),
+        // Announced, not yet effective: together more than a count holds.
+        ev("b5", "big3", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
+        ev("b6", "big4", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
+    ])
+    .unwrap();
+    let (pol, fra) = (
+        Scope::all().in_country(c("POL")),
+        Scope::all().in_country(c("FRA")),
+    );
+    let day = d("2022-07-01");
+    for view in [l.view(), l.view().known_at(day)] {
+        let total = view.total(&pol, &Metric::PERSONNEL, day).unwrap_err();
+        let explained = view.explain(&pol, &Metric::PERSONNEL, day).unwrap_err();
+        assert!(matches!(total, Error::TotalOverflow { .. }), "{total}");
+        assert_eq!(explained.to_string(), total.to_string());
+        let announced = view.announced(&fra, &Metric::PERSONNEL, day).unwrap_err();
+        assert!(
+            matches!(announced, Error::TotalOverflow { .. }),
+            "{announced}"
+        );
+    }
 }
 
 /// Found by the property tests: a batch with a subunit's back-dated deploy
