@@ -983,3 +983,70 @@ fn known_at_and_explain_refuse_unusable_input() {
     misused(&["explain", "--at", SUMMIT], "--scope <SCOPE>");
     misused(&["explain", "--scope", "all"], "--at <YYYY-MM-DD>");
 }
+
+// ----- Hostile input: no panic, no destroyed file -----------------------------
+
+/// Writes a scenario of `n` units with 8-character ids (`u0000000`…), each
+/// deployed in Estonia with one person, and returns its path and the ids.
+fn many_units(name: &str, n: usize) -> (PathBuf, Vec<String>) {
+    let ids: Vec<String> = (0..n).map(|i| format!("u{i:07}")).collect();
+    let mut toml = String::from("[scenario]\nname = \"Many units\"\n");
+    for id in &ids {
+        toml.push_str(&format!(
+            "\n[[units]]\nid = \"{id}\"\nname = \"unit {id}\"\ncontributor = \"GBR\"\nkind = \"battlegroup\"\n"
+        ));
+    }
+    for id in &ids {
+        toml.push_str(&format!(
+            "\n[[events]]\nid = \"in-{id}\"\nunit = \"{id}\"\neffective = \"2022-03-01\"\n\
+             kind = \"deploy\"\nlocation = {{ country = \"EST\" }}\nfooting = \"rotational\"\n\
+             strength = {{ personnel = 1 }}\n"
+        ));
+    }
+    let path = tmp(name);
+    std::fs::write(&path, toml).unwrap();
+    (path, ids)
+}
+
+#[test]
+fn a_table_cell_wider_than_65535_characters_is_padded_without_panicking() {
+    let (path, ids) = many_units("many-units.toml", 9_000);
+    let file = path.to_str().unwrap();
+    let text = format!("unit:{}", ids.join(","));
+    let s = scenario::Scenario::from_path(&path).unwrap();
+    let scope = Scope::parse(&text, s.ledger()).unwrap();
+    let cell = scope.to_string();
+    assert!(cell.chars().count() > 65_535, "the scope's cell is wide");
+    let total = s
+        .ledger()
+        .view()
+        .total(&scope, &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+
+    let (code, stdout, stderr) = posture(&["totals", file, "--at", SUMMIT, "--scope", &text]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    // The header's `scope` is padded to the width of the scope's cell, and
+    // the figure follows it after two spaces.
+    assert_eq!(lines[2].chars().count(), cell.chars().count() + 2 + 9);
+    assert!(lines[2].starts_with("scope ") && lines[2].ends_with("  personnel"));
+    let last = lines.last().unwrap();
+    assert_eq!(*last, format!("{cell}  {:>9}", total.to_string()));
+
+    let (code, stdout, stderr) = posture(&[
+        "diff",
+        file,
+        "--from",
+        "2022-01-01",
+        "--to",
+        SUMMIT,
+        "--scope",
+        &text,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.lines().last().unwrap().starts_with(&cell),
+        "{}",
+        &stdout[..200]
+    );
+}
