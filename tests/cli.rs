@@ -1050,3 +1050,86 @@ fn a_table_cell_wider_than_65535_characters_is_padded_without_panicking() {
         &stdout[..200]
     );
 }
+
+/// Writes a scenario whose one unit is deployed on the first of `dates` and
+/// reinforced on each later one, and returns its path.
+fn dated(name: &str, dates: &[NaiveDate]) -> PathBuf {
+    let mut toml = String::from(
+        "[scenario]\nname = \"Extreme dates\"\n\n[[units]]\nid = \"gbr-est\"\n\
+         name = \"British troops in Estonia\"\ncontributor = \"GBR\"\nkind = \"battlegroup\"\n",
+    );
+    for (i, d) in dates.iter().enumerate() {
+        toml.push_str(&if i == 0 {
+            format!(
+                "\n[[events]]\nid = \"e{i}\"\nunit = \"gbr-est\"\neffective = \"{d}\"\nkind = \"deploy\"\n\
+                 location = {{ country = \"EST\" }}\nfooting = \"rotational\"\nstrength = {{ personnel = 900 }}\n"
+            )
+        } else {
+            format!(
+                "\n[[events]]\nid = \"e{i}\"\nunit = \"gbr-est\"\neffective = \"{d}\"\nkind = \"reinforce\"\n\
+                 metric = \"personnel\"\ncount = 100\n"
+            )
+        });
+    }
+    let path = tmp(name);
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[test]
+fn chart_draws_events_on_the_first_and_last_days_of_the_calendar() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let cases: [(&str, Vec<NaiveDate>); 4] = [
+        ("last-day.toml", vec![d("2022-03-01"), d("+262142-12-31")]),
+        ("first-day.toml", vec![NaiveDate::MIN, d("2022-03-01")]),
+        ("whole-calendar.toml", vec![NaiveDate::MIN, NaiveDate::MAX]),
+        ("last-day-alone.toml", vec![NaiveDate::MAX]),
+    ];
+    assert_eq!(NaiveDate::MAX, d("+262142-12-31"));
+    for (name, dates) in cases {
+        let file = dated(name, &dates);
+        let out = tmp(&format!("{name}.svg"));
+        let _ = std::fs::remove_file(&out);
+        let args = ["chart", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        let v = json(&args, 0);
+        let expected: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(v["dates"], serde_json::json!(expected), "{name}");
+        let ledger = scenario::Scenario::from_path(&file).unwrap().into_ledger();
+        let totals: Vec<u64> = dates
+            .iter()
+            .map(|&d| {
+                ledger
+                    .view()
+                    .total(&Scope::all(), &Metric::PERSONNEL, d)
+                    .unwrap()
+                    .get()
+            })
+            .collect();
+        assert_eq!(
+            v["series"][0]["totals"],
+            serde_json::json!(totals),
+            "{name}"
+        );
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        // The title names the range, however far out its ends are.
+        let range = format!("{} to {}", dates[0], dates[dates.len() - 1]);
+        assert!(svg.contains(&range), "{name}: {range}");
+    }
+}
+
+#[test]
+fn chart_of_a_single_day_draws_it() {
+    let out = tmp("one-day.svg");
+    let _ = std::fs::remove_file(&out);
+    let o = out.to_str().unwrap();
+    for day in ["0000-01-01", SUMMIT, "9999-12-31"] {
+        let v = json(&["chart", "--from", day, "--to", day, "-o", o], 0);
+        assert_eq!(v["dates"], serde_json::json!([day]));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{day}");
+    }
+}

@@ -254,9 +254,12 @@ fn draw(
         .y_label_area_size(90)
         .build_cartesian_2d(-(end * 0.01)..end, 0f64..top)
         .map_err(|e| failed(&e))?;
+    // The axis runs a little beyond the dates on both sides, which may be
+    // past the ends of the calendar: such a position has no label.
     let label_date = |x: &f64| {
-        let d = first + chrono::Duration::days(x.round() as i64);
-        d.format("%Y-%m-%d").to_string()
+        chrono::TimeDelta::try_days(x.round() as i64)
+            .and_then(|days| first.checked_add_signed(days))
+            .map_or(String::new(), |d| d.to_string())
     };
     let label_count = |y: &f64| table::count(Count::new(y.round().max(0.0) as u64));
     chart
