@@ -1133,3 +1133,32 @@ fn chart_of_a_single_day_draws_it() {
         assert!(svg.trim_end().ends_with("</svg>"), "{day}");
     }
 }
+
+#[test]
+fn chart_refuses_an_output_name_that_does_not_end_in_svg() {
+    let png = tmp("chart.png");
+    let old = b"\x89PNG\r\n\x1a\n an older picture".to_vec();
+    std::fs::write(&png, &old).unwrap();
+    misused(
+        &["chart", "-o", png.to_str().unwrap()],
+        "charts are drawn as SVG only",
+    );
+    assert_eq!(std::fs::read(&png).unwrap(), old, "the .png is left alone");
+    for name in ["chart.pdf", "chart", "chart.svg.png"] {
+        let path = tmp(name);
+        let _ = std::fs::remove_file(&path);
+        misused(
+            &["chart", "-o", path.to_str().unwrap()],
+            "must end in `.svg`",
+        );
+        assert!(!path.exists(), "{name}");
+    }
+    // `-` is not stdout, which carries the chart's table or JSON.
+    misused(&["chart", "-o", "-"], "not to stdout");
+    assert!(!std::path::Path::new("-").exists());
+    // The extension is read without regard to case.
+    let upper = tmp("CHART.SVG");
+    let v = json(&["chart", "-o", upper.to_str().unwrap()], 0);
+    assert_eq!(v["output"], upper.to_str().unwrap());
+    assert!(std::fs::read_to_string(&upper).unwrap().starts_with("<svg"));
+}

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use clap::builder::TypedValueParser as _;
 use clap::Args;
 use plotters::prelude::*;
 use posture_ledger::{Count, LayerId, Ledger, Metric, Scope};
@@ -32,9 +33,32 @@ pub struct ChartArgs {
     /// Draws the baseline alone, without what-if layers.
     #[arg(long, conflicts_with = "layer")]
     baseline_only: bool,
-    /// Where to write the SVG picture.
-    #[arg(short, long, value_name = "OUT.svg")]
+    /// Where to write the SVG picture: a file name ending in `.svg` (other
+    /// formats, PNG among them, are not supported yet). The file is replaced
+    /// only once the whole picture is written.
+    #[arg(short, long, value_name = "OUT.svg", value_parser = clap::builder::PathBufValueParser::new().try_map(check_output))]
     output: PathBuf,
+}
+
+/// Reads `-o`: a file name ending in `.svg`, since SVG is all this binary
+/// draws. Refused here, before anything is read or written, so that SVG
+/// bytes never land under a `.png` name.
+fn check_output(path: PathBuf) -> Result<PathBuf, String> {
+    if path.as_os_str() == "-" {
+        return Err(
+            "the chart is written to a file, not to stdout (which carries its table or JSON): \
+             give a file name ending in `.svg`"
+                .to_string(),
+        );
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => Ok(path),
+        _ => Err(
+            "charts are drawn as SVG only, so the file name must end in `.svg` \
+             (PNG and other formats are not supported yet)"
+                .to_string(),
+        ),
+    }
 }
 
 /// `chart --format json`; docs/cli.md documents it.
