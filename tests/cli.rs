@@ -1162,3 +1162,83 @@ fn chart_refuses_an_output_name_that_does_not_end_in_svg() {
     assert_eq!(v["output"], upper.to_str().unwrap());
     assert!(std::fs::read_to_string(&upper).unwrap().starts_with("<svg"));
 }
+
+/// The files in `dir`, by name, in order.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A fresh, empty directory under the tests' temporary directory.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = tmp(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_chart_that_cannot_be_written_leaves_the_existing_file_as_it_was() {
+    let dir = empty_dir("atomic-chart");
+    let out = dir.join("chart.svg");
+    let o = out.to_str().unwrap();
+    let old = "<svg><!-- an older picture --></svg>\n".repeat(1_000);
+    std::fs::write(&out, &old).unwrap();
+
+    // A disk that fills up while the chart is written: files may not grow
+    // past 2 KiB (`ulimit -f` counts 512-byte blocks in sh), and the
+    // signal for it is ignored so that the write fails instead.
+    let run = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_posture"),
+            "chart",
+            "-o",
+            o,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot write the chart to {o}: ")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), old);
+    assert_eq!(files_in(&dir), ["chart.svg"], "no temporary file is left");
+
+    // Nor does a chart of unusable input touch it.
+    refused(&["chart", BROKEN, "-o", o], &BROKEN_PROBLEMS);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), old);
+
+    // A chart that succeeds replaces it, whole.
+    let (code, _, stderr) = posture(&["chart", "-o", o]);
+    assert_eq!(code, 0, "{stderr}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(files_in(&dir), ["chart.svg"], "no temporary file is left");
+}
+
+#[cfg(unix)]
+#[test]
+fn chart_writes_through_a_symbolic_link_instead_of_replacing_it() {
+    let dir = empty_dir("linked-chart");
+    let real = dir.join("real.svg");
+    std::fs::write(&real, "an older picture").unwrap();
+    let link = dir.join("link.svg");
+    std::os::unix::fs::symlink("real.svg", &link).unwrap();
+    let (code, _, stderr) = posture(&["chart", "-o", link.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
+    assert_eq!(files_in(&dir), ["link.svg", "real.svg"]);
+}

@@ -2,6 +2,7 @@
 //! what-if layer, at every event date in the range.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -126,7 +127,7 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         dates[dates.len() - 1],
         crate::as_known(known_at)
     );
-    draw(&args.output, &title, &metric, &dates, &series)?;
+    let svg = draw(&title, &metric, &dates, &series)?;
 
     let (from, to) = (dates[0], dates[dates.len() - 1]);
     let stdout = match args.common.format {
@@ -166,7 +167,73 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             out
         }
     };
+    // Last, once everything else has succeeded: the picture replaces the
+    // file only when it is whole.
+    write_atomically(&args.output, svg.as_bytes()).map_err(|e| {
+        Failure::new(format!(
+            "cannot write the chart to {}: {e}",
+            args.output.display()
+        ))
+    })?;
     Ok(Done::ok(stdout))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// renamed over `path` only once it is complete and synced: a failure at any
+/// point (a full disk, a panic, a kill) leaves an existing file as it was.
+/// The temporary file takes the permissions of the file it replaces, and a
+/// symbolic link is written through, not replaced.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let (temp, mut file) = temporary_beside(&target)?;
+    let written = (|| {
+        if let Ok(existing) = std::fs::metadata(&target) {
+            file.set_permissions(existing.permissions())?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// A new file in the directory of `path`, named after it (`.chart.svg.123-0.tmp`),
+/// that no other process has: created with `create_new`, so never one that
+/// already exists.
+fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    for n in 0..100 {
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".{}-{n}.tmp", std::process::id()));
+        let temp = dir.join(temp_name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free name for a temporary file",
+    ))
 }
 
 /// Personnel when the scenario counts it, else its first metric.
@@ -245,17 +312,17 @@ fn style(i: usize) -> ShapeStyle {
 }
 
 /// Draws the series as step lines (a total holds until the next event
-/// changes it), with a marker at each date and the final figure labelled.
+/// changes it), with a marker at each date and the final figure labelled,
+/// and returns the SVG text. Nothing is written to a file here, so a drawing
+/// that fails, or panics, leaves no half-written picture.
 fn draw(
-    path: &Path,
     title: &str,
     metric: &Metric,
     dates: &[NaiveDate],
     series: &[Series],
-) -> Result<(), Failure> {
-    let failed = |e: &dyn std::fmt::Display| {
-        Failure::new(format!("cannot write the chart to {}: {e}", path.display()))
-    };
+) -> Result<String, Failure> {
+    let failed = |e: &dyn std::fmt::Display| Failure::new(format!("cannot draw the chart: {e}"));
+    let mut svg = String::new();
     let first = dates[0];
     let day = |d: NaiveDate| (d - first).num_days() as f64;
     let span = day(dates[dates.len() - 1]);
@@ -269,7 +336,7 @@ fn draw(
         .max(1) as f64
         * 1.15;
 
-    let root = SVGBackend::new(path, (1000, 560)).into_drawing_area();
+    let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| failed(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
@@ -361,5 +428,7 @@ fn draw(
         .draw()
         .map_err(|e| failed(&e))?;
     root.present().map_err(|e| failed(&e))?;
-    Ok(())
+    drop(chart);
+    drop(root);
+    Ok(svg)
 }
