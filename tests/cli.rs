@@ -1242,3 +1242,45 @@ fn chart_writes_through_a_symbolic_link_instead_of_replacing_it() {
     assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
     assert_eq!(files_in(&dir), ["link.svg", "real.svg"]);
 }
+
+/// Runs `posture` with `args`, its stdout and stderr on `/dev/full` (every
+/// write fails: no space left), and returns its exit code, or `None` when a
+/// signal (an abort) ended it.
+#[cfg(target_os = "linux")]
+fn posture_on_a_full_disk(args: &[&str], stdout_too: bool) -> Option<i32> {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_posture"));
+    cmd.args(args).stderr(full());
+    if stdout_too {
+        cmd.stdout(full());
+    }
+    cmd.status().unwrap().code()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_error_message_that_cannot_be_written_does_not_abort() {
+    // Unusable input, its messages unwritable: still exit status 2.
+    assert_eq!(
+        posture_on_a_full_disk(&["totals", BROKEN, "--at", SUMMIT], false),
+        Some(2)
+    );
+    // Output that cannot be written, nor the error saying so: still 2.
+    assert_eq!(
+        posture_on_a_full_disk(&["totals", "--at", SUMMIT], true),
+        Some(2)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_is_not_a_success() {
+    for args in [["--help"], ["--version"]] {
+        assert_eq!(posture_on_a_full_disk(&args, true), Some(2), "{args:?}");
+    }
+}
