@@ -345,14 +345,8 @@ fn draw(
         .y_label_area_size(90)
         .build_cartesian_2d(-(end * 0.01)..end, 0f64..top)
         .map_err(|e| failed(&e))?;
-    // The axis runs a little beyond the dates on both sides, which may be
-    // past the ends of the calendar: such a position has no label.
-    let label_date = |x: &f64| {
-        chrono::TimeDelta::try_days(x.round() as i64)
-            .and_then(|days| first.checked_add_signed(days))
-            .map_or(String::new(), |d| d.to_string())
-    };
-    let label_count = |y: &f64| table::count(Count::new(y.round().max(0.0) as u64));
+    let label_date = |x: &f64| label_date(first, *x);
+    let label_count = |y: &f64| label_count(*y);
     chart
         .configure_mesh()
         .x_desc("date (totals at the end of the day)")
@@ -431,4 +425,55 @@ fn draw(
     drop(chart);
     drop(root);
     Ok(svg)
+}
+
+/// The label of the x axis at `x` days after `first`. The axis runs a little
+/// beyond the dates on both sides, which may be past the ends of the
+/// calendar: such a position has no label.
+fn label_date(first: NaiveDate, x: f64) -> String {
+    chrono::TimeDelta::try_days(x.round() as i64)
+        .and_then(|days| first.checked_add_signed(days))
+        .map_or(String::new(), |d| d.to_string())
+}
+
+/// The label of the y axis at `y`, when that is a count: not past the
+/// largest (the axis runs above the largest total, which may be near it),
+/// nor below zero, where a cast would saturate to a figure that is not there.
+fn label_count(y: f64) -> String {
+    let y = y.round();
+    // 2⁶⁴, exact as a float: every float below it is a count.
+    if (0.0..18_446_744_073_709_551_616.0).contains(&y) {
+        table::count(Count::new(y as u64))
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_positions_past_the_ends_of_the_calendar_have_no_label() {
+        assert_eq!(label_date(NaiveDate::MAX, 0.0), NaiveDate::MAX.to_string());
+        assert_eq!(label_date(NaiveDate::MAX, 1.0), "");
+        assert_eq!(label_date(NaiveDate::MIN, -1.0), "");
+        assert_eq!(label_date(NaiveDate::MIN, f64::MAX), "");
+        assert_eq!(
+            label_date(NaiveDate::MIN, f64::NAN),
+            NaiveDate::MIN.to_string()
+        );
+    }
+
+    #[test]
+    fn a_count_axis_above_the_largest_count_has_no_label_there() {
+        // The axis runs 15% above the largest total, which for a total near
+        // u64::MAX is past any count: labelling it u64::MAX would be wrong.
+        let max = u64::MAX as f64;
+        assert_eq!(label_count(max * 1.15), "");
+        assert_eq!(label_count(-1.0), "");
+        assert_eq!(label_count(f64::NAN), "");
+        assert_eq!(label_count(1_650.4), "1,650");
+        assert_eq!(label_count(0.0), "0");
+    }
 }
