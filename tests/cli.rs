@@ -1241,6 +1241,18 @@ fn chart_writes_through_a_symbolic_link_instead_of_replacing_it() {
         .is_symlink());
     assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
     assert_eq!(files_in(&dir), ["link.svg", "real.svg"]);
+
+    // A link to a file not there yet makes that file.
+    let ahead = dir.join("ahead.svg");
+    std::os::unix::fs::symlink("fresh.svg", &ahead).unwrap();
+    let (code, _, stderr) = posture(&["chart", "-o", ahead.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let fresh = std::fs::read_to_string(dir.join("fresh.svg")).unwrap();
+    assert!(fresh.starts_with("<svg"));
+    assert_eq!(
+        files_in(&dir),
+        ["ahead.svg", "fresh.svg", "link.svg", "real.svg"]
+    );
 }
 
 /// Runs `posture` with `args`, its stdout and stderr on `/dev/full` (every

@@ -37,11 +37,16 @@ pub struct ChartArgs {
     /// Where to write the SVG picture: a file name ending in `.svg` (other
     /// formats, PNG among them, are not supported yet). The file is replaced
     /// only once the whole picture is written.
-    #[arg(short, long, value_name = "OUT.svg", value_parser = clap::builder::PathBufValueParser::new().try_map(check_output))]
+    #[arg(short, long, value_name = "OUT.svg", value_parser = output_path())]
     output: PathBuf,
 }
 
-/// Reads `-o`: a file name ending in `.svg`, since SVG is all this binary
+/// Reads `-o` as a path (which need not be UTF-8), checked by `check_output`.
+fn output_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    clap::builder::PathBufValueParser::new().try_map(check_output)
+}
+
+/// Checks `-o`: a file name ending in `.svg`, since SVG is all this binary
 /// draws. Refused here, before anything is read or written, so that SVG
 /// bytes never land under a `.png` name.
 fn check_output(path: PathBuf) -> Result<PathBuf, String> {
@@ -185,7 +190,14 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
 /// symbolic link is written through, not replaced.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        // A link to a file not there yet is followed one step, as opening
+        // it for writing would.
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).or_else(|_| {
+            std::fs::read_link(path).map(|to| match path.parent() {
+                Some(dir) => dir.join(to),
+                None => to,
+            })
+        })?,
         _ => path.to_path_buf(),
     };
     let (temp, mut file) = temporary_beside(&target)?;
