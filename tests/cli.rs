@@ -983,3 +983,316 @@ fn known_at_and_explain_refuse_unusable_input() {
     misused(&["explain", "--at", SUMMIT], "--scope <SCOPE>");
     misused(&["explain", "--scope", "all"], "--at <YYYY-MM-DD>");
 }
+
+// ----- Hostile input: no panic, no destroyed file -----------------------------
+
+/// Writes a scenario of `n` units with 8-character ids (`u0000000`…), each
+/// deployed in Estonia with one person, and returns its path and the ids.
+fn many_units(name: &str, n: usize) -> (PathBuf, Vec<String>) {
+    let ids: Vec<String> = (0..n).map(|i| format!("u{i:07}")).collect();
+    let mut toml = String::from("[scenario]\nname = \"Many units\"\n");
+    for id in &ids {
+        toml.push_str(&format!(
+            "\n[[units]]\nid = \"{id}\"\nname = \"unit {id}\"\ncontributor = \"GBR\"\nkind = \"battlegroup\"\n"
+        ));
+    }
+    for id in &ids {
+        toml.push_str(&format!(
+            "\n[[events]]\nid = \"in-{id}\"\nunit = \"{id}\"\neffective = \"2022-03-01\"\n\
+             kind = \"deploy\"\nlocation = {{ country = \"EST\" }}\nfooting = \"rotational\"\n\
+             strength = {{ personnel = 1 }}\n"
+        ));
+    }
+    let path = tmp(name);
+    std::fs::write(&path, toml).unwrap();
+    (path, ids)
+}
+
+#[test]
+fn a_table_cell_wider_than_65535_characters_is_padded_without_panicking() {
+    let (path, ids) = many_units("many-units.toml", 9_000);
+    let file = path.to_str().unwrap();
+    let text = format!("unit:{}", ids.join(","));
+    let s = scenario::Scenario::from_path(&path).unwrap();
+    let scope = Scope::parse(&text, s.ledger()).unwrap();
+    let cell = scope.to_string();
+    assert!(cell.chars().count() > 65_535, "the scope's cell is wide");
+    let total = s
+        .ledger()
+        .view()
+        .total(&scope, &Metric::PERSONNEL, date(SUMMIT))
+        .unwrap();
+
+    let (code, stdout, stderr) = posture(&["totals", file, "--at", SUMMIT, "--scope", &text]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    // The header's `scope` is padded to the width of the scope's cell, and
+    // the figure follows it after two spaces.
+    assert_eq!(lines[2].chars().count(), cell.chars().count() + 2 + 9);
+    assert!(lines[2].starts_with("scope ") && lines[2].ends_with("  personnel"));
+    let last = lines.last().unwrap();
+    assert_eq!(*last, format!("{cell}  {:>9}", total.to_string()));
+
+    let (code, stdout, stderr) = posture(&[
+        "diff",
+        file,
+        "--from",
+        "2022-01-01",
+        "--to",
+        SUMMIT,
+        "--scope",
+        &text,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.lines().last().unwrap().starts_with(&cell),
+        "{}",
+        &stdout[..200]
+    );
+}
+
+/// Writes a scenario whose one unit is deployed on the first of `dates` and
+/// reinforced on each later one, and returns its path.
+fn dated(name: &str, dates: &[NaiveDate]) -> PathBuf {
+    let mut toml = String::from(
+        "[scenario]\nname = \"Extreme dates\"\n\n[[units]]\nid = \"gbr-est\"\n\
+         name = \"British troops in Estonia\"\ncontributor = \"GBR\"\nkind = \"battlegroup\"\n",
+    );
+    for (i, d) in dates.iter().enumerate() {
+        toml.push_str(&if i == 0 {
+            format!(
+                "\n[[events]]\nid = \"e{i}\"\nunit = \"gbr-est\"\neffective = \"{d}\"\nkind = \"deploy\"\n\
+                 location = {{ country = \"EST\" }}\nfooting = \"rotational\"\nstrength = {{ personnel = 900 }}\n"
+            )
+        } else {
+            format!(
+                "\n[[events]]\nid = \"e{i}\"\nunit = \"gbr-est\"\neffective = \"{d}\"\nkind = \"reinforce\"\n\
+                 metric = \"personnel\"\ncount = 100\n"
+            )
+        });
+    }
+    let path = tmp(name);
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[test]
+fn chart_draws_events_on_the_first_and_last_days_of_the_calendar() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let cases: [(&str, Vec<NaiveDate>); 4] = [
+        ("last-day.toml", vec![d("2022-03-01"), d("+262142-12-31")]),
+        ("first-day.toml", vec![NaiveDate::MIN, d("2022-03-01")]),
+        ("whole-calendar.toml", vec![NaiveDate::MIN, NaiveDate::MAX]),
+        ("last-day-alone.toml", vec![NaiveDate::MAX]),
+    ];
+    assert_eq!(NaiveDate::MAX, d("+262142-12-31"));
+    for (name, dates) in cases {
+        let file = dated(name, &dates);
+        let out = tmp(&format!("{name}.svg"));
+        let _ = std::fs::remove_file(&out);
+        let args = ["chart", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        let v = json(&args, 0);
+        let expected: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(v["dates"], serde_json::json!(expected), "{name}");
+        let ledger = scenario::Scenario::from_path(&file).unwrap().into_ledger();
+        let totals: Vec<u64> = dates
+            .iter()
+            .map(|&d| {
+                ledger
+                    .view()
+                    .total(&Scope::all(), &Metric::PERSONNEL, d)
+                    .unwrap()
+                    .get()
+            })
+            .collect();
+        assert_eq!(
+            v["series"][0]["totals"],
+            serde_json::json!(totals),
+            "{name}"
+        );
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        // The title names the range, however far out its ends are.
+        let range = format!("{} to {}", dates[0], dates[dates.len() - 1]);
+        assert!(svg.contains(&range), "{name}: {range}");
+    }
+}
+
+#[test]
+fn chart_of_a_single_day_draws_it() {
+    let out = tmp("one-day.svg");
+    let _ = std::fs::remove_file(&out);
+    let o = out.to_str().unwrap();
+    for day in ["0000-01-01", SUMMIT, "9999-12-31"] {
+        let v = json(&["chart", "--from", day, "--to", day, "-o", o], 0);
+        assert_eq!(v["dates"], serde_json::json!([day]));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{day}");
+    }
+}
+
+#[test]
+fn chart_refuses_an_output_name_that_does_not_end_in_svg() {
+    let png = tmp("chart.png");
+    let old = b"\x89PNG\r\n\x1a\n an older picture".to_vec();
+    std::fs::write(&png, &old).unwrap();
+    misused(
+        &["chart", "-o", png.to_str().unwrap()],
+        "charts are drawn as SVG only",
+    );
+    assert_eq!(std::fs::read(&png).unwrap(), old, "the .png is left alone");
+    for name in ["chart.pdf", "chart", "chart.svg.png"] {
+        let path = tmp(name);
+        let _ = std::fs::remove_file(&path);
+        misused(
+            &["chart", "-o", path.to_str().unwrap()],
+            "must end in `.svg`",
+        );
+        assert!(!path.exists(), "{name}");
+    }
+    // `-` is not stdout, which carries the chart's table or JSON.
+    misused(&["chart", "-o", "-"], "not to stdout");
+    assert!(!std::path::Path::new("-").exists());
+    // The extension is read without regard to case.
+    let upper = tmp("CHART.SVG");
+    let v = json(&["chart", "-o", upper.to_str().unwrap()], 0);
+    assert_eq!(v["output"], upper.to_str().unwrap());
+    assert!(std::fs::read_to_string(&upper).unwrap().starts_with("<svg"));
+}
+
+/// The files in `dir`, by name, in order.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A fresh, empty directory under the tests' temporary directory.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = tmp(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_chart_that_cannot_be_written_leaves_the_existing_file_as_it_was() {
+    let dir = empty_dir("atomic-chart");
+    let out = dir.join("chart.svg");
+    let o = out.to_str().unwrap();
+    let old = "<svg><!-- an older picture --></svg>\n".repeat(1_000);
+    std::fs::write(&out, &old).unwrap();
+
+    // A disk that fills up while the chart is written: files may not grow
+    // past 2 KiB (`ulimit -f` counts 512-byte blocks in sh), and the
+    // signal for it is ignored so that the write fails instead.
+    let run = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_posture"),
+            "chart",
+            "-o",
+            o,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot write the chart to {o}: ")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), old);
+    assert_eq!(files_in(&dir), ["chart.svg"], "no temporary file is left");
+
+    // Nor does a chart of unusable input touch it.
+    refused(&["chart", BROKEN, "-o", o], &BROKEN_PROBLEMS);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), old);
+
+    // A chart that succeeds replaces it, whole.
+    let (code, _, stderr) = posture(&["chart", "-o", o]);
+    assert_eq!(code, 0, "{stderr}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(files_in(&dir), ["chart.svg"], "no temporary file is left");
+}
+
+#[cfg(unix)]
+#[test]
+fn chart_writes_through_a_symbolic_link_instead_of_replacing_it() {
+    let dir = empty_dir("linked-chart");
+    let real = dir.join("real.svg");
+    std::fs::write(&real, "an older picture").unwrap();
+    let link = dir.join("link.svg");
+    std::os::unix::fs::symlink("real.svg", &link).unwrap();
+    let (code, _, stderr) = posture(&["chart", "-o", link.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
+    assert_eq!(files_in(&dir), ["link.svg", "real.svg"]);
+
+    // A link to a file not there yet makes that file.
+    let ahead = dir.join("ahead.svg");
+    std::os::unix::fs::symlink("fresh.svg", &ahead).unwrap();
+    let (code, _, stderr) = posture(&["chart", "-o", ahead.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let fresh = std::fs::read_to_string(dir.join("fresh.svg")).unwrap();
+    assert!(fresh.starts_with("<svg"));
+    assert_eq!(
+        files_in(&dir),
+        ["ahead.svg", "fresh.svg", "link.svg", "real.svg"]
+    );
+}
+
+/// Runs `posture` with `args`, its stdout and stderr on `/dev/full` (every
+/// write fails: no space left), and returns its exit code, or `None` when a
+/// signal (an abort) ended it.
+#[cfg(target_os = "linux")]
+fn posture_on_a_full_disk(args: &[&str], stdout_too: bool) -> Option<i32> {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_posture"));
+    cmd.args(args).stderr(full());
+    if stdout_too {
+        cmd.stdout(full());
+    }
+    cmd.status().unwrap().code()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_error_message_that_cannot_be_written_does_not_abort() {
+    // Unusable input, its messages unwritable: still exit status 2.
+    assert_eq!(
+        posture_on_a_full_disk(&["totals", BROKEN, "--at", SUMMIT], false),
+        Some(2)
+    );
+    // Output that cannot be written, nor the error saying so: still 2.
+    assert_eq!(
+        posture_on_a_full_disk(&["totals", "--at", SUMMIT], true),
+        Some(2)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_is_not_a_success() {
+    for args in [["--help"], ["--version"]] {
+        assert_eq!(posture_on_a_full_disk(&args, true), Some(2), "{args:?}");
+    }
+}

@@ -2,9 +2,11 @@
 //! what-if layer, at every event date in the range.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use clap::builder::TypedValueParser as _;
 use clap::Args;
 use plotters::prelude::*;
 use posture_ledger::{Count, LayerId, Ledger, Metric, Scope};
@@ -32,9 +34,37 @@ pub struct ChartArgs {
     /// Draws the baseline alone, without what-if layers.
     #[arg(long, conflicts_with = "layer")]
     baseline_only: bool,
-    /// Where to write the SVG picture.
-    #[arg(short, long, value_name = "OUT.svg")]
+    /// Where to write the SVG picture: a file name ending in `.svg` (other
+    /// formats, PNG among them, are not supported yet). The file is replaced
+    /// only once the whole picture is written.
+    #[arg(short, long, value_name = "OUT.svg", value_parser = output_path())]
     output: PathBuf,
+}
+
+/// Reads `-o` as a path (which need not be UTF-8), checked by `check_output`.
+fn output_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    clap::builder::PathBufValueParser::new().try_map(check_output)
+}
+
+/// Checks `-o`: a file name ending in `.svg`, since SVG is all this binary
+/// draws. Refused here, before anything is read or written, so that SVG
+/// bytes never land under a `.png` name.
+fn check_output(path: PathBuf) -> Result<PathBuf, String> {
+    if path.as_os_str() == "-" {
+        return Err(
+            "the chart is written to a file, not to stdout (which carries its table or JSON): \
+             give a file name ending in `.svg`"
+                .to_string(),
+        );
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => Ok(path),
+        _ => Err(
+            "charts are drawn as SVG only, so the file name must end in `.svg` \
+             (PNG and other formats are not supported yet)"
+                .to_string(),
+        ),
+    }
 }
 
 /// `chart --format json`; docs/cli.md documents it.
@@ -102,7 +132,7 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         dates[dates.len() - 1],
         crate::as_known(known_at)
     );
-    draw(&args.output, &title, &metric, &dates, &series)?;
+    let svg = draw(&title, &metric, &dates, &series)?;
 
     let (from, to) = (dates[0], dates[dates.len() - 1]);
     let stdout = match args.common.format {
@@ -142,7 +172,80 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             out
         }
     };
+    // Last, once everything else has succeeded: the picture replaces the
+    // file only when it is whole.
+    write_atomically(&args.output, svg.as_bytes()).map_err(|e| {
+        Failure::new(format!(
+            "cannot write the chart to {}: {e}",
+            args.output.display()
+        ))
+    })?;
     Ok(Done::ok(stdout))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// renamed over `path` only once it is complete and synced: a failure at any
+/// point (a full disk, a panic, a kill) leaves an existing file as it was.
+/// The temporary file takes the permissions of the file it replaces, and a
+/// symbolic link is written through, not replaced.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        // A link to a file not there yet is followed one step, as opening
+        // it for writing would.
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).or_else(|_| {
+            std::fs::read_link(path).map(|to| match path.parent() {
+                Some(dir) => dir.join(to),
+                None => to,
+            })
+        })?,
+        _ => path.to_path_buf(),
+    };
+    let (temp, mut file) = temporary_beside(&target)?;
+    let written = (|| {
+        if let Ok(existing) = std::fs::metadata(&target) {
+            file.set_permissions(existing.permissions())?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// A new file in the directory of `path`, named after it (`.chart.svg.123-0.tmp`),
+/// that no other process has: created with `create_new`, so never one that
+/// already exists.
+fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    for n in 0..100 {
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".{}-{n}.tmp", std::process::id()));
+        let temp = dir.join(temp_name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free name for a temporary file",
+    ))
 }
 
 /// Personnel when the scenario counts it, else its first metric.
@@ -221,17 +324,17 @@ fn style(i: usize) -> ShapeStyle {
 }
 
 /// Draws the series as step lines (a total holds until the next event
-/// changes it), with a marker at each date and the final figure labelled.
+/// changes it), with a marker at each date and the final figure labelled,
+/// and returns the SVG text. Nothing is written to a file here, so a drawing
+/// that fails, or panics, leaves no half-written picture.
 fn draw(
-    path: &Path,
     title: &str,
     metric: &Metric,
     dates: &[NaiveDate],
     series: &[Series],
-) -> Result<(), Failure> {
-    let failed = |e: &dyn std::fmt::Display| {
-        Failure::new(format!("cannot write the chart to {}: {e}", path.display()))
-    };
+) -> Result<String, Failure> {
+    let failed = |e: &dyn std::fmt::Display| Failure::new(format!("cannot draw the chart: {e}"));
+    let mut svg = String::new();
     let first = dates[0];
     let day = |d: NaiveDate| (d - first).num_days() as f64;
     let span = day(dates[dates.len() - 1]);
@@ -245,7 +348,7 @@ fn draw(
         .max(1) as f64
         * 1.15;
 
-    let root = SVGBackend::new(path, (1000, 560)).into_drawing_area();
+    let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| failed(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
@@ -254,11 +357,8 @@ fn draw(
         .y_label_area_size(90)
         .build_cartesian_2d(-(end * 0.01)..end, 0f64..top)
         .map_err(|e| failed(&e))?;
-    let label_date = |x: &f64| {
-        let d = first + chrono::Duration::days(x.round() as i64);
-        d.format("%Y-%m-%d").to_string()
-    };
-    let label_count = |y: &f64| table::count(Count::new(y.round().max(0.0) as u64));
+    let label_date = |x: &f64| label_date(first, *x);
+    let label_count = |y: &f64| label_count(*y);
     chart
         .configure_mesh()
         .x_desc("date (totals at the end of the day)")
@@ -334,5 +434,58 @@ fn draw(
         .draw()
         .map_err(|e| failed(&e))?;
     root.present().map_err(|e| failed(&e))?;
-    Ok(())
+    drop(chart);
+    drop(root);
+    Ok(svg)
+}
+
+/// The label of the x axis at `x` days after `first`. The axis runs a little
+/// beyond the dates on both sides, which may be past the ends of the
+/// calendar: such a position has no label.
+fn label_date(first: NaiveDate, x: f64) -> String {
+    chrono::TimeDelta::try_days(x.round() as i64)
+        .and_then(|days| first.checked_add_signed(days))
+        .map_or(String::new(), |d| d.to_string())
+}
+
+/// The label of the y axis at `y`, when that is a count: not past the
+/// largest (the axis runs above the largest total, which may be near it),
+/// nor below zero, where a cast would saturate to a figure that is not there.
+fn label_count(y: f64) -> String {
+    let y = y.round();
+    // 2⁶⁴, exact as a float: every float below it is a count.
+    if (0.0..18_446_744_073_709_551_616.0).contains(&y) {
+        table::count(Count::new(y as u64))
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_positions_past_the_ends_of_the_calendar_have_no_label() {
+        assert_eq!(label_date(NaiveDate::MAX, 0.0), NaiveDate::MAX.to_string());
+        assert_eq!(label_date(NaiveDate::MAX, 1.0), "");
+        assert_eq!(label_date(NaiveDate::MIN, -1.0), "");
+        assert_eq!(label_date(NaiveDate::MIN, f64::MAX), "");
+        assert_eq!(
+            label_date(NaiveDate::MIN, f64::NAN),
+            NaiveDate::MIN.to_string()
+        );
+    }
+
+    #[test]
+    fn a_count_axis_above_the_largest_count_has_no_label_there() {
+        // The axis runs 15% above the largest total, which for a total near
+        // u64::MAX is past any count: labelling it u64::MAX would be wrong.
+        let max = u64::MAX as f64;
+        assert_eq!(label_count(max * 1.15), "");
+        assert_eq!(label_count(-1.0), "");
+        assert_eq!(label_count(f64::NAN), "");
+        assert_eq!(label_count(1_650.4), "1,650");
+        assert_eq!(label_count(0.0), "0");
+    }
 }

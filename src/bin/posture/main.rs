@@ -135,16 +135,18 @@ impl Done {
 fn main() -> ExitCode {
     // A panic would be a bug in this crate; say so in one line, with no backtrace.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("error: internal error, please report it: {info}");
+        complain(&format!("internal error, please report it: {info}"));
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
+            let printed = e.print();
+            return match printed {
+                _ if e.use_stderr() => ExitCode::from(2),
+                // Help or the version that could not be printed is a
+                // failure, but a reader that stops early (`| head`) is not.
+                Err(p) if p.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
+                _ => ExitCode::SUCCESS,
             };
         }
     };
@@ -164,7 +166,7 @@ fn main() -> ExitCode {
             {
                 // A reader that stops early (`| head`) is not an error.
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: writing the output: {e}");
+                    complain(&format!("writing the output: {e}"));
                     ExitCode::from(2)
                 }
                 _ => done.status,
@@ -172,11 +174,18 @@ fn main() -> ExitCode {
         }
         Err(Failure(messages)) => {
             for m in messages {
-                eprintln!("error: {m}");
+                complain(&m);
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints `error: message` on stderr. Unlike `eprintln!`, which panics when
+/// stderr cannot be written (a full disk), a message that cannot be written
+/// is dropped: the exit status still tells.
+fn complain(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
 }
 
 /// Loads the scenario named on the command line, or the bundled one.

@@ -50,10 +50,13 @@ impl Table {
                 .zip(&widths)
                 .enumerate()
                 .map(|(i, (cell, &w))| {
+                    // Padded by hand: a width argument (`{cell:<w$}`) panics
+                    // above 65,535, and a scope's cell can be wider.
+                    let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
                     if i < self.text_columns {
-                        format!("{cell:<w$}")
+                        format!("{cell}{pad}")
                     } else {
-                        format!("{cell:>w$}")
+                        format!("{pad}{cell}")
                     }
                 })
                 .collect();
@@ -121,6 +124,20 @@ mod tests {
         assert_eq!(ratio(Some(Decimal::new(125, 1))), "×12.5");
         assert_eq!(ratio(Some(Decimal::ONE / Decimal::from(3))), "×0.333");
         assert_eq!(ratio(None), "—");
+    }
+
+    #[test]
+    fn a_cell_wider_than_65535_characters_is_padded_without_panicking() {
+        let wide = "u".repeat(70_000);
+        let mut t = Table::new(1, vec!["scope".into(), "personnel".into()]);
+        t.row(vec![wide.clone(), "1".into()]);
+        let out = t.render();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("scope{}  personnel", " ".repeat(70_000 - 5))
+        );
+        assert_eq!(lines[1], format!("{wide}  {}1", " ".repeat(8)));
     }
 
     #[test]
