@@ -24,12 +24,12 @@ use rust_decimal::Decimal;
 
 // ----- The world -------------------------------------------------------------
 
-fn country(code: &str) -> Country {
+pub(crate) fn country(code: &str) -> Country {
     Country::new(code).expect("a country code")
 }
 
 /// Day `n` of the generated history, which starts on 2020-01-01.
-fn day(n: i64) -> NaiveDate {
+pub(crate) fn day(n: i64) -> NaiveDate {
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date");
     if n >= 0 {
         start + Days::new(n.unsigned_abs())
@@ -46,7 +46,7 @@ fn baltics() -> RegionId {
     RegionId::new("baltics").expect("an id")
 }
 
-fn pledged() -> LayerId {
+pub(crate) fn pledged() -> LayerId {
     LayerId::new("pledged").expect("an id")
 }
 
@@ -105,7 +105,7 @@ const UNITS: [UnitRow; 11] = [
     ("deu-ad", "DEU", UnitKind::AirDefence, None, false, None),
 ];
 
-fn world() -> Ledger {
+pub(crate) fn world() -> Ledger {
     let mut l = Ledger::new();
     l.add_region(
         Region::new(baltics(), "the Baltic states")
@@ -203,13 +203,13 @@ const KINDS: [UnitKind; 8] = [
     UnitKind::Other,
 ];
 
-const METRICS: [Metric; 2] = [Metric::PERSONNEL, Metric::SHIPS];
+pub(crate) const METRICS: [Metric; 2] = [Metric::PERSONNEL, Metric::SHIPS];
 
 // ----- Random events -----------------------------------------------------------
 
 /// An event as plain data, so that proptest can shrink it.
 #[derive(Clone, Debug)]
-struct Spec {
+pub(crate) struct Spec {
     /// An index into `UNITS`; one past the end is an unknown unit.
     unit: usize,
     day: Day,
@@ -222,7 +222,7 @@ struct Spec {
 
 /// When an event takes effect.
 #[derive(Clone, Copy, Debug)]
-enum Day {
+pub(crate) enum Day {
     /// On this day.
     On(i64),
     /// This many days from the event's place in the stream, which runs over
@@ -231,7 +231,7 @@ enum Day {
 }
 
 #[derive(Clone, Debug)]
-enum KindSpec {
+pub(crate) enum KindSpec {
     Deploy {
         loc: usize,
         footing: usize,
@@ -333,7 +333,7 @@ fn pad_then_level() -> impl Strategy<Value = Vec<Spec>> {
 
 /// Events fed to the ledger: early deploys of some units, then random events
 /// mostly one at a time, sometimes in small batches.
-fn stream(max: usize) -> impl Strategy<Value = Vec<Vec<Spec>>> {
+pub(crate) fn stream(max: usize) -> impl Strategy<Value = Vec<Vec<Spec>>> {
     (
         prop::collection::vec(early_deploy(), 0..12),
         prop::collection::vec(
@@ -425,14 +425,14 @@ fn event(n: usize, len: usize, spec: &Spec) -> Event {
 }
 
 /// A ledger with the accepted events of a stream, and those events in the order recorded.
-struct Built {
-    ledger: Ledger,
-    accepted: Vec<Event>,
+pub(crate) struct Built {
+    pub(crate) ledger: Ledger,
+    pub(crate) accepted: Vec<Event>,
 }
 
 /// Feeds a stream to a new ledger, keeping what is accepted. With `check`, every
 /// refusal must leave everything observable unchanged.
-fn build(stream: &[Vec<Spec>], check: bool) -> Result<Built, TestCaseError> {
+pub(crate) fn build(stream: &[Vec<Spec>], check: bool) -> Result<Built, TestCaseError> {
     let mut ledger = world();
     let mut accepted = Vec::new();
     let mut seen = if check { snapshot(&ledger) } else { Vec::new() };
@@ -473,9 +473,9 @@ fn build(stream: &[Vec<Spec>], check: bool) -> Result<Built, TestCaseError> {
 /// Days to look at: the edges of the history and the membership changes
 /// (Lithuania joins the region on day 31, Finland the alliance on day 45,
 /// Sweden on day 79).
-const PROBE_DAYS: [i64; 10] = [-1, 0, 14, 30, 31, 44, 45, 79, 99, 400];
+pub(crate) const PROBE_DAYS: [i64; 10] = [-1, 0, 14, 30, 31, 44, 45, 79, 99, 400];
 
-fn views(l: &Ledger) -> [View<'_>; 2] {
+pub(crate) fn views(l: &Ledger) -> [View<'_>; 2] {
     [l.view(), l.with_layer(&pledged()).expect("the layer")]
 }
 
@@ -503,9 +503,9 @@ fn snapshot(l: &Ledger) -> Vec<String> {
 // ----- Scopes with a hand-written oracle --------------------------------------------
 
 /// A scope, and the same question asked of one deployment by hand.
-struct Probe {
-    scope: Scope,
-    matches: fn(&Ledger, &Unit, &Deployment, NaiveDate) -> bool,
+pub(crate) struct Probe {
+    pub(crate) scope: Scope,
+    pub(crate) matches: fn(&Ledger, &Unit, &Deployment, NaiveDate) -> bool,
 }
 
 /// The countries a deployment is in: its country, its base's host, or every
@@ -551,7 +551,7 @@ fn is_country(u: &Unit, codes: &[&str]) -> bool {
         .any(|c| *u.contributor() == Contributor::Country(country(c)))
 }
 
-fn probes() -> Vec<Probe> {
+pub(crate) fn probes() -> Vec<Probe> {
     vec![
         Probe {
             scope: Scope::all(),
@@ -733,7 +733,7 @@ fn batch(events: &[Event]) -> Result<Ledger, TestCaseError> {
 }
 
 /// `cases` by default, for CI; `PROPTEST_CASES=10000` for a deeper search.
-fn config(cases: u32) -> ProptestConfig {
+pub(crate) fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
@@ -951,7 +951,7 @@ fn early(unit: usize, loc: usize, personnel: u64) -> Spec {
 
 /// The accepted events of a stream, each learned of `lag` days after it took
 /// effect (lags cycle through the list), in a new ledger.
-fn with_knowledge(accepted: &[Event], lags: &[i64]) -> Result<Ledger, TestCaseError> {
+pub(crate) fn with_knowledge(accepted: &[Event], lags: &[i64]) -> Result<Ledger, TestCaseError> {
     let mut l = world();
     let known: Vec<Event> = accepted
         .iter()

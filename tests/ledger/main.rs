@@ -4,4 +4,5 @@ mod claims;
 mod docs;
 mod invariants;
 mod madrid;
+mod model;
 mod readme;
