@@ -858,6 +858,36 @@ fn explain_as_known_on_a_date_shows_the_first_report_and_then_its_correction() {
     assert!(now.entries.iter().any(|e| e.corrects.is_some()));
 }
 
+/// Once the last correction is known, every command as known on a later
+/// date answers as it does now: the corrected report of 2022-03-10 kept its
+/// date, and once known it used to vanish with the report it corrects.
+#[test]
+fn as_known_after_the_last_correction_every_command_answers_as_now() {
+    let without_known_at = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("known_at");
+        v
+    };
+    let now = |command: &[&str], status| without_known_at(json(command, status));
+    let totals = ["totals", CORRECTED, "--at", SUMMIT];
+    let explain = ["explain", CORRECTED, "--at", SUMMIT, "--scope", "all"];
+    let check = ["check", CORRECTED];
+    let (totals_now, explain_now, check_now) = (now(&totals, 0), now(&explain, 0), now(&check, 1));
+    for known in ["2022-04-02", "2022-05-01", "2099-01-01"] {
+        let then = |command: &[&str], status| {
+            let mut args = command.to_vec();
+            args.extend(["--known-at", known]);
+            without_known_at(json(&args, status))
+        };
+        assert_eq!(then(&totals, 0), totals_now, "totals as known on {known}");
+        assert_eq!(
+            then(&explain, 0),
+            explain_now,
+            "explain as known on {known}"
+        );
+        assert_eq!(then(&check, 1), check_now, "check as known on {known}");
+    }
+}
+
 #[test]
 fn explain_announced_lists_what_is_said_and_not_yet_done() {
     let s = corrected();
