@@ -1326,3 +1326,116 @@ fn help_that_cannot_be_written_is_not_a_success() {
         assert_eq!(posture_on_a_full_disk(&args, true), Some(2), "{args:?}");
     }
 }
+
+// ----- validate ----------------------------------------------------------------
+
+/// The library's problems with a file, as `validate` must print them.
+fn library_problems(file: &str) -> Vec<String> {
+    match scenario::Scenario::from_path(file) {
+        Err(posture_ledger::Error::Scenario(e)) => {
+            e.diagnostics().iter().map(|d| d.to_string()).collect()
+        }
+        other => panic!("{file} does not load with problems: {other:?}"),
+    }
+}
+
+#[test]
+fn validate_a_sound_file_counts_its_records_and_exits_0() {
+    for (file, scenario) in [
+        (None, scenario::madrid_2022().unwrap()),
+        (Some(CORRECTED), corrected()),
+    ] {
+        let mut args = vec!["validate"];
+        args.extend(file);
+        let (code, stdout, stderr) = posture(&args);
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        let l = scenario.ledger();
+        let counts = format!(
+            "{} unit{}, {} events, {} correction{}, {} claim{}",
+            l.units().count(),
+            if l.units().count() == 1 { "" } else { "s" },
+            l.events().len(),
+            l.corrections().count(),
+            if l.corrections().count() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            scenario.claims().len(),
+            if scenario.claims().len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+        );
+        assert!(
+            stdout.ends_with(&format!(": sound: {counts}\n")),
+            "{stdout}"
+        );
+        let v = json(&args, 0);
+        assert_eq!(v["command"], "validate");
+        assert_eq!(v["sound"], true);
+        assert_eq!(v["problems"], serde_json::json!([]));
+        assert_eq!(v["records"]["events"], l.events().len());
+        assert_eq!(v["records"]["claims"], scenario.claims().len());
+    }
+}
+
+#[test]
+fn validate_lists_every_problem_with_its_place_and_exits_2() {
+    for file in [BROKEN, SYNTAX] {
+        let expected = library_problems(file);
+        let (code, stdout, stderr) = posture(&["validate", file]);
+        assert_eq!((code, stdout.as_str()), (2, ""));
+        let lines: Vec<&str> = stderr.lines().collect();
+        let wanted: Vec<String> = expected.iter().map(|p| format!("error: {p}")).collect();
+        assert_eq!(lines, wanted);
+        let v = json(&["validate", file], 2);
+        assert_eq!(v["sound"], false);
+        assert_eq!(v["records"], Value::Null);
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), expected.len());
+        for (p, text) in problems.iter().zip(&expected) {
+            let place = format!(
+                "{}:{}:{}: {}",
+                p["file"].as_str().unwrap(),
+                p["line"],
+                p["column"],
+                p["message"].as_str().unwrap()
+            );
+            assert_eq!(&place, text);
+        }
+    }
+    for problem in BROKEN_PROBLEMS {
+        assert!(
+            library_problems(BROKEN).iter().any(|p| p.contains(problem)),
+            "{problem}"
+        );
+    }
+}
+
+#[test]
+fn validate_places_a_claim_the_checker_cannot_read_at_its_line() {
+    let text = std::fs::read_to_string(CORRECTED)
+        .unwrap()
+        .replace("countries = [\"EST\"]", "regions = [\"atlantis\"]");
+    let file = tmp("unreadable-claim.toml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let problems = library_problems(file);
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].contains("claim `C1`: field `scope`: unknown region `atlantis`"));
+    let (code, stdout, stderr) = posture(&["validate", file]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(stderr, format!("error: {}\n", problems[0]));
+}
+
+#[test]
+fn validate_a_file_that_cannot_be_read_exits_2() {
+    let (code, stdout, stderr) = posture(&["validate", "tests/data/cli/no-such-file.toml"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.starts_with("error: cannot read tests/data/cli/no-such-file.toml"),
+        "{stderr}"
+    );
+}

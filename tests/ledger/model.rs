@@ -76,6 +76,16 @@ impl UnitState {
     }
 }
 
+/// A record applied, with the unit's state before and after it.
+type Step<'m> = (&'m Record, UnitState, UnitState);
+
+/// A unit at the end of a day, and the steps that brought it there.
+type Replayed<'m> = (&'m Unit, UnitState, Vec<Step<'m>>);
+
+/// A deployment as compared: where, on what footing, and its strengths other
+/// than zero, sorted.
+type Compared = (Location, Footing, Vec<(Metric, u64)>);
+
 /// A question's view: a layer or the baseline, now or as known on a date.
 #[derive(Clone, Copy, Debug)]
 struct Lens<'a> {
@@ -173,7 +183,7 @@ impl Model {
         unit: &UnitId,
         lens: Lens<'_>,
         upto: (NaiveDate, usize),
-    ) -> Result<(UnitState, Vec<(&Record, UnitState, UnitState)>), Invalid> {
+    ) -> Result<(UnitState, Vec<Step<'_>>), Invalid> {
         let history = self.history(unit, lens);
         let mut state = UnitState::default();
         let mut steps = Vec::new();
@@ -348,12 +358,11 @@ impl Model {
     }
 
     /// Every unit's state at the end of `date`, with the records that made it.
-    #[allow(clippy::type_complexity)]
     fn states(
         &self,
         lens: Lens<'_>,
         date: NaiveDate,
-    ) -> Result<Vec<(&Unit, UnitState, Vec<(&Record, UnitState, UnitState)>)>, Invalid> {
+    ) -> Result<Vec<Replayed<'_>>, Invalid> {
         let end = (date, usize::MAX);
         self.units
             .iter()
@@ -379,7 +388,7 @@ fn deployment(state: &UnitState) -> Option<Deployment> {
 }
 
 /// A deployment's strengths other than zero, to compare.
-fn nonzero(d: Option<Deployment>) -> Option<(Location, Footing, Vec<(Metric, u64)>)> {
+fn nonzero(d: Option<Deployment>) -> Option<Compared> {
     d.map(|d| {
         let mut strength: Vec<(Metric, u64)> = d
             .strength

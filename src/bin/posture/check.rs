@@ -75,7 +75,7 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
             summary,
         })?,
         Format::Text => {
-            let claims = plural(scenario.claims().len(), "claim");
+            let claims = crate::plural(scenario.claims().len(), "claim");
             // As known on a date, a heading says so; without one, the
             // report starts with the worst finding.
             let heading = known_at.map_or(String::new(), |k| {
@@ -87,7 +87,7 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
                 format!(
                     "{report}\n{}: {claims}, {}: {} conflicting, {} unverifiable, {} consistent\n",
                     scenario.name(),
-                    plural(summary.findings, "finding"),
+                    crate::plural(summary.findings, "finding"),
                     summary.conflicting,
                     summary.unverifiable,
                     summary.consistent,
@@ -107,14 +107,6 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
 }
 
 /// `1 claim`, `26 claims`.
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn summary(report: &Report) -> Summary {
     Summary {
         findings: report.findings().len(),

@@ -26,6 +26,7 @@ mod explain;
 mod groups;
 mod table;
 mod totals;
+mod validate;
 
 /// Totals, comparisons, claim checks and charts from a force-posture ledger.
 ///
@@ -56,6 +57,9 @@ enum Command {
     /// the running balance; or, with --announced, the changes announced and
     /// not yet effective.
     Explain(explain::ExplainArgs),
+    /// Every problem in a scenario file, each with its line and column:
+    /// exit status 0 when the file is sound, 2 when it is not.
+    Validate(validate::ValidateArgs),
 }
 
 /// The options every command takes.
@@ -156,6 +160,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Chart(a) => chart::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Validate(a) => validate::run(a),
     };
     match result {
         Ok(done) => {
@@ -194,6 +199,15 @@ fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
         Some(path) => Scenario::from_path(path)?,
         None => scenario::madrid_2022()?,
     })
+}
+
+/// `1 claim`, `2 claims`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Reads a date as `YYYY-MM-DD`.
