@@ -171,7 +171,7 @@ pub fn levels_csv(
             read.push(level);
         }
     }
-    rows.finish()?;
+    rows.finish(&reader)?;
 
     // One contingent per contributor, host and footing; its rows in date order.
     let mut contingents: HashMap<(Contributor, Country, Footing), Vec<usize>> = HashMap::new();
@@ -412,7 +412,7 @@ pub fn changes_csv(
         let src = source.and_then(|c| row.get(c)).filter(|s| !s.is_empty());
         events.push(rows.event(row.line, &id, date, kind, src)?);
     }
-    rows.finish()?;
+    rows.finish(&reader)?;
     rows.commit(ledger, new_units, events)
 }
 
@@ -475,8 +475,116 @@ enum Origin {
 
 /// The reader and its one reused record buffer.
 struct Reader<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Quotes<R>>,
     record: csv::StringRecord,
+}
+
+/// The bytes a CSV reader reads, followed through its quoting as it reads
+/// them, to find a quote still open at the end of the file: the `csv` crate
+/// reads one as a field running to the end of the file, and says nothing.
+///
+/// It follows the reader's own rules: a quote opens a quoted field only at
+/// the start of a field (elsewhere it is a character like any other), and
+/// inside one a doubled quote is a quote. Lines count `\n`, as the reader
+/// counts them.
+struct Quotes<R> {
+    inner: R,
+    state: Quoting,
+    /// The line being read, counting from 1.
+    line: usize,
+    /// The characters read so far of that line.
+    column: usize,
+    /// The line and column of the quote that opened the quoted field being read.
+    opened: (usize, usize),
+    /// Whether the end of the file has been read.
+    eof: bool,
+}
+
+/// Where in the quoting of a field a reader is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote in a quoted field: another quote makes a quote
+    /// character, anything else ends the quoting.
+    QuoteInQuoted,
+}
+
+impl<R> Quotes<R> {
+    fn new(inner: R) -> Self {
+        Quotes {
+            inner,
+            state: Quoting::FieldStart,
+            line: 1,
+            column: 0,
+            opened: (1, 1),
+            eof: false,
+        }
+    }
+
+    /// The line and column of a quote that the end of the file left open.
+    fn unterminated(&self) -> Option<(usize, usize)> {
+        (self.eof && self.state == Quoting::Quoted).then_some(self.opened)
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
+        use Quoting::*;
+        // Characters, not bytes: a UTF-8 continuation byte does not start one.
+        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        // Most of a file is outside quotes, with none in sight.
+        if matches!(self.state, FieldStart | Unquoted) && !bytes.contains(&b'"') {
+            match bytes.iter().rposition(|&b| b == b'\n') {
+                Some(i) => {
+                    self.line += bytes.iter().filter(|&&b| b == b'\n').count();
+                    self.column = chars(&bytes[i + 1..]);
+                }
+                None => self.column += chars(bytes),
+            }
+            if let Some(&last) = bytes.last() {
+                self.state = if matches!(last, b',' | b'\r' | b'\n') {
+                    FieldStart
+                } else {
+                    Unquoted
+                };
+            }
+            return;
+        }
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+            self.state = match (self.state, b) {
+                (FieldStart, b'"') => {
+                    self.opened = (self.line, self.column);
+                    Quoted
+                }
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\r' | b'\n') => FieldStart,
+                _ => Unquoted,
+            };
+        }
+    }
+}
+
+impl<R: Read> Read for Quotes<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        // A reader that claims more than the buffer holds is not believed.
+        self.scan(&buf[..n.min(buf.len())]);
+        Ok(n)
+    }
 }
 
 impl<R: Read> Reader<R> {
@@ -500,11 +608,17 @@ impl<R: Read> Reader<R> {
                     let line = e
                         .position()
                         .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                    let message = match *e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => rows.unequal(&self.record, expected_len, len),
+                        _ => e.to_string(),
+                    };
                     rows.problems.push(Diagnostic {
                         file: rows.options.file.clone(),
                         line,
                         column: None,
-                        message: e.to_string(),
+                        message,
                     });
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return None;
@@ -536,24 +650,49 @@ fn open<'o, R: Read, const N: usize>(
     required: &[&str; N],
 ) -> Result<(Reader<R>, Rows<'o>, [usize; N])> {
     {
+        // Every row has as many fields as the header: a row with more or
+        // fewer has lost its alignment (an unquoted `1,650` is two fields),
+        // and reading it by position would misread it.
         let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
+            .flexible(false)
             .trim(csv::Trim::None)
-            .from_reader(reader);
-        let fail = |message: String| {
-            Error::Import(ImportError::new(vec![Diagnostic {
+            .from_reader(Quotes::new(reader));
+        let mut problems = Vec::new();
+        let mut problem = |line: usize, message: String| {
+            problems.push(Diagnostic {
                 file: options.file.clone(),
-                line: Some(1),
+                line: Some(line),
                 column: None,
                 message,
-            }]))
+            });
         };
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| fail(format!("cannot read the header: {e}")))?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+        let (header, line): (Vec<String>, usize) = match reader.headers() {
+            Ok(h) => (
+                h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+                h.position()
+                    .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX)),
+            ),
+            Err(e) => {
+                problem(1, format!("cannot read the header: {e}"));
+                problems.extend(unterminated(reader.get_ref(), options));
+                return Err(Error::Import(ImportError::new(problems)));
+            }
+        };
+        // Columns are found by name: two of one name leave it unknown which
+        // one the file means.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (j, name) in header.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(i) = seen.insert(name, j) {
+                problem(
+                    line,
+                    format!("columns {} and {} are both `{name}`", i + 1, j + 1),
+                );
+                seen.insert(name, i);
+            }
+        }
         let mut columns = [0; N];
         let mut missing = Vec::new();
         for (slot, name) in columns.iter_mut().zip(required) {
@@ -563,11 +702,18 @@ fn open<'o, R: Read, const N: usize>(
             }
         }
         if !missing.is_empty() {
-            return Err(fail(format!(
-                "missing column {}: the header is `{}`",
-                missing.join(", "),
-                header.join(",")
-            )));
+            problem(
+                line,
+                format!(
+                    "missing column {}: the header is `{}`",
+                    missing.join(", "),
+                    header.join(",")
+                ),
+            );
+        }
+        if !problems.is_empty() {
+            problems.extend(unterminated(reader.get_ref(), options));
+            return Err(Error::Import(ImportError::new(problems)));
         }
         Ok((
             Reader {
@@ -589,7 +735,43 @@ fn open<'o, R: Read, const N: usize>(
     }
 }
 
+/// A quote the end of the file left open, as a problem at the quote.
+fn unterminated<R>(quotes: &Quotes<R>, options: &ImportOptions) -> Option<Diagnostic> {
+    let (line, column) = quotes.unterminated()?;
+    Some(Diagnostic {
+        file: options.file.clone(),
+        line: Some(line),
+        column: Some(column),
+        message: "the quote that opens here is never closed: it would take in the rest of the file"
+            .into(),
+    })
+}
+
 impl Rows<'_> {
+    /// The problem with a row of `len` fields under a header of `expected`.
+    fn unequal(&self, record: &csv::StringRecord, expected: u64, len: u64) -> String {
+        let at = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let last = self.header.last().map_or("", String::as_str);
+        let gist = if len > expected {
+            match record.get(at(expected)).map(str::trim) {
+                Some(extra) if !extra.is_empty() => {
+                    format!("`{extra}` is past the last column, `{last}`")
+                }
+                _ => format!("an empty field is past the last column, `{last}`"),
+            }
+        } else {
+            let absent: Vec<String> = self
+                .header
+                .iter()
+                .skip(at(len))
+                .map(|h| format!("`{h}`"))
+                .collect();
+            format!("no {}", absent.join(", "))
+        };
+        let fields = if len == 1 { "field" } else { "fields" };
+        format!("the row has {len} {fields}, the header {expected}: {gist}")
+    }
+
     fn optional(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
@@ -758,8 +940,11 @@ impl Rows<'_> {
         Ok(Event::new(id, unit.clone(), date, kind).with_source(source))
     }
 
-    /// Every problem found, or nothing.
-    fn finish(&mut self) -> Result<()> {
+    /// Every problem found, a quote left open at the end of the file among
+    /// them, or nothing.
+    fn finish<R: Read>(&mut self, reader: &Reader<R>) -> Result<()> {
+        self.problems
+            .extend(unterminated(reader.reader.get_ref(), self.options));
         if self.problems.is_empty() {
             return Ok(());
         }

@@ -260,3 +260,221 @@ fn a_change_in_another_country_than_its_unit_is_refused() {
     ));
     assert_eq!(p, ["b.csv:2: column `host`: unit `u` is in EST, not POL"]);
 }
+
+/// Everything a caller can observe of a ledger: its records, and the total of
+/// every metric it counts at a spread of dates, to compare before and after a
+/// refused import.
+fn snapshot(l: &Ledger) -> String {
+    let mut metrics: Vec<&Metric> = l.units().flat_map(|u| u.metrics()).collect();
+    metrics.sort();
+    metrics.dedup();
+    let mut totals = Vec::new();
+    for day in [
+        "1900-01-01",
+        "2021-12-31",
+        "2022-01-01",
+        "2022-06-30",
+        "2030-01-01",
+    ] {
+        for &m in &metrics {
+            totals.push(format!("{m} {day} {:?}", l.total(&Scope::all(), m, d(day))));
+        }
+    }
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{totals:?}",
+        l.units().collect::<Vec<_>>(),
+        l.events(),
+        l.regions(),
+        l.alliances(),
+        l.bases(),
+    )
+}
+
+/// A ledger with something in it already: one import of each kind.
+fn populated() -> Ledger {
+    let mut l = Ledger::new();
+    levels_csv(
+        TABLE.as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-levels.csv"),
+    )
+    .unwrap();
+    changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-01-01,deploy,uk-est,GBR,EST,personnel,900\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-changes.csv"),
+    )
+    .unwrap();
+    l
+}
+
+/// Imports `text` with `import` into a populated ledger as file `f.csv`, and
+/// returns its problems, checking the ledger did not change.
+fn refused(
+    import: fn(&[u8], &mut Ledger, &ImportOptions) -> Result<Imported>,
+    text: &str,
+) -> Vec<String> {
+    let mut l = populated();
+    let before = snapshot(&l);
+    let p = problems(import(
+        text.as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    ));
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+    p
+}
+
+fn levels(text: &[u8], l: &mut Ledger, o: &ImportOptions) -> Result<Imported> {
+    levels_csv(text, l, o)
+}
+
+fn changes(text: &[u8], l: &mut Ledger, o: &ImportOptions) -> Result<Imported> {
+    changes_csv(text, l, o)
+}
+
+#[test]
+fn an_unquoted_thousands_comma_spilling_into_an_extra_field_is_an_error_naming_its_line() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value\n\
+         2022-01-01,USA,EST,personnel,\"1,650\"\n\
+         2022-01-01,USA,EST,personnel,1,650\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3: the row has 6 fields, the header 5: `650` is past the last column, `value`"]
+    );
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount,source\n\
+         2022-02-24,deploy,x,GBR,EST,personnel,1,650,tracker\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:2: the row has 9 fields, the header 8: `tracker` is past the last column, `source`"]
+    );
+}
+
+#[test]
+fn a_row_with_fewer_fields_than_the_header_is_an_error_naming_its_line() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value,footing,source\n\
+         2022-01-01,USA,EST,personnel,100,rotational,report\n\
+         2022-01-01,USA,LVA,personnel,100\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3: the row has 5 fields, the header 7: no `footing`, `source`"]
+    );
+}
+
+#[test]
+fn an_unterminated_quote_is_an_error_naming_the_line_it_opens_on() {
+    let text = "date,contributor,host,metric,value,source\n\
+                2022-01-01,USA,DEU,personnel,100,\"annual table\n\
+                2022-01-01,USA,POL,personnel,200,annual table\n\
+                2022-01-01,USA,ITA,personnel,300,annual table\n";
+    let p = refused(levels, text);
+    assert_eq!(
+        p,
+        ["f.csv:2:34: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+    // A quote that is closed, even across lines, is a field like any other.
+    let mut l = Ledger::new();
+    let imported = levels_csv(
+        "date,contributor,host,metric,value,source\n\
+         2022-01-01,USA,DEU,personnel,\"1,000\",\"annual\ntable, \"\"quoted\"\"\"\n\
+         2022-01-01,USA,POL,personnel,200,5\" guns\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    )
+    .unwrap();
+    assert_eq!(imported.events, 2);
+    assert_eq!(
+        l.events()[0].source().map(|s| s.document.as_str()),
+        Some("annual\ntable, \"quoted\"")
+    );
+    // In the header, and in a movement log.
+    let p = refused(levels, "date,contributor,host,metric,\"value\n");
+    assert_eq!(
+        p,
+        ["f.csv:1:30: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-02-24,deploy,x,GBR,EST,personnel,900\n\
+         2022-03-01,reinforce,x,GBR,EST,personnel,\"7\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3:42: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+}
+
+#[test]
+fn a_repeated_header_column_is_an_error_naming_the_header_line_and_both_columns() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value,Host\n2022-01-01,USA,EST,personnel,1,LVA\n",
+    );
+    assert_eq!(p, ["f.csv:1: columns 3 and 6 are both `host`"]);
+    // Even a column the importer does not read: a reader of the file cannot tell either.
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount,note,note\n",
+    );
+    assert_eq!(p, ["f.csv:1: columns 8 and 9 are both `note`"]);
+}
+
+/// Reads `text` a few bytes at a time, as a slow pipe would give it.
+struct Trickle<'a> {
+    text: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.text.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn quotes_are_followed_across_reads_of_any_size() {
+    let long = "x,".repeat(5_000);
+    let cases: [(String, Option<(usize, usize)>); 7] = [
+        ("a,b\n1,2\n".into(), None),
+        ("a,b\n1,\"2\n".into(), Some((2, 3))),
+        // A quote inside an unquoted field is a character, not an opening.
+        ("a,b\n1,5\" gun\n".into(), None),
+        // A doubled quote inside a quoted field is a quote character.
+        ("a,b\n1,\"say \"\"hi\"\"\"\n".into(), None),
+        ("a,b\n1,\"say \"\"hi\"\"\n".into(), Some((2, 3))),
+        // The opening quote's own line and column, after a field across lines.
+        ("a,b,c\n\"x\ny\",é,\"open\nmore\n".into(), Some((3, 6))),
+        // Far into the file, after reads with no quote in them.
+        (format!("{long}\n{long}\"open\n"), Some((2, 10_001))),
+    ];
+    for (text, expected) in &cases {
+        for step in [1, 2, 3, 7, 64, 8192, usize::MAX] {
+            let mut quotes = Quotes::new(Trickle {
+                text: text.as_bytes(),
+                step,
+            });
+            std::io::copy(&mut quotes, &mut std::io::sink()).unwrap();
+            assert_eq!(
+                quotes.unterminated(),
+                *expected,
+                "{text:?} in reads of {step}"
+            );
+        }
+    }
+}
