@@ -902,8 +902,14 @@ impl Rows<'_> {
             Ok(c) => Some(c.get()),
             Err(_) => {
                 let name = self.header.get(column).cloned().unwrap_or_default();
+                let separated = text.contains([',', '_']);
+                let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
                 let why = if text.starts_with('-') {
                     "is negative"
+                } else if separated && digits.parse::<u64>().is_ok() {
+                    "is not a whole number: separators must set off groups of three digits, as in 1,650"
+                } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    "is larger than a count can hold"
                 } else {
                     "is not a whole number"
                 };

@@ -418,6 +418,69 @@ fn an_unterminated_quote_is_an_error_naming_the_line_it_opens_on() {
 }
 
 #[test]
+fn a_figure_with_commas_out_of_thousands_positions_is_an_error_naming_line_column_and_text() {
+    for (figure, value) in [
+        ("1650", 1_650),
+        ("\"1,650\"", 1_650),
+        ("\"1,650,000\"", 1_650_000),
+        ("\"999\"", 999),
+    ] {
+        let mut l = Ledger::new();
+        levels_csv(
+            format!("date,contributor,host,metric,value\n2022-01-01,USA,EST,personnel,{figure}\n")
+                .as_bytes(),
+            &mut l,
+            &ImportOptions::new("f.csv"),
+        )
+        .unwrap();
+        assert_eq!(
+            l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-01-01"))
+                .unwrap()
+                .get(),
+            value,
+            "{figure}"
+        );
+    }
+    for bad in [
+        "1,65",
+        ",,,5,,",
+        "1,,650",
+        "12,3456",
+        ",650",
+        "650,",
+        "0,650",
+        "1,650_000",
+    ] {
+        let p = refused(
+            levels,
+            &format!(
+                "date,contributor,host,metric,value\n2022-01-01,USA,EST,personnel,\"{bad}\"\n"
+            ),
+        );
+        assert_eq!(
+            p,
+            [format!(
+                "f.csv:2: column `value`: `{bad}` is not a whole number: separators must set off groups of three digits, as in 1,650"
+            )],
+            "{bad}"
+        );
+        let p = refused(
+            changes,
+            &format!(
+                "date,event,unit,contributor,host,metric,amount\n2022-01-01,deploy,x,GBR,EST,personnel,\"{bad}\"\n"
+            ),
+        );
+        assert_eq!(
+            p,
+            [format!(
+                "f.csv:2: column `amount`: `{bad}` is not a whole number: separators must set off groups of three digits, as in 1,650"
+            )],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn a_repeated_header_column_is_an_error_naming_the_header_line_and_both_columns() {
     let p = refused(
         levels,
