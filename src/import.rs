@@ -972,6 +972,36 @@ impl Rows<'_> {
             units: units.len(),
             events: events.len(),
         };
+        // Ids are `PREFIX:LINE`, and the prefix is the file's name: the same
+        // file imported twice, or two files of one name from different
+        // folders, would give the same ids. Neither may pass for the other.
+        let mut clashes = events
+            .iter()
+            .filter_map(|new| Some((new, ledger.event(new.id())?)));
+        if let Some((new, old)) = clashes.next() {
+            let more = clashes.count();
+            let from = old.source().map_or(String::new(), |s| match s.line {
+                Some(l) => format!(", from `{}` line {l}", s.document),
+                None => format!(", from `{}`", s.document),
+            });
+            let all = if more > 0 {
+                format!(" ({} ids clash)", more + 1)
+            } else {
+                String::new()
+            };
+            return Err(Error::Import(ImportError::new(vec![Diagnostic {
+                file: self.options.file.clone(),
+                line: new
+                    .source()
+                    .and_then(|s| s.line)
+                    .and_then(|l| usize::try_from(l).ok()),
+                column: None,
+                message: format!(
+                    "event id `{}` is already in the ledger{from}: give this import another id prefix with `ImportOptions::with_id_prefix`{all}",
+                    new.id()
+                ),
+            }])));
+        }
         ledger.extend(units, events).map_err(|e| {
             // An event's id is `PREFIX:LINE`: the row it comes from.
             let line = match &e {

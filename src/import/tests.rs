@@ -495,6 +495,57 @@ fn a_repeated_header_column_is_an_error_naming_the_header_line_and_both_columns(
     assert_eq!(p, ["f.csv:1: columns 8 and 9 are both `note`"]);
 }
 
+#[test]
+fn a_second_import_of_a_file_with_the_same_name_is_refused_naming_the_id_and_the_prefix_option() {
+    let next = "date,contributor,host,metric,value,footing\n\
+                2023-09-30,USA,DEU,personnel,36000,permanent\n\
+                2023-09-30,USA,ITA,personnel,12000,permanent\n";
+    let mut l = Ledger::new();
+    levels_csv(
+        TABLE.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2022/troops.csv"),
+    )
+    .unwrap();
+    let before = snapshot(&l);
+    let p = problems(levels_csv(
+        next.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2023/troops.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["2023/troops.csv:2: event id `troops.csv:2` is already in the ledger, from `illustrative annual table` line 2: \
+          give this import another id prefix with `ImportOptions::with_id_prefix` (2 ids clash)"]
+    );
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+    // With a prefix of its own, it goes in.
+    let imported = levels_csv(
+        next.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2023/troops.csv").with_id_prefix("troops-2023"),
+    )
+    .unwrap();
+    assert_eq!(imported.events, 2);
+    assert!(l.event(&EventId::new("troops-2023:3").unwrap()).is_some());
+    // A movement log imported twice.
+    let mut l = populated();
+    let before = snapshot(&l);
+    let p = problems(changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-02-24,reinforce,uk-est,GBR,EST,personnel,100\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-changes.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["earlier-changes.csv:2: event id `earlier-changes.csv:2` is already in the ledger, from `earlier-changes.csv` line 2: \
+          give this import another id prefix with `ImportOptions::with_id_prefix`"]
+    );
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+}
+
 /// Reads `text` a few bytes at a time, as a slow pipe would give it.
 struct Trickle<'a> {
     text: &'a [u8],
