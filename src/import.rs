@@ -1,7 +1,7 @@
 //! Importing published troop tables and movement logs from CSV.
 //!
 //! Two shapes of file are read, with columns found by name in the header row
-//! (any order, any case; extra columns are ignored):
+//! (any order, any case, each name once; extra columns are ignored):
 //!
 //! - **levels** — observed strengths, as annual or quarterly troop tables give
 //!   them: `date,contributor,host,metric,value[,footing,source]`. Each
@@ -12,6 +12,18 @@
 //!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
 //!   ledger does not know are created from their first row.
+//!
+//! Reading is strict, since a lenient reader misreads in silence:
+//!
+//! - every row has as many fields as the header — an unquoted `1,650` is two
+//!   fields, and would otherwise read as 1;
+//! - every quote that opens a field closes it — one left open would take in
+//!   the rest of the file;
+//! - a figure is plain digits, or has commas setting off groups of three:
+//!   `1650`, `"1,650"`, `"1,650,000"`; `1,65`, `1,,650`, `12,3456` and `,650`
+//!   are errors, not 165, 1650, 123456 and 650;
+//! - event ids (`PREFIX:LINE`) the ledger already holds are refused: import
+//!   a file of the same name again under [`ImportOptions::with_id_prefix`].
 //!
 //! Every row that does not read is reported, with its line in the file; a file
 //! with any error changes nothing, and neither does one the ledger refuses.
@@ -53,8 +65,9 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
-    /// Options for a file named `file`: events get ids `file:LINE` and cite the
-    /// file as their source when a row names none; rows without a footing are
+    /// Options for a file named `file`: events get ids `NAME:LINE`, where
+    /// `NAME` is the file's name without its folders, and cite the file as
+    /// their source when a row names none; rows without a footing are
     /// permanent (stationed).
     pub fn new(file: impl Into<String>) -> Self {
         let file = file.into();
@@ -79,7 +92,9 @@ impl ImportOptions {
         }
     }
 
-    /// Sets the prefix of event ids, `PREFIX:LINE`.
+    /// Sets the prefix of event ids, `PREFIX:LINE`: for a file whose name
+    /// the ledger has already imported, since an id the ledger holds is
+    /// refused.
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.id_prefix = prefix.into();
         self
@@ -117,9 +132,13 @@ pub type ImportError = crate::scenario::ScenarioError;
 ///
 /// # Errors
 ///
-/// [`Error::Import`] listing every row that does not read — a missing column,
-/// an unknown country or alliance, a bad date, a negative or non-numeric
-/// value — or the row whose event the ledger refuses. The ledger is then unchanged.
+/// [`Error::Import`] listing every problem with its line: a missing column
+/// or one named twice in the header; a row with more or fewer fields than
+/// the header; a quote never closed (at the line and column it opened); a
+/// row that does not read — an unknown country or alliance, a bad date, a
+/// negative or non-numeric value, or one with commas out of thousands
+/// positions; an event id the ledger already holds; or the row whose event
+/// the ledger refuses. The ledger is then unchanged.
 ///
 /// # Example
 ///
