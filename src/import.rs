@@ -30,7 +30,7 @@
 //! Rows are streamed, one record buffer reused throughout.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -494,19 +494,25 @@ enum Origin {
 
 /// The reader and its one reused record buffer.
 struct Reader<R> {
-    reader: csv::Reader<Quotes<R>>,
+    reader: csv::Reader<Tracker<R>>,
     record: csv::StringRecord,
 }
 
-/// The bytes a CSV reader reads, followed through its quoting as it reads
-/// them, to find a quote still open at the end of the file: the `csv` crate
-/// reads one as a field running to the end of the file, and says nothing.
+/// The bytes a CSV reader reads, followed through its grammar as it reads
+/// them, for two things the `csv` crate does not tell:
 ///
-/// It follows the reader's own rules: a quote opens a quoted field only at
-/// the start of a field (elsewhere it is a character like any other), and
-/// inside one a doubled quote is a quote. Lines count `\n`, as the reader
-/// counts them.
-struct Quotes<R> {
+/// - the line each record starts on: the crate places a record where the
+///   blank lines before it begin, so a row after a blank line would be
+///   reported, and its events cited, at the wrong line;
+/// - a quote still open at the end of the file: the crate reads one as a
+///   field running to the end of the file, and says nothing.
+///
+/// It follows the reader's own rules: records end at `\r`, `\n` or `\r\n`,
+/// and blank lines between them are skipped; a quote opens a quoted field
+/// only at the start of a field (elsewhere it is a character like any
+/// other), and inside one a doubled quote is a quote. Lines count `\n`, as
+/// the reader counts them.
+struct Tracker<R> {
     inner: R,
     state: Quoting,
     /// The line being read, counting from 1.
@@ -515,13 +521,18 @@ struct Quotes<R> {
     column: usize,
     /// The line and column of the quote that opened the quoted field being read.
     opened: (usize, usize),
+    /// The line each record read starts on, until the CSV reader takes it:
+    /// this runs ahead of the reader by at most its buffer.
+    starts: VecDeque<usize>,
     /// Whether the end of the file has been read.
     eof: bool,
 }
 
-/// Where in the quoting of a field a reader is.
+/// Where in the grammar of a file a reader is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Quoting {
+    /// Between records: line ends here are blank lines.
+    RecordStart,
     /// At the start of a field: a quote here opens a quoted field.
     FieldStart,
     /// In a field that did not start with a quote.
@@ -533,14 +544,15 @@ enum Quoting {
     QuoteInQuoted,
 }
 
-impl<R> Quotes<R> {
+impl<R> Tracker<R> {
     fn new(inner: R) -> Self {
-        Quotes {
+        Tracker {
             inner,
-            state: Quoting::FieldStart,
+            state: Quoting::RecordStart,
             line: 1,
             column: 0,
             opened: (1, 1),
+            starts: VecDeque::new(),
             eof: false,
         }
     }
@@ -550,34 +562,27 @@ impl<R> Quotes<R> {
         (self.eof && self.state == Quoting::Quoted).then_some(self.opened)
     }
 
+    /// The line the next record the CSV reader takes starts on.
+    fn next_start(&mut self) -> Option<usize> {
+        self.starts.pop_front()
+    }
+
     fn scan(&mut self, bytes: &[u8]) {
         use Quoting::*;
-        // Characters, not bytes: a UTF-8 continuation byte does not start one.
-        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count();
-        // Most of a file is outside quotes, with none in sight.
-        if matches!(self.state, FieldStart | Unquoted) && !bytes.contains(&b'"') {
-            match bytes.iter().rposition(|&b| b == b'\n') {
-                Some(i) => {
-                    self.line += bytes.iter().filter(|&&b| b == b'\n').count();
-                    self.column = chars(&bytes[i + 1..]);
-                }
-                None => self.column += chars(bytes),
-            }
-            if let Some(&last) = bytes.last() {
-                self.state = if matches!(last, b',' | b'\r' | b'\n') {
-                    FieldStart
-                } else {
-                    Unquoted
-                };
-            }
-            return;
-        }
         for &b in bytes {
             if b == b'\n' {
                 self.line += 1;
                 self.column = 0;
             } else if b & 0xC0 != 0x80 {
+                // Characters, not bytes: a UTF-8 continuation byte does not start one.
                 self.column += 1;
+            }
+            if self.state == RecordStart {
+                if matches!(b, b'\r' | b'\n') {
+                    continue;
+                }
+                self.starts.push_back(self.line);
+                self.state = FieldStart;
             }
             self.state = match (self.state, b) {
                 (FieldStart, b'"') => {
@@ -587,14 +592,15 @@ impl<R> Quotes<R> {
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
                 (QuoteInQuoted, b'"') => Quoted,
-                (_, b',' | b'\r' | b'\n') => FieldStart,
+                (_, b'\r' | b'\n') => RecordStart,
+                (_, b',') => FieldStart,
                 _ => Unquoted,
             };
         }
     }
 }
 
-impl<R: Read> Read for Quotes<R> {
+impl<R: Read> Read for Tracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() {
@@ -611,26 +617,39 @@ impl<R: Read> Reader<R> {
     /// read is a problem, and reading goes on.
     fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
         loop {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) => {
+            let result = self.reader.read_record(&mut self.record);
+            if matches!(&result, Ok(false)) {
+                return None;
+            }
+            // Every other outcome but a failure to read took a record.
+            let start = match &result {
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => None,
+                _ => self.reader.get_mut().next_start(),
+            };
+            let line = start.or_else(|| {
+                let p = match &result {
+                    Err(e) => e.position(),
+                    Ok(_) => self.record.position(),
+                };
+                p.map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+            });
+            match result {
+                Ok(_) => {
                     rows.rows += 1;
-                    let line = self.record.position().map_or(rows.rows + 1, |p| {
-                        usize::try_from(p.line()).unwrap_or(usize::MAX)
-                    });
                     return Some(Row {
-                        line,
+                        line: line.unwrap_or(rows.rows + 1),
                         record: &self.record,
                     });
                 }
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                    let message = match *e.kind() {
-                        csv::ErrorKind::UnequalLengths {
+                    let message = match e.kind() {
+                        &csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
                         } => rows.unequal(&self.record, expected_len, len),
+                        csv::ErrorKind::Utf8 { err, .. } => {
+                            let name = rows.header.get(err.field()).map_or("", String::as_str);
+                            format!("column `{name}`: not UTF-8 text")
+                        }
                         _ => e.to_string(),
                     };
                     rows.problems.push(Diagnostic {
@@ -675,7 +694,7 @@ fn open<'o, R: Read, const N: usize>(
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
             .trim(csv::Trim::None)
-            .from_reader(Quotes::new(reader));
+            .from_reader(Tracker::new(reader));
         let mut problems = Vec::new();
         let mut problem = |line: usize, message: String| {
             problems.push(Diagnostic {
@@ -685,14 +704,20 @@ fn open<'o, R: Read, const N: usize>(
                 message,
             });
         };
-        let (header, line): (Vec<String>, usize) = match reader.headers() {
-            Ok(h) => (
-                h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
-                h.position()
-                    .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX)),
-            ),
+        let header: Result<Vec<String>, String> = match reader.headers() {
+            Ok(h) => Ok(h.iter().map(|h| h.trim().to_ascii_lowercase()).collect()),
+            Err(e) => Err(match e.kind() {
+                csv::ErrorKind::Utf8 { err, .. } => {
+                    format!("column {}: not UTF-8 text", err.field() + 1)
+                }
+                _ => e.to_string(),
+            }),
+        };
+        let line = reader.get_mut().next_start().unwrap_or(1);
+        let header = match header {
+            Ok(header) => header,
             Err(e) => {
-                problem(1, format!("cannot read the header: {e}"));
+                problem(line, format!("cannot read the header: {e}"));
                 problems.extend(unterminated(reader.get_ref(), options));
                 return Err(Error::Import(ImportError::new(problems)));
             }
@@ -755,8 +780,8 @@ fn open<'o, R: Read, const N: usize>(
 }
 
 /// A quote the end of the file left open, as a problem at the quote.
-fn unterminated<R>(quotes: &Quotes<R>, options: &ImportOptions) -> Option<Diagnostic> {
-    let (line, column) = quotes.unterminated()?;
+fn unterminated<R>(tracker: &Tracker<R>, options: &ImportOptions) -> Option<Diagnostic> {
+    let (line, column) = tracker.unterminated()?;
     Some(Diagnostic {
         file: options.file.clone(),
         line: Some(line),

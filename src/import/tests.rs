@@ -546,6 +546,17 @@ fn a_second_import_of_a_file_with_the_same_name_is_refused_naming_the_id_and_the
     assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
 }
 
+#[test]
+fn a_row_that_is_not_utf8_is_an_error_naming_its_line_and_column() {
+    let mut l = populated();
+    let before = snapshot(&l);
+    let mut text = b"date,contributor,host,metric,value\n\n2022-01-01,USA,DEU,".to_vec();
+    text.extend_from_slice(b"person\xffnel,1\n");
+    let p = problems(levels_csv(&text[..], &mut l, &ImportOptions::new("f.csv")));
+    assert_eq!(p, ["f.csv:3: column `metric`: not UTF-8 text"]);
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+}
+
 /// Reads `text` a few bytes at a time, as a slow pipe would give it.
 struct Trickle<'a> {
     text: &'a [u8],
@@ -562,33 +573,122 @@ impl Read for Trickle<'_> {
 }
 
 #[test]
-fn quotes_are_followed_across_reads_of_any_size() {
+fn records_and_quotes_are_followed_across_reads_of_any_size() {
     let long = "x,".repeat(5_000);
-    let cases: [(String, Option<(usize, usize)>); 7] = [
-        ("a,b\n1,2\n".into(), None),
-        ("a,b\n1,\"2\n".into(), Some((2, 3))),
+    let cases: [(String, &[usize], Option<(usize, usize)>); 8] = [
+        ("a,b\n1,2\n".into(), &[1, 2], None),
+        ("a,b\n1,\"2\n".into(), &[1, 2], Some((2, 3))),
+        // Blank lines, of any ending, are skipped; the last line needs no end.
+        ("\r\n\na,b\r\n\r\n\r\r1,2\n\n3,4".into(), &[3, 5, 7], None),
         // A quote inside an unquoted field is a character, not an opening.
-        ("a,b\n1,5\" gun\n".into(), None),
+        ("a,b\n1,5\" gun\n".into(), &[1, 2], None),
         // A doubled quote inside a quoted field is a quote character.
-        ("a,b\n1,\"say \"\"hi\"\"\"\n".into(), None),
-        ("a,b\n1,\"say \"\"hi\"\"\n".into(), Some((2, 3))),
+        ("a,b\n1,\"say \"\"hi\"\"\"\n".into(), &[1, 2], None),
+        ("a,b\n1,\"say \"\"hi\"\"\n".into(), &[1, 2], Some((2, 3))),
         // The opening quote's own line and column, after a field across lines.
-        ("a,b,c\n\"x\ny\",é,\"open\nmore\n".into(), Some((3, 6))),
-        // Far into the file, after reads with no quote in them.
-        (format!("{long}\n{long}\"open\n"), Some((2, 10_001))),
+        (
+            "a,b,c\n\"x\ny\",é,\"open\nmore\n".into(),
+            &[1, 2],
+            Some((3, 6)),
+        ),
+        // Far into the file, past the reader's buffer.
+        (
+            format!("{long}\n{long}\"open\n"),
+            &[1, 2],
+            Some((2, 10_001)),
+        ),
     ];
-    for (text, expected) in &cases {
+    for (text, starts, open) in &cases {
         for step in [1, 2, 3, 7, 64, 8192, usize::MAX] {
-            let mut quotes = Quotes::new(Trickle {
+            let mut tracker = Tracker::new(Trickle {
                 text: text.as_bytes(),
                 step,
             });
-            std::io::copy(&mut quotes, &mut std::io::sink()).unwrap();
+            std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
+            assert_eq!(tracker.unterminated(), *open, "{text:?} in reads of {step}");
             assert_eq!(
-                quotes.unterminated(),
-                *expected,
+                tracker.starts.iter().copied().collect::<Vec<_>>(),
+                *starts,
                 "{text:?} in reads of {step}"
             );
         }
+    }
+}
+
+#[test]
+fn a_row_after_blank_lines_is_named_by_its_own_line() {
+    // The csv crate places a record where the blank lines before it begin.
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value\n\n\n2022-13-01,USA,DEU,personnel,1\n\r\n2022-01-01,USA,DEU,personnel,1,2\n",
+    );
+    assert_eq!(
+        p,
+        [
+            "f.csv:4: column `date`: `2022-13-01` is not a date (YYYY-MM-DD)",
+            "f.csv:6: the row has 6 fields, the header 5: `2` is past the last column, `value`"
+        ]
+    );
+    // The header too, with every later copy of a name against the first.
+    let p = refused(levels, "\n\ndate,contributor,host,metric,value,x,X,x\n");
+    assert_eq!(
+        p,
+        [
+            "f.csv:3: columns 6 and 7 are both `x`",
+            "f.csv:3: columns 6 and 8 are both `x`"
+        ]
+    );
+    // And the ids and sources of the events, which cite the line.
+    let mut l = Ledger::new();
+    levels_csv(
+        "date,contributor,host,metric,value,source\n\
+         2022-01-01,USA,DEU,personnel,1,\"a\nnote\"\n\n\
+         2022-01-02,USA,DEU,personnel,2,b\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    )
+    .unwrap();
+    let cited: Vec<_> = l
+        .events()
+        .iter()
+        .map(|e| (e.id().to_string(), e.source().and_then(|s| s.line)))
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            ("f.csv:2".to_string(), Some(2)),
+            ("f.csv:5".to_string(), Some(5))
+        ]
+    );
+}
+
+proptest::proptest! {
+    /// The tracker finds the records the CSV reader reads, each at the line
+    /// where its first byte is: the reader's own byte offset of a record,
+    /// past the blank lines it places the record at, is the oracle.
+    #[test]
+    fn the_tracker_starts_each_record_where_the_csv_reader_does(
+        chars in proptest::collection::vec(
+            proptest::sample::select(vec!['a', ',', '"', '\r', '\n', 'é']),
+            0..80,
+        )
+    ) {
+        let text: String = chars.into_iter().collect();
+        let bytes = text.as_bytes();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Tracker::new(Trickle { text: bytes, step: 3 }));
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let at = usize::try_from(record.position().unwrap().byte()).unwrap();
+            let first = (at..bytes.len())
+                .find(|&i| !matches!(bytes[i], b'\r' | b'\n'))
+                .unwrap_or(bytes.len());
+            let line = 1 + bytes[..first].iter().filter(|&&b| b == b'\n').count();
+            proptest::prop_assert_eq!(reader.get_mut().next_start(), Some(line), "{:?}", text);
+        }
+        proptest::prop_assert_eq!(reader.get_mut().next_start(), None, "{:?}", text);
     }
 }
