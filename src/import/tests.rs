@@ -616,6 +616,28 @@ fn records_and_quotes_are_followed_across_reads_of_any_size() {
 }
 
 #[test]
+fn every_refused_import_leaves_a_populated_ledger_as_it_was() {
+    // `refused` checks the snapshot; each file here fails in another way.
+    let changes_header = "date,event,unit,contributor,host,metric,amount\n";
+    for (import, text) in [
+        (levels as fn(&[u8], &mut Ledger, &ImportOptions) -> Result<Imported>, "date,host,value\n".to_string()),
+        (levels, "date,contributor,host,metric,value\n2022-13-01,USA,DEU,personnel,1\n".into()),
+        (levels, "date,contributor,host,metric,value\n2022-01-01,USA,DEU,ships,-1\n".into()),
+        // A new contingent with a new metric, then a row that does not read.
+        (levels, "date,contributor,host,metric,value\n2022-01-01,FRA,EST,jets,4\n2022-01-02,FRA,EST,jets,x\n".into()),
+        // Units and a metric the file creates, then an event the ledger refuses.
+        (changes, format!("{changes_header}2022-02-24,deploy,new,FRA,EST,tanks,9\n2022-03-01,reduce,new,FRA,EST,tanks,10\n")),
+        (changes, format!("{changes_header}2022-02-24,reinforce,uk-est,FRA,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,reinforce,uk-est,GBR,LVA,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,teleport,uk-est,GBR,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,deploy,uk-est,GBR,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,withdraw,uk-est,GBR,EST,,\n2022-02-24,withdraw,uk-est,GBR,EST,,\n")),
+    ] {
+        assert!(!refused(import, &text).is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn a_row_after_blank_lines_is_named_by_its_own_line() {
     // The csv crate places a record where the blank lines before it begin.
     let p = refused(
