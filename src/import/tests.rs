@@ -575,7 +575,9 @@ impl Read for Trickle<'_> {
 #[test]
 fn records_and_quotes_are_followed_across_reads_of_any_size() {
     let long = "x,".repeat(5_000);
-    let cases: [(String, &[usize], Option<(usize, usize)>); 8] = [
+    // A text, the lines its records start on, and where a quote is left open.
+    type Case = (String, &'static [usize], Option<(usize, usize)>);
+    let cases: [Case; 8] = [
         ("a,b\n1,2\n".into(), &[1, 2], None),
         ("a,b\n1,\"2\n".into(), &[1, 2], Some((2, 3))),
         // Blank lines, of any ending, are skipped; the last line needs no end.
