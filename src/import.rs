@@ -1,7 +1,7 @@
 //! Importing published troop tables and movement logs from CSV.
 //!
 //! Two shapes of file are read, with columns found by name in the header row
-//! (any order, any case; extra columns are ignored):
+//! (any order, any case, each name once; extra columns are ignored):
 //!
 //! - **levels** — observed strengths, as annual or quarterly troop tables give
 //!   them: `date,contributor,host,metric,value[,footing,source]`. Each
@@ -13,12 +13,24 @@
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
 //!   ledger does not know are created from their first row.
 //!
+//! Reading is strict, since a lenient reader misreads in silence:
+//!
+//! - every row has as many fields as the header — an unquoted `1,650` is two
+//!   fields, and would otherwise read as 1;
+//! - every quote that opens a field closes it — one left open would take in
+//!   the rest of the file;
+//! - a figure is plain digits, or has commas setting off groups of three:
+//!   `1650`, `"1,650"`, `"1,650,000"`; `1,65`, `1,,650`, `12,3456` and `,650`
+//!   are errors, not 165, 1650, 123456 and 650;
+//! - event ids (`PREFIX:LINE`) the ledger already holds are refused: import
+//!   a file of the same name again under [`ImportOptions::with_id_prefix`].
+//!
 //! Every row that does not read is reported, with its line in the file; a file
 //! with any error changes nothing, and neither does one the ledger refuses.
 //! Rows are streamed, one record buffer reused throughout.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -53,8 +65,9 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
-    /// Options for a file named `file`: events get ids `file:LINE` and cite the
-    /// file as their source when a row names none; rows without a footing are
+    /// Options for a file named `file`: events get ids `NAME:LINE`, where
+    /// `NAME` is the file's name without its folders, and cite the file as
+    /// their source when a row names none; rows without a footing are
     /// permanent (stationed).
     pub fn new(file: impl Into<String>) -> Self {
         let file = file.into();
@@ -79,7 +92,9 @@ impl ImportOptions {
         }
     }
 
-    /// Sets the prefix of event ids, `PREFIX:LINE`.
+    /// Sets the prefix of event ids, `PREFIX:LINE`: for a file whose name
+    /// the ledger has already imported, since an id the ledger holds is
+    /// refused.
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.id_prefix = prefix.into();
         self
@@ -117,9 +132,13 @@ pub type ImportError = crate::scenario::ScenarioError;
 ///
 /// # Errors
 ///
-/// [`Error::Import`] listing every row that does not read — a missing column,
-/// an unknown country or alliance, a bad date, a negative or non-numeric
-/// value — or the row whose event the ledger refuses. The ledger is then unchanged.
+/// [`Error::Import`] listing every problem with its line: a missing column
+/// or one named twice in the header; a row with more or fewer fields than
+/// the header; a quote never closed (at the line and column it opened); a
+/// row that does not read — an unknown country or alliance, a bad date, a
+/// negative or non-numeric value, or one with commas out of thousands
+/// positions; an event id the ledger already holds; or the row whose event
+/// the ledger refuses. The ledger is then unchanged.
 ///
 /// # Example
 ///
@@ -171,7 +190,7 @@ pub fn levels_csv(
             read.push(level);
         }
     }
-    rows.finish()?;
+    rows.finish(&reader)?;
 
     // One contingent per contributor, host and footing; its rows in date order.
     let mut contingents: HashMap<(Contributor, Country, Footing), Vec<usize>> = HashMap::new();
@@ -412,7 +431,7 @@ pub fn changes_csv(
         let src = source.and_then(|c| row.get(c)).filter(|s| !s.is_empty());
         events.push(rows.event(row.line, &id, date, kind, src)?);
     }
-    rows.finish()?;
+    rows.finish(&reader)?;
     rows.commit(ledger, new_units, events)
 }
 
@@ -475,8 +494,122 @@ enum Origin {
 
 /// The reader and its one reused record buffer.
 struct Reader<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Tracker<R>>,
     record: csv::StringRecord,
+}
+
+/// The bytes a CSV reader reads, followed through its grammar as it reads
+/// them, for two things the `csv` crate does not tell:
+///
+/// - the line each record starts on: the crate places a record where the
+///   blank lines before it begin, so a row after a blank line would be
+///   reported, and its events cited, at the wrong line;
+/// - a quote still open at the end of the file: the crate reads one as a
+///   field running to the end of the file, and says nothing.
+///
+/// It follows the reader's own rules: records end at `\r`, `\n` or `\r\n`,
+/// and blank lines between them are skipped; a quote opens a quoted field
+/// only at the start of a field (elsewhere it is a character like any
+/// other), and inside one a doubled quote is a quote. Lines count `\n`, as
+/// the reader counts them.
+struct Tracker<R> {
+    inner: R,
+    state: Quoting,
+    /// The line being read, counting from 1.
+    line: usize,
+    /// The characters read so far of that line.
+    column: usize,
+    /// The line and column of the quote that opened the quoted field being read.
+    opened: (usize, usize),
+    /// The line each record read starts on, until the CSV reader takes it:
+    /// this runs ahead of the reader by at most its buffer.
+    starts: VecDeque<usize>,
+    /// Whether the end of the file has been read.
+    eof: bool,
+}
+
+/// Where in the grammar of a file a reader is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    /// Between records: line ends here are blank lines.
+    RecordStart,
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote in a quoted field: another quote makes a quote
+    /// character, anything else ends the quoting.
+    QuoteInQuoted,
+}
+
+impl<R> Tracker<R> {
+    fn new(inner: R) -> Self {
+        Tracker {
+            inner,
+            state: Quoting::RecordStart,
+            line: 1,
+            column: 0,
+            opened: (1, 1),
+            starts: VecDeque::new(),
+            eof: false,
+        }
+    }
+
+    /// The line and column of a quote that the end of the file left open.
+    fn unterminated(&self) -> Option<(usize, usize)> {
+        (self.eof && self.state == Quoting::Quoted).then_some(self.opened)
+    }
+
+    /// The line the next record the CSV reader takes starts on.
+    fn next_start(&mut self) -> Option<usize> {
+        self.starts.pop_front()
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
+        use Quoting::*;
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                // Characters, not bytes: a UTF-8 continuation byte does not start one.
+                self.column += 1;
+            }
+            if self.state == RecordStart {
+                if matches!(b, b'\r' | b'\n') {
+                    continue;
+                }
+                self.starts.push_back(self.line);
+                self.state = FieldStart;
+            }
+            self.state = match (self.state, b) {
+                (FieldStart, b'"') => {
+                    self.opened = (self.line, self.column);
+                    Quoted
+                }
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b'\r' | b'\n') => RecordStart,
+                (_, b',') => FieldStart,
+                _ => Unquoted,
+            };
+        }
+    }
+}
+
+impl<R: Read> Read for Tracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        // A reader that claims more than the buffer holds is not believed.
+        self.scan(&buf[..n.min(buf.len())]);
+        Ok(n)
+    }
 }
 
 impl<R: Read> Reader<R> {
@@ -484,27 +617,46 @@ impl<R: Read> Reader<R> {
     /// read is a problem, and reading goes on.
     fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
         loop {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) => {
+            let result = self.reader.read_record(&mut self.record);
+            if matches!(&result, Ok(false)) {
+                return None;
+            }
+            // Every other outcome but a failure to read took a record.
+            let start = match &result {
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => None,
+                _ => self.reader.get_mut().next_start(),
+            };
+            let line = start.or_else(|| {
+                let p = match &result {
+                    Err(e) => e.position(),
+                    Ok(_) => self.record.position(),
+                };
+                p.map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+            });
+            match result {
+                Ok(_) => {
                     rows.rows += 1;
-                    let line = self.record.position().map_or(rows.rows + 1, |p| {
-                        usize::try_from(p.line()).unwrap_or(usize::MAX)
-                    });
                     return Some(Row {
-                        line,
+                        line: line.unwrap_or(rows.rows + 1),
                         record: &self.record,
                     });
                 }
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                    let message = match e.kind() {
+                        &csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => rows.unequal(&self.record, expected_len, len),
+                        csv::ErrorKind::Utf8 { err, .. } => {
+                            let name = rows.header.get(err.field()).map_or("", String::as_str);
+                            format!("column `{name}`: not UTF-8 text")
+                        }
+                        _ => e.to_string(),
+                    };
                     rows.problems.push(Diagnostic {
                         file: rows.options.file.clone(),
                         line,
                         column: None,
-                        message: e.to_string(),
+                        message,
                     });
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return None;
@@ -536,24 +688,55 @@ fn open<'o, R: Read, const N: usize>(
     required: &[&str; N],
 ) -> Result<(Reader<R>, Rows<'o>, [usize; N])> {
     {
+        // Every row has as many fields as the header: a row with more or
+        // fewer has lost its alignment (an unquoted `1,650` is two fields),
+        // and reading it by position would misread it.
         let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
+            .flexible(false)
             .trim(csv::Trim::None)
-            .from_reader(reader);
-        let fail = |message: String| {
-            Error::Import(ImportError::new(vec![Diagnostic {
+            .from_reader(Tracker::new(reader));
+        let mut problems = Vec::new();
+        let mut problem = |line: usize, message: String| {
+            problems.push(Diagnostic {
                 file: options.file.clone(),
-                line: Some(1),
+                line: Some(line),
                 column: None,
                 message,
-            }]))
+            });
         };
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| fail(format!("cannot read the header: {e}")))?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+        let header: Result<Vec<String>, String> = match reader.headers() {
+            Ok(h) => Ok(h.iter().map(|h| h.trim().to_ascii_lowercase()).collect()),
+            Err(e) => Err(match e.kind() {
+                csv::ErrorKind::Utf8 { err, .. } => {
+                    format!("column {}: not UTF-8 text", err.field() + 1)
+                }
+                _ => e.to_string(),
+            }),
+        };
+        let line = reader.get_mut().next_start().unwrap_or(1);
+        let header = match header {
+            Ok(header) => header,
+            Err(e) => {
+                problem(line, format!("cannot read the header: {e}"));
+                problems.extend(unterminated(reader.get_ref(), options));
+                return Err(Error::Import(ImportError::new(problems)));
+            }
+        };
+        // Columns are found by name: two of one name leave it unknown which
+        // one the file means.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (j, name) in header.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(i) = seen.insert(name, j) {
+                problem(
+                    line,
+                    format!("columns {} and {} are both `{name}`", i + 1, j + 1),
+                );
+                seen.insert(name, i);
+            }
+        }
         let mut columns = [0; N];
         let mut missing = Vec::new();
         for (slot, name) in columns.iter_mut().zip(required) {
@@ -563,11 +746,18 @@ fn open<'o, R: Read, const N: usize>(
             }
         }
         if !missing.is_empty() {
-            return Err(fail(format!(
-                "missing column {}: the header is `{}`",
-                missing.join(", "),
-                header.join(",")
-            )));
+            problem(
+                line,
+                format!(
+                    "missing column {}: the header is `{}`",
+                    missing.join(", "),
+                    header.join(",")
+                ),
+            );
+        }
+        if !problems.is_empty() {
+            problems.extend(unterminated(reader.get_ref(), options));
+            return Err(Error::Import(ImportError::new(problems)));
         }
         Ok((
             Reader {
@@ -589,7 +779,43 @@ fn open<'o, R: Read, const N: usize>(
     }
 }
 
+/// A quote the end of the file left open, as a problem at the quote.
+fn unterminated<R>(tracker: &Tracker<R>, options: &ImportOptions) -> Option<Diagnostic> {
+    let (line, column) = tracker.unterminated()?;
+    Some(Diagnostic {
+        file: options.file.clone(),
+        line: Some(line),
+        column: Some(column),
+        message: "the quote that opens here is never closed: it would take in the rest of the file"
+            .into(),
+    })
+}
+
 impl Rows<'_> {
+    /// The problem with a row of `len` fields under a header of `expected`.
+    fn unequal(&self, record: &csv::StringRecord, expected: u64, len: u64) -> String {
+        let at = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let last = self.header.last().map_or("", String::as_str);
+        let gist = if len > expected {
+            match record.get(at(expected)).map(str::trim) {
+                Some(extra) if !extra.is_empty() => {
+                    format!("`{extra}` is past the last column, `{last}`")
+                }
+                _ => format!("an empty field is past the last column, `{last}`"),
+            }
+        } else {
+            let absent: Vec<String> = self
+                .header
+                .iter()
+                .skip(at(len))
+                .map(|h| format!("`{h}`"))
+                .collect();
+            format!("no {}", absent.join(", "))
+        };
+        let fields = if len == 1 { "field" } else { "fields" };
+        format!("the row has {len} {fields}, the header {expected}: {gist}")
+    }
+
     fn optional(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
@@ -720,8 +946,14 @@ impl Rows<'_> {
             Ok(c) => Some(c.get()),
             Err(_) => {
                 let name = self.header.get(column).cloned().unwrap_or_default();
+                let separated = text.contains([',', '_']);
+                let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
                 let why = if text.starts_with('-') {
                     "is negative"
+                } else if separated && digits.parse::<u64>().is_ok() {
+                    "is not a whole number: separators must set off groups of three digits, as in 1,650"
+                } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    "is larger than a count can hold"
                 } else {
                     "is not a whole number"
                 };
@@ -758,8 +990,11 @@ impl Rows<'_> {
         Ok(Event::new(id, unit.clone(), date, kind).with_source(source))
     }
 
-    /// Every problem found, or nothing.
-    fn finish(&mut self) -> Result<()> {
+    /// Every problem found, a quote left open at the end of the file among
+    /// them, or nothing.
+    fn finish<R: Read>(&mut self, reader: &Reader<R>) -> Result<()> {
+        self.problems
+            .extend(unterminated(reader.reader.get_ref(), self.options));
         if self.problems.is_empty() {
             return Ok(());
         }
@@ -781,6 +1016,36 @@ impl Rows<'_> {
             units: units.len(),
             events: events.len(),
         };
+        // Ids are `PREFIX:LINE`, and the prefix is the file's name: the same
+        // file imported twice, or two files of one name from different
+        // folders, would give the same ids. Neither may pass for the other.
+        let mut clashes = events
+            .iter()
+            .filter_map(|new| Some((new, ledger.event(new.id())?)));
+        if let Some((new, old)) = clashes.next() {
+            let more = clashes.count();
+            let from = old.source().map_or(String::new(), |s| match s.line {
+                Some(l) => format!(", from `{}` line {l}", s.document),
+                None => format!(", from `{}`", s.document),
+            });
+            let all = if more > 0 {
+                format!(" ({} ids clash)", more + 1)
+            } else {
+                String::new()
+            };
+            return Err(Error::Import(ImportError::new(vec![Diagnostic {
+                file: self.options.file.clone(),
+                line: new
+                    .source()
+                    .and_then(|s| s.line)
+                    .and_then(|l| usize::try_from(l).ok()),
+                column: None,
+                message: format!(
+                    "event id `{}` is already in the ledger{from}: give this import another id prefix with `ImportOptions::with_id_prefix`{all}",
+                    new.id()
+                ),
+            }])));
+        }
         ledger.extend(units, events).map_err(|e| {
             // An event's id is `PREFIX:LINE`: the row it comes from.
             let line = match &e {

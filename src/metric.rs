@@ -112,7 +112,9 @@ impl From<Metric> for String {
 ///
 /// Arithmetic is checked: `checked_add` and `checked_sub` return `None` rather
 /// than wrap. `Display` groups thousands (`4,000`); `FromStr` accepts the number
-/// with or without the commas, so the two round-trip.
+/// with or without the commas, so the two round-trip. A comma (or `_`) must set
+/// off groups of three digits: `1,650` and `1,650,000` read, `1,65`, `1,,650`,
+/// `12,3456` and `,650` do not.
 ///
 /// # Example
 ///
@@ -185,11 +187,29 @@ impl FromStr for Count {
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             return s.parse().map(Count).map_err(|_| invalid());
         }
-        let digits: String = s.chars().filter(|&c| c != ',' && c != '_').collect();
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Separators set off thousands, and nothing else: `1,65` and `,,,5,,`
+        // are typos or decimal commas, not 165 and 5. One kind of separator
+        // per figure, a first group of one to three digits that does not
+        // start with 0 (`0,650` is a decimal comma), then groups of three.
+        let sep = if s.contains(',') { ',' } else { '_' };
+        let mut groups = s.split(sep);
+        let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+        let first = groups.next().unwrap_or_default();
+        if !(1..=3).contains(&first.len()) || first.starts_with('0') || !digits(first) {
             return Err(invalid());
         }
-        digits.parse().map(Count).map_err(|_| invalid())
+        let mut n: u64 = first.parse().map_err(|_| invalid())?;
+        for group in groups {
+            if group.len() != 3 || !digits(group) {
+                return Err(invalid());
+            }
+            n = group
+                .parse::<u64>()
+                .ok()
+                .and_then(|g| n.checked_mul(1000)?.checked_add(g))
+                .ok_or_else(invalid)?;
+        }
+        Ok(Count(n))
     }
 }
 
@@ -310,6 +330,42 @@ mod tests {
             );
         }
         assert_eq!(group_thousands(-46_000), "−46,000");
+    }
+
+    #[test]
+    fn counts_take_separators_only_in_thousands_positions() {
+        for (s, n) in [
+            ("1650", 1_650),
+            ("1,650", 1_650),
+            ("1,650,000", 1_650_000),
+            ("12,345", 12_345),
+            ("123,456", 123_456),
+            ("1_650", 1_650),
+            (" 1,650 ", 1_650),
+        ] {
+            assert_eq!(s.parse::<Count>().unwrap(), Count::new(n), "{s}");
+        }
+        // Each of these was read as a number once, with the commas dropped.
+        for bad in [
+            "1,65",
+            ",,,5,,",
+            "1,,650",
+            "12,3456",
+            "1234,567",
+            ",650",
+            "650,",
+            "1,650,",
+            "0,650",
+            "1,650_000",
+            "1_65",
+            ",",
+            "_",
+        ] {
+            assert!(
+                matches!(bad.parse::<Count>(), Err(Error::InvalidCount { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -260,3 +260,459 @@ fn a_change_in_another_country_than_its_unit_is_refused() {
     ));
     assert_eq!(p, ["b.csv:2: column `host`: unit `u` is in EST, not POL"]);
 }
+
+/// Everything a caller can observe of a ledger: its records, and the total of
+/// every metric it counts at a spread of dates, to compare before and after a
+/// refused import.
+fn snapshot(l: &Ledger) -> String {
+    let mut metrics: Vec<&Metric> = l.units().flat_map(|u| u.metrics()).collect();
+    metrics.sort();
+    metrics.dedup();
+    let mut totals = Vec::new();
+    for day in [
+        "1900-01-01",
+        "2021-12-31",
+        "2022-01-01",
+        "2022-06-30",
+        "2030-01-01",
+    ] {
+        for &m in &metrics {
+            totals.push(format!("{m} {day} {:?}", l.total(&Scope::all(), m, d(day))));
+        }
+    }
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{totals:?}",
+        l.units().collect::<Vec<_>>(),
+        l.events(),
+        l.regions(),
+        l.alliances(),
+        l.bases(),
+    )
+}
+
+/// A ledger with something in it already: one import of each kind.
+fn populated() -> Ledger {
+    let mut l = Ledger::new();
+    levels_csv(
+        TABLE.as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-levels.csv"),
+    )
+    .unwrap();
+    changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-01-01,deploy,uk-est,GBR,EST,personnel,900\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-changes.csv"),
+    )
+    .unwrap();
+    l
+}
+
+/// Imports `text` with `import` into a populated ledger as file `f.csv`, and
+/// returns its problems, checking the ledger did not change.
+fn refused(
+    import: fn(&[u8], &mut Ledger, &ImportOptions) -> Result<Imported>,
+    text: &str,
+) -> Vec<String> {
+    let mut l = populated();
+    let before = snapshot(&l);
+    let p = problems(import(
+        text.as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    ));
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+    p
+}
+
+fn levels(text: &[u8], l: &mut Ledger, o: &ImportOptions) -> Result<Imported> {
+    levels_csv(text, l, o)
+}
+
+fn changes(text: &[u8], l: &mut Ledger, o: &ImportOptions) -> Result<Imported> {
+    changes_csv(text, l, o)
+}
+
+#[test]
+fn an_unquoted_thousands_comma_spilling_into_an_extra_field_is_an_error_naming_its_line() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value\n\
+         2022-01-01,USA,EST,personnel,\"1,650\"\n\
+         2022-01-01,USA,EST,personnel,1,650\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3: the row has 6 fields, the header 5: `650` is past the last column, `value`"]
+    );
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount,source\n\
+         2022-02-24,deploy,x,GBR,EST,personnel,1,650,tracker\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:2: the row has 9 fields, the header 8: `tracker` is past the last column, `source`"]
+    );
+}
+
+#[test]
+fn a_row_with_fewer_fields_than_the_header_is_an_error_naming_its_line() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value,footing,source\n\
+         2022-01-01,USA,EST,personnel,100,rotational,report\n\
+         2022-01-01,USA,LVA,personnel,100\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3: the row has 5 fields, the header 7: no `footing`, `source`"]
+    );
+}
+
+#[test]
+fn an_unterminated_quote_is_an_error_naming_the_line_it_opens_on() {
+    let text = "date,contributor,host,metric,value,source\n\
+                2022-01-01,USA,DEU,personnel,100,\"annual table\n\
+                2022-01-01,USA,POL,personnel,200,annual table\n\
+                2022-01-01,USA,ITA,personnel,300,annual table\n";
+    let p = refused(levels, text);
+    assert_eq!(
+        p,
+        ["f.csv:2:34: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+    // A quote that is closed, even across lines, is a field like any other.
+    let mut l = Ledger::new();
+    let imported = levels_csv(
+        "date,contributor,host,metric,value,source\n\
+         2022-01-01,USA,DEU,personnel,\"1,000\",\"annual\ntable, \"\"quoted\"\"\"\n\
+         2022-01-01,USA,POL,personnel,200,5\" guns\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    )
+    .unwrap();
+    assert_eq!(imported.events, 2);
+    assert_eq!(
+        l.events()[0].source().map(|s| s.document.as_str()),
+        Some("annual\ntable, \"quoted\"")
+    );
+    // In the header, and in a movement log.
+    let p = refused(levels, "date,contributor,host,metric,\"value\n");
+    assert_eq!(
+        p,
+        ["f.csv:1:30: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-02-24,deploy,x,GBR,EST,personnel,900\n\
+         2022-03-01,reinforce,x,GBR,EST,personnel,\"7\n",
+    );
+    assert_eq!(
+        p,
+        ["f.csv:3:42: the quote that opens here is never closed: it would take in the rest of the file"]
+    );
+}
+
+#[test]
+fn a_figure_with_commas_out_of_thousands_positions_is_an_error_naming_line_column_and_text() {
+    for (figure, value) in [
+        ("1650", 1_650),
+        ("\"1,650\"", 1_650),
+        ("\"1,650,000\"", 1_650_000),
+        ("\"999\"", 999),
+    ] {
+        let mut l = Ledger::new();
+        levels_csv(
+            format!("date,contributor,host,metric,value\n2022-01-01,USA,EST,personnel,{figure}\n")
+                .as_bytes(),
+            &mut l,
+            &ImportOptions::new("f.csv"),
+        )
+        .unwrap();
+        assert_eq!(
+            l.total(&Scope::all(), &Metric::PERSONNEL, d("2022-01-01"))
+                .unwrap()
+                .get(),
+            value,
+            "{figure}"
+        );
+    }
+    for bad in [
+        "1,65",
+        ",,,5,,",
+        "1,,650",
+        "12,3456",
+        ",650",
+        "650,",
+        "0,650",
+        "1,650_000",
+    ] {
+        let p = refused(
+            levels,
+            &format!(
+                "date,contributor,host,metric,value\n2022-01-01,USA,EST,personnel,\"{bad}\"\n"
+            ),
+        );
+        assert_eq!(
+            p,
+            [format!(
+                "f.csv:2: column `value`: `{bad}` is not a whole number: separators must set off groups of three digits, as in 1,650"
+            )],
+            "{bad}"
+        );
+        let p = refused(
+            changes,
+            &format!(
+                "date,event,unit,contributor,host,metric,amount\n2022-01-01,deploy,x,GBR,EST,personnel,\"{bad}\"\n"
+            ),
+        );
+        assert_eq!(
+            p,
+            [format!(
+                "f.csv:2: column `amount`: `{bad}` is not a whole number: separators must set off groups of three digits, as in 1,650"
+            )],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_header_column_is_an_error_naming_the_header_line_and_both_columns() {
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value,Host\n2022-01-01,USA,EST,personnel,1,LVA\n",
+    );
+    assert_eq!(p, ["f.csv:1: columns 3 and 6 are both `host`"]);
+    // Even a column the importer does not read: a reader of the file cannot tell either.
+    let p = refused(
+        changes,
+        "date,event,unit,contributor,host,metric,amount,note,note\n",
+    );
+    assert_eq!(p, ["f.csv:1: columns 8 and 9 are both `note`"]);
+}
+
+#[test]
+fn a_second_import_of_a_file_with_the_same_name_is_refused_naming_the_id_and_the_prefix_option() {
+    let next = "date,contributor,host,metric,value,footing\n\
+                2023-09-30,USA,DEU,personnel,36000,permanent\n\
+                2023-09-30,USA,ITA,personnel,12000,permanent\n";
+    let mut l = Ledger::new();
+    levels_csv(
+        TABLE.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2022/troops.csv"),
+    )
+    .unwrap();
+    let before = snapshot(&l);
+    let p = problems(levels_csv(
+        next.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2023/troops.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["2023/troops.csv:2: event id `troops.csv:2` is already in the ledger, from `illustrative annual table` line 2: \
+          give this import another id prefix with `ImportOptions::with_id_prefix` (2 ids clash)"]
+    );
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+    // With a prefix of its own, it goes in.
+    let imported = levels_csv(
+        next.as_bytes(),
+        &mut l,
+        &ImportOptions::new("2023/troops.csv").with_id_prefix("troops-2023"),
+    )
+    .unwrap();
+    assert_eq!(imported.events, 2);
+    assert!(l.event(&EventId::new("troops-2023:3").unwrap()).is_some());
+    // A movement log imported twice.
+    let mut l = populated();
+    let before = snapshot(&l);
+    let p = problems(changes_csv(
+        "date,event,unit,contributor,host,metric,amount\n\
+         2022-02-24,reinforce,uk-est,GBR,EST,personnel,100\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("earlier-changes.csv"),
+    ));
+    assert_eq!(
+        p,
+        ["earlier-changes.csv:2: event id `earlier-changes.csv:2` is already in the ledger, from `earlier-changes.csv` line 2: \
+          give this import another id prefix with `ImportOptions::with_id_prefix`"]
+    );
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+}
+
+#[test]
+fn a_row_that_is_not_utf8_is_an_error_naming_its_line_and_column() {
+    let mut l = populated();
+    let before = snapshot(&l);
+    let mut text = b"date,contributor,host,metric,value\n\n2022-01-01,USA,DEU,".to_vec();
+    text.extend_from_slice(b"person\xffnel,1\n");
+    let p = problems(levels_csv(&text[..], &mut l, &ImportOptions::new("f.csv")));
+    assert_eq!(p, ["f.csv:3: column `metric`: not UTF-8 text"]);
+    assert_eq!(snapshot(&l), before, "a refused import changed the ledger");
+}
+
+/// Reads `text` a few bytes at a time, as a slow pipe would give it.
+struct Trickle<'a> {
+    text: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.text.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn records_and_quotes_are_followed_across_reads_of_any_size() {
+    let long = "x,".repeat(5_000);
+    // A text, the lines its records start on, and where a quote is left open.
+    type Case = (String, &'static [usize], Option<(usize, usize)>);
+    let cases: [Case; 8] = [
+        ("a,b\n1,2\n".into(), &[1, 2], None),
+        ("a,b\n1,\"2\n".into(), &[1, 2], Some((2, 3))),
+        // Blank lines, of any ending, are skipped; the last line needs no end.
+        ("\r\n\na,b\r\n\r\n\r\r1,2\n\n3,4".into(), &[3, 5, 7], None),
+        // A quote inside an unquoted field is a character, not an opening.
+        ("a,b\n1,5\" gun\n".into(), &[1, 2], None),
+        // A doubled quote inside a quoted field is a quote character.
+        ("a,b\n1,\"say \"\"hi\"\"\"\n".into(), &[1, 2], None),
+        ("a,b\n1,\"say \"\"hi\"\"\n".into(), &[1, 2], Some((2, 3))),
+        // The opening quote's own line and column, after a field across lines.
+        (
+            "a,b,c\n\"x\ny\",é,\"open\nmore\n".into(),
+            &[1, 2],
+            Some((3, 6)),
+        ),
+        // Far into the file, past the reader's buffer.
+        (
+            format!("{long}\n{long}\"open\n"),
+            &[1, 2],
+            Some((2, 10_001)),
+        ),
+    ];
+    for (text, starts, open) in &cases {
+        for step in [1, 2, 3, 7, 64, 8192, usize::MAX] {
+            let mut tracker = Tracker::new(Trickle {
+                text: text.as_bytes(),
+                step,
+            });
+            std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
+            assert_eq!(tracker.unterminated(), *open, "{text:?} in reads of {step}");
+            assert_eq!(
+                tracker.starts.iter().copied().collect::<Vec<_>>(),
+                *starts,
+                "{text:?} in reads of {step}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_refused_import_leaves_a_populated_ledger_as_it_was() {
+    // `refused` checks the snapshot; each file here fails in another way.
+    let changes_header = "date,event,unit,contributor,host,metric,amount\n";
+    for (import, text) in [
+        (levels as fn(&[u8], &mut Ledger, &ImportOptions) -> Result<Imported>, "date,host,value\n".to_string()),
+        (levels, "date,contributor,host,metric,value\n2022-13-01,USA,DEU,personnel,1\n".into()),
+        (levels, "date,contributor,host,metric,value\n2022-01-01,USA,DEU,ships,-1\n".into()),
+        // A new contingent with a new metric, then a row that does not read.
+        (levels, "date,contributor,host,metric,value\n2022-01-01,FRA,EST,jets,4\n2022-01-02,FRA,EST,jets,x\n".into()),
+        // Units and a metric the file creates, then an event the ledger refuses.
+        (changes, format!("{changes_header}2022-02-24,deploy,new,FRA,EST,tanks,9\n2022-03-01,reduce,new,FRA,EST,tanks,10\n")),
+        (changes, format!("{changes_header}2022-02-24,reinforce,uk-est,FRA,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,reinforce,uk-est,GBR,LVA,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,teleport,uk-est,GBR,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,deploy,uk-est,GBR,EST,personnel,9\n")),
+        (changes, format!("{changes_header}2022-02-24,withdraw,uk-est,GBR,EST,,\n2022-02-24,withdraw,uk-est,GBR,EST,,\n")),
+    ] {
+        assert!(!refused(import, &text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_row_after_blank_lines_is_named_by_its_own_line() {
+    // The csv crate places a record where the blank lines before it begin.
+    let p = refused(
+        levels,
+        "date,contributor,host,metric,value\n\n\n2022-13-01,USA,DEU,personnel,1\n\r\n2022-01-01,USA,DEU,personnel,1,2\n",
+    );
+    assert_eq!(
+        p,
+        [
+            "f.csv:4: column `date`: `2022-13-01` is not a date (YYYY-MM-DD)",
+            "f.csv:6: the row has 6 fields, the header 5: `2` is past the last column, `value`"
+        ]
+    );
+    // The header too, with every later copy of a name against the first.
+    let p = refused(levels, "\n\ndate,contributor,host,metric,value,x,X,x\n");
+    assert_eq!(
+        p,
+        [
+            "f.csv:3: columns 6 and 7 are both `x`",
+            "f.csv:3: columns 6 and 8 are both `x`"
+        ]
+    );
+    // And the ids and sources of the events, which cite the line.
+    let mut l = Ledger::new();
+    levels_csv(
+        "date,contributor,host,metric,value,source\n\
+         2022-01-01,USA,DEU,personnel,1,\"a\nnote\"\n\n\
+         2022-01-02,USA,DEU,personnel,2,b\n"
+            .as_bytes(),
+        &mut l,
+        &ImportOptions::new("f.csv"),
+    )
+    .unwrap();
+    let cited: Vec<_> = l
+        .events()
+        .iter()
+        .map(|e| (e.id().to_string(), e.source().and_then(|s| s.line)))
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            ("f.csv:2".to_string(), Some(2)),
+            ("f.csv:5".to_string(), Some(5))
+        ]
+    );
+}
+
+proptest::proptest! {
+    /// The tracker finds the records the CSV reader reads, each at the line
+    /// where its first byte is: the reader's own byte offset of a record,
+    /// past the blank lines it places the record at, is the oracle.
+    #[test]
+    fn the_tracker_starts_each_record_where_the_csv_reader_does(
+        chars in proptest::collection::vec(
+            proptest::sample::select(vec!['a', ',', '"', '\r', '\n', 'é']),
+            0..80,
+        )
+    ) {
+        let text: String = chars.into_iter().collect();
+        let bytes = text.as_bytes();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Tracker::new(Trickle { text: bytes, step: 3 }));
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let at = usize::try_from(record.position().unwrap().byte()).unwrap();
+            let first = (at..bytes.len())
+                .find(|&i| !matches!(bytes[i], b'\r' | b'\n'))
+                .unwrap_or(bytes.len());
+            let line = 1 + bytes[..first].iter().filter(|&&b| b == b'\n').count();
+            proptest::prop_assert_eq!(reader.get_mut().next_start(), Some(line), "{:?}", text);
+        }
+        proptest::prop_assert_eq!(reader.get_mut().next_start(), None, "{:?}", text);
+    }
+}
