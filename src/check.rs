@@ -1524,7 +1524,7 @@ impl<'a> Checker<'a> {
         }
         let register = fact.view.explain(fact.scope, fact.metric, d2)?;
         Ok(register
-            .entries
+            .into_entries()
             .into_iter()
             .filter(|e| d1 < e.effective && e.effective <= d2)
             .map(|e| e.event)

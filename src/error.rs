@@ -352,4 +352,13 @@ pub enum Problem {
         /// How it would break.
         problem: Box<Problem>,
     },
+    /// A correction recorded before the ledger knew of the event it corrects:
+    /// nothing can be corrected before it is known.
+    #[error("recorded on {recorded}, before the event it corrects was known, on {known}")]
+    CorrectedBeforeKnown {
+        /// When the correction says it was recorded.
+        recorded: NaiveDate,
+        /// When the ledger learned of the event.
+        known: NaiveDate,
+    },
 }

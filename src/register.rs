@@ -51,26 +51,124 @@ pub enum Listing {
 /// The events that make up a total, in the order they apply, with the running
 /// balance: why the ledger says what it says.
 ///
-/// The changes add up to the total. `Display` prints an aligned register a
-/// person can cite line by line.
+/// The changes add up to the total, and each entry's balance is the sum of
+/// the changes up to it: the ledger builds registers so, and reading one
+/// (from JSON, say) refuses one that does not hold. `Display` prints an
+/// aligned register a person can cite line by line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Parts")]
 pub struct Register {
-    /// What the entries are: a total's events, or changes announced.
-    pub listing: Listing,
-    /// What is counted.
-    pub metric: Metric,
-    /// The scope, described.
-    pub scope: String,
-    /// The date of the total.
-    pub date: NaiveDate,
-    /// The date of knowledge, if the register is as known on a date.
+    listing: Listing,
+    metric: Metric,
+    scope: String,
+    date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub known_at: Option<NaiveDate>,
-    /// The events, in order.
-    pub entries: Vec<Entry>,
+    known_at: Option<NaiveDate>,
+    entries: Vec<Entry>,
+}
+
+/// A register as read, before its balances are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Parts {
+    listing: Listing,
+    metric: Metric,
+    scope: String,
+    date: NaiveDate,
+    #[serde(default)]
+    known_at: Option<NaiveDate>,
+    entries: Vec<Entry>,
+}
+
+impl TryFrom<Parts> for Register {
+    type Error = String;
+
+    fn try_from(p: Parts) -> Result<Self, String> {
+        let mut balance: i128 = 0;
+        for (i, e) in p.entries.iter().enumerate() {
+            balance = balance.checked_add(e.change).ok_or_else(|| {
+                format!(
+                    "entry {} (event `{}`): the balance overflows",
+                    i + 1,
+                    e.event
+                )
+            })?;
+            if e.balance != balance {
+                return Err(format!(
+                    "entry {} (event `{}`): balance {} is not the sum of the changes up to it, {}",
+                    i + 1,
+                    e.event,
+                    e.balance,
+                    balance
+                ));
+            }
+        }
+        Ok(Register {
+            listing: p.listing,
+            metric: p.metric,
+            scope: p.scope,
+            date: p.date,
+            known_at: p.known_at,
+            entries: p.entries,
+        })
+    }
 }
 
 impl Register {
+    /// A register of `entries`, whose balances the ledger has run.
+    pub(crate) fn new(
+        listing: Listing,
+        metric: Metric,
+        scope: String,
+        date: NaiveDate,
+        known_at: Option<NaiveDate>,
+        entries: Vec<Entry>,
+    ) -> Self {
+        Register {
+            listing,
+            metric,
+            scope,
+            date,
+            known_at,
+            entries,
+        }
+    }
+
+    /// What the entries are: a total's events, or changes announced.
+    pub fn listing(&self) -> Listing {
+        self.listing
+    }
+
+    /// What is counted.
+    pub fn metric(&self) -> &Metric {
+        &self.metric
+    }
+
+    /// The scope, described.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    /// The date of the total.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The date of knowledge, if the register is as known on a date.
+    pub fn known_at(&self) -> Option<NaiveDate> {
+        self.known_at
+    }
+
+    /// The events, in the order they apply.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The events, in the order they apply, taken out of the register.
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+
     /// The sum of the entries' changes: the total, or the change announced.
     pub fn total(&self) -> i128 {
         self.entries.iter().map(|e| e.change).sum()
@@ -150,5 +248,50 @@ impl fmt::Display for Register {
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(event: &str, change: i128, balance: i128) -> Entry {
+        Entry {
+            event: EventId::new(event).unwrap(),
+            unit: UnitId::new("u").unwrap(),
+            kind: "reinforce".into(),
+            effective: "2022-03-01".parse().unwrap(),
+            announced: None,
+            known: None,
+            source: None,
+            corrects: None,
+            change,
+            balance,
+        }
+    }
+
+    fn register(entries: Vec<Entry>) -> Register {
+        Register::new(
+            Listing::Total,
+            Metric::PERSONNEL,
+            "everything".into(),
+            "2022-06-29".parse().unwrap(),
+            None,
+            entries,
+        )
+    }
+
+    #[test]
+    fn a_register_whose_balance_disagrees_with_its_entries_does_not_deserialize() {
+        let good = register(vec![entry("a", 900, 900), entry("b", 700, 1_600)]);
+        let json = serde_json::to_string(&good).unwrap();
+        assert_eq!(serde_json::from_str::<Register>(&json).unwrap(), good);
+        let bad = json.replace("1600", "1800");
+        let err = serde_json::from_str::<Register>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("entry 2 (event `b`): balance 1800"), "{err}");
+        let extra = json.replacen("{", "{\"total\":5,", 1);
+        assert!(serde_json::from_str::<Register>(&extra).is_err());
     }
 }

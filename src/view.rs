@@ -203,7 +203,7 @@ impl<'a> View<'a> {
     /// let tripwire = Scope::all().from_alliance(AllianceId::new("NATO")?).in_region(RegionId::new("baltic-states")?);
     /// let why = ledger.view().explain(&tripwire, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
     /// assert_eq!(why.total(), 4_000);
-    /// let events: Vec<&str> = why.entries.iter().map(|e| e.event.as_str()).collect();
+    /// let events: Vec<&str> = why.entries().iter().map(|e| e.event.as_str()).collect();
     /// assert_eq!(events, ["efp-at-invasion", "gbr-est-now", "efp-now"]);
     /// println!("{why}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -748,11 +748,11 @@ fn same_registers(v: &Value, expected: &[Register]) {
     let registers = v["registers"].as_array().unwrap();
     assert_eq!(registers.len(), expected.len());
     for (j, r) in registers.iter().zip(expected) {
-        assert_eq!(j["metric"], r.metric.to_string());
+        assert_eq!(j["metric"], r.metric().to_string());
         assert_eq!(j["total"].as_i64().map(i128::from), Some(r.total()));
         let entries = j["entries"].as_array().unwrap();
-        assert_eq!(entries.len(), r.entries.len());
-        for (je, e) in entries.iter().zip(&r.entries) {
+        assert_eq!(entries.len(), r.entries().len());
+        for (je, e) in entries.iter().zip(r.entries()) {
             assert_eq!(je["event"], e.event.as_str());
             assert_eq!(je["unit"], e.unit.as_str());
             assert_eq!(je["kind"], e.kind.as_str());
@@ -855,7 +855,7 @@ fn explain_as_known_on_a_date_shows_the_first_report_and_then_its_correction() {
     let now = view
         .explain(&all, &Metric::PERSONNEL, date(SUMMIT))
         .unwrap();
-    assert!(now.entries.iter().any(|e| e.corrects.is_some()));
+    assert!(now.entries().iter().any(|e| e.corrects.is_some()));
 }
 
 /// Once the last correction is known, every command as known on a later
@@ -905,7 +905,7 @@ fn explain_announced_lists_what_is_said_and_not_yet_done() {
         .view()
         .announced(&Scope::all(), &Metric::PERSONNEL, date(SUMMIT))
         .unwrap();
-    assert!(!pending.entries.is_empty());
+    assert!(!pending.entries().is_empty());
     let (code, stdout, _) = posture(&args);
     assert_eq!(code, 0);
     assert_eq!(

@@ -20,7 +20,8 @@ impl Ledger {
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] naming the correction: a duplicate id, an
-    /// unknown event or one already corrected (field `corrects`), a
+    /// unknown event or one already corrected (field `corrects`), a date
+    /// recorded before the ledger knew of the event (field `recorded`), a
     /// replacement the event's unit cannot take, or a change that would make a
     /// strength negative or break a later event. The ledger is then unchanged.
     ///
@@ -74,6 +75,15 @@ impl Ledger {
             return Err(refuse("corrects", Problem::AlreadyCorrected { by }));
         }
         let old = &self.events[target as usize];
+        if let Some(known) = old.known().filter(|&k| correction.recorded() < k) {
+            return Err(refuse(
+                "recorded",
+                Problem::CorrectedBeforeKnown {
+                    recorded: correction.recorded(),
+                    known,
+                },
+            ));
+        }
         let old_key = self.key_of(target);
         let replacement = match correction.amendment() {
             Amendment::Retract => None,
@@ -277,14 +287,14 @@ impl Ledger {
                 }
             })
             .collect();
-        Register {
+        Register::new(
             listing,
-            metric: metric.clone(),
-            scope: scope.to_string(),
+            metric.clone(),
+            scope.to_string(),
             date,
-            known_at: lens.known_at,
+            lens.known_at,
             entries,
-        }
+        )
     }
 
     /// The register of what `listing` asks for: the events behind the total

@@ -874,6 +874,15 @@ fn every_refused_correction_names_its_field_and_changes_nothing() {
             |p| matches!(p, Problem::NotDeployed { .. }),
         ),
         (
+            "a correction recorded before its event was known",
+            fix("x", "late-news", "2022-05-30", Amendment::Retract),
+            "recorded",
+            |p| {
+                matches!(p, Problem::CorrectedBeforeKnown { recorded, known }
+                if *recorded == d("2022-05-30") && *known == d("2022-05-31"))
+            },
+        ),
+        (
             "a change that breaks a later level",
             fix(
                 "x",
@@ -893,6 +902,8 @@ fn every_refused_correction_names_its_field_and_changes_nothing() {
     ];
     for (name, correction, field, check) in cases {
         let mut l = ledger();
+        l.apply(ev("late-news", "uk", "2022-04-07", reinforce(5)).with_recorded(d("2022-05-31")))
+            .unwrap();
         let before = snapshot(&l);
         let err = l.correct(correction).expect_err(name);
         match &err {
@@ -1004,7 +1015,7 @@ fn an_explanation_lists_the_events_behind_a_total() {
         .explain(&baltics, &Metric::PERSONNEL, d("2022-06-29"))
         .unwrap();
     let lines: Vec<(&str, i128, i128)> = why
-        .entries
+        .entries()
         .iter()
         .map(|e| (e.event.as_str(), e.change, e.balance))
         .collect();
@@ -1017,7 +1028,10 @@ fn an_explanation_lists_the_events_behind_a_total() {
         ]
     );
     assert_eq!(
-        why.entries[1].corrects.as_ref().map(|(id, _)| id.as_str()),
+        why.entries()[1]
+            .corrects
+            .as_ref()
+            .map(|(id, _)| id.as_str()),
         Some("uk-1")
     );
     let text = why.to_string();
@@ -1028,7 +1042,7 @@ fn an_explanation_lists_the_events_behind_a_total() {
         .explain(&baltics, &Metric::PERSONNEL, d("2022-03-01"))
         .unwrap();
     assert_eq!(
-        why.entries
+        why.entries()
             .iter()
             .map(|e| e.event.as_str())
             .collect::<Vec<_>>(),
@@ -1054,10 +1068,10 @@ fn announced_changes_show_apart_until_they_take_effect() {
     .unwrap();
     let spain = Scope::all().in_country(c("ESP"));
     let pending = |day: &str| l.view().announced(&spain, &Metric::SHIPS, d(day)).unwrap();
-    assert!(pending("2022-06-27").entries.is_empty());
+    assert!(pending("2022-06-27").entries().is_empty());
     assert_eq!(pending("2022-06-28").total(), 2);
     assert_eq!(pending("2023-12-31").total(), 2);
-    assert!(pending("2024-01-01").entries.is_empty());
+    assert!(pending("2024-01-01").entries().is_empty());
     assert_eq!(
         l.total(&spain, &Metric::SHIPS, d("2023-12-31"))
             .unwrap()

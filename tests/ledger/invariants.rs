@@ -1243,7 +1243,7 @@ proptest! {
                             let why = v.explain(&p.scope, m, d).map_err(|e| TestCaseError::fail(e.to_string()))?;
                             let total = v.total(&p.scope, m, d).map_err(|e| TestCaseError::fail(e.to_string()))?;
                             prop_assert_eq!(why.total(), i128::from(total.get()), "{} {} on {}", p.scope, m, d);
-                            if let Some(last) = why.entries.last() {
+                            if let Some(last) = why.entries().last() {
                                 prop_assert_eq!(last.balance, why.total());
                             }
                         }
@@ -1366,7 +1366,7 @@ proptest! {
                     .expect("a finding across dates");
                 let register = view.explain(scope, metric, d2).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let between: Vec<EventId> = register
-                    .entries
+                    .into_entries()
                     .into_iter()
                     .filter(|e| d1 < e.effective && e.effective <= d2)
                     .map(|e| e.event)

@@ -358,11 +358,7 @@ impl Model {
     }
 
     /// Every unit's state at the end of `date`, with the records that made it.
-    fn states(
-        &self,
-        lens: Lens<'_>,
-        date: NaiveDate,
-    ) -> Result<Vec<Replayed<'_>>, Invalid> {
+    fn states(&self, lens: Lens<'_>, date: NaiveDate) -> Result<Vec<Replayed<'_>>, Invalid> {
         let end = (date, usize::MAX);
         self.units
             .iter()
@@ -475,7 +471,7 @@ fn agree(l: &Ledger, model: &Model, knowledge: &[Option<NaiveDate>]) -> Result<(
                             .explain(&probe.scope, m, date)
                             .map_err(|e| TestCaseError::fail(e.to_string()))?;
                         let explained: Vec<(String, i128)> = why
-                            .entries
+                            .entries()
                             .iter()
                             .map(|e| (e.event.to_string(), e.change))
                             .collect();

@@ -101,8 +101,8 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
         })
         .collect::<Result<Vec<Register>, Failure>>()?;
     // Metrics with nothing in their register are left out, unless all are.
-    if registers.iter().any(|r| !r.entries.is_empty()) {
-        registers.retain(|r| !r.entries.is_empty());
+    if registers.iter().any(|r| !r.entries().is_empty()) {
+        registers.retain(|r| !r.entries().is_empty());
     }
 
     let stdout = match args.common.format {
@@ -146,9 +146,9 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
 
 fn json_register(r: &Register) -> JsonRegister {
     JsonRegister {
-        metric: r.metric.to_string(),
+        metric: r.metric().to_string(),
         total: r.total(),
-        entries: r.entries.iter().map(json_entry).collect(),
+        entries: r.entries().iter().map(json_entry).collect(),
     }
 }
 
