@@ -749,6 +749,12 @@ impl Ledger {
             let earliest = keys.iter().map(|&(_, _, k)| k).min().unwrap_or(Key::MAX);
             let slot = todo.entry(unit).or_insert(earliest);
             *slot = (*slot).min(earliest);
+            // A pad takes its figure from the changes and the level after it:
+            // a change there moves the unit's strength from the pad on.
+            let t = staged
+                .get(&unit)
+                .unwrap_or(&self.units[unit as usize].timelines);
+            let earliest = self.padded_from(batch, t, earliest);
             let mut up = self.units[unit as usize].parent;
             while let Some(a) = up {
                 let t = staged.get(&a).unwrap_or(&self.units[a as usize].timelines);
@@ -874,6 +880,25 @@ impl Ledger {
         }
         plan.staged = staged;
         Ok(plan)
+    }
+
+    /// The first key from which a unit's strength can move when its events
+    /// change from `earliest` on: the key of a pad before `earliest` (and
+    /// after the unit's last arrival or departure), whose figure depends on
+    /// what follows it; else `earliest`.
+    fn padded_from(&self, batch: &[Event], t: &Timelines, earliest: Key) -> Key {
+        let mut from = earliest;
+        for list in std::iter::once(&t.baseline).chain(t.layers.values()) {
+            let before = &list[..list.partition_point(|&k| k < earliest)];
+            for &k in before.iter().rev() {
+                match self.event_at(batch, k).kind() {
+                    EventKind::Pad { .. } => from = from.min(k),
+                    EventKind::Deploy { .. } | EventKind::Withdraw => break,
+                    _ => {}
+                }
+            }
+        }
+        from
     }
 
     /// Applies a plan: nothing here can fail.

@@ -1393,3 +1393,66 @@ fn a_chain_of_same_day_corrections_agrees_every_way() {
         assert_eq!(at(Some(known)), at(None), "as known on {known}");
     }
 }
+
+/// A parent deployed "with its subunits" between a subunit's pad and the
+/// level the pad is derived from, in Estonia.
+fn pad_under_a_parent() -> Ledger {
+    let mut l = Ledger::new();
+    l.add_unit(Unit::new(uid("bde"), "brigade", c("USA"), UnitKind::Land))
+        .unwrap();
+    l.add_unit(Unit::new(uid("bn"), "battalion", c("USA"), UnitKind::Land).with_parent(uid("bde")))
+        .unwrap();
+    l.apply(ev("bn-in", "bn", "2020-01-01", deploy(in_est(), 0)))
+        .unwrap();
+    l.apply_batch([
+        ev(
+            "bn-pad",
+            "bn",
+            "2020-03-29",
+            EventKind::Pad {
+                metric: Metric::PERSONNEL,
+            },
+        ),
+        ev("bn-level", "bn", "2020-04-09", level(1_158)),
+    ])
+    .unwrap();
+    // 1,887 with the battalion, which the pad puts at 1,158 then.
+    l.apply(ev("bde-in", "bde", "2020-04-07", deploy(in_est(), 1_887)))
+        .unwrap();
+    l
+}
+
+/// Found by the model test: a change after a pad moves the subunit's strength
+/// from the pad on, so a parent's level between the two must be worked out
+/// again; it was kept, and the totals drifted from what the parent's level says.
+#[test]
+fn regression_correcting_the_level_a_pad_derives_from_reworks_the_parent() {
+    let mut l = pad_under_a_parent();
+    let est = Scope::all().in_country(c("EST"));
+    let bde = Scope::all().unit(uid("bde"));
+    assert_eq!(total_every_way(&l, &bde, "2020-04-07", None), 1_887);
+    l.correct(fix(
+        "fix",
+        "bn-level",
+        "2020-05-31",
+        Amendment::Replace {
+            effective: d("2020-04-09"),
+            kind: level(1_086),
+        },
+    ))
+    .unwrap();
+    // The brigade with its battalion is still the 1,887 its deploy says.
+    assert_eq!(total_every_way(&l, &bde, "2020-04-07", None), 1_887);
+    assert_eq!(total_every_way(&l, &est, "2020-04-09", None), 1_887);
+}
+
+#[test]
+fn a_change_between_a_pad_and_its_level_reworks_the_parent() {
+    let mut l = pad_under_a_parent();
+    let bde = Scope::all().unit(uid("bde"));
+    l.apply(ev("bn-more", "bn", "2020-04-08", reinforce(100)))
+        .unwrap();
+    // The pad now puts the battalion at 1,058 on the brigade's arrival.
+    assert_eq!(total_every_way(&l, &bde, "2020-04-07", None), 1_887);
+    assert_eq!(total_every_way(&l, &bde, "2020-04-09", None), 1_987);
+}
