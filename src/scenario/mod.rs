@@ -438,10 +438,88 @@ struct Sections<V> {
 }
 
 /// How to take a record apart, for TOML and JSON alike.
-trait Record: Sized {
+trait Record: Sized + Clone {
     fn id(&self) -> Option<String>;
     fn keys(&self) -> Vec<String>;
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String>;
+    /// The record as `T`, or the path of the field at fault and what is wrong.
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)>;
+    /// The keys and values of a table, or `None` for anything else.
+    fn entries(&self) -> Option<Vec<(&str, &Self)>>;
+    /// The items of an array, or `None` for anything else.
+    fn items(&self) -> Option<&[Self]>;
+
+    /// The record as `T`, or what is wrong, naming the field at fault.
+    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
+        // Kept to find an unknown field that serde cannot place: it loses the
+        // path inside flattened fields, which events and claims have.
+        let written = self.clone();
+        self.decode().map_err(|(path, message)| {
+            let path = match unknown_field(&message) {
+                Some((key, valid)) => {
+                    let path = without_last(&path, key);
+                    // serde_path_to_error writes `.` for no path and `?` for
+                    // a step it could not follow.
+                    if path.is_empty() || path == "." || path.contains('?') {
+                        written.table_with(key, &valid).unwrap_or_default()
+                    } else {
+                        path.to_string()
+                    }
+                }
+                None => path,
+            };
+            field_message(&path, &message)
+        })
+    }
+
+    /// The path of the first table below the record's top that has `key` and
+    /// no key outside `valid` but it: where serde found `key` unknown.
+    fn table_with(&self, key: &str, valid: &[&str]) -> Option<String> {
+        fn walk<R: Record>(v: &R, at: &str, key: &str, valid: &[&str]) -> Option<String> {
+            if let Some(entries) = v.entries() {
+                if !at.is_empty()
+                    && entries.iter().any(|(k, _)| *k == key)
+                    && entries.iter().all(|(k, _)| *k == key || valid.contains(k))
+                {
+                    return Some(at.to_string());
+                }
+                entries.iter().find_map(|(k, v)| {
+                    let at = if at.is_empty() {
+                        (*k).to_string()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    walk(*v, &at, key, valid)
+                })
+            } else {
+                v.items()?
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| walk(v, &format!("{at}[{i}]"), key, valid))
+            }
+        }
+        walk(self, "", key, valid)
+    }
+}
+
+/// The key and the valid keys of serde's "unknown field `k`, expected one of
+/// `a`, `b`" (or "expected `a`", or "there are no fields").
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let valid = rest.split('`').skip(1).step_by(2).collect();
+    Some((key, valid))
+}
+
+/// `members[1]` of `members[1].joind`: the table that holds an unknown key,
+/// which serde's path names as if it were a field.
+fn without_last<'p>(path: &'p str, key: &str) -> &'p str {
+    if path == key {
+        ""
+    } else {
+        path.strip_suffix(key)
+            .and_then(|p| p.strip_suffix('.'))
+            .unwrap_or(path)
+    }
 }
 
 /// Reads what reads of a TOML file; what does not is in the diagnostics.
@@ -505,9 +583,18 @@ impl Record for toml::Value {
             .map(|t| t.keys().cloned().collect())
             .unwrap_or_default()
     }
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
-        serde_path_to_error::deserialize(self)
-            .map_err(|e| field_message(&e.path().to_string(), e.inner().message().trim_end()))
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
+        serde_path_to_error::deserialize(self).map_err(|e| {
+            let message = e.inner().message().trim_end().to_string();
+            (e.path().to_string(), message)
+        })
+    }
+    fn entries(&self) -> Option<Vec<(&str, &Self)>> {
+        self.as_table()
+            .map(|t| t.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
     }
 }
 
@@ -523,9 +610,16 @@ impl Record for serde_json::Value {
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default()
     }
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
         serde_path_to_error::deserialize(self)
-            .map_err(|e| field_message(&e.path().to_string(), &e.inner().to_string()))
+            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    }
+    fn entries(&self) -> Option<Vec<(&str, &Self)>> {
+        self.as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
     }
 }
 

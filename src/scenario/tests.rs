@@ -207,3 +207,239 @@ fn a_file_that_cannot_be_read_is_named() {
         "{err}"
     );
 }
+
+/// The one problem found in `text`, which must not load.
+fn the_problem(text: &str) -> String {
+    let e = errors(Scenario::from_toml(text, "f.toml"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    e[0].clone()
+}
+
+#[test]
+fn a_misspelt_alliance_member_date_is_refused_not_dropped() {
+    // `joind` for `joined` made Canada no member at all, and a claim about
+    // NATO silently lost Canada's troops.
+    let text = r#"[scenario]
+name = "x"
+
+[[alliances]]
+id = "NATO"
+name = "North Atlantic Treaty Organization"
+members = [{ country = "USA", joined = "1949-08-24" }, { country = "CAN", joind = "1949-08-24" }]
+"#;
+    assert_eq!(
+        the_problem(text),
+        "f.toml:4:1: alliance `NATO`: field `members[1]`: unknown field `joind`, \
+         expected one of `country`, `invited`, `joined`, `left`"
+    );
+}
+
+#[test]
+fn a_misspelt_region_member_date_is_refused_not_dropped() {
+    let text = r#"[scenario]
+name = "x"
+
+[[regions]]
+id = "baltic-states"
+name = "the Baltic states"
+members = [{ country = "EST", form = "2004-03-29" }]
+"#;
+    assert_eq!(
+        the_problem(text),
+        "f.toml:4:1: region `baltic-states`: field `members[0]`: unknown field `form`, \
+         expected one of `country`, `from`, `until`"
+    );
+}
+
+/// A scenario with Estonia, Poland and a British unit, and `claim` appended.
+fn with_claim(claim: &str) -> String {
+    format!(
+        r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = {{ country = "EST" }}
+footing = "rotational"
+strength = {{ personnel = 900 }}
+
+[[claims]]
+id = "c1"
+as_of = "2022-06-29"
+source = {{ document = "d" }}
+{claim}
+"#
+    )
+}
+
+#[test]
+fn a_claim_scope_with_host_for_hosts_is_refused_not_read_as_everything() {
+    let text = with_claim(
+        r#"kind = "quantity"
+scope = { host = { countries = ["EST"] } }
+metric = "personnel"
+qualifier = "exact"
+value = 900"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `scope`: unknown field `host`, \
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+    );
+}
+
+#[test]
+fn contributors_with_country_for_countries_is_refused() {
+    let text = with_claim(
+        r#"kind = "quantity"
+scope = { contributors = { country = ["GBR"] } }
+metric = "personnel"
+qualifier = "exact"
+value = 900"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `scope.contributors`: unknown field `country`, \
+         expected one of `countries`, `regions`, `alliances`"
+    );
+}
+
+#[test]
+fn an_extra_key_in_a_change_claims_delta_is_refused() {
+    let text = with_claim(
+        r#"kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+delta = { direction = "increase", qualifier = "nearly", value = 900, since = "2022-02-24" }"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `delta`: unknown field `since`, \
+         expected one of `direction`, `qualifier`, `value`, `low`, `high`"
+    );
+}
+
+#[test]
+fn host_inside_a_category_subjects_scope_is_refused() {
+    let text = with_claim(
+        r#"kind = "category"
+subject = { footing = { host = { countries = ["EST"] } } }
+value = "rotational""#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `subject.footing`: unknown field `host`, \
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+    );
+}
+
+/// Where a table sits in a document: keys and array positions from the root.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The path of every table in `value`, itself included, inline or not.
+fn table_paths(value: &toml::Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    match value {
+        toml::Value::Table(t) => {
+            out.push(at.clone());
+            for (k, v) in t {
+                at.push(Step::Key(k.clone()));
+                table_paths(v, at, out);
+                at.pop();
+            }
+        }
+        toml::Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                at.push(Step::Index(i));
+                table_paths(v, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` with `key = 1` added to the table at `path`.
+fn with_key(value: &toml::Value, path: &[Step], key: &str) -> toml::Value {
+    let mut out = value.clone();
+    let mut here = &mut out;
+    for step in path {
+        here = match (step, here) {
+            (Step::Key(k), toml::Value::Table(t)) => t.get_mut(k).expect("a path into the table"),
+            (Step::Index(i), toml::Value::Array(a)) => &mut a[*i],
+            (step, _) => panic!("no {step:?} here"),
+        };
+    }
+    let toml::Value::Table(t) = here else {
+        panic!("not a table")
+    };
+    t.insert(key.to_string(), toml::Value::Integer(1));
+    out
+}
+
+fn path_name(path: &[Step]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => k.clone(),
+            Step::Index(i) => i.to_string(),
+        })
+        .collect();
+    parts.join(".")
+}
+
+/// Adds an unknown key to each table of `text` in turn, at every depth, and
+/// asserts that the file, as TOML and as JSON, is refused naming the key.
+fn every_table_refuses_an_unknown_key(text: &str) {
+    let doc: toml::Value = toml::from_str(text).unwrap();
+    // The document written back loads, so what is refused below is the key.
+    Scenario::from_toml(&toml::to_string(&doc).unwrap(), "plain.toml").unwrap();
+    let mut paths = Vec::new();
+    table_paths(&doc, &mut Vec::new(), &mut paths);
+    assert!(paths.len() > 10, "{} tables", paths.len());
+    for path in paths {
+        let bad = with_key(&doc, &path, "bogus_key");
+        let where_ = path_name(&path);
+        let text = toml::to_string(&bad).unwrap();
+        let e = errors(Scenario::from_toml(&text, "f.toml"));
+        assert!(
+            e.iter().any(|m| m.contains("bogus_key")),
+            "TOML, a key in `{where_}` is not refused by name: {e:#?}"
+        );
+        #[cfg(feature = "json")]
+        {
+            let json = serde_json::to_string(&bad).unwrap();
+            let e = errors(Scenario::from_json(&json, "f.json"));
+            assert!(
+                e.iter().any(|m| m.contains("bogus_key")),
+                "JSON, a key in `{where_}` is not refused by name: {e:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unknown_key_in_any_table_of_the_bundled_scenario_is_refused() {
+    every_table_refuses_an_unknown_key(MADRID_2022);
+}
+
+#[test]
+fn an_unknown_key_in_any_table_of_the_documented_example_is_refused() {
+    let page = include_str!("../../docs/format.md");
+    for block in page.split("```toml\n").skip(1) {
+        let example = block.split("\n```").next().unwrap();
+        every_table_refuses_an_unknown_key(example);
+    }
+}
