@@ -413,7 +413,10 @@ fn every_table_refuses_an_unknown_key(text: &str) {
         let bad = with_key(&doc, &path, "bogus_key");
         let where_ = path_name(&path);
         let text = toml::to_string(&bad).unwrap();
-        let e = errors(Scenario::from_toml(&text, "f.toml"));
+        let Err(Error::Scenario(e)) = Scenario::from_toml(&text, "f.toml") else {
+            panic!("TOML, a key in `{where_}` is accepted");
+        };
+        let e: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
         assert!(
             e.iter().any(|m| m.contains("bogus_key")),
             "TOML, a key in `{where_}` is not refused by name: {e:#?}"
@@ -421,7 +424,10 @@ fn every_table_refuses_an_unknown_key(text: &str) {
         #[cfg(feature = "json")]
         {
             let json = serde_json::to_string(&bad).unwrap();
-            let e = errors(Scenario::from_json(&json, "f.json"));
+            let Err(Error::Scenario(e)) = Scenario::from_json(&json, "f.json") else {
+                panic!("JSON, a key in `{where_}` is accepted");
+            };
+            let e: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
             assert!(
                 e.iter().any(|m| m.contains("bogus_key")),
                 "JSON, a key in `{where_}` is not refused by name: {e:#?}"
