@@ -449,3 +449,64 @@ fn an_unknown_key_in_any_table_of_the_documented_example_is_refused() {
         every_table_refuses_an_unknown_key(example);
     }
 }
+
+#[test]
+fn an_unknown_key_in_a_correction_a_relocation_or_a_range_is_refused() {
+    // The tables the bundled scenario and the documented example do not have.
+    every_table_refuses_an_unknown_key(
+        r#"[scenario]
+name = "x"
+
+[[bases]]
+id = "tapa"
+name = "Tapa Army Base"
+host = "EST"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 900 }
+
+[[events]]
+id = "uk-to-tapa"
+unit = "uk"
+effective = "2022-03-01"
+kind = "relocate"
+to = { base = "tapa" }
+
+[[corrections]]
+id = "uk-fix"
+corrects = "uk-arrives"
+recorded = "2022-04-02"
+reason = "the MoD gives 950"
+source = { document = "MoD", reported = "2022-04-02" }
+amend = "replace"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 950 }
+
+[[claims]]
+id = "c1"
+as_of = "2022-06-29"
+source = { document = "d" }
+kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+since = "2022-02-24"
+before = { low = 900, high = 1000 }
+after = { low = 900, high = 1000 }
+"#,
+    );
+}
