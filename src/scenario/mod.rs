@@ -454,21 +454,57 @@ trait Record: Sized + Clone {
         // path inside flattened fields, which events and claims have.
         let written = self.clone();
         self.decode().map_err(|(path, message)| {
+            // serde_path_to_error writes `.` for no path and `?` for a step it
+            // could not follow.
+            let lost = |p: &str| p.is_empty() || p == "." || p.contains('?');
             let path = match unknown_field(&message) {
                 Some((key, valid)) => {
                     let path = without_last(&path, key);
-                    // serde_path_to_error writes `.` for no path and `?` for
-                    // a step it could not follow.
-                    if path.is_empty() || path == "." || path.contains('?') {
+                    if lost(path) {
                         written.table_with(key, &valid).unwrap_or_default()
                     } else {
                         path.to_string()
                     }
                 }
+                // "invalid count `N`": the one field written as `N`, if one is.
+                None if lost(&path) => quoted(&message)
+                    .and_then(|text| written.only_field_written_as(text))
+                    .unwrap_or(path),
                 None => path,
             };
             field_message(&path, &message)
         })
+    }
+
+    /// A number, string or boolean as written, or `None` for a table or an array.
+    fn scalar(&self) -> Option<String>;
+
+    /// The path of the one field whose value is written as `text`, if exactly one is.
+    fn only_field_written_as(&self, text: &str) -> Option<String> {
+        fn walk<R: Record>(v: &R, at: &str, text: &str, found: &mut Vec<String>) {
+            if let Some(entries) = v.entries() {
+                for (k, v) in entries {
+                    let at = if at.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    walk(v, &at, text, found);
+                }
+            } else if let Some(items) = v.items() {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}[{i}]"), text, found);
+                }
+            } else if v.scalar().as_deref() == Some(text) {
+                found.push(at.to_string());
+            }
+        }
+        let mut found = Vec::new();
+        walk(self, "", text, &mut found);
+        match found.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
     }
 
     /// The path of the first table below the record's top that has `key` and
@@ -508,6 +544,14 @@ fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
     let (key, rest) = rest.split_once('`')?;
     let valid = rest.split('`').skip(1).step_by(2).collect();
     Some((key, valid))
+}
+
+/// The first text a message quotes between backticks.
+fn quoted(message: &str) -> Option<&str> {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.matches('`').count() >= 2)
 }
 
 /// `members[1]` of `members[1].joind`: the table that holds an unknown key,
@@ -596,6 +640,15 @@ impl Record for toml::Value {
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
     }
+    fn scalar(&self) -> Option<String> {
+        match self {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                Some(self.to_string())
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(feature = "json")]
@@ -620,6 +673,13 @@ impl Record for serde_json::Value {
     }
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
+    }
+    fn scalar(&self) -> Option<String> {
+        match self {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(self.to_string()),
+            _ => None,
+        }
     }
 }
 

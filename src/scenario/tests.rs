@@ -510,3 +510,95 @@ after = { low = 900, high = 1000 }
 "#,
     );
 }
+
+#[cfg(feature = "json")]
+#[test]
+fn a_json_count_toml_cannot_write_is_refused_naming_its_field() {
+    // TOML integers are i64: this count loaded from JSON, and its TOML did not.
+    let json = r#"{"scenario": {"name": "x"},
+ "units": [{"id": "u", "name": "U", "contributor": "GBR", "kind": "land"}],
+ "events": [
+  {"id": "e1", "unit": "u", "effective": "2022-01-01", "kind": "deploy",
+   "location": {"country": "EST"}, "footing": "rotational", "strength": {"personnel": 1}},
+  {"id": "e2", "unit": "u", "effective": "2022-01-02", "kind": "reinforce",
+   "metric": "personnel", "count": 9223372036854775808}]}"#;
+    let e = errors(Scenario::from_json(json, "f.json"));
+    assert_eq!(
+        e,
+        [
+            "f.json: event `e2`: field `count`: invalid count `9223372036854775808`: \
+          expected a whole number from 0 to 9,223,372,036,854,775,807"
+        ]
+    );
+}
+
+#[test]
+fn a_scenario_built_in_rust_with_a_count_toml_cannot_write_is_refused() {
+    use crate::{Count, EventKind, Metric};
+    let text = r#"[scenario]
+name = "x"
+
+[[units]]
+id = "u"
+name = "U"
+contributor = "GBR"
+kind = "land"
+
+[[events]]
+id = "e1"
+unit = "u"
+effective = "2022-01-01"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 1 }
+"#;
+    let mut file = Scenario::from_toml(text, "x.toml").unwrap().to_file();
+    let event = Event::new(
+        "too-many".parse().unwrap(),
+        "u".parse().unwrap(),
+        "2022-01-02".parse().unwrap(),
+        EventKind::Reinforce {
+            metric: Metric::PERSONNEL,
+            count: Count::new(u64::MAX),
+        },
+    );
+    file.events.push(event);
+    let e = errors(Scenario::from_file(file, "built"));
+    assert_eq!(
+        e,
+        [
+            "built: event `too-many`: field `count`: 18,446,744,073,709,551,615 is more than \
+          the largest count a record may hold, 9,223,372,036,854,775,807"
+        ]
+    );
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn saving_and_loading_is_identity_at_the_ends_of_the_count_range() {
+    let max = i64::MAX;
+    let json = format!(
+        r#"{{"scenario": {{"name": "ends"}},
+ "units": [{{"id": "u", "name": "U", "contributor": "GBR", "kind": "land",
+             "metrics": ["personnel", "ships"]}}],
+ "events": [
+  {{"id": "e1", "unit": "u", "effective": "2022-01-01", "kind": "deploy",
+   "location": {{"country": "EST"}}, "footing": "rotational",
+   "strength": {{"personnel": 0, "ships": {max}}}}},
+  {{"id": "e2", "unit": "u", "effective": "2022-01-02", "kind": "reinforce",
+   "metric": "personnel", "count": {max}}},
+  {{"id": "e3", "unit": "u", "effective": "2022-01-03", "kind": "reduce",
+   "metric": "ships", "count": {max}}},
+  {{"id": "e4", "unit": "u", "effective": "2022-01-04", "kind": "set_level",
+   "metric": "personnel", "count": 0}}]}}"#
+    );
+    let s = Scenario::from_json(&json, "ends.json").unwrap();
+    let toml = s.to_toml().unwrap();
+    assert!(toml.contains(&max.to_string()), "{toml}");
+    let again = Scenario::from_toml(&toml, "ends.toml").unwrap();
+    assert_eq!(again.to_file(), s.to_file());
+    let json = again.to_json().unwrap();
+    let thrice = Scenario::from_json(&json, "ends.json").unwrap();
+    assert_eq!(thrice.to_file(), s.to_file());
+}
