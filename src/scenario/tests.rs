@@ -602,3 +602,95 @@ fn saving_and_loading_is_identity_at_the_ends_of_the_count_range() {
     let thrice = Scenario::from_json(&json, "ends.json").unwrap();
     assert_eq!(thrice.to_file(), s.to_file());
 }
+
+#[cfg(feature = "json")]
+mod round_trip {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        let (first, last) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        prop_oneof![
+            (first..=last).prop_map(|d| NaiveDate::from_num_days_from_ce_opt(d).unwrap()),
+            Just(NaiveDate::MIN),
+            Just(NaiveDate::MAX),
+        ]
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        let m = 1i128 << 96;
+        (-(m - 1)..m, 0..=28u32)
+            .prop_map(|(n, scale)| Decimal::try_from_i128_with_scale(n, scale).unwrap())
+    }
+
+    fn count() -> impl Strategy<Value = u64> {
+        let max = i64::MAX.unsigned_abs();
+        prop_oneof![0..10_000u64, 0..=max, Just(0), Just(max)]
+    }
+
+    /// A scaling factor the ledger takes, most of the time.
+    fn factor() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (0..1_000i64, 0..=4u32).prop_map(|(n, scale)| Decimal::new(n, scale)),
+            decimal().prop_map(|d| d.abs()),
+        ]
+    }
+
+    use chrono::Datelike;
+
+    proptest! {
+        /// Whatever loads saves, as TOML and as JSON, to a file that loads
+        /// back to the same scenario.
+        #[test]
+        fn saving_and_loading_is_identity_for_every_value_that_loads(
+            (first, then) in (day(), day()),
+            (deployed, more) in (count(), count()),
+            factor in factor(),
+            value in decimal(),
+            line in any::<u32>(),
+            text in "\\PC{0,12}|.{0,12}",
+        ) {
+            let (first, then) = (first.min(then), first.max(then));
+            let json = serde_json::json!({
+                "scenario": { "name": text, "description": text },
+                "units": [{ "id": "u", "name": text, "contributor": "GBR", "kind": "land",
+                            "formed": first.to_string() }],
+                "layers": [{ "id": "l", "description": text }],
+                "events": [
+                    { "id": "e1", "unit": "u", "effective": first.to_string(), "kind": "deploy",
+                      "location": { "country": "EST" }, "footing": "rotational",
+                      "strength": { "personnel": deployed },
+                      "source": { "document": text, "reported": then.to_string(), "line": line,
+                                  "quote": text } },
+                    { "id": "e2", "unit": "u", "effective": then.to_string(), "kind": "reinforce",
+                      "metric": "personnel", "count": more, "announced": first.to_string() },
+                    { "id": "e3", "unit": "u", "effective": then.to_string(), "kind": "scale",
+                      "metric": "personnel", "factor": factor.to_string(), "layer": "l" },
+                ],
+                "claims": [
+                    { "id": "c1", "as_of": then.to_string(), "source": { "document": text },
+                      "kind": "quantity", "scope": { "hosts": { "countries": ["EST"] } },
+                      "metric": "personnel", "qualifier": "exact", "value": value.to_string() },
+                    { "id": "c2", "as_of": then.to_string(), "source": { "document": text },
+                      "kind": "category", "subject": { "named": { "name": text, "attribute": text } },
+                      "value": text },
+                ],
+            });
+            if let Ok(s) = Scenario::from_json(&json.to_string(), "p.json") {
+                let toml = s.to_toml().unwrap();
+                let again = Scenario::from_toml(&toml, "p.toml")
+                    .unwrap_or_else(|e| panic!("its TOML does not load: {e}\n{toml}"));
+                prop_assert_eq!(again.to_file(), s.to_file());
+                let json = s.to_json().unwrap();
+                let again = Scenario::from_json(&json, "p.json")
+                    .unwrap_or_else(|e| panic!("its JSON does not load: {e}\n{json}"));
+                prop_assert_eq!(again.to_file(), s.to_file());
+            }
+        }
+    }
+}
