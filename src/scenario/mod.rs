@@ -448,32 +448,51 @@ trait Record: Sized + Clone {
     /// The items of an array, or `None` for anything else.
     fn items(&self) -> Option<&[Self]>;
 
-    /// The record as `T`, or what is wrong, naming the field at fault.
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
-        // Kept to find an unknown field that serde cannot place: it loses the
-        // path inside flattened fields, which events and claims have.
-        let written = self.clone();
-        self.decode().map_err(|(path, message)| {
-            // serde_path_to_error writes `.` for no path and `?` for a step it
-            // could not follow.
-            let lost = |p: &str| p.is_empty() || p == "." || p.contains('?');
-            let path = match unknown_field(&message) {
-                Some((key, valid)) => {
-                    let path = without_last(&path, key);
-                    if lost(path) {
-                        written.table_with(key, &valid).unwrap_or_default()
-                    } else {
-                        path.to_string()
-                    }
-                }
-                // "invalid count `N`": the one field written as `N`, if one is.
-                None if lost(&path) => quoted(&message)
-                    .and_then(|text| written.only_field_written_as(text))
-                    .unwrap_or(path),
-                None => path,
+    /// Removes `key` from the table at `path`; whether it was there.
+    fn remove(&mut self, path: &[Step], key: &str) -> bool;
+
+    /// The record as `T`, if it reads, and every problem found, each naming
+    /// the field at fault. A key unknown to a table below the record's top is
+    /// reported and left out, as an unknown key of the record's own is, so
+    /// that every one is found and nothing that follows from dropping the
+    /// record is reported.
+    fn read<T: serde::de::DeserializeOwned>(self) -> (Option<T>, Vec<String>) {
+        // serde_path_to_error writes `.` for no path and `?` for a step it
+        // could not follow: it loses the path inside flattened fields, which
+        // events and claims have.
+        let lost = |p: &str| p.is_empty() || p == "." || p.contains('?');
+        let mut problems = Vec::new();
+        let mut value = self;
+        loop {
+            let mut written = value.clone();
+            let (path, message) = match value.decode() {
+                Ok(record) => return (Some(record), problems),
+                Err(e) => e,
             };
-            field_message(&path, &message)
-        })
+            let Some((key, valid)) = unknown_field(&message) else {
+                // "invalid count `N`": the one field written as `N`, if one is.
+                let path = if lost(&path) {
+                    quoted(&message)
+                        .and_then(|text| written.only_field_written_as(text))
+                        .unwrap_or(path)
+                } else {
+                    path
+                };
+                problems.push(field_message(&path, &message));
+                return (None, problems);
+            };
+            let found = written.table_with(key, &valid);
+            let serde_path = without_last(&path, key);
+            let shown = match &found {
+                Some(steps) if lost(serde_path) => path_text(steps),
+                _ => serde_path.to_string(),
+            };
+            problems.push(field_message(&shown, &message));
+            match found {
+                Some(steps) if written.remove(&steps, key) => value = written,
+                _ => return (None, problems),
+            }
+        }
     }
 
     /// A number, string or boolean as written, or `None` for a table or an array.
@@ -509,32 +528,61 @@ trait Record: Sized + Clone {
 
     /// The path of the first table below the record's top that has `key` and
     /// no key outside `valid` but it: where serde found `key` unknown.
-    fn table_with(&self, key: &str, valid: &[&str]) -> Option<String> {
-        fn walk<R: Record>(v: &R, at: &str, key: &str, valid: &[&str]) -> Option<String> {
+    fn table_with(&self, key: &str, valid: &[&str]) -> Option<Vec<Step>> {
+        fn walk<R: Record>(v: &R, at: &mut Vec<Step>, key: &str, valid: &[&str]) -> bool {
             if let Some(entries) = v.entries() {
                 if !at.is_empty()
                     && entries.iter().any(|(k, _)| *k == key)
                     && entries.iter().all(|(k, _)| *k == key || valid.contains(k))
                 {
-                    return Some(at.to_string());
+                    return true;
                 }
-                entries.iter().find_map(|(k, v)| {
-                    let at = if at.is_empty() {
-                        (*k).to_string()
-                    } else {
-                        format!("{at}.{k}")
-                    };
-                    walk(*v, &at, key, valid)
+                entries.iter().any(|(k, v)| {
+                    at.push(Step::Key((*k).to_string()));
+                    let found = walk(*v, at, key, valid);
+                    if !found {
+                        at.pop();
+                    }
+                    found
                 })
             } else {
-                v.items()?
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, v)| walk(v, &format!("{at}[{i}]"), key, valid))
+                v.items().is_some_and(|items| {
+                    items.iter().enumerate().any(|(i, v)| {
+                        at.push(Step::Index(i));
+                        let found = walk(v, at, key, valid);
+                        if !found {
+                            at.pop();
+                        }
+                        found
+                    })
+                })
             }
         }
-        walk(self, "", key, valid)
+        let mut at = Vec::new();
+        walk(self, &mut at, key, valid).then_some(at)
     }
+}
+
+/// One step of a path into a record: a table's key or an array's index.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path as serde_path_to_error writes it: `scope.contributors`, `members[1]`.
+fn path_text(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 /// The key and the valid keys of serde's "unknown field `k`, expected one of
@@ -640,6 +688,20 @@ impl Record for toml::Value {
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
     }
+    fn remove(&mut self, path: &[Step], key: &str) -> bool {
+        let mut here = self;
+        for step in path {
+            let next = match step {
+                Step::Key(k) => here.get_mut(k.as_str()),
+                Step::Index(i) => here.get_mut(*i),
+            };
+            match next {
+                Some(next) => here = next,
+                None => return false,
+            }
+        }
+        here.as_table_mut().and_then(|t| t.remove(key)).is_some()
+    }
     fn scalar(&self) -> Option<String> {
         match self {
             toml::Value::String(s) => Some(s.clone()),
@@ -673,6 +735,20 @@ impl Record for serde_json::Value {
     }
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
+    }
+    fn remove(&mut self, path: &[Step], key: &str) -> bool {
+        let mut here = self;
+        for step in path {
+            let next = match step {
+                Step::Key(k) => here.get_mut(k.as_str()),
+                Step::Index(i) => here.get_mut(*i),
+            };
+            match next {
+                Some(next) => here = next,
+                None => return false,
+            }
+        }
+        here.as_object_mut().and_then(|o| o.remove(key)).is_some()
     }
     fn scalar(&self) -> Option<String> {
         match self {
@@ -743,13 +819,13 @@ fn read_sections<V: Record + Serialize>(
             placed.push("missing the `[scenario]` table with the scenario's `name`".into());
             Meta::default()
         }
-        Some(v) => match v.read::<Meta>() {
-            Ok(m) => m,
-            Err(e) => {
+        Some(v) => {
+            let (meta, problems) = v.read::<Meta>();
+            for e in problems {
                 placed.push(format!("scenario: {e}"));
-                Meta::default()
             }
-        },
+            meta.unwrap_or_default()
+        }
     };
     macro_rules! section {
         ($list:expr, $kind:expr) => {{
@@ -761,14 +837,15 @@ fn read_sections<V: Record + Serialize>(
                     None => format!("{} number {}", $kind, i + 1),
                 };
                 let keys = v.keys();
-                match v.read() {
-                    Ok(record) => {
-                        if let Some(extra) = unknown_keys(&keys, &record) {
-                            placed.push(format!("{who}: unknown field `{extra}`"));
-                        }
-                        out.push(record);
+                let (record, problems) = v.read();
+                for e in problems {
+                    placed.push(format!("{who}: {e}"));
+                }
+                if let Some(record) = record {
+                    if let Some(extra) = unknown_keys(&keys, &record) {
+                        placed.push(format!("{who}: unknown field `{extra}`"));
                     }
-                    Err(e) => placed.push(format!("{who}: {e}")),
+                    out.push(record);
                 }
             }
             out

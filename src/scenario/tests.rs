@@ -694,3 +694,46 @@ mod round_trip {
         }
     }
 }
+
+#[test]
+fn a_record_with_unknown_nested_keys_reports_each_and_nothing_that_follows_from_it() {
+    // The event is kept without the keys, as a record with an unknown key of
+    // its own is: dropping it made every later event of its unit "not deployed".
+    let text = r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST", bsae = "tapa" }
+footing = "rotational"
+strength = { personnel = 900 }
+source = { document = "d", reportd = "2022-02-24" }
+
+[[events]]
+id = "uk-more"
+unit = "uk"
+effective = "2022-03-01"
+kind = "reinforce"
+metric = "personnel"
+count = 100
+"#;
+    let e = errors(Scenario::from_toml(text, "f.toml"));
+    assert_eq!(
+        e,
+        [
+            "f.toml:10:1: event `uk-arrives`: field `source`: unknown field `reportd`, \
+             expected one of `document`, `reported`, `line`, `quote`",
+            "f.toml:10:1: event `uk-arrives`: field `location`: unknown field `bsae`, \
+             expected one of `base`, `country`, `region`",
+        ]
+    );
+}
