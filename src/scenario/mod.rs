@@ -498,10 +498,15 @@ trait Record: Sized + Clone {
     /// A number, string or boolean as written, or `None` for a table or an array.
     fn scalar(&self) -> Option<String>;
 
-    /// The path of the one field whose value is written as `text`, if exactly one is.
+    /// The path of the one field whose value is written as `text`, or of the
+    /// one table below the record's top with a key written so (a metric in
+    /// a strength), if exactly one is.
     fn only_field_written_as(&self, text: &str) -> Option<String> {
         fn walk<R: Record>(v: &R, at: &str, text: &str, found: &mut Vec<String>) {
             if let Some(entries) = v.entries() {
+                if !at.is_empty() && entries.iter().any(|(k, _)| *k == text) {
+                    found.push(at.to_string());
+                }
                 for (k, v) in entries {
                     let at = if at.is_empty() {
                         k.to_string()

@@ -737,3 +737,38 @@ count = 100
         ]
     );
 }
+
+#[test]
+fn a_bad_value_or_metric_inside_an_event_names_its_field() {
+    let event = |strength: &str, more: &str| {
+        format!(
+            r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "e"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = {{ country = "EST" }}
+footing = "rotational"
+strength = {{ {strength} }}
+{more}"#
+        )
+    };
+    assert_eq!(
+        the_problem(&event("Personnel = 900", "")),
+        "f.toml:10:1: event `e`: field `strength`: invalid metric `Personnel`: \
+         a metric is lowercase ascii letters, digits and `_`"
+    );
+    assert_eq!(
+        the_problem(&event("personnel = -1", "")),
+        "f.toml:10:1: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
+    );
+}
