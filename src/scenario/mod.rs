@@ -470,8 +470,13 @@ trait Record: Sized + Clone {
                 Err(e) => e,
             };
             let Some((key, valid)) = unknown_field(&message) else {
-                // "invalid count `N`": the one field written as `N`, if one is.
-                let path = if lost(&path) {
+                // "invalid count `N`", "unknown variant `deply`": the one
+                // field written so, if one is. Other messages (a missing
+                // field) quote what is not there, which cannot place them.
+                let quotes_input = ["invalid ", "unknown variant "]
+                    .iter()
+                    .any(|p| message.starts_with(p));
+                let path = if lost(&path) && quotes_input {
                     quoted(&message)
                         .and_then(|text| written.only_field_written_as(text))
                         .unwrap_or(path)

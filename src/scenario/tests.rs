@@ -772,3 +772,20 @@ strength = {{ {strength} }}
         "f.toml:10:1: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
     );
 }
+
+#[test]
+fn a_missing_field_inside_a_claim_is_not_placed_where_the_field_is_written() {
+    // `after` has the `qualifier` that `before` lacks: naming `after` would
+    // send the reader to the one figure that is right.
+    let text = with_claim(
+        r#"kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+since = "2022-02-24"
+before = { value = 900 }
+after = { qualifier = "exact", value = 900 }"#,
+    );
+    let e = the_problem(&text);
+    assert!(!e.contains("field `after`"), "{e}");
+    assert!(e.contains("missing field `qualifier`"), "{e}");
+}
