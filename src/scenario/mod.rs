@@ -9,9 +9,10 @@
 //!
 //! Loading reports *every* problem, not just the first: syntax errors with the
 //! file, line and column; records that do not read or that the ledger refuses
-//! with the record's id and field, and its line in a TOML file; and every key
-//! that no table takes, at any depth, with the keys its table does take. A
-//! file with any error yields no scenario.
+//! with the record's id and field, and its line in a TOML file; and every
+//! unknown key, at any depth, naming its table and, in a table inside a
+//! record, the keys the table does take. A file with any error yields no
+//! scenario.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
