@@ -262,7 +262,7 @@ impl From<NaiveDate> for AsOf {
 /// # Ok::<(), posture_ledger::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "FigureFields")]
 pub enum Figure {
     /// A value with a hedge.
     Hedged {
@@ -281,6 +281,48 @@ pub enum Figure {
         #[serde(with = "decimal_value")]
         high: Decimal,
     },
+}
+
+/// A decimal as [`decimal_value`] reads it, for optional fields.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct DecimalValue(#[serde(with = "decimal_value")] Decimal);
+
+/// A figure as a file writes it. Read through this rather than as an untagged
+/// enum, which would ignore a misspelt or extra key and could read the figure
+/// meant by `low` and `high` as the one meant by `qualifier` and `value`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FigureFields {
+    #[serde(default)]
+    qualifier: Option<Qualifier>,
+    #[serde(default)]
+    value: Option<DecimalValue>,
+    #[serde(default)]
+    low: Option<DecimalValue>,
+    #[serde(default)]
+    high: Option<DecimalValue>,
+}
+
+impl TryFrom<FigureFields> for Figure {
+    type Error = &'static str;
+    fn try_from(f: FigureFields) -> std::result::Result<Figure, &'static str> {
+        let either = "a figure is `qualifier` and `value`, or `low` and `high`";
+        match (f.qualifier, f.value, f.low, f.high) {
+            (Some(qualifier), Some(DecimalValue(value)), None, None) => {
+                Ok(Figure::Hedged { qualifier, value })
+            }
+            (None, None, Some(DecimalValue(low)), Some(DecimalValue(high))) => {
+                Ok(Figure::Range { low, high })
+            }
+            (Some(_), None, None, None) => Err("missing field `value`"),
+            (None, Some(_), None, None) => Err("missing field `qualifier`"),
+            (None, None, Some(_), None) => Err("missing field `high`"),
+            (None, None, None, Some(_)) => Err("missing field `low`"),
+            (None, None, None, None) => Err(either),
+            _ => Err("a figure is `qualifier` and `value`, or `low` and `high`, not both"),
+        }
+    }
 }
 
 impl Figure {
@@ -368,12 +410,45 @@ pub enum Direction {
 
 /// A change's size and direction: "an increase of nearly 20,000".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "DeltaFields")]
 pub struct Delta {
     /// Up or down.
     pub direction: Direction,
     /// How much, as stated.
     #[serde(flatten)]
     pub figure: Figure,
+}
+
+/// A delta as a file writes it, every field at one level: serde cannot refuse
+/// unknown fields beside a flattened one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeltaFields {
+    direction: Direction,
+    #[serde(default)]
+    qualifier: Option<Qualifier>,
+    #[serde(default)]
+    value: Option<DecimalValue>,
+    #[serde(default)]
+    low: Option<DecimalValue>,
+    #[serde(default)]
+    high: Option<DecimalValue>,
+}
+
+impl TryFrom<DeltaFields> for Delta {
+    type Error = &'static str;
+    fn try_from(d: DeltaFields) -> std::result::Result<Delta, &'static str> {
+        let figure = Figure::try_from(FigureFields {
+            qualifier: d.qualifier,
+            value: d.value,
+            low: d.low,
+            high: d.high,
+        })?;
+        Ok(Delta {
+            direction: d.direction,
+            figure,
+        })
+    }
 }
 
 /// A stated change between two points: what was before, what is after, the
@@ -407,7 +482,7 @@ pub struct Change {
 
 /// What a categorical claim is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "SubjectFields")]
 pub enum Subject {
     /// The footing of the deployments in a scope; the value is a [`Footing`](crate::Footing) name.
     Footing(Box<Scope>),
@@ -427,6 +502,51 @@ pub enum Subject {
         /// Which attribute.
         attribute: String,
     },
+}
+
+/// A subject as a file writes it: a table with one of `footing`,
+/// `membership` and `named`. Read through this rather than as serde's
+/// externally tagged enum, so that an extra key is refused by name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubjectFields {
+    #[serde(default)]
+    footing: Option<Box<Scope>>,
+    #[serde(default)]
+    membership: Option<MembershipFields>,
+    #[serde(default)]
+    named: Option<NamedFields>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipFields {
+    country: Country,
+    alliance: AllianceId,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedFields {
+    name: String,
+    attribute: String,
+}
+
+impl TryFrom<SubjectFields> for Subject {
+    type Error = &'static str;
+    fn try_from(s: SubjectFields) -> std::result::Result<Subject, &'static str> {
+        match (s.footing, s.membership, s.named) {
+            (Some(scope), None, None) => Ok(Subject::Footing(scope)),
+            (None, Some(MembershipFields { country, alliance }), None) => {
+                Ok(Subject::Membership { country, alliance })
+            }
+            (None, None, Some(NamedFields { name, attribute })) => {
+                Ok(Subject::Named { name, attribute })
+            }
+            (None, None, None) => Err("expected one of `footing`, `membership`, `named`"),
+            _ => Err("expected only one of `footing`, `membership`, `named`"),
+        }
+    }
 }
 
 impl fmt::Display for Subject {

@@ -157,12 +157,38 @@ pub struct Region {
 
 /// A country's membership of a region, for a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RegionMemberFields")]
 pub struct RegionMember {
     /// The member.
     pub country: Country,
     /// When it belongs; the default is always.
     #[serde(flatten)]
     pub period: Period,
+}
+
+/// A region member as a file writes it, every field at one level: serde
+/// cannot refuse unknown fields beside a flattened one, and a misspelt `from`
+/// would make the country a member at every date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionMemberFields {
+    country: Country,
+    #[serde(default)]
+    from: Option<NaiveDate>,
+    #[serde(default)]
+    until: Option<NaiveDate>,
+}
+
+impl From<RegionMemberFields> for RegionMember {
+    fn from(m: RegionMemberFields) -> Self {
+        RegionMember {
+            country: m.country,
+            period: Period {
+                from: m.from,
+                until: m.until,
+            },
+        }
+    }
 }
 
 impl Region {
@@ -256,6 +282,7 @@ impl fmt::Display for MembershipStatus {
 
 /// A country's dated relation to an alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AllianceMember {
     /// The country.
     pub country: Country,

@@ -17,7 +17,7 @@ use crate::metric::Quantity;
 /// when the whole region lies inside it: 4,000 troops "in the Baltic states"
 /// count towards the Baltic states and Europe, never towards Estonia alone.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "LocationFields")]
 pub enum Location {
     /// At a base (and so in the base's host country).
     Base(BaseId),
@@ -25,6 +25,33 @@ pub enum Location {
     Country(Country),
     /// Somewhere in a region, split between its countries in a way the source does not give.
     Region(RegionId),
+}
+
+/// A location as a file writes it: a table with one of `base`, `country` and
+/// `region`. Read through this rather than as serde's externally tagged enum,
+/// so that an extra key is refused by name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationFields {
+    #[serde(default)]
+    base: Option<BaseId>,
+    #[serde(default)]
+    country: Option<Country>,
+    #[serde(default)]
+    region: Option<RegionId>,
+}
+
+impl TryFrom<LocationFields> for Location {
+    type Error = &'static str;
+    fn try_from(l: LocationFields) -> Result<Location, &'static str> {
+        match (l.base, l.country, l.region) {
+            (Some(b), None, None) => Ok(Location::Base(b)),
+            (None, Some(c), None) => Ok(Location::Country(c)),
+            (None, None, Some(r)) => Ok(Location::Region(r)),
+            (None, None, None) => Err("expected one of `base`, `country`, `region`"),
+            _ => Err("expected only one of `base`, `country`, `region`"),
+        }
+    }
 }
 
 impl fmt::Display for Location {

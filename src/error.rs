@@ -46,10 +46,8 @@ pub enum Error {
         /// The text that was given.
         name: String,
     },
-    /// A count is not a non-negative whole number.
-    #[error(
-        "invalid count `{text}`: expected a whole number from 0 to 18,446,744,073,709,551,615"
-    )]
+    /// A count is not a whole number from 0 to [`Count::RECORD_MAX`].
+    #[error("invalid count `{text}`: expected a whole number from 0 to {max}", max = Count::RECORD_MAX)]
     InvalidCount {
         /// The text that was given.
         text: String,
@@ -278,6 +276,13 @@ pub enum Problem {
     /// A strength or a total would exceed what a [`Count`] can hold.
     #[error("the count would overflow")]
     Overflow,
+    /// A count in a record is above [`Count::RECORD_MAX`], the largest a
+    /// scenario file can hold, so the record could not be saved and loaded again.
+    #[error("{count} is more than the largest count a record may hold, {max}", max = Count::RECORD_MAX)]
+    CountOutOfRange {
+        /// The count given.
+        count: Count,
+    },
     /// A pad has no later level on the same metric to pad up to.
     #[error("no later level of {metric} to pad up to")]
     PadWithoutLevel {

@@ -1002,6 +1002,25 @@ impl Ledger {
             EventKind::Deploy { .. } => "strength",
             _ => "metric",
         };
+        // A count beyond what a file can hold would be saved to a file that
+        // does not load again.
+        let too_large = |c: &&Count| c.in_record_range().is_none();
+        let too_large = match event.kind() {
+            EventKind::Deploy { strength, .. } => strength
+                .iter()
+                .map(|q| &q.count)
+                .find(too_large)
+                .map(|c| ("strength", *c)),
+            EventKind::Reinforce { count, .. }
+            | EventKind::Reduce { count, .. }
+            | EventKind::SetLevel { count, .. } => {
+                Some(count).filter(too_large).map(|c| ("count", *c))
+            }
+            _ => None,
+        };
+        if let Some((field, count)) = too_large {
+            return Err(Error::event(id, field, Problem::CountOutOfRange { count }));
+        }
         for (i, metric) in event.kind().metrics().enumerate() {
             if !record.unit.counts(metric) {
                 let expected = record

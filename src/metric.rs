@@ -116,6 +116,10 @@ impl From<Metric> for String {
 /// off groups of three digits: `1,650` and `1,650,000` read, `1,65`, `1,,650`,
 /// `12,3456` and `,650` do not.
 ///
+/// A count read from text or a file, and a count in a record the ledger
+/// accepts, is at most [`Count::RECORD_MAX`], the largest integer TOML can
+/// write; [`Count::new`] takes any `u64`, and totals may go beyond it.
+///
 /// # Example
 ///
 /// ```
@@ -130,16 +134,42 @@ impl From<Metric> for String {
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(into = "u64", try_from = "RecordCount")]
 pub struct Count(u64);
+
+/// A count as a file writes it, refused above [`Count::RECORD_MAX`].
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct RecordCount(u64);
+
+impl TryFrom<RecordCount> for Count {
+    type Error = Error;
+    fn try_from(n: RecordCount) -> Result<Count> {
+        Count::new(n.0)
+            .in_record_range()
+            .ok_or_else(|| Error::InvalidCount {
+                text: n.0.to_string(),
+            })
+    }
+}
 
 impl Count {
     /// Zero.
     pub const ZERO: Count = Count(0);
 
+    /// The largest count a record may hold: 9,223,372,036,854,775,807
+    /// (`i64::MAX`), the largest integer a TOML file can write, so that every
+    /// record saves and loads again. Totals the ledger adds up may be larger.
+    pub const RECORD_MAX: Count = Count(i64::MAX.unsigned_abs());
+
     /// A count of `n`.
     pub const fn new(n: u64) -> Self {
         Count(n)
+    }
+
+    /// The count, if a record may hold it: if it is at most [`Count::RECORD_MAX`].
+    pub fn in_record_range(self) -> Option<Count> {
+        (self <= Count::RECORD_MAX).then_some(self)
     }
 
     /// The number.
@@ -176,6 +206,8 @@ impl fmt::Display for Count {
     }
 }
 
+/// Reads a whole number from 0 to [`Count::RECORD_MAX`], plain or with
+/// separators setting off thousands.
 impl FromStr for Count {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -185,7 +217,8 @@ impl FromStr for Count {
         let s = s.trim();
         // The common case, plain digits, without building a string.
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-            return s.parse().map(Count).map_err(|_| invalid());
+            let n: u64 = s.parse().map_err(|_| invalid())?;
+            return Count(n).in_record_range().ok_or_else(invalid);
         }
         // Separators set off thousands, and nothing else: `1,65` and `,,,5,,`
         // are typos or decimal commas, not 165 and 5. One kind of separator
@@ -209,7 +242,7 @@ impl FromStr for Count {
                 .and_then(|g| n.checked_mul(1000)?.checked_add(g))
                 .ok_or_else(invalid)?;
         }
-        Ok(Count(n))
+        Count(n).in_record_range().ok_or_else(invalid)
     }
 }
 
@@ -320,8 +353,8 @@ mod tests {
             assert_eq!(s.parse::<Count>().unwrap(), Count::new(n));
         }
         assert_eq!(
-            Count::new(u64::MAX).to_string().parse::<Count>().unwrap(),
-            Count::new(u64::MAX)
+            Count::RECORD_MAX.to_string().parse::<Count>().unwrap(),
+            Count::RECORD_MAX
         );
         for bad in ["", "-1", "1.5", "lots", "18446744073709551616"] {
             assert!(
@@ -366,6 +399,38 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_count_toml_cannot_write_does_not_parse_or_deserialize() {
+        // TOML integers are i64: a larger count read from JSON or text would
+        // be written to a file that does not load again.
+        let max = i64::MAX.unsigned_abs();
+        for text in ["9223372036854775807", "9,223,372,036,854,775,807"] {
+            assert_eq!(text.parse::<Count>().unwrap(), Count::new(max), "{text}");
+        }
+        for text in ["9223372036854775808", "9,223,372,036,854,775,808"] {
+            let err = text.parse::<Count>().unwrap_err();
+            assert!(matches!(err, Error::InvalidCount { .. }), "{text}: {err}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid count `{text}`: expected a whole number from 0 to 9,223,372,036,854,775,807"
+                )
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Count>("9223372036854775807").unwrap(),
+            Count::new(max)
+        );
+        let err = serde_json::from_str::<Count>("9223372036854775808").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "invalid count `9223372036854775808`: expected a whole number from 0 to 9,223,372,036,854,775,807"
+            ),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<Count>("-1").is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::unit::{UnitId, UnitKind};
 /// A union of countries, regions and alliances, resolved to a set of countries
 /// on the date of a query (regions and alliances change membership over time).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Places {
     /// Countries named one by one.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -64,7 +65,10 @@ impl fmt::Display for Places {
 /// assert_eq!(uk_in_estonia.to_string(), "GBR in EST");
 /// # Ok::<(), posture_ledger::Error>(())
 /// ```
+// A misspelt filter must be refused: ignored, it would widen the scope, at
+// worst to everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     hosts: Option<Places>,

@@ -322,10 +322,39 @@ fn every_refused_event_names_its_field_and_changes_nothing() {
         ),
         (
             "overflow",
-            vec![ev("x", "uk", "2022-07-01", reinforce(u64::MAX))],
-            "x",
+            vec![
+                ev("x1", "uk", "2022-07-01", reinforce(i64::MAX.unsigned_abs())),
+                ev("x2", "uk", "2022-07-02", reinforce(i64::MAX.unsigned_abs())),
+            ],
+            "x2",
             "count",
             |p| matches!(p, Problem::Overflow),
+        ),
+        (
+            "a change larger than a file can hold",
+            vec![ev("x", "uk", "2022-07-01", reinforce(1 << 63))],
+            "x",
+            "count",
+            |p| matches!(p, Problem::CountOutOfRange { count } if count.get() == 1 << 63),
+        ),
+        (
+            "a strength larger than a file can hold",
+            vec![
+                ev("x1", "ddg", "2022-07-01", EventKind::Withdraw),
+                ev(
+                    "x2",
+                    "ddg",
+                    "2022-07-02",
+                    EventKind::Deploy {
+                        location: in_est(),
+                        footing: Footing::Permanent,
+                        strength: vec![Quantity::new(Metric::SHIPS, Count::new(u64::MAX))],
+                    },
+                ),
+            ],
+            "x2",
+            "strength",
+            |p| matches!(p, Problem::CountOutOfRange { count } if count.get() == u64::MAX),
         ),
         (
             "a level below what the subunits hold",
@@ -899,6 +928,34 @@ fn every_refused_correction_names_its_field_and_changes_nothing() {
                 if event.as_str() == "efp-2" && matches!(**problem, Problem::LevelBelowSubunits { .. }))
             },
         ),
+        (
+            "a replacement larger than a file can hold, on the same day",
+            fix(
+                "x",
+                "uk-1",
+                "2022-07-01",
+                Amendment::Replace {
+                    effective: d("2022-03-01"),
+                    kind: deploy(in_est(), 1 << 63),
+                },
+            ),
+            "strength",
+            |p| matches!(p, Problem::CountOutOfRange { .. }),
+        ),
+        (
+            "a replacement larger than a file can hold, on another day",
+            fix(
+                "x",
+                "uk-1",
+                "2022-07-01",
+                Amendment::Replace {
+                    effective: d("2022-03-02"),
+                    kind: deploy(in_est(), u64::MAX),
+                },
+            ),
+            "strength",
+            |p| matches!(p, Problem::CountOutOfRange { .. }),
+        ),
     ];
     for (name, correction, field, check) in cases {
         let mut l = ledger();
@@ -1133,21 +1190,18 @@ fn a_total_too_large_for_a_count_is_an_error_not_a_wrap() {
         .unwrap();
     l.add_unit(Unit::new(uid("big2"), "B2", c("GBR"), UnitKind::Land))
         .unwrap();
-    let huge = u64::MAX / 2 + 1;
-    l.apply_batch([
+    l.add_unit(Unit::new(uid("big3"), "B3", c("GBR"), UnitKind::Land))
+        .unwrap();
+    // Three of the largest counts a record may hold add up to more than a u64.
+    let huge = Count::RECORD_MAX.get();
+    l.apply_batch(["big1", "big2", "big3"].map(|unit| {
         ev(
-            "b1",
-            "big1",
+            unit,
+            unit,
             "2022-01-01",
             deploy(Location::Country(c("POL")), huge),
-        ),
-        ev(
-            "b2",
-            "big2",
-            "2022-01-01",
-            deploy(Location::Country(c("POL")), huge),
-        ),
-    ])
+        )
+    }))
     .unwrap();
     let pol = Scope::all().in_country(c("POL"));
     let err = l
@@ -1174,20 +1228,24 @@ fn a_total_too_large_for_a_count_is_an_error_not_a_wrap() {
 #[test]
 fn explain_refuses_a_total_that_totals_refuse() {
     let mut l = ledger();
-    for n in ["big1", "big2", "big3", "big4"] {
+    for n in ["big1", "big2", "big3", "big4", "big5", "big6"] {
         l.add_unit(Unit::new(uid(n), n, c("GBR"), UnitKind::Land))
             .unwrap();
     }
-    let huge = u64::MAX / 2 + 1;
+    // Three of the largest counts a record may hold add up to more than a u64.
+    let huge = Count::RECORD_MAX.get();
     let in_ = |code| Location::Country(c(code));
     l.apply_batch([
         ev("b1", "big1", "2022-01-01", deploy(in_("POL"), huge)),
         ev("b2", "big2", "2022-01-01", deploy(in_("POL"), huge)),
-        ev("b3", "big3", "2022-01-01", deploy(in_("FRA"), 1)),
-        ev("b4", "big4", "2022-01-01", deploy(in_("FRA"), 1)),
+        ev("b3", "big5", "2022-01-01", deploy(in_("POL"), huge)),
+        ev("b4", "big3", "2022-01-01", deploy(in_("FRA"), 1)),
+        ev("b5", "big4", "2022-01-01", deploy(in_("FRA"), 1)),
+        ev("b6", "big6", "2022-01-01", deploy(in_("FRA"), 1)),
         // Announced, not yet effective: together more than a count holds.
-        ev("b5", "big3", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
-        ev("b6", "big4", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
+        ev("b7", "big3", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
+        ev("b8", "big4", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
+        ev("b9", "big6", "2022-09-01", reinforce(huge)).with_announced(d("2022-06-01")),
     ])
     .unwrap();
     let (pol, fra) = (

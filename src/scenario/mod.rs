@@ -9,8 +9,10 @@
 //!
 //! Loading reports *every* problem, not just the first: syntax errors with the
 //! file, line and column; records that do not read or that the ledger refuses
-//! with the record's id and field, and its line in a TOML file. A file with
-//! any error yields no scenario.
+//! with the record's id and field, and its line in a TOML file; and every
+//! unknown key, at any depth, naming its table and, in a table inside a
+//! record, the keys the table does take. A file with any error yields no
+//! scenario.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -438,10 +440,190 @@ struct Sections<V> {
 }
 
 /// How to take a record apart, for TOML and JSON alike.
-trait Record: Sized {
+trait Record: Sized + Clone {
     fn id(&self) -> Option<String>;
     fn keys(&self) -> Vec<String>;
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String>;
+    /// The record as `T`, or the path of the field at fault and what is wrong.
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)>;
+    /// The keys and values of a table, or `None` for anything else.
+    fn entries(&self) -> Option<Vec<(&str, &Self)>>;
+    /// The items of an array, or `None` for anything else.
+    fn items(&self) -> Option<&[Self]>;
+
+    /// Removes `key` from the table at `path`; whether it was there.
+    fn remove(&mut self, path: &[Step], key: &str) -> bool;
+
+    /// The record as `T`, if it reads, and every problem found, each naming
+    /// the field at fault. A key unknown to a table below the record's top is
+    /// reported and left out, as an unknown key of the record's own is, so
+    /// that every one is found and nothing that follows from dropping the
+    /// record is reported.
+    fn read<T: serde::de::DeserializeOwned>(self) -> (Option<T>, Vec<String>) {
+        // serde_path_to_error writes `.` for no path and `?` for a step it
+        // could not follow: it loses the path inside flattened fields, which
+        // events and claims have.
+        let lost = |p: &str| p.is_empty() || p == "." || p.contains('?');
+        let mut problems = Vec::new();
+        let mut value = self;
+        loop {
+            let mut written = value.clone();
+            let (path, message) = match value.decode() {
+                Ok(record) => return (Some(record), problems),
+                Err(e) => e,
+            };
+            let Some((key, valid)) = unknown_field(&message) else {
+                // "invalid count `N`", "unknown variant `deply`": the one
+                // field written so, if one is. Other messages (a missing
+                // field) quote what is not there, which cannot place them.
+                let quotes_input = ["invalid ", "unknown variant "]
+                    .iter()
+                    .any(|p| message.starts_with(p));
+                let path = if lost(&path) && quotes_input {
+                    quoted(&message)
+                        .and_then(|text| written.only_field_written_as(text))
+                        .unwrap_or(path)
+                } else {
+                    path
+                };
+                problems.push(field_message(&path, &message));
+                return (None, problems);
+            };
+            let found = written.table_with(key, &valid);
+            let serde_path = without_last(&path, key);
+            let shown = match &found {
+                Some(steps) if lost(serde_path) => path_text(steps),
+                _ => serde_path.to_string(),
+            };
+            problems.push(field_message(&shown, &message));
+            match found {
+                Some(steps) if written.remove(&steps, key) => value = written,
+                _ => return (None, problems),
+            }
+        }
+    }
+
+    /// A number, string or boolean as written, or `None` for a table or an array.
+    fn scalar(&self) -> Option<String>;
+
+    /// The path of the one field whose value is written as `text`, or of the
+    /// one table below the record's top with a key written so (a metric in
+    /// a strength), if exactly one is.
+    fn only_field_written_as(&self, text: &str) -> Option<String> {
+        fn walk<R: Record>(v: &R, at: &str, text: &str, found: &mut Vec<String>) {
+            if let Some(entries) = v.entries() {
+                if !at.is_empty() && entries.iter().any(|(k, _)| *k == text) {
+                    found.push(at.to_string());
+                }
+                for (k, v) in entries {
+                    let at = if at.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    walk(v, &at, text, found);
+                }
+            } else if let Some(items) = v.items() {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}[{i}]"), text, found);
+                }
+            } else if v.scalar().as_deref() == Some(text) {
+                found.push(at.to_string());
+            }
+        }
+        let mut found = Vec::new();
+        walk(self, "", text, &mut found);
+        match found.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// The path of the first table below the record's top that has `key` and
+    /// no key outside `valid` but it: where serde found `key` unknown.
+    fn table_with(&self, key: &str, valid: &[&str]) -> Option<Vec<Step>> {
+        fn walk<R: Record>(v: &R, at: &mut Vec<Step>, key: &str, valid: &[&str]) -> bool {
+            if let Some(entries) = v.entries() {
+                if !at.is_empty()
+                    && entries.iter().any(|(k, _)| *k == key)
+                    && entries.iter().all(|(k, _)| *k == key || valid.contains(k))
+                {
+                    return true;
+                }
+                entries.iter().any(|(k, v)| {
+                    at.push(Step::Key((*k).to_string()));
+                    let found = walk(*v, at, key, valid);
+                    if !found {
+                        at.pop();
+                    }
+                    found
+                })
+            } else {
+                v.items().is_some_and(|items| {
+                    items.iter().enumerate().any(|(i, v)| {
+                        at.push(Step::Index(i));
+                        let found = walk(v, at, key, valid);
+                        if !found {
+                            at.pop();
+                        }
+                        found
+                    })
+                })
+            }
+        }
+        let mut at = Vec::new();
+        walk(self, &mut at, key, valid).then_some(at)
+    }
+}
+
+/// One step of a path into a record: a table's key or an array's index.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path as serde_path_to_error writes it: `scope.contributors`, `members[1]`.
+fn path_text(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The key and the valid keys of serde's "unknown field `k`, expected one of
+/// `a`, `b`" (or "expected `a`", or "there are no fields").
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let valid = rest.split('`').skip(1).step_by(2).collect();
+    Some((key, valid))
+}
+
+/// The first text a message quotes between backticks.
+fn quoted(message: &str) -> Option<&str> {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.matches('`').count() >= 2)
+}
+
+/// `members[1]` of `members[1].joind`: the table that holds an unknown key,
+/// which serde's path names as if it were a field.
+fn without_last<'p>(path: &'p str, key: &str) -> &'p str {
+    if path == key {
+        ""
+    } else {
+        path.strip_suffix(key)
+            .and_then(|p| p.strip_suffix('.'))
+            .unwrap_or(path)
+    }
 }
 
 /// Reads what reads of a TOML file; what does not is in the diagnostics.
@@ -505,9 +687,41 @@ impl Record for toml::Value {
             .map(|t| t.keys().cloned().collect())
             .unwrap_or_default()
     }
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
-        serde_path_to_error::deserialize(self)
-            .map_err(|e| field_message(&e.path().to_string(), e.inner().message().trim_end()))
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
+        serde_path_to_error::deserialize(self).map_err(|e| {
+            let message = e.inner().message().trim_end().to_string();
+            (e.path().to_string(), message)
+        })
+    }
+    fn entries(&self) -> Option<Vec<(&str, &Self)>> {
+        self.as_table()
+            .map(|t| t.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn remove(&mut self, path: &[Step], key: &str) -> bool {
+        let mut here = self;
+        for step in path {
+            let next = match step {
+                Step::Key(k) => here.get_mut(k.as_str()),
+                Step::Index(i) => here.get_mut(*i),
+            };
+            match next {
+                Some(next) => here = next,
+                None => return false,
+            }
+        }
+        here.as_table_mut().and_then(|t| t.remove(key)).is_some()
+    }
+    fn scalar(&self) -> Option<String> {
+        match self {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                Some(self.to_string())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -523,9 +737,37 @@ impl Record for serde_json::Value {
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default()
     }
-    fn read<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, String> {
+    fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
         serde_path_to_error::deserialize(self)
-            .map_err(|e| field_message(&e.path().to_string(), &e.inner().to_string()))
+            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    }
+    fn entries(&self) -> Option<Vec<(&str, &Self)>> {
+        self.as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn remove(&mut self, path: &[Step], key: &str) -> bool {
+        let mut here = self;
+        for step in path {
+            let next = match step {
+                Step::Key(k) => here.get_mut(k.as_str()),
+                Step::Index(i) => here.get_mut(*i),
+            };
+            match next {
+                Some(next) => here = next,
+                None => return false,
+            }
+        }
+        here.as_object_mut().and_then(|o| o.remove(key)).is_some()
+    }
+    fn scalar(&self) -> Option<String> {
+        match self {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(self.to_string()),
+            _ => None,
+        }
     }
 }
 
@@ -589,13 +831,13 @@ fn read_sections<V: Record + Serialize>(
             placed.push("missing the `[scenario]` table with the scenario's `name`".into());
             Meta::default()
         }
-        Some(v) => match v.read::<Meta>() {
-            Ok(m) => m,
-            Err(e) => {
+        Some(v) => {
+            let (meta, problems) = v.read::<Meta>();
+            for e in problems {
                 placed.push(format!("scenario: {e}"));
-                Meta::default()
             }
-        },
+            meta.unwrap_or_default()
+        }
     };
     macro_rules! section {
         ($list:expr, $kind:expr) => {{
@@ -607,14 +849,15 @@ fn read_sections<V: Record + Serialize>(
                     None => format!("{} number {}", $kind, i + 1),
                 };
                 let keys = v.keys();
-                match v.read() {
-                    Ok(record) => {
-                        if let Some(extra) = unknown_keys(&keys, &record) {
-                            placed.push(format!("{who}: unknown field `{extra}`"));
-                        }
-                        out.push(record);
+                let (record, problems) = v.read();
+                for e in problems {
+                    placed.push(format!("{who}: {e}"));
+                }
+                if let Some(record) = record {
+                    if let Some(extra) = unknown_keys(&keys, &record) {
+                        placed.push(format!("{who}: unknown field `{extra}`"));
                     }
-                    Err(e) => placed.push(format!("{who}: {e}")),
+                    out.push(record);
                 }
             }
             out

@@ -207,3 +207,585 @@ fn a_file_that_cannot_be_read_is_named() {
         "{err}"
     );
 }
+
+/// The one problem found in `text`, which must not load.
+fn the_problem(text: &str) -> String {
+    let e = errors(Scenario::from_toml(text, "f.toml"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    e[0].clone()
+}
+
+#[test]
+fn a_misspelt_alliance_member_date_is_refused_not_dropped() {
+    // `joind` for `joined` made Canada no member at all, and a claim about
+    // NATO silently lost Canada's troops.
+    let text = r#"[scenario]
+name = "x"
+
+[[alliances]]
+id = "NATO"
+name = "North Atlantic Treaty Organization"
+members = [{ country = "USA", joined = "1949-08-24" }, { country = "CAN", joind = "1949-08-24" }]
+"#;
+    assert_eq!(
+        the_problem(text),
+        "f.toml:4:1: alliance `NATO`: field `members[1]`: unknown field `joind`, \
+         expected one of `country`, `invited`, `joined`, `left`"
+    );
+}
+
+#[test]
+fn a_misspelt_region_member_date_is_refused_not_dropped() {
+    let text = r#"[scenario]
+name = "x"
+
+[[regions]]
+id = "baltic-states"
+name = "the Baltic states"
+members = [{ country = "EST", form = "2004-03-29" }]
+"#;
+    assert_eq!(
+        the_problem(text),
+        "f.toml:4:1: region `baltic-states`: field `members[0]`: unknown field `form`, \
+         expected one of `country`, `from`, `until`"
+    );
+}
+
+/// A scenario with Estonia, Poland and a British unit, and `claim` appended.
+fn with_claim(claim: &str) -> String {
+    format!(
+        r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = {{ country = "EST" }}
+footing = "rotational"
+strength = {{ personnel = 900 }}
+
+[[claims]]
+id = "c1"
+as_of = "2022-06-29"
+source = {{ document = "d" }}
+{claim}
+"#
+    )
+}
+
+#[test]
+fn a_claim_scope_with_host_for_hosts_is_refused_not_read_as_everything() {
+    let text = with_claim(
+        r#"kind = "quantity"
+scope = { host = { countries = ["EST"] } }
+metric = "personnel"
+qualifier = "exact"
+value = 900"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `scope`: unknown field `host`, \
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+    );
+}
+
+#[test]
+fn contributors_with_country_for_countries_is_refused() {
+    let text = with_claim(
+        r#"kind = "quantity"
+scope = { contributors = { country = ["GBR"] } }
+metric = "personnel"
+qualifier = "exact"
+value = 900"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `scope.contributors`: unknown field `country`, \
+         expected one of `countries`, `regions`, `alliances`"
+    );
+}
+
+#[test]
+fn an_extra_key_in_a_change_claims_delta_is_refused() {
+    let text = with_claim(
+        r#"kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+delta = { direction = "increase", qualifier = "nearly", value = 900, since = "2022-02-24" }"#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `delta`: unknown field `since`, \
+         expected one of `direction`, `qualifier`, `value`, `low`, `high`"
+    );
+}
+
+#[test]
+fn host_inside_a_category_subjects_scope_is_refused() {
+    let text = with_claim(
+        r#"kind = "category"
+subject = { footing = { host = { countries = ["EST"] } } }
+value = "rotational""#,
+    );
+    assert_eq!(
+        the_problem(&text),
+        "f.toml:19:1: claim `c1`: field `subject.footing`: unknown field `host`, \
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+    );
+}
+
+/// Where a table sits in a document: keys and array positions from the root.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The path of every table in `value`, itself included, inline or not.
+fn table_paths(value: &toml::Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    match value {
+        toml::Value::Table(t) => {
+            out.push(at.clone());
+            for (k, v) in t {
+                at.push(Step::Key(k.clone()));
+                table_paths(v, at, out);
+                at.pop();
+            }
+        }
+        toml::Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                at.push(Step::Index(i));
+                table_paths(v, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` with `key = 1` added to the table at `path`.
+fn with_key(value: &toml::Value, path: &[Step], key: &str) -> toml::Value {
+    let mut out = value.clone();
+    let mut here = &mut out;
+    for step in path {
+        here = match (step, here) {
+            (Step::Key(k), toml::Value::Table(t)) => t.get_mut(k).expect("a path into the table"),
+            (Step::Index(i), toml::Value::Array(a)) => &mut a[*i],
+            (step, _) => panic!("no {step:?} here"),
+        };
+    }
+    let toml::Value::Table(t) = here else {
+        panic!("not a table")
+    };
+    t.insert(key.to_string(), toml::Value::Integer(1));
+    out
+}
+
+fn path_name(path: &[Step]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => k.clone(),
+            Step::Index(i) => i.to_string(),
+        })
+        .collect();
+    parts.join(".")
+}
+
+/// Adds an unknown key to each table of `text` in turn, at every depth, and
+/// asserts that the file, as TOML and as JSON, is refused naming the key.
+fn every_table_refuses_an_unknown_key(text: &str) {
+    let doc: toml::Value = toml::from_str(text).unwrap();
+    // The document written back loads, so what is refused below is the key.
+    Scenario::from_toml(&toml::to_string(&doc).unwrap(), "plain.toml").unwrap();
+    let mut paths = Vec::new();
+    table_paths(&doc, &mut Vec::new(), &mut paths);
+    assert!(paths.len() > 10, "{} tables", paths.len());
+    for path in paths {
+        let bad = with_key(&doc, &path, "bogus_key");
+        let where_ = path_name(&path);
+        let text = toml::to_string(&bad).unwrap();
+        let Err(Error::Scenario(e)) = Scenario::from_toml(&text, "f.toml") else {
+            panic!("TOML, a key in `{where_}` is accepted");
+        };
+        let e: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+        assert!(
+            e.iter().any(|m| m.contains("bogus_key")),
+            "TOML, a key in `{where_}` is not refused by name: {e:#?}"
+        );
+        #[cfg(feature = "json")]
+        {
+            let json = serde_json::to_string(&bad).unwrap();
+            let Err(Error::Scenario(e)) = Scenario::from_json(&json, "f.json") else {
+                panic!("JSON, a key in `{where_}` is accepted");
+            };
+            let e: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+            assert!(
+                e.iter().any(|m| m.contains("bogus_key")),
+                "JSON, a key in `{where_}` is not refused by name: {e:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unknown_key_in_any_table_of_the_bundled_scenario_is_refused() {
+    every_table_refuses_an_unknown_key(MADRID_2022);
+}
+
+#[test]
+fn an_unknown_key_in_any_table_of_the_documented_example_is_refused() {
+    let page = include_str!("../../docs/format.md");
+    for block in page.split("```toml\n").skip(1) {
+        let example = block.split("\n```").next().unwrap();
+        every_table_refuses_an_unknown_key(example);
+    }
+}
+
+#[test]
+fn an_unknown_key_in_a_correction_a_relocation_or_a_range_is_refused() {
+    // The tables the bundled scenario and the documented example do not have.
+    every_table_refuses_an_unknown_key(
+        r#"[scenario]
+name = "x"
+
+[[bases]]
+id = "tapa"
+name = "Tapa Army Base"
+host = "EST"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 900 }
+
+[[events]]
+id = "uk-to-tapa"
+unit = "uk"
+effective = "2022-03-01"
+kind = "relocate"
+to = { base = "tapa" }
+
+[[corrections]]
+id = "uk-fix"
+corrects = "uk-arrives"
+recorded = "2022-04-02"
+reason = "the MoD gives 950"
+source = { document = "MoD", reported = "2022-04-02" }
+amend = "replace"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 950 }
+
+[[claims]]
+id = "c1"
+as_of = "2022-06-29"
+source = { document = "d" }
+kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+since = "2022-02-24"
+before = { low = 900, high = 1000 }
+after = { low = 900, high = 1000 }
+"#,
+    );
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn a_json_count_toml_cannot_write_is_refused_naming_its_field() {
+    // TOML integers are i64: this count loaded from JSON, and its TOML did not.
+    let json = r#"{"scenario": {"name": "x"},
+ "units": [{"id": "u", "name": "U", "contributor": "GBR", "kind": "land"}],
+ "events": [
+  {"id": "e1", "unit": "u", "effective": "2022-01-01", "kind": "deploy",
+   "location": {"country": "EST"}, "footing": "rotational", "strength": {"personnel": 1}},
+  {"id": "e2", "unit": "u", "effective": "2022-01-02", "kind": "reinforce",
+   "metric": "personnel", "count": 9223372036854775808}]}"#;
+    let e = errors(Scenario::from_json(json, "f.json"));
+    assert_eq!(
+        e,
+        [
+            "f.json: event `e2`: field `count`: invalid count `9223372036854775808`: \
+          expected a whole number from 0 to 9,223,372,036,854,775,807"
+        ]
+    );
+}
+
+#[test]
+fn a_scenario_built_in_rust_with_a_count_toml_cannot_write_is_refused() {
+    use crate::{Count, EventKind, Metric};
+    let text = r#"[scenario]
+name = "x"
+
+[[units]]
+id = "u"
+name = "U"
+contributor = "GBR"
+kind = "land"
+
+[[events]]
+id = "e1"
+unit = "u"
+effective = "2022-01-01"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 1 }
+"#;
+    let mut file = Scenario::from_toml(text, "x.toml").unwrap().to_file();
+    let event = Event::new(
+        "too-many".parse().unwrap(),
+        "u".parse().unwrap(),
+        "2022-01-02".parse().unwrap(),
+        EventKind::Reinforce {
+            metric: Metric::PERSONNEL,
+            count: Count::new(u64::MAX),
+        },
+    );
+    file.events.push(event);
+    let e = errors(Scenario::from_file(file, "built"));
+    assert_eq!(
+        e,
+        [
+            "built: event `too-many`: field `count`: 18,446,744,073,709,551,615 is more than \
+          the largest count a record may hold, 9,223,372,036,854,775,807"
+        ]
+    );
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn saving_and_loading_is_identity_at_the_ends_of_the_count_range() {
+    let max = i64::MAX;
+    let json = format!(
+        r#"{{"scenario": {{"name": "ends"}},
+ "units": [{{"id": "u", "name": "U", "contributor": "GBR", "kind": "land",
+             "metrics": ["personnel", "ships"]}}],
+ "events": [
+  {{"id": "e1", "unit": "u", "effective": "2022-01-01", "kind": "deploy",
+   "location": {{"country": "EST"}}, "footing": "rotational",
+   "strength": {{"personnel": 0, "ships": {max}}}}},
+  {{"id": "e2", "unit": "u", "effective": "2022-01-02", "kind": "reinforce",
+   "metric": "personnel", "count": {max}}},
+  {{"id": "e3", "unit": "u", "effective": "2022-01-03", "kind": "reduce",
+   "metric": "ships", "count": {max}}},
+  {{"id": "e4", "unit": "u", "effective": "2022-01-04", "kind": "set_level",
+   "metric": "personnel", "count": 0}}]}}"#
+    );
+    let s = Scenario::from_json(&json, "ends.json").unwrap();
+    let toml = s.to_toml().unwrap();
+    assert!(toml.contains(&max.to_string()), "{toml}");
+    let again = Scenario::from_toml(&toml, "ends.toml").unwrap();
+    assert_eq!(again.to_file(), s.to_file());
+    let json = again.to_json().unwrap();
+    let thrice = Scenario::from_json(&json, "ends.json").unwrap();
+    assert_eq!(thrice.to_file(), s.to_file());
+}
+
+#[cfg(feature = "json")]
+mod round_trip {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        let (first, last) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        prop_oneof![
+            (first..=last).prop_map(|d| NaiveDate::from_num_days_from_ce_opt(d).unwrap()),
+            Just(NaiveDate::MIN),
+            Just(NaiveDate::MAX),
+        ]
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        let m = 1i128 << 96;
+        (-(m - 1)..m, 0..=28u32)
+            .prop_map(|(n, scale)| Decimal::try_from_i128_with_scale(n, scale).unwrap())
+    }
+
+    fn count() -> impl Strategy<Value = u64> {
+        let max = i64::MAX.unsigned_abs();
+        prop_oneof![0..10_000u64, 0..=max, Just(0), Just(max)]
+    }
+
+    /// A scaling factor the ledger takes, most of the time.
+    fn factor() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (0..1_000i64, 0..=4u32).prop_map(|(n, scale)| Decimal::new(n, scale)),
+            decimal().prop_map(|d| d.abs()),
+        ]
+    }
+
+    use chrono::Datelike;
+
+    proptest! {
+        /// Whatever loads saves, as TOML and as JSON, to a file that loads
+        /// back to the same scenario.
+        #[test]
+        fn saving_and_loading_is_identity_for_every_value_that_loads(
+            (first, then) in (day(), day()),
+            (deployed, more) in (count(), count()),
+            factor in factor(),
+            value in decimal(),
+            line in any::<u32>(),
+            text in "\\PC{0,12}|.{0,12}",
+        ) {
+            let (first, then) = (first.min(then), first.max(then));
+            let json = serde_json::json!({
+                "scenario": { "name": text, "description": text },
+                "units": [{ "id": "u", "name": text, "contributor": "GBR", "kind": "land",
+                            "formed": first.to_string() }],
+                "layers": [{ "id": "l", "description": text }],
+                "events": [
+                    { "id": "e1", "unit": "u", "effective": first.to_string(), "kind": "deploy",
+                      "location": { "country": "EST" }, "footing": "rotational",
+                      "strength": { "personnel": deployed },
+                      "source": { "document": text, "reported": then.to_string(), "line": line,
+                                  "quote": text } },
+                    { "id": "e2", "unit": "u", "effective": then.to_string(), "kind": "reinforce",
+                      "metric": "personnel", "count": more, "announced": first.to_string() },
+                    { "id": "e3", "unit": "u", "effective": then.to_string(), "kind": "scale",
+                      "metric": "personnel", "factor": factor.to_string(), "layer": "l" },
+                ],
+                "claims": [
+                    { "id": "c1", "as_of": then.to_string(), "source": { "document": text },
+                      "kind": "quantity", "scope": { "hosts": { "countries": ["EST"] } },
+                      "metric": "personnel", "qualifier": "exact", "value": value.to_string() },
+                    { "id": "c2", "as_of": then.to_string(), "source": { "document": text },
+                      "kind": "category", "subject": { "named": { "name": text, "attribute": text } },
+                      "value": text },
+                ],
+            });
+            if let Ok(s) = Scenario::from_json(&json.to_string(), "p.json") {
+                let toml = s.to_toml().unwrap();
+                let again = Scenario::from_toml(&toml, "p.toml")
+                    .unwrap_or_else(|e| panic!("its TOML does not load: {e}\n{toml}"));
+                prop_assert_eq!(again.to_file(), s.to_file());
+                let json = s.to_json().unwrap();
+                let again = Scenario::from_json(&json, "p.json")
+                    .unwrap_or_else(|e| panic!("its JSON does not load: {e}\n{json}"));
+                prop_assert_eq!(again.to_file(), s.to_file());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_record_with_unknown_nested_keys_reports_each_and_nothing_that_follows_from_it() {
+    // The event is kept without the keys, as a record with an unknown key of
+    // its own is: dropping it made every later event of its unit "not deployed".
+    let text = r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "uk-arrives"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = { country = "EST", bsae = "tapa" }
+footing = "rotational"
+strength = { personnel = 900 }
+source = { document = "d", reportd = "2022-02-24" }
+
+[[events]]
+id = "uk-more"
+unit = "uk"
+effective = "2022-03-01"
+kind = "reinforce"
+metric = "personnel"
+count = 100
+"#;
+    let e = errors(Scenario::from_toml(text, "f.toml"));
+    assert_eq!(
+        e,
+        [
+            "f.toml:10:1: event `uk-arrives`: field `source`: unknown field `reportd`, \
+             expected one of `document`, `reported`, `line`, `quote`",
+            "f.toml:10:1: event `uk-arrives`: field `location`: unknown field `bsae`, \
+             expected one of `base`, `country`, `region`",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_value_or_metric_inside_an_event_names_its_field() {
+    let event = |strength: &str, more: &str| {
+        format!(
+            r#"[scenario]
+name = "x"
+
+[[units]]
+id = "uk"
+name = "British contingent"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "e"
+unit = "uk"
+effective = "2022-02-24"
+kind = "deploy"
+location = {{ country = "EST" }}
+footing = "rotational"
+strength = {{ {strength} }}
+{more}"#
+        )
+    };
+    assert_eq!(
+        the_problem(&event("Personnel = 900", "")),
+        "f.toml:10:1: event `e`: field `strength`: invalid metric `Personnel`: \
+         a metric is lowercase ascii letters, digits and `_`"
+    );
+    assert_eq!(
+        the_problem(&event("personnel = -1", "")),
+        "f.toml:10:1: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
+    );
+}
+
+#[test]
+fn a_missing_field_inside_a_claim_is_not_placed_where_the_field_is_written() {
+    // `after` has the `qualifier` that `before` lacks: naming `after` would
+    // send the reader to the one figure that is right.
+    let text = with_claim(
+        r#"kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+since = "2022-02-24"
+before = { value = 900 }
+after = { qualifier = "exact", value = 900 }"#,
+    );
+    let e = the_problem(&text);
+    assert!(!e.contains("field `after`"), "{e}");
+    assert!(e.contains("missing field `qualifier`"), "{e}");
+}
