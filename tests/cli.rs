@@ -78,9 +78,9 @@ fn misused(args: &[&str], expected: &str) {
 
 /// The three problems of `broken.toml`, each at its record's line.
 const BROKEN_PROBLEMS: [&str; 3] = [
-    "broken.toml:8:1: unit `ghost-force`: field `contributor`: unknown alliance `PHANTOM`",
-    "broken.toml:29:1: event `nobody`: field `unit`: unknown unit `no-such-unit`",
-    "broken.toml:35:1: event `too-many`: field `count`: strength would fall below zero",
+    "broken.toml:11:15: unit `ghost-force`: field `contributor`: unknown alliance `PHANTOM`",
+    "broken.toml:31:8: event `nobody`: field `unit`: unknown unit `no-such-unit`",
+    "broken.toml:41:9: event `too-many`: field `count`: strength would fall below zero",
 ];
 
 fn tmp(name: &str) -> PathBuf {

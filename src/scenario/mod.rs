@@ -293,20 +293,57 @@ pub fn madrid_2022() -> Result<Scenario> {
     Scenario::from_toml(MADRID_2022, "madrid-2022.toml")
 }
 
-/// Where each record starts in a TOML file, by kind and id.
+/// Where each record of a TOML file is written, and its keys and values, by
+/// kind and position and by id; empty for JSON.
 #[derive(Default)]
 struct Lines {
-    at: HashMap<(RecordKind, String), (usize, usize)>,
+    records: HashMap<RecordKind, Vec<places::RecordPlaces>>,
+    /// The positions in their section of the records with each id.
+    by_id: HashMap<(RecordKind, String), Vec<usize>>,
+    /// How many duplicates of each id have been placed so far.
+    duplicates: std::cell::RefCell<HashMap<(RecordKind, String), usize>>,
 }
 
 impl Lines {
-    fn of(&self, kind: RecordKind, id: &str) -> (Option<usize>, Option<usize>) {
+    fn record(&self, kind: RecordKind, index: usize) -> Option<&places::RecordPlaces> {
+        self.records.get(&kind).and_then(|r| r.get(index))
+    }
+
+    /// Where the ledger's refusal of record `id`'s `field` belongs: at the
+    /// field's value if written, else at the record; a duplicate at the
+    /// duplicate (the second record with the id, then the third…), not at
+    /// the first.
+    fn of(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        field: &str,
+        duplicate: bool,
+    ) -> (Option<usize>, Option<usize>) {
         // Corrections share the events' ids, and the ledger names them as events.
-        let found = self.at.get(&(kind, id.to_string())).or_else(|| match kind {
-            RecordKind::Event => self.at.get(&(RecordKind::Correction, id.to_string())),
-            _ => None,
-        });
-        found.map_or((None, None), |&(l, c)| (Some(l), Some(c)))
+        let kinds: &[RecordKind] = match kind {
+            RecordKind::Event => &[RecordKind::Event, RecordKind::Correction],
+            _ => &[kind],
+        };
+        for &k in kinds {
+            let key = (k, id.to_string());
+            let Some(positions) = self.by_id.get(&key) else {
+                continue;
+            };
+            let nth = if duplicate {
+                let mut placed = self.duplicates.borrow_mut();
+                let n = placed.entry(key).or_insert(0);
+                *n += 1;
+                (*n).min(positions.len() - 1)
+            } else {
+                0
+            };
+            if let Some(r) = positions.get(nth).and_then(|&i| self.record(k, i)) {
+                let (line, column) = r.value(field);
+                return (Some(line), Some(column));
+            }
+        }
+        (None, None)
     }
 }
 
@@ -336,7 +373,17 @@ impl Diagnostics<'_> {
     /// Records a refusal from the ledger, placed at its record's line.
     fn refused(&mut self, error: &Error, lines: &Lines) {
         let (line, column) = match error {
-            Error::InvalidRecord { kind, id, .. } => lines.of(*kind, id),
+            Error::InvalidRecord {
+                kind,
+                id,
+                field,
+                problem,
+            } => lines.of(
+                *kind,
+                id,
+                field,
+                matches!(problem, crate::Problem::Duplicate),
+            ),
             _ => (None, None),
         };
         self.push(line, column, error.to_string());
@@ -458,7 +505,7 @@ trait Record: Sized + Clone {
     /// reported and left out, as an unknown key of the record's own is, so
     /// that every one is found and nothing that follows from dropping the
     /// record is reported.
-    fn read<T: serde::de::DeserializeOwned>(self) -> (Option<T>, Vec<String>) {
+    fn read<T: serde::de::DeserializeOwned>(self) -> (Option<T>, Vec<Found>) {
         // serde_path_to_error writes `.` for no path and `?` for a step it
         // could not follow: it loses the path inside flattened fields, which
         // events and claims have.
@@ -485,7 +532,11 @@ trait Record: Sized + Clone {
                 } else {
                     path
                 };
-                problems.push(field_message(&path, &message));
+                problems.push(Found {
+                    message: field_message(&path, &message),
+                    path,
+                    at_key: false,
+                });
                 return (None, problems);
             };
             let found = written.table_with(key, &valid);
@@ -494,7 +545,15 @@ trait Record: Sized + Clone {
                 Some(steps) if lost(serde_path) => path_text(steps),
                 _ => serde_path.to_string(),
             };
-            problems.push(field_message(&shown, &message));
+            problems.push(Found {
+                message: field_message(&shown, &message),
+                path: if shown.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{shown}.{key}")
+                },
+                at_key: true,
+            });
             match found {
                 Some(steps) if written.remove(&steps, key) => value = written,
                 _ => return (None, problems),
@@ -641,39 +700,12 @@ fn read_toml<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
             }));
         }
     };
-    let headers = headers(text);
-    let mut lines = Lines::default();
-    let contents = read_sections(sections, &mut d, |kind, index, v, placed| {
-        let line = headers
-            .get(&kind)
-            .and_then(|starts| starts.get(index))
-            .copied();
-        if let (Some(line), Some(id)) = (line, v.id()) {
-            lines.at.entry((kind, id)).or_insert((line, 1));
-        }
-        placed.place = (line, line.map(|_| 1));
-    });
+    let mut lines = Lines {
+        records: places::toml_places(text).unwrap_or_default(),
+        ..Lines::default()
+    };
+    let contents = read_sections(sections, &mut d, &mut lines);
     Ok((contents, lines, d))
-}
-
-/// The line of each `[[section]]` header, by the kind of record it starts.
-fn headers(text: &str) -> HashMap<RecordKind, Vec<usize>> {
-    let mut out: HashMap<RecordKind, Vec<usize>> = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let kind = match line.trim() {
-            "[[regions]]" => RecordKind::Region,
-            "[[alliances]]" => RecordKind::Alliance,
-            "[[bases]]" => RecordKind::Base,
-            "[[units]]" => RecordKind::Unit,
-            "[[layers]]" => RecordKind::Layer,
-            "[[events]]" => RecordKind::Event,
-            "[[corrections]]" => RecordKind::Correction,
-            "[[claims]]" => RecordKind::Claim,
-            _ => continue,
-        };
-        out.entry(kind).or_default().push(i + 1);
-    }
-    out
 }
 
 impl Record for toml::Value {
@@ -790,30 +822,52 @@ fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Diagnostics
             }));
         }
     };
-    let contents = read_sections(sections, &mut d, |_, _, _, placed| {
-        placed.place = (None, None)
-    });
+    let contents = read_sections(sections, &mut d, &mut Lines::default());
     Ok((contents, d))
 }
 
-/// A diagnostics list that knows where the current record is.
-struct Placed<'d, 'f> {
+/// A diagnostics list that knows where the current record is written.
+struct Placed<'d, 'f, 'p> {
     inner: &'d mut Diagnostics<'f>,
-    place: (Option<usize>, Option<usize>),
+    record: Option<&'p places::RecordPlaces>,
 }
 
-impl Placed<'_, '_> {
+impl Placed<'_, '_, '_> {
+    /// A problem with the record as a whole, at its start.
     fn push(&mut self, message: String) {
-        let (line, column) = self.place;
-        self.inner.push(line, column, message);
+        let place = self.record.map(places::RecordPlaces::start);
+        self.inner
+            .push(place.map(|p| p.0), place.map(|p| p.1), message);
     }
+
+    /// A problem found reading the record, at the key or value at fault.
+    fn push_found(&mut self, who: &str, found: Found) {
+        let place = self.record.map(|r| match found.at_key {
+            true => r.key(&found.path),
+            false => r.value(&found.path),
+        });
+        self.inner.push(
+            place.map(|p| p.0),
+            place.map(|p| p.1),
+            format!("{who}: {}", found.message),
+        );
+    }
+}
+
+/// A problem found reading a record: what is wrong, and where.
+struct Found {
+    /// The path of the key or value at fault, as serde_path_to_error writes it.
+    path: String,
+    /// Whether the key is at fault (one the table does not take) rather than its value.
+    at_key: bool,
+    message: String,
 }
 
 /// Reads every record of every section, collecting what does not read.
 fn read_sections<V: Record + Serialize>(
     sections: Sections<V>,
     d: &mut Diagnostics<'_>,
-    mut locate: impl FnMut(RecordKind, usize, &V, &mut Placed<'_, '_>),
+    lines: &mut Lines,
 ) -> ScenarioFile {
     for name in sections.unknown.keys() {
         d.push(
@@ -822,9 +876,10 @@ fn read_sections<V: Record + Serialize>(
             format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections or claims"),
         );
     }
+    let Lines { records, by_id, .. } = lines;
     let mut placed = Placed {
         inner: d,
-        place: (None, None),
+        record: None,
     };
     let meta = match sections.scenario {
         None => {
@@ -834,7 +889,7 @@ fn read_sections<V: Record + Serialize>(
         Some(v) => {
             let (meta, problems) = v.read::<Meta>();
             for e in problems {
-                placed.push(format!("scenario: {e}"));
+                placed.push(format!("scenario: {}", e.message));
             }
             meta.unwrap_or_default()
         }
@@ -843,19 +898,29 @@ fn read_sections<V: Record + Serialize>(
         ($list:expr, $kind:expr) => {{
             let mut out = Vec::new();
             for (i, v) in $list.into_iter().enumerate() {
-                locate($kind, i, &v, &mut placed);
+                placed.record = records.get(&$kind).and_then(|r| r.get(i));
                 let who = match v.id() {
-                    Some(id) => format!("{} `{id}`", $kind),
+                    Some(id) => {
+                        by_id.entry(($kind, id.clone())).or_default().push(i);
+                        format!("{} `{id}`", $kind)
+                    }
                     None => format!("{} number {}", $kind, i + 1),
                 };
                 let keys = v.keys();
                 let (record, problems) = v.read();
                 for e in problems {
-                    placed.push(format!("{who}: {e}"));
+                    placed.push_found(&who, e);
                 }
                 if let Some(record) = record {
                     if let Some(extra) = unknown_keys(&keys, &record) {
-                        placed.push(format!("{who}: unknown field `{extra}`"));
+                        placed.push_found(
+                            &who,
+                            Found {
+                                message: format!("unknown field `{extra}`"),
+                                path: extra,
+                                at_key: true,
+                            },
+                        );
                     }
                     out.push(record);
                 }
@@ -903,6 +968,8 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
+
+mod places;
 
 #[cfg(test)]
 mod tests;

@@ -74,21 +74,22 @@ count = 5
     assert_eq!(e.len(), 5, "{e:#?}");
     assert_eq!(
         e[0],
-        "f.toml:4:1: unit `a`: field `contributor`: unknown alliance `XYZ`"
+        "f.toml:7:15: unit `a`: field `contributor`: unknown alliance `XYZ`"
     );
-    assert_eq!(e[1], "f.toml:10:1: unit `b`: unknown field `colour`");
+    // An unknown key is placed at the key.
+    assert_eq!(e[1], "f.toml:15:1: unit `b`: unknown field `colour`");
     assert_eq!(
         e[2],
-        "f.toml:23:1: event `e1`: field `unit`: unknown unit `ghost`"
+        "f.toml:25:8: event `e1`: field `unit`: unknown unit `ghost`"
     );
     assert!(
-        e[3].starts_with("f.toml:29:1: event `e2`: field `effective`: "),
+        e[3].starts_with("f.toml:32:13: event `e2`: field `effective`: "),
         "{}",
         e[3]
     );
     assert_eq!(
         e[4],
-        "f.toml:35:1: event `e3`: field `kind`: unit is not deployed on 2022-01-01"
+        "f.toml:39:8: event `e3`: field `kind`: unit is not deployed on 2022-01-01"
     );
 }
 
@@ -118,7 +119,7 @@ value = 1
     let e = errors(Scenario::from_toml(text, "f.toml"));
     assert_eq!(
         e,
-        ["f.toml:4:1: claim `c1`: field `scope`: unknown region `nowhere`"]
+        ["f.toml:9:9: claim `c1`: field `scope`: unknown region `nowhere`"]
     );
 }
 
@@ -184,13 +185,15 @@ strength = { personnel = 1700 }
 
     let broken = format!("{text}\n[[corrections]]\nid = \"again\"\ncorrects = \"gbr-est-now\"\nrecorded = \"2022-07-16\"\nreason = \"?\"\namend = \"retract\"\n");
     let e = errors(Scenario::from_toml(&broken, "f.toml"));
+    // At the value of the field at fault, `corrects`.
     let line = broken
         .lines()
         .position(|l| l.contains("id = \"again\""))
-        .unwrap();
+        .unwrap()
+        + 2;
     assert_eq!(
         e,
-        [format!("f.toml:{line}:1: event `again`: field `corrects`: already corrected by `gbr-est-fix`: correct that instead")]
+        [format!("f.toml:{line}:12: event `again`: field `corrects`: already corrected by `gbr-est-fix`: correct that instead")]
     );
 }
 
@@ -229,7 +232,7 @@ members = [{ country = "USA", joined = "1949-08-24" }, { country = "CAN", joind 
 "#;
     assert_eq!(
         the_problem(text),
-        "f.toml:4:1: alliance `NATO`: field `members[1]`: unknown field `joind`, \
+        "f.toml:7:75: alliance `NATO`: field `members[1]`: unknown field `joind`, \
          expected one of `country`, `invited`, `joined`, `left`"
     );
 }
@@ -246,7 +249,7 @@ members = [{ country = "EST", form = "2004-03-29" }]
 "#;
     assert_eq!(
         the_problem(text),
-        "f.toml:4:1: region `baltic-states`: field `members[0]`: unknown field `form`, \
+        "f.toml:7:31: region `baltic-states`: field `members[0]`: unknown field `form`, \
          expected one of `country`, `from`, `until`"
     );
 }
@@ -292,7 +295,7 @@ value = 900"#,
     );
     assert_eq!(
         the_problem(&text),
-        "f.toml:19:1: claim `c1`: field `scope`: unknown field `host`, \
+        "f.toml:24:11: claim `c1`: field `scope`: unknown field `host`, \
          expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
     );
 }
@@ -308,7 +311,7 @@ value = 900"#,
     );
     assert_eq!(
         the_problem(&text),
-        "f.toml:19:1: claim `c1`: field `scope.contributors`: unknown field `country`, \
+        "f.toml:24:28: claim `c1`: field `scope.contributors`: unknown field `country`, \
          expected one of `countries`, `regions`, `alliances`"
     );
 }
@@ -323,7 +326,7 @@ delta = { direction = "increase", qualifier = "nearly", value = 900, since = "20
     );
     assert_eq!(
         the_problem(&text),
-        "f.toml:19:1: claim `c1`: field `delta`: unknown field `since`, \
+        "f.toml:26:70: claim `c1`: field `delta`: unknown field `since`, \
          expected one of `direction`, `qualifier`, `value`, `low`, `high`"
     );
 }
@@ -337,7 +340,7 @@ value = "rotational""#,
     );
     assert_eq!(
         the_problem(&text),
-        "f.toml:19:1: claim `c1`: field `subject.footing`: unknown field `host`, \
+        "f.toml:24:25: claim `c1`: field `subject.footing`: unknown field `host`, \
          expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
     );
 }
@@ -730,10 +733,10 @@ count = 100
     assert_eq!(
         e,
         [
-            "f.toml:10:1: event `uk-arrives`: field `source`: unknown field `reportd`, \
-             expected one of `document`, `reported`, `line`, `quote`",
-            "f.toml:10:1: event `uk-arrives`: field `location`: unknown field `bsae`, \
+            "f.toml:15:31: event `uk-arrives`: field `location`: unknown field `bsae`, \
              expected one of `base`, `country`, `region`",
+            "f.toml:18:28: event `uk-arrives`: field `source`: unknown field `reportd`, \
+             expected one of `document`, `reported`, `line`, `quote`",
         ]
     );
 }
@@ -764,12 +767,12 @@ strength = {{ {strength} }}
     };
     assert_eq!(
         the_problem(&event("Personnel = 900", "")),
-        "f.toml:10:1: event `e`: field `strength`: invalid metric `Personnel`: \
+        "f.toml:17:12: event `e`: field `strength`: invalid metric `Personnel`: \
          a metric is lowercase ascii letters, digits and `_`"
     );
     assert_eq!(
         the_problem(&event("personnel = -1", "")),
-        "f.toml:10:1: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
+        "f.toml:17:26: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
     );
 }
 
@@ -788,4 +791,48 @@ after = { qualifier = "exact", value = 900 }"#,
     let e = the_problem(&text);
     assert!(!e.contains("field `after`"), "{e}");
     assert!(e.contains("missing field `qualifier`"), "{e}");
+}
+
+// ----- Every problem at its own place ---------------------------------------------
+
+#[test]
+fn a_record_is_placed_whatever_surrounds_its_header() {
+    // A comment after the header, spaces inside its brackets, a byte order
+    // mark, and a header-like line inside a multi-line string: the scan of
+    // header lines put these errors on no line, or on another record's.
+    let text = "\u{feff}[scenario]\nname = \"x\"\ndescription = \"\"\"\n[[units]]\n\"\"\"\n\n\
+                [[ units ]] # the contingent\nid = \"a\"\nname = \"A\"\ncontributor = \"PHANTOM\"\nkind = \"land\"\n";
+    assert_eq!(
+        the_problem(text),
+        "f.toml:10:15: unit `a`: field `contributor`: unknown alliance `PHANTOM`"
+    );
+    let inline = "units = [\n  { id = \"a\", name = \"A\", contributor = \"PHANTOM\", kind = \"land\" },\n]\n\n[scenario]\nname = \"x\"\n";
+    assert_eq!(
+        the_problem(inline),
+        "f.toml:2:41: unit `a`: field `contributor`: unknown alliance `PHANTOM`"
+    );
+}
+
+#[test]
+fn a_duplicate_id_is_reported_at_the_duplicate() {
+    let unit = |line: &str| {
+        format!(
+            "[[units]]\nid = \"a\"\nname = \"{line}\"\ncontributor = \"GBR\"\nkind = \"land\"\n\n"
+        )
+    };
+    let text = format!(
+        "[scenario]\nname = \"x\"\n\n{}{}{}",
+        unit("first"),
+        unit("second"),
+        unit("third")
+    );
+    let e = errors(Scenario::from_toml(&text, "f.toml"));
+    // The second and third records, at their ids: never the first.
+    assert_eq!(
+        e,
+        [
+            "f.toml:11:6: unit `a`: field `id`: duplicate id",
+            "f.toml:17:6: unit `a`: field `id`: duplicate id",
+        ]
+    );
 }

@@ -1,0 +1,199 @@
+//! Where each record of a TOML file, and each key and value in it, is
+//! written: read from the TOML parser's spans, so that a problem is reported
+//! at the key or value at fault rather than at a line found by scanning the
+//! text (which a comment after a header, spaces inside its brackets, a byte
+//! order mark, an inline array of tables or a header-like line inside a
+//! multi-line string would mislead).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::error::RecordKind;
+
+/// A line and a column, both counting from 1, the column in characters.
+pub(super) type Place = (usize, usize);
+
+/// Where one record is written.
+#[derive(Debug, Default)]
+pub(super) struct RecordPlaces {
+    /// Its `[[header]]`, or the `{` of an inline table.
+    start: Place,
+    /// Each key, by its path as serde_path_to_error writes paths:
+    /// `effective`, `scope.contributors`, `members[1].joined`.
+    keys: HashMap<String, Place>,
+    /// Each value, by the same paths; an array's items as `members[1]`.
+    values: HashMap<String, Place>,
+}
+
+impl RecordPlaces {
+    /// Where the record starts.
+    pub(super) fn start(&self) -> Place {
+        self.start
+    }
+
+    /// Where the key at `path` is written (for a key the record should not
+    /// have), or else its nearest written ancestor, or else the record's start.
+    pub(super) fn key(&self, path: &str) -> Place {
+        self.find(path, &self.keys)
+    }
+
+    /// Where the value at `path` is written (for a value that does not
+    /// read), or else its nearest written ancestor, or else the record's start.
+    pub(super) fn value(&self, path: &str) -> Place {
+        self.find(path, &self.values)
+    }
+
+    fn find(&self, path: &str, first: &HashMap<String, Place>) -> Place {
+        let mut at = path;
+        loop {
+            if let Some(&p) = first.get(at).or_else(|| self.values.get(at)) {
+                return p;
+            }
+            match at.rfind(['.', '[']) {
+                Some(i) => at = &at[..i],
+                None => return self.start,
+            }
+        }
+    }
+}
+
+/// The places of every record of every section, in file order; `None` when
+/// the text is not TOML (its syntax error is reported by the reader).
+pub(super) fn toml_places(text: &str) -> Option<HashMap<RecordKind, Vec<RecordPlaces>>> {
+    let doc = DeTable::parse(text).ok()?;
+    let lines = LineIndex::new(text);
+    let mut out: HashMap<RecordKind, Vec<RecordPlaces>> = HashMap::new();
+    for (section, value) in doc.get_ref() {
+        let Some(kind) = kind_of(section.get_ref()) else {
+            continue;
+        };
+        let DeValue::Array(records) = value.get_ref() else {
+            continue;
+        };
+        let places = out.entry(kind).or_default();
+        for record in records {
+            let mut p = RecordPlaces {
+                start: lines.place(record.span().start),
+                ..RecordPlaces::default()
+            };
+            if let DeValue::Table(t) = record.get_ref() {
+                walk_table(t, "", &lines, &mut p);
+            }
+            places.push(p);
+        }
+    }
+    Some(out)
+}
+
+fn kind_of(section: &str) -> Option<RecordKind> {
+    Some(match section {
+        "regions" => RecordKind::Region,
+        "alliances" => RecordKind::Alliance,
+        "bases" => RecordKind::Base,
+        "units" => RecordKind::Unit,
+        "layers" => RecordKind::Layer,
+        "events" => RecordKind::Event,
+        "corrections" => RecordKind::Correction,
+        "claims" => RecordKind::Claim,
+        _ => return None,
+    })
+}
+
+fn walk_table(t: &DeTable<'_>, at: &str, lines: &LineIndex, p: &mut RecordPlaces) {
+    for (key, value) in t {
+        let path = if at.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{at}.{}", key.get_ref())
+        };
+        p.keys.insert(path.clone(), lines.place(key.span().start));
+        walk_value(value.get_ref(), value.span(), path, lines, p);
+    }
+}
+
+fn walk_value(
+    value: &DeValue<'_>,
+    span: Range<usize>,
+    path: String,
+    lines: &LineIndex,
+    p: &mut RecordPlaces,
+) {
+    match value {
+        DeValue::Table(t) => walk_table(t, &path, lines, p),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(
+                    item.get_ref(),
+                    item.span(),
+                    format!("{path}[{i}]"),
+                    lines,
+                    p,
+                );
+            }
+        }
+        _ => {}
+    }
+    p.values.insert(path, lines.place(span.start));
+}
+
+/// Byte offsets to lines and columns, by a search of where each line starts.
+struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    fn place(&self, offset: usize) -> Place {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset.max(start))
+            .map_or(0, |s| s.chars().count());
+        (line, column + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_placed_by_the_parser_whatever_surrounds_their_headers() {
+        let text = "\u{feff}[scenario]\nname = \"t\"\n\n[[ units ]] # a comment\nid = \"u\"\n\
+                    description = \"\"\"\n[[units]]\n\"\"\"\ncontributor = \"UK\"\n\n\
+                    [[units]]\nid = \"v\"\nstrength = { personnel = 5 }\n";
+        let places = toml_places(text).unwrap();
+        let units = &places[&RecordKind::Unit];
+        // The header-like line inside the multi-line string starts no record.
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].start(), (4, 1));
+        assert_eq!(units[0].value("contributor"), (9, 15));
+        assert_eq!(units[0].key("contributor"), (9, 1));
+        assert_eq!(units[1].start(), (11, 1));
+        assert_eq!(units[1].key("strength.personnel"), (13, 14));
+        // A path not written falls back to its nearest written ancestor.
+        assert_eq!(units[1].value("strength.ships"), (13, 12));
+        assert_eq!(units[1].value("nothing"), (11, 1));
+    }
+
+    #[test]
+    fn inline_arrays_of_records_are_placed_at_their_braces() {
+        let text = "units = [\n  { id = \"a\" },\n  { id = \"b\", members = [{ country = \"EST\" }] },\n]\n";
+        let places = toml_places(text).unwrap();
+        let units = &places[&RecordKind::Unit];
+        assert_eq!(units[0].start(), (2, 3));
+        assert_eq!(units[1].start(), (3, 3));
+        assert_eq!(units[1].value("members[0].country"), (3, 38));
+        assert_eq!(units[1].value("members[0]"), (3, 26));
+    }
+}
