@@ -255,10 +255,20 @@ impl Ledger {
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] naming the claim and the field for an invalid
-    /// claim: an unknown scope, metric, layer or alliance; a figure its qualifier
-    /// cannot take or an empty range; a ratio of a zero baseline; a change that
-    /// states nothing; a category value outside the subject's values; a duplicate
-    /// id; a correction of an unknown claim, or without a reason.
+    /// claim: a scope naming a region, alliance, base or unit the ledger does
+    /// not know, or an unknown layer or alliance; an as-of date or `since`
+    /// that names no real day (`AsOf::Month { month: 13, .. }` built by hand);
+    /// a figure below zero, one its qualifier cannot take, or an empty range;
+    /// a ratio of a zero baseline; a change that states nothing, or whose
+    /// `since` is after its as-of date; a category value outside the
+    /// subject's values; a duplicate id; a correction of an unknown claim, or
+    /// without a reason.
+    ///
+    /// A metric no unit is counted in is not an error: a claim may count
+    /// anything ("at least 18 deaths"), and its findings against the ledger
+    /// are then [`Verdict::Unverifiable`], saying so. Every claim that stands
+    /// (known by the date of knowledge, and not corrected) appears in at
+    /// least one finding.
     ///
     /// # Example
     ///
@@ -603,6 +613,24 @@ impl<'a> Checker<'a> {
                     change,
                 } => {
                     self.check_scope(claim, scope, metric)?;
+                    if let Some(since) = change.since {
+                        if !since.is_valid() {
+                            return Err(claim.error(
+                                "since",
+                                Problem::NotAValue {
+                                    value: format!("{since:?}"),
+                                    expected: "a real day, month or range of days",
+                                },
+                            ));
+                        }
+                        // The change runs from a day of `since` to a day of
+                        // the as-of date: some day of the one must come first.
+                        if since.first() > as_of.last() {
+                            return Err(
+                                claim.error("since", Problem::SinceAfterAsOf { since, as_of })
+                            );
+                        }
+                    }
                     let delta = match &change.delta {
                         None => None,
                         Some(d) => {
@@ -1102,23 +1130,41 @@ impl<'a> Checker<'a> {
         }
         findings.push(f);
 
-        // Against the ledger, where it records either point.
+        // Against the ledger, where it records either point; where it
+        // cannot tell, the report says so rather than leave the claim out.
         let zero = |i: Option<Interval>| i.is_some_and(|i| i.is_exact() == Some(Decimal::ZERO));
-        if let (Some(lb), Some(la), false) = (
-            ledger_before,
-            ledger_after,
-            zero(ledger_before) && zero(ledger_after),
-        ) {
-            findings.push(self.change_vs_ledger(
-                p,
-                scope,
-                metric,
-                before_view,
-                before_at,
-                &parts,
-                lb,
-                la,
-            )?);
+        match (ledger_before, ledger_after) {
+            (Some(lb), Some(la)) if !(zero(ledger_before) && zero(ledger_after)) => {
+                findings.push(self.change_vs_ledger(
+                    p,
+                    scope,
+                    metric,
+                    before_view,
+                    before_at,
+                    &parts,
+                    lb,
+                    la,
+                )?);
+            }
+            // A prospective change has no recorded "after": what the ledger
+            // says of its "before" is in the finding above.
+            _ if !after_known && self.counts(metric) => {}
+            _ => {
+                let mut f = Finding::new(
+                    Rule::ClaimVsLedger,
+                    Verdict::Unverifiable,
+                    vec![claim.id().clone()],
+                );
+                f.summary = if self.counts(metric) {
+                    text!(
+                        "the ledger records no {} on {before_at} or on {as_of}",
+                        self.describe(scope, metric, claim.layer())
+                    )
+                } else {
+                    text!("the ledger counts no {metric}")
+                };
+                findings.push(f);
+            }
         }
 
         // The quantities at the two points, for the pairwise rules. A point

@@ -783,6 +783,81 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
             |p| matches!(p, Problem::NotAValue { .. }),
         ),
         (
+            "a negative figure",
+            vec![q(uk_in_est(), Figure::exact(-5))],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "about a negative figure",
+            vec![q(
+                uk_in_est(),
+                Figure::new(Qualifier::Approximate, dec(-3_700)),
+            )],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a range from below zero",
+            vec![q(
+                uk_in_est(),
+                Figure::Range {
+                    low: dec(-10),
+                    high: dec(10),
+                },
+            )],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a change of a negative size",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Day(d("2022-02-15"))),
+                    delta: Some(Delta {
+                        direction: Direction::Increase,
+                        figure: Figure::exact(-1_000),
+                    }),
+                    ..Change::default()
+                },
+            )],
+            "delta",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a change since a date after its own",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Day(d("2022-04-01"))),
+                    after: Some(Figure::exact(3_000)),
+                    ..Change::default()
+                },
+            )],
+            "since",
+            |p| matches!(p, Problem::SinceAfterAsOf { .. }),
+        ),
+        (
+            "a change since a month that does not exist",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Month {
+                        year: 2022,
+                        month: 13,
+                    }),
+                    after: Some(Figure::exact(3_000)),
+                    ..Change::default()
+                },
+            )],
+            "since",
+            |p| matches!(p, Problem::NotAValue { .. }),
+        ),
+        (
             "a duplicate id",
             vec![
                 q(uk_in_est(), Figure::exact(1)),
@@ -1132,4 +1207,49 @@ fn parts_are_found_as_a_scan_of_every_pair_finds_them() {
     expected.sort_unstable();
     assert!(expected.len() > 20, "{expected:?}");
     assert_eq!(found, expected);
+}
+
+/// A change claim of a metric no unit is counted in once had its check
+/// against the ledger dropped without a word: now it says why it cannot be
+/// checked, as a quantity claim does.
+#[test]
+fn a_change_of_a_metric_the_ledger_does_not_count_is_unverifiable_not_missing() {
+    let deaths = Claim::change(
+        ClaimId::new("k").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-03-01")),
+        uk_in_est(),
+        Metric::new("deaths").unwrap(),
+        Change {
+            since: Some(AsOf::Day(d("2022-02-15"))),
+            after: Some(Figure::new(Qualifier::AtLeast, dec(18))),
+            ..Change::default()
+        },
+    );
+    let report = ledger().check(&[deaths]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["k"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert_eq!(f.summary, "the ledger counts no deaths");
+}
+
+/// A change in a scope where the ledger records nothing on either day was
+/// left out of the report: now it is unverifiable, and says why.
+#[test]
+fn a_change_where_the_ledger_records_nothing_is_unverifiable_not_missing() {
+    let nothing = Claim::change(
+        ClaimId::new("k").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-03-01")),
+        Scope::all().in_country(c("LVA")),
+        Metric::PERSONNEL,
+        Change {
+            since: Some(AsOf::Day(d("2022-02-15"))),
+            after: Some(Figure::exact(300)),
+            ..Change::default()
+        },
+    );
+    let report = ledger().check(&[nothing]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["k"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert!(f.summary.contains("records no"), "{}", f.summary);
 }
