@@ -195,6 +195,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A column is as wide as its widest cell, up to `WIDEST`; a wider
+        // cell (the ids of a thousand claims) runs on into the next column
+        // rather than push every row out to its width. Padded by hand: a
+        // `{:w$}` width past 65,535 is refused by the formatter.
+        const WIDEST: usize = 60;
         let rows: Vec<[String; 3]> = self
             .findings
             .iter()
@@ -206,20 +211,21 @@ impl fmt::Display for Report {
         let mut widths = [0; 3];
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+                let n = cell.chars().count();
+                if n <= WIDEST {
+                    *w = (*w).max(n);
+                }
             }
         }
+        let mut line = String::new();
         for (row, finding) in rows.iter().zip(&self.findings) {
-            let line = text!(
-                "{:w0$}  {:w1$}  {:w2$}  {}",
-                row[0],
-                row[1],
-                row[2],
-                finding.summary,
-                w0 = widths[0],
-                w1 = widths[1],
-                w2 = widths[2],
-            );
+            line.clear();
+            for (cell, w) in row.iter().zip(widths) {
+                line.push_str(cell);
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str(&finding.summary);
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())

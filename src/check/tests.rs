@@ -1253,3 +1253,56 @@ fn a_change_where_the_ledger_records_nothing_is_unverifiable_not_missing() {
     assert_eq!(f.verdict, Verdict::Unverifiable);
     assert!(f.summary.contains("records no"), "{}", f.summary);
 }
+
+/// `Display` padded cells with `{:w$}`, whose width the formatter caps at
+/// 65,535: a report whose claims cell was wider panicked ("Formatting
+/// argument out of range"). 1,100 claims with 64-character ids about one
+/// subject on one day make one finding with a 71,500-character cell.
+#[test]
+fn a_report_with_a_cell_wider_than_the_formatter_allows_prints() {
+    let claims: Vec<Claim> = (0..1_100)
+        .map(|n| {
+            Claim::category(
+                ClaimId::new(format!("{n:064}")).unwrap(),
+                source(1),
+                AsOf::Day(d("2022-06-29")),
+                Subject::Named {
+                    name: "Joe Biden".into(),
+                    attribute: "office".into(),
+                },
+                if n % 2 == 0 {
+                    "President"
+                } else {
+                    "Vice President"
+                },
+            )
+        })
+        .collect();
+    let report = ledger().check(&claims).unwrap();
+    let text = report.to_string();
+    let wide = text.lines().next().unwrap();
+    assert!(wide.chars().count() > 65_535, "{}", wide.len());
+    assert!(wide.starts_with("CONFLICTING  categories  "), "{wide:.80}");
+    assert!(wide.contains(&format!(" {:064} ", 1_099)));
+    // The same with a cell built directly, and a short row after it, which
+    // is not padded out to the wide cell.
+    let mut wide = Finding::new(
+        Rule::SameDate,
+        Verdict::Conflicting,
+        claims.iter().map(|c| c.id().clone()).collect(),
+    );
+    wide.summary = "wide".into();
+    let mut short = Finding::new(
+        Rule::ClaimVsLedger,
+        Verdict::Consistent,
+        vec![ClaimId::new("x").unwrap()],
+    );
+    short.summary = "short".into();
+    let text = Report {
+        findings: vec![wide, short],
+    }
+    .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("  wide"));
+    assert_eq!(lines[1], "consistent   claim vs ledger  x  short");
+}
