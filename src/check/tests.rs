@@ -253,14 +253,45 @@ fn claims_on_one_date_must_meet() {
             quantity("c", "2022-03", uk_in_est(), Qualifier::Approximate, 2_000),
         ])
         .unwrap();
-    let f = finding(&report, Rule::SameDate, &["a", "b"]);
+    // One finding for the claims that share the day, not one per pair: the
+    // two farthest apart, and the fewest groups that agree within.
+    let f = finding(&report, Rule::SameDate, &["a", "b", "c"]);
     assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(350))));
-    // A month overlaps its days: [1,500, 2,500] meets 1,650.
+    assert!(
+        f.summary.contains("a (1,650) and b (2,000) are 350 apart"),
+        "{}",
+        f.summary
+    );
+    assert!(
+        f.summary
+            .ends_with("they need at least 2 different figures: a on 1,650; b, c on 2,000"),
+        "{}",
+        f.summary
+    );
+    let groups: Vec<(&str, String)> = f
+        .evidence
+        .iter()
+        .filter(|e| e.label.ends_with("agree on"))
+        .map(|e| (e.label.as_str(), e.interval.to_string()))
+        .collect();
     assert_eq!(
-        finding(&report, Rule::SameDate, &["a", "c"]).verdict,
-        Verdict::Consistent
+        groups,
+        [
+            ("a agree on", "1,650".to_string()),
+            ("b, c agree on", "2,000".to_string())
+        ]
     );
     assert!(report.has_conflicts());
+    // A month overlaps its days: [1,500, 2,500] meets 1,650.
+    let report = l
+        .check(&[
+            quantity("a", "2022-03-01", uk_in_est(), Qualifier::Exact, 1_650),
+            quantity("c", "2022-03", uk_in_est(), Qualifier::Approximate, 2_000),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::SameDate, &["a", "c"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert!(f.summary.contains("meet in 1,650"), "{}", f.summary);
 }
 
 #[test]
@@ -623,10 +654,18 @@ fn categories_agree_or_conflict() {
         .unwrap();
     let f = finding(&report, Rule::Categories, &["a", "b"]);
     assert_eq!(f.verdict, Verdict::Conflicting);
-    assert!(report
+    // Years apart, "c" is compared with neither: alone on its day, about
+    // something the ledger does not record, it is unverifiable.
+    let about_c: Vec<&Finding> = report
         .findings()
         .iter()
-        .all(|f| !f.claims.iter().any(|c| c.as_str() == "c")));
+        .filter(|f| f.claims.iter().any(|c| c.as_str() == "c"))
+        .collect();
+    assert_eq!(about_c.len(), 1);
+    assert_eq!(
+        (about_c[0].verdict, about_c[0].claims.len()),
+        (Verdict::Unverifiable, 1)
+    );
 
     let footing = |v: &str| {
         Claim::category(
@@ -1254,6 +1293,25 @@ fn a_change_where_the_ledger_records_nothing_is_unverifiable_not_missing() {
     assert!(f.summary.contains("records no"), "{}", f.summary);
 }
 
+/// A named category claim that no other claim speaks of on its dates, about
+/// something the ledger does not record, appeared in no finding at all.
+#[test]
+fn a_lone_named_category_claim_is_unverifiable_not_missing() {
+    let lone = Claim::category(
+        ClaimId::new("n").unwrap(),
+        source(1),
+        AsOf::Day(d("2010-01-01")),
+        Subject::Named {
+            name: "Joe Biden".into(),
+            attribute: "office".into(),
+        },
+        "Vice President",
+    );
+    let report = ledger().check(&[lone]).unwrap();
+    let f = finding(&report, Rule::Categories, &["n"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+}
+
 /// `Display` padded cells with `{:w$}`, whose width the formatter caps at
 /// 65,535: a report whose claims cell was wider panicked ("Formatting
 /// argument out of range"). 1,100 claims with 64-character ids about one
@@ -1305,4 +1363,162 @@ fn a_report_with_a_cell_wider_than_the_formatter_allows_prints() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].ends_with("  wide"));
     assert_eq!(lines[1], "consistent   claim vs ledger  x  short");
+}
+
+/// The same-date rule made one finding per pair: 2,000 claims of one scope
+/// on one day made 1,999,000 of them. Claims that all share a day make one
+/// finding, with every claim's interval, the two farthest apart, and the
+/// fewest groups that agree within.
+#[test]
+fn conflicting_claims_on_one_day_make_one_finding_not_one_per_pair() {
+    let claims: Vec<Claim> = (1..=300)
+        .map(|v| {
+            quantity(
+                &format!("c{v:03}"),
+                "2022-03-01",
+                uk_in_est(),
+                Qualifier::Exact,
+                v,
+            )
+        })
+        .collect();
+    let report = ledger().check(&claims).unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert_eq!(same.len(), 1);
+    let f = same[0];
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(299))));
+    assert_eq!(f.claims.len(), 300);
+    assert!(
+        f.summary.starts_with(
+            "300 claims of GBR in EST personnel on 2022-03-01 cannot all hold: \
+             c001 (1) and c300 (300) are 299 apart; they need at least 300 different figures"
+        ),
+        "{}",
+        f.summary
+    );
+    let stated = f
+        .evidence
+        .iter()
+        .filter(|e| e.label.contains(" on 2022-03-01"));
+    assert_eq!(stated.count(), 300, "every claim's interval");
+    let groups = f.evidence.iter().filter(|e| e.label.ends_with("agree on"));
+    assert_eq!(groups.count(), 300);
+}
+
+/// Agreeing claims on one day were listed pair by pair too: now one
+/// finding says what they leave between them.
+#[test]
+fn agreeing_claims_on_one_day_make_one_finding_with_what_they_leave() {
+    let l = ledger();
+    let hedges = [
+        (Qualifier::Approximate, 3_000),
+        (Qualifier::AtLeast, 2_980),
+        (Qualifier::UpTo, 3_020),
+        (Qualifier::MoreThan, 2_990),
+        (Qualifier::Nearly, 3_010),
+    ];
+    let claims: Vec<Claim> = (0..100)
+        .map(|n| {
+            let (q, v) = hedges[n % hedges.len()];
+            quantity(&format!("c{n:03}"), "2022-03-01", uk_in_est(), q, v)
+        })
+        .collect();
+    let report = l.check(&claims).unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0].verdict, Verdict::Consistent);
+    assert_eq!(same[0].claims.len(), 100);
+    let left = same[0].evidence.last().unwrap();
+    assert_eq!(left.label, "where they all meet");
+    assert_eq!(
+        left.interval,
+        Interval::open(dec(2_990), dec(3_010)).unwrap()
+    );
+    assert!(
+        same[0]
+            .summary
+            .ends_with("and 97 more for GBR in EST personnel on 2022-03-01 meet in (2,990, 3,010)"),
+        "{}",
+        same[0].summary
+    );
+}
+
+/// Where claims' dates chain without all sharing a day (1 February, the
+/// month, 25 February), each is checked against those its dates overlap,
+/// one finding each, naming the farthest it does not meet.
+#[test]
+fn claims_whose_dates_chain_are_each_checked_against_those_they_overlap() {
+    let report = ledger()
+        .check(&[
+            quantity("feb1", "2022-02-01", uk_in_est(), Qualifier::Exact, 500),
+            quantity("month", "2022-02", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("feb25", "2022-02-25", uk_in_est(), Qualifier::Exact, 9_000),
+        ])
+        .unwrap();
+    // Nothing was recorded on the 1st; the month may mean any day from the
+    // 10th, when the ledger had 4,000 and then 3,000: 500 on the 1st and
+    // 4,000 on some day of the month can both hold.
+    let f = finding(&report, Rule::SameDate, &["feb1"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    // 9,000 on the 25th, with 3,000 recorded, is 5,000 beyond anything the
+    // month's 4,000 allows.
+    let f = finding(&report, Rule::SameDate, &["feb25", "month"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(5_000))));
+    let f = finding(&report, Rule::SameDate, &["month", "feb25"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(5_000))));
+    assert!(
+        f.summary
+            .contains("does not meet 1 of the 2 claims whose dates overlap it"),
+        "{}",
+        f.summary
+    );
+    let same = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate);
+    assert_eq!(same.count(), 3);
+}
+
+/// Category claims on one subject whose dates chain without all sharing a
+/// day: each against those its dates overlap, one finding each.
+#[test]
+fn category_claims_whose_dates_chain_are_each_checked_against_those_they_overlap() {
+    let named = |id: &str, as_of: &str, v: &str| {
+        Claim::category(
+            ClaimId::new(id).unwrap(),
+            source(1),
+            as_of.parse().unwrap(),
+            Subject::Named {
+                name: "Joe Biden".into(),
+                attribute: "office".into(),
+            },
+            v,
+        )
+    };
+    let report = ledger()
+        .check(&[
+            named("early", "2022-06-01", "Vice President"),
+            named("june", "2022-06", "President"),
+            named("late", "2022-06-29", "president"),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::Categories, &["early", "june"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    let f = finding(&report, Rule::Categories, &["june", "early"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    assert!(
+        f.summary.contains("vs \"Vice President\" (early)"),
+        "{}",
+        f.summary
+    );
+    let f = finding(&report, Rule::Categories, &["late"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
 }
