@@ -152,7 +152,8 @@ pub struct Finding {
     pub events: Vec<EventId>,
     /// The intervals used.
     pub evidence: Vec<Evidence>,
-    /// For a conflict, the distance between the intervals that fail to meet.
+    /// For a conflict, the distance between the intervals that fail to meet;
+    /// where several fail, between the two farthest apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<Decimal>,
     /// The finding in a sentence.
