@@ -1453,6 +1453,9 @@ impl<'a> Checker<'a> {
             }
             let run = &group[start..end];
             start = end;
+            if run.len() < 2 {
+                continue;
+            }
             let claims: FastSet<&ClaimId> = run.iter().map(|&i| facts[i].claim.id()).collect();
             if claims.len() < 2 {
                 continue;
