@@ -254,9 +254,7 @@ metric = "personnel"
 since = "2022-04-01"
 after = { qualifier = "exact", value = 900 }
 "#;
-    let err = scenario::Scenario::from_toml(text, "bad.toml")
-        .err()
-        .expect("refused");
+    let err = scenario::Scenario::from_toml(text, "bad.toml").expect_err("refused");
     let message = err.to_string();
     assert!(
         message.contains("bad.toml:11:1: claim `minus`: field `value`: −5 is below zero"),
