@@ -2423,7 +2423,7 @@ fn each_against_overlapping(
         };
         let head = text!("{} for {where_} on {}", listed(facts, &[a]), fa.as_of);
         let whose = if overlapping == 1 {
-            "the 1 claim whose dates overlap it".to_string()
+            "the one claim whose dates overlap it".to_string()
         } else {
             text!("the {overlapping} claims whose dates overlap it")
         };
@@ -2442,10 +2442,18 @@ fn each_against_overlapping(
                     Thousands(&gap.unwrap_or_default())
                 ));
             }
-            f.summary = text!(
-                "{head} does not meet {missed} of {whose}{allowing}: the farthest, {}",
-                apart.join("; ")
-            );
+            // Past the one or two it names, the farthest on each side.
+            let farthest = if missed > apart.len() {
+                "the farthest, "
+            } else {
+                ""
+            };
+            let missed = match (missed, overlapping) {
+                (1, 1) => text!("does not meet {whose}"),
+                (m, k) if m == k => text!("meets none of {whose}"),
+                _ => text!("does not meet {missed} of {whose}"),
+            };
+            f.summary = text!("{head} {missed}{allowing}: {farthest}{}", apart.join("; "));
         }
         findings.push(f);
     }
