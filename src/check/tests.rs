@@ -1522,3 +1522,40 @@ fn category_claims_whose_dates_chain_are_each_checked_against_those_they_overlap
     let f = finding(&report, Rule::Categories, &["late"]);
     assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
 }
+
+/// A change claim's two points may fall on overlapping dates (since
+/// February, as of the 25th): they are compared with other claims, never
+/// with each other.
+#[test]
+fn a_change_claims_two_points_are_not_compared_with_each_other() {
+    let report = ledger()
+        .check(&[
+            change(
+                "chg",
+                "2022-02-25",
+                Change {
+                    since: Some("2022-02".parse().unwrap()),
+                    before: Some(Figure::exact(4_000)),
+                    after: Some(Figure::exact(9_000)),
+                    ..Change::default()
+                },
+            ),
+            quantity("q", "2022-02-25", uk_in_est(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert!(!same.is_empty(), "{report}");
+    for f in &same {
+        let mut ids: Vec<&str> = f.claims.iter().map(ClaimId::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), f.claims.len(), "{}", f.summary);
+    }
+    // The stated 9,000 after does not meet q's 3,000 on the same day.
+    let f = finding(&report, Rule::SameDate, &["q", "chg"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(6_000))));
+}
