@@ -2,8 +2,9 @@
 //! figures and the targets are in benches/README.md.
 //!
 //! ```sh
-//! cargo bench --bench ledger             # build, point query, compare
+//! cargo bench --bench ledger             # build, point query, compare, conflicts
 //! cargo bench --bench ledger -- memory   # peak memory per event, instead
+//! cargo bench --bench ledger -- conflicts  # 10⁴ conflicting claims: time and peak memory
 //! ```
 
 mod common;
@@ -14,8 +15,8 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use posture_ledger::{
-    Amendment, Correction, Count, Country, Event, EventId, EventKind, Footing, Ledger, Location,
-    Metric, Quantity, Scope, Unit, UnitId, UnitKind,
+    Amendment, AsOf, Claim, ClaimId, Correction, Count, Country, Event, EventId, EventKind, Figure,
+    Footing, Ledger, Location, Metric, Quantity, Scope, Source, Subject, Unit, UnitId, UnitKind,
 };
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
@@ -238,6 +239,97 @@ fn corrections(c: &mut Criterion) {
     g.finish();
 }
 
+/// How many claims the conflict benchmarks check.
+const CONFLICTING: usize = 10_000;
+
+/// The day the conflicting claims speak of, within the generated history.
+fn conflict_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 6, 30).expect("a date")
+}
+
+/// `n` claims of one scope on one day, exactly 1, 2, … `n`: every one
+/// conflicts with every other, the worst case of the same-date rule.
+fn conflicting(n: usize) -> Vec<Claim> {
+    let scope = Scope::all().in_country(Country::new("EST").expect("a country"));
+    (1..=n)
+        .map(|v| {
+            Claim::quantity(
+                ClaimId::new(format!("c{v}")).expect("an id"),
+                Source::default(),
+                AsOf::Day(conflict_day()),
+                scope.clone(),
+                Metric::PERSONNEL,
+                Figure::exact(v as u64),
+            )
+        })
+        .collect()
+}
+
+/// `n` category claims about one subject on one day, two values between them.
+fn categories(n: usize) -> Vec<Claim> {
+    (0..n)
+        .map(|i| {
+            Claim::category(
+                ClaimId::new(format!("k{i}")).expect("an id"),
+                Source::default(),
+                AsOf::Day(conflict_day()),
+                Subject::Named {
+                    name: "the commander".into(),
+                    attribute: "rank".into(),
+                },
+                ["general", "admiral"][i % 2],
+            )
+        })
+        .collect()
+}
+
+/// Checking 10⁴ mutually conflicting exact claims on one scope and day, and
+/// 2 × 10⁴ category claims about one subject (once quadratic: 45 s), against
+/// a ledger of 10⁴ events.
+fn conflicts(c: &mut Criterion) {
+    let ledger = ledger(10_000);
+    let mut g = group(c, "conflicts");
+    g.measurement_time(Duration::from_secs(5));
+    let exact = conflicting(CONFLICTING);
+    g.throughput(Throughput::Elements(exact.len() as u64));
+    g.bench_function(BenchmarkId::new("same_date", exact.len()), |b| {
+        b.iter(|| ledger.check(black_box(&exact)).expect("a report"));
+    });
+    let said = categories(2 * CONFLICTING);
+    g.throughput(Throughput::Elements(said.len() as u64));
+    g.bench_function(BenchmarkId::new("categories", said.len()), |b| {
+        b.iter(|| ledger.check(black_box(&said)).expect("a report"));
+    });
+    g.finish();
+}
+
+/// The peak memory of one check of the 10⁴ conflicting claims, above what
+/// the ledger and the claims already hold: the resident high-water mark,
+/// reset just before the check, as `memory` measures a build.
+fn conflicts_memory() {
+    let ledger = ledger(10_000);
+    for (what, claims) in [
+        ("same_date", conflicting(CONFLICTING)),
+        ("categories", categories(2 * CONFLICTING)),
+    ] {
+        let before = common::status("VmRSS");
+        std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs (Linux)");
+        let start = std::time::Instant::now();
+        let report = ledger.check(black_box(&claims)).expect("a report");
+        let elapsed = start.elapsed();
+        let peak = common::status("VmHWM");
+        println!(
+            "conflicts/{what}/{}: one check {:.3} s, peak {:.1} MB above the {:.1} MB before it, {} findings",
+            claims.len(),
+            elapsed.as_secs_f64(),
+            peak.saturating_sub(before) as f64 / 1e6,
+            before as f64 / 1e6,
+            report.findings().len(),
+        );
+        black_box(&report);
+    }
+}
+
 /// Peak and retained memory per event of building a ledger of `n` events,
 /// measured as resident set size: the crate forbids `unsafe`, so a counting
 /// global allocator cannot be written here, and the kernel's high-water mark
@@ -274,8 +366,17 @@ fn main() {
         return;
     }
     let mut c = Criterion::default().configure_from_args();
+    // `-- conflicts` runs the conflict benchmarks alone, with their memory:
+    // the others build ledgers of up to 10⁶ events first.
+    if std::env::args().skip(1).any(|a| a == "conflicts") {
+        conflicts_memory();
+        conflicts(&mut c);
+        c.final_summary();
+        return;
+    }
     build(&mut c);
     queries(&mut c);
     corrections(&mut c);
+    conflicts(&mut c);
     c.final_summary();
 }

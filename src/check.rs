@@ -6,11 +6,15 @@
 //! | rule | what it asks |
 //! |---|---|
 //! | [`Rule::ClaimVsLedger`] | does the ledger's total lie in the claim's interval? |
-//! | [`Rule::SameDate`] | do two claims of one scope on one date intersect? |
+//! | [`Rule::SameDate`] | can the claims of one scope on overlapping dates all hold? |
 //! | [`Rule::AcrossDates`] | do the ledger's recorded changes bridge two claims of one scope on different dates? |
 //! | [`Rule::PartWithinWhole`] | can a part (GBR in EST) fit in its whole (NATO in the Baltic states), on any day the whole may mean, with the ledger's changes in the part bridging their dates? |
 //! | [`Rule::ChangeImplies`] | what do a change's stated parts imply, and do they agree? |
-//! | [`Rule::Categories`] | do categorical claims about one subject on one date agree, with each other and the ledger? |
+//! | [`Rule::Categories`] | do categorical claims about one subject on overlapping dates agree, with each other and the ledger? |
+//!
+//! The rules that compare claims with each other report groups, not pairs:
+//! claims of one scope that all share a day make one same-date finding, so a
+//! report grows with the claims, not with their pairs.
 //!
 //! A claim whose figure the ledger took from the same line of the same source
 //! cannot be checked against the ledger: that check is *unverifiable*, not
@@ -18,7 +22,7 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -32,7 +36,7 @@ use crate::deployment::Footing;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{EventId, LayerId};
 use crate::index::{FastMap, FastSet, Series};
-use crate::interval::{Bound, Interval, Thousands};
+use crate::interval::{cmp_high, cmp_low, Bound, Interval, Thousands};
 use crate::ledger::{end_of, Ledger};
 use crate::metric::{Count, Metric};
 use crate::qualifier::TolerancePolicy;
@@ -85,7 +89,14 @@ pub enum Rule {
     /// records anything in the scope are left out, as the ledger does not
     /// say the total was zero then.
     ClaimVsLedger,
-    /// Two claims of one scope and metric on overlapping dates.
+    /// Claims of one scope and metric on overlapping dates, allowing for
+    /// what the ledger changed between the days each may mean. Claims that
+    /// all share a day make one finding: consistent with the interval they
+    /// all leave, or conflicting with the two farthest apart (whose distance
+    /// is the gap) and the fewest groups that agree within, each with the
+    /// interval it leaves. Where dates chain without all sharing a day, each
+    /// claim makes one finding against those its dates overlap, naming the
+    /// farthest it does not meet below and above.
     SameDate,
     /// Two claims of one scope and metric on different dates, bridged by the ledger's changes.
     AcrossDates,
@@ -96,7 +107,11 @@ pub enum Rule {
     PartWithinWhole,
     /// What a change claim's stated parts imply.
     ChangeImplies,
-    /// Categorical claims about one subject.
+    /// Categorical claims about one subject: one finding of the values
+    /// stated by claims that all share a day (or, where dates chain without
+    /// all sharing one, one per claim against those its dates overlap); and
+    /// each claim against the ledger where it records the subject. A named
+    /// subject no other claim speaks of then is unverifiable.
     Categories,
 }
 
@@ -129,14 +144,16 @@ pub struct Finding {
     pub rule: Rule,
     /// The verdict.
     pub verdict: Verdict,
-    /// The claims involved.
+    /// The claims involved. A finding of one claim against all those its
+    /// dates overlap names that claim first, then the few the finding cites.
     pub claims: Vec<ClaimId>,
     /// The ledger events involved, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventId>,
     /// The intervals used.
     pub evidence: Vec<Evidence>,
-    /// For a conflict, the distance between the intervals that fail to meet.
+    /// For a conflict, the distance between the intervals that fail to meet;
+    /// where several fail, between the two farthest apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<Decimal>,
     /// The finding in a sentence.
@@ -195,6 +212,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A column is as wide as its widest cell, up to `WIDEST`; a wider
+        // cell (the ids of a thousand claims) runs on into the next column
+        // rather than push every row out to its width. Padded by hand: a
+        // `{:w$}` width past 65,535 is refused by the formatter.
+        const WIDEST: usize = 60;
         let rows: Vec<[String; 3]> = self
             .findings
             .iter()
@@ -206,20 +228,21 @@ impl fmt::Display for Report {
         let mut widths = [0; 3];
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+                let n = cell.chars().count();
+                if n <= WIDEST {
+                    *w = (*w).max(n);
+                }
             }
         }
+        let mut line = String::new();
         for (row, finding) in rows.iter().zip(&self.findings) {
-            let line = text!(
-                "{:w0$}  {:w1$}  {:w2$}  {}",
-                row[0],
-                row[1],
-                row[2],
-                finding.summary,
-                w0 = widths[0],
-                w1 = widths[1],
-                w2 = widths[2],
-            );
+            line.clear();
+            for (cell, w) in row.iter().zip(widths) {
+                line.push_str(cell);
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str(&finding.summary);
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
@@ -255,10 +278,20 @@ impl Ledger {
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] naming the claim and the field for an invalid
-    /// claim: an unknown scope, metric, layer or alliance; a figure its qualifier
-    /// cannot take or an empty range; a ratio of a zero baseline; a change that
-    /// states nothing; a category value outside the subject's values; a duplicate
-    /// id; a correction of an unknown claim, or without a reason.
+    /// claim: a scope naming a region, alliance, base or unit the ledger does
+    /// not know, or an unknown layer or alliance; an as-of date or `since`
+    /// that names no real day (`AsOf::Month { month: 13, .. }` built by hand);
+    /// a figure below zero, one its qualifier cannot take, or an empty range;
+    /// a ratio of a zero baseline; a change that states nothing, or whose
+    /// `since` is after its as-of date; a category value outside the
+    /// subject's values; a duplicate id; a correction of an unknown claim, or
+    /// without a reason.
+    ///
+    /// A metric no unit is counted in is not an error: a claim may count
+    /// anything ("at least 18 deaths"), and its findings against the ledger
+    /// are then [`Verdict::Unverifiable`], saying so. Every claim that stands
+    /// (known by the date of knowledge, and not corrected) appears in at
+    /// least one finding.
     ///
     /// # Example
     ///
@@ -603,6 +636,24 @@ impl<'a> Checker<'a> {
                     change,
                 } => {
                     self.check_scope(claim, scope, metric)?;
+                    if let Some(since) = change.since {
+                        if !since.is_valid() {
+                            return Err(claim.error(
+                                "since",
+                                Problem::NotAValue {
+                                    value: format!("{since:?}"),
+                                    expected: "a real day, month or range of days",
+                                },
+                            ));
+                        }
+                        // The change runs from a day of `since` to a day of
+                        // the as-of date: some day of the one must come first.
+                        if since.first() > as_of.last() {
+                            return Err(
+                                claim.error("since", Problem::SinceAfterAsOf { since, as_of })
+                            );
+                        }
+                    }
                     let delta = match &change.delta {
                         None => None,
                         Some(d) => {
@@ -1102,23 +1153,41 @@ impl<'a> Checker<'a> {
         }
         findings.push(f);
 
-        // Against the ledger, where it records either point.
+        // Against the ledger, where it records either point; where it
+        // cannot tell, the report says so rather than leave the claim out.
         let zero = |i: Option<Interval>| i.is_some_and(|i| i.is_exact() == Some(Decimal::ZERO));
-        if let (Some(lb), Some(la), false) = (
-            ledger_before,
-            ledger_after,
-            zero(ledger_before) && zero(ledger_after),
-        ) {
-            findings.push(self.change_vs_ledger(
-                p,
-                scope,
-                metric,
-                before_view,
-                before_at,
-                &parts,
-                lb,
-                la,
-            )?);
+        match (ledger_before, ledger_after) {
+            (Some(lb), Some(la)) if !(zero(ledger_before) && zero(ledger_after)) => {
+                findings.push(self.change_vs_ledger(
+                    p,
+                    scope,
+                    metric,
+                    before_view,
+                    before_at,
+                    &parts,
+                    lb,
+                    la,
+                )?);
+            }
+            // A prospective change has no recorded "after": what the ledger
+            // says of its "before" is in the finding above.
+            _ if !after_known && self.counts(metric) => {}
+            _ => {
+                let mut f = Finding::new(
+                    Rule::ClaimVsLedger,
+                    Verdict::Unverifiable,
+                    vec![claim.id().clone()],
+                );
+                f.summary = if self.counts(metric) {
+                    text!(
+                        "the ledger records no {} on {before_at} or on {as_of}",
+                        self.describe(scope, metric, claim.layer())
+                    )
+                } else {
+                    text!("the ledger counts no {metric}")
+                };
+                findings.push(f);
+            }
         }
 
         // The quantities at the two points, for the pairwise rules. A point
@@ -1261,18 +1330,12 @@ impl<'a> Checker<'a> {
             group.sort_by(|&a, &b| {
                 (days[a], facts[a].claim.id()).cmp(&(days[b], facts[b].claim.id()))
             });
+            self.same_dates(facts, &days, &group, &where_, findings)?;
             for (n, &i) in group.iter().enumerate() {
                 let (a, last) = (&facts[i], days[i].1);
                 // Sorted by first day, the facts that overlap this one come
                 // next, up to the first that starts after it ends.
                 let later = n + 1 + group[n + 1..].partition_point(|&j| days[j].0 <= last);
-                for &j in &group[n + 1..later] {
-                    let b = &facts[j];
-                    if a.claim.id() != b.claim.id() {
-                        let shift = self.shift(a, b)?;
-                        findings.push(same_date(a, b, shift, &where_)?);
-                    }
-                }
                 // Across dates: each quantity with the next later one that does not overlap it.
                 if let Some(&j) = group[later..]
                     .iter()
@@ -1364,10 +1427,63 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    /// What the ledger changed between any day `a` may mean and any day `b`
-    /// may mean, in their one scope: zero when both mean the same single day.
-    fn shift(&self, a: &Fact<'a>, b: &Fact<'a>) -> Result<Interval> {
-        self.shift_to(a, b.as_of, || self.span(b))
+    /// The same-date rule over one scope's facts, sorted by first day. The
+    /// facts fall into runs whose dates chain together. Where every fact of
+    /// a run shares a day with every other, one finding says whether they
+    /// can all hold (intervals that meet pairwise all meet) and, if not,
+    /// which two lie farthest apart and the fewest groups that agree within;
+    /// elsewhere each fact gets one finding against those whose dates
+    /// overlap it. Either way the findings grow with the facts, not with
+    /// their pairs.
+    fn same_dates(
+        &self,
+        facts: &[Fact<'a>],
+        days: &[(NaiveDate, NaiveDate)],
+        group: &[usize],
+        where_: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Result<()> {
+        let mut start = 0;
+        while start < group.len() {
+            let mut end = start + 1;
+            let mut reach = days[group[start]].1;
+            while end < group.len() && days[group[end]].0 <= reach {
+                reach = reach.max(days[group[end]].1);
+                end += 1;
+            }
+            let run = &group[start..end];
+            start = end;
+            if run.len() < 2 {
+                continue;
+            }
+            let claims: FastSet<&ClaimId> = run.iter().map(|&i| facts[i].claim.id()).collect();
+            if claims.len() < 2 {
+                continue;
+            }
+            let mut offsets = Vec::with_capacity(run.len());
+            for &i in run {
+                let span = self.span(&facts[i])?;
+                let offset = facts[i]
+                    .interval
+                    .checked_sub(&span)
+                    .map_err(|e| internal(&e))?;
+                offsets.push(Offset {
+                    fact: i,
+                    span,
+                    offset,
+                });
+            }
+            let shared =
+                run.iter().map(|&i| days[i].0).max() <= run.iter().map(|&i| days[i].1).min();
+            // A change claim's two points may both be in a run: they are
+            // not compared with each other, so such a run is read fact by fact.
+            if shared && claims.len() == run.len() {
+                findings.push(all_on_shared_days(facts, days, &offsets, where_)?);
+            } else {
+                each_against_overlapping(facts, days, &offsets, where_, findings)?;
+            }
+        }
+        Ok(())
     }
 
     /// What the ledger changed in the part's scope between any day the part
@@ -1620,71 +1736,70 @@ impl<'a> Checker<'a> {
         Ok(self.ledger.countries(places, date)?.into_iter().collect())
     }
 
+    /// Categorical claims about one subject, on dates that chain together:
+    /// where they all share a day, one finding of the values they state;
+    /// elsewhere one per claim, against those whose dates overlap its own. A
+    /// claim no other speaks with, about something the ledger does not
+    /// record, is unverifiable. The findings grow with the claims, not with
+    /// their pairs.
     fn categories(&self, prepared: &[Prepared<'_>]) -> Result<Vec<Finding>> {
         let mut findings = Vec::new();
-        let mut groups: BTreeMap<String, Vec<(&Prepared<'_>, &Subject, &str)>> = BTreeMap::new();
-        for p in prepared {
+        let mut groups: BTreeMap<String, Vec<Said<'_>>> = BTreeMap::new();
+        for (n, p) in prepared.iter().enumerate() {
             if let Kind::Category { subject, value } = &p.kind {
+                let as_of = p.claim.as_of();
                 groups
                     .entry(normalized(&format!("{subject:?}")))
                     .or_default()
-                    .push((p, subject, value));
+                    .push(Said {
+                        n,
+                        p,
+                        subject,
+                        value,
+                        normal: normalized(value),
+                        days: (as_of.first(), as_of.last()),
+                    });
             }
         }
-        for group in groups.values() {
-            // Claims that overlap in time must agree with each other.
-            let mut seen: HashSet<Vec<&ClaimId>> = HashSet::new();
-            for (a, subject, _) in group {
-                let together: Vec<_> = group
-                    .iter()
-                    .filter(|(b, _, _)| a.claim.as_of().overlaps(&b.claim.as_of()))
-                    .collect();
-                if together.len() < 2 {
-                    continue;
+        for group in groups.values_mut() {
+            group.sort_by_key(|s| (s.days, s.n));
+            let mut start = 0;
+            while start < group.len() {
+                let mut end = start + 1;
+                let mut reach = group[start].days.1;
+                while end < group.len() && group[end].days.0 <= reach {
+                    reach = reach.max(group[end].days.1);
+                    end += 1;
                 }
-                let ids: Vec<&ClaimId> = together.iter().map(|(p, _, _)| p.claim.id()).collect();
-                if !seen.insert(ids.clone()) {
-                    continue;
+                let run = &group[start..end];
+                start = end;
+                let shared =
+                    run.iter().map(|s| s.days.0).max() <= run.iter().map(|s| s.days.1).min();
+                match run {
+                    [one] => {
+                        if matches!(one.subject, Subject::Named { .. }) {
+                            let mut f = Finding::new(
+                                Rule::Categories,
+                                Verdict::Unverifiable,
+                                vec![one.p.claim.id().clone()],
+                            );
+                            f.summary = text!(
+                                "{} on {}: \"{}\", and no other claim or record of the ledger speaks of it then",
+                                one.subject,
+                                one.p.claim.as_of(),
+                                one.value.trim()
+                            );
+                            findings.push(f);
+                        }
+                    }
+                    _ if shared => findings.push(values_on_shared_days(run)),
+                    _ => findings.extend(each_value_against_overlapping(run)),
                 }
-                // Values that differ only in case or spacing are one value,
-                // shown as first written.
-                let mut values: BTreeMap<String, (&str, Vec<&ClaimId>)> = BTreeMap::new();
-                for (p, _, v) in &together {
-                    values
-                        .entry(normalized(v))
-                        .or_insert_with(|| (v.trim(), Vec::new()))
-                        .1
-                        .push(p.claim.id());
-                }
-                let listing: Vec<String> = values
-                    .values()
-                    .map(|(v, ids)| {
-                        let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
-                        text!("\"{v}\" ({})", ids.join(", "))
-                    })
-                    .collect();
-                let conflict = values.len() > 1;
-                findings.push(Finding {
-                    rule: Rule::Categories,
-                    verdict: if conflict {
-                        Verdict::Conflicting
-                    } else {
-                        Verdict::Consistent
-                    },
-                    claims: ids.into_iter().cloned().collect(),
-                    events: Vec::new(),
-                    evidence: Vec::new(),
-                    gap: None,
-                    summary: text!(
-                        "{subject} on {}: {}",
-                        a.claim.as_of(),
-                        listing.join(if conflict { " vs " } else { ", " })
-                    ),
-                });
             }
             // Each claim about something the ledger records, against the ledger.
-            for (p, subject, value) in group {
-                if let Some(f) = self.category_vs_ledger(p, subject, value)? {
+            group.sort_by_key(|s| s.n);
+            for s in group.iter() {
+                if let Some(f) = self.category_vs_ledger(s.p, s.subject, s.value)? {
                     findings.push(f);
                 }
             }
@@ -1762,6 +1877,141 @@ impl<'a> Checker<'a> {
         }
         Ok(Some(f))
     }
+}
+
+/// A categorical claim as the rule reads it.
+struct Said<'p> {
+    /// Its place among the claims checked.
+    n: usize,
+    p: &'p Prepared<'p>,
+    subject: &'p Subject,
+    value: &'p str,
+    /// The value as compared: lowercase, single spaces.
+    normal: String,
+    days: (NaiveDate, NaiveDate),
+}
+
+/// The values of claims that all share a day, each with its claims, in the
+/// order first stated; values that differ only in case or spacing are one,
+/// shown as first written.
+fn values_of<'s>(said: impl Iterator<Item = &'s Said<'s>>) -> Vec<(&'s str, Vec<&'s ClaimId>)> {
+    let mut at: FastMap<&str, usize> = FastMap::default();
+    let mut values: Vec<(&str, Vec<&ClaimId>)> = Vec::new();
+    for s in said {
+        let k = *at.entry(s.normal.as_str()).or_insert_with(|| {
+            values.push((s.value.trim(), Vec::new()));
+            values.len() - 1
+        });
+        values[k].1.push(s.p.claim.id());
+    }
+    // Listed by value, as compared.
+    values.sort_by_cached_key(|(v, _)| normalized(v));
+    values
+}
+
+/// `"President" (C13-president) vs "Vice President" (C13, C13-again)`.
+fn listing(values: &[(&str, Vec<&ClaimId>)]) -> String {
+    let listing: Vec<String> = values
+        .iter()
+        .map(|(v, ids)| {
+            let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+            text!("\"{v}\" ({})", ids.join(", "))
+        })
+        .collect();
+    listing.join(if values.len() > 1 { " vs " } else { ", " })
+}
+
+/// Categorical claims about one subject that all share a day: one finding,
+/// conflicting if they state more than one value.
+fn values_on_shared_days(run: &[Said<'_>]) -> Finding {
+    let mut ordered: Vec<&Said<'_>> = run.iter().collect();
+    ordered.sort_by_key(|s| s.n);
+    let values = values_of(ordered.iter().copied());
+    let conflict = values.len() > 1;
+    let mut f = Finding::new(
+        Rule::Categories,
+        if conflict {
+            Verdict::Conflicting
+        } else {
+            Verdict::Consistent
+        },
+        ordered.iter().map(|s| s.p.claim.id().clone()).collect(),
+    );
+    f.summary = text!(
+        "{} on {}: {}",
+        ordered[0].subject,
+        ordered[0].p.claim.as_of(),
+        listing(&values)
+    );
+    f
+}
+
+/// Categorical claims about one subject whose dates chain together without
+/// all sharing a day: each against those whose dates overlap its own, naming
+/// one claim of each other value (a few, and how many more).
+fn each_value_against_overlapping(run: &[Said<'_>]) -> Vec<Finding> {
+    const SHOWN: usize = 4;
+    let longest = run
+        .iter()
+        .map(|s| s.days.1 - s.days.0)
+        .max()
+        .unwrap_or_default();
+    let mut findings = Vec::new();
+    for a in run {
+        let (first, last) = a.days;
+        let earliest = first.checked_sub_signed(longest).unwrap_or(NaiveDate::MIN);
+        let from = run.partition_point(|s| s.days.0 < earliest);
+        let mut overlapping = 0usize;
+        let mut others: BTreeMap<&str, (&str, &ClaimId, usize)> = BTreeMap::new();
+        for b in &run[from..] {
+            if b.days.0 > last {
+                break;
+            }
+            if b.days.1 < first || std::ptr::eq(a, b) {
+                continue;
+            }
+            overlapping += 1;
+            if b.normal != a.normal {
+                others
+                    .entry(b.normal.as_str())
+                    .or_insert((b.value.trim(), b.p.claim.id(), 0))
+                    .2 += 1;
+            }
+        }
+        if overlapping == 0 {
+            continue;
+        }
+        let mut claims = vec![a.p.claim.id().clone()];
+        claims.extend(others.values().take(SHOWN).map(|(_, id, _)| (*id).clone()));
+        let mut f = Finding::new(Rule::Categories, Verdict::Consistent, claims);
+        let head = text!(
+            "{} on {}: \"{}\" ({})",
+            a.subject,
+            a.p.claim.as_of(),
+            a.value.trim(),
+            a.p.claim.id()
+        );
+        if others.is_empty() {
+            f.summary =
+                text!("{head}, as every one of the {overlapping} claims whose dates overlap it");
+        } else {
+            f.verdict = Verdict::Conflicting;
+            let mut shown: Vec<String> = others
+                .values()
+                .take(SHOWN)
+                .map(|(v, id, n)| match n {
+                    1 => text!("\"{v}\" ({id})"),
+                    _ => text!("\"{v}\" ({id} and {} more)", n - 1),
+                })
+                .collect();
+            if others.len() > SHOWN {
+                shown.push(text!("{} more values", others.len() - SHOWN));
+            }
+            f.summary = text!("{head} vs {}", shown.join(", "));
+        }
+        findings.push(f);
+    }
+    findings
 }
 
 /// One scope's facts of one metric and layer, sorted by their first day.
@@ -1877,64 +2127,337 @@ fn may_be_within(part: &Scope, whole: &Scope) -> bool {
         && subset(part.kinds(), whole.kinds())
 }
 
-/// Two quantities of one scope on overlapping dates must meet, allowing for
-/// what the ledger changed between the days each may mean (`shift`: zero when
-/// both name the same single day); `where_` describes the scope.
-fn same_date(a: &Fact<'_>, b: &Fact<'_>, shift: Interval, where_: &str) -> Result<Finding> {
-    let a_then = a.interval.checked_add(&shift).map_err(|e| internal(&e))?;
-    let meet = a_then.intersection(&b.interval);
-    let mut evidence = vec![Evidence {
-        label: a.label(),
-        interval: a.interval,
-    }];
-    if shift.is_exact() != Some(Decimal::ZERO) {
-        evidence.push(Evidence {
-            label: text!("ledger change {} → {}", a.as_of, b.as_of),
-            interval: shift,
+/// A fact as the same-date rule reads it: its claimed interval less the
+/// ledger's totals over its days. Two facts of one scope on overlapping
+/// dates can both hold exactly when theirs meet, since `a` carried by what
+/// the ledger changed between their days, `a + (ledger on b − ledger on a)`,
+/// meets `b` if and only if `a − ledger on a` meets `b − ledger on b`.
+struct Offset {
+    fact: usize,
+    /// The ledger's totals over the fact's days, least to most; zero where
+    /// the ledger counts nothing of the metric.
+    span: Interval,
+    /// The claimed interval less `span`.
+    offset: Interval,
+}
+
+/// The one figure the ledger stands at over every fact's days, if it does:
+/// then the claims compare as stated, with no change of the ledger's
+/// between them.
+fn level(offsets: &[&Offset]) -> Option<Decimal> {
+    let first = offsets.first()?.span;
+    first
+        .is_exact()
+        .filter(|_| offsets.iter().all(|o| o.span == first))
+}
+
+/// `a ([1,600, 1,700]), b (2,000) and c (2,100)`; past four, the first
+/// three and how many more.
+fn listed(facts: &[Fact<'_>], offsets: &[&Offset]) -> String {
+    let named = |o: &&Offset| {
+        let f = &facts[o.fact];
+        text!("{} ({})", f.claim.id(), f.interval)
+    };
+    match offsets {
+        [] => String::new(),
+        [one] => named(one),
+        _ if offsets.len() <= 4 => {
+            let (last, rest) = offsets
+                .split_last()
+                .map_or((None, offsets), |(l, r)| (Some(l), r));
+            let rest: Vec<String> = rest.iter().map(named).collect();
+            text!(
+                "{} and {}",
+                rest.join(", "),
+                last.map(named).unwrap_or_default()
+            )
+        }
+        _ => {
+            let first: Vec<String> = offsets[..3].iter().map(named).collect();
+            text!(
+                "{} and {} more",
+                first.join(", "),
+                Thousands(&Decimal::from(offsets.len() - 3))
+            )
+        }
+    }
+}
+
+/// The ledger's totals over each distinct span of days, as evidence.
+fn spans_evidence(facts: &[Fact<'_>], offsets: &[&Offset], where_: &str) -> Vec<Evidence> {
+    let mut seen = FastSet::default();
+    offsets
+        .iter()
+        .filter(|o| seen.insert(facts[o.fact].as_of))
+        .map(|o| Evidence {
+            label: text!("ledger: {where_} on {}", facts[o.fact].as_of),
+            interval: o.span,
+        })
+        .collect()
+}
+
+/// Facts of one scope that all share a day, each of a different claim: can
+/// they all hold? One finding, with every claim's interval as evidence; if
+/// they cannot, the two farthest apart and the fewest groups that agree
+/// within, each with the interval it leaves.
+fn all_on_shared_days(
+    facts: &[Fact<'_>],
+    days: &[(NaiveDate, NaiveDate)],
+    offsets: &[Offset],
+    where_: &str,
+) -> Result<Finding> {
+    let all: Vec<&Offset> = offsets.iter().collect();
+    let level = level(&all);
+    // In the claims' own terms where the ledger stands still over their days.
+    let shown = |i: Interval| match level {
+        Some(v) => i.checked_add(&Interval::exact(v)).map_err(|e| internal(&e)),
+        None => Ok(i),
+    };
+    let when = {
+        let first = offsets.iter().map(|o| facts[o.fact].as_of);
+        let mut distinct: Vec<AsOf> = first.collect();
+        distinct.dedup();
+        match distinct.as_slice() {
+            [one] => one.to_string(),
+            _ => {
+                let from = offsets.iter().map(|o| days[o.fact].0).max();
+                let until = offsets.iter().map(|o| days[o.fact].1).min();
+                match (from, until) {
+                    (Some(f), Some(u)) if f == u => AsOf::Day(f).to_string(),
+                    (Some(f), Some(u)) => {
+                        text!("{}..{}", crate::claim::Day(f), crate::claim::Day(u))
+                    }
+                    _ => String::new(),
+                }
+            }
+        }
+    };
+    let mut f = Finding::new(
+        Rule::SameDate,
+        Verdict::Consistent,
+        offsets
+            .iter()
+            .map(|o| facts[o.fact].claim.id().clone())
+            .collect(),
+    );
+    f.evidence = offsets
+        .iter()
+        .map(|o| Evidence {
+            label: facts[o.fact].label(),
+            interval: facts[o.fact].interval,
+        })
+        .collect();
+    if level.is_none() {
+        f.evidence.extend(spans_evidence(facts, &all, where_));
+    }
+    let allowing = if level.is_some() {
+        ""
+    } else {
+        ", with the ledger's changes over their days allowed for"
+    };
+    // The intersection of intervals runs from their highest low end to
+    // their lowest high end.
+    let (Some(highest), Some(lowest)) = (
+        offsets
+            .iter()
+            .max_by(|a, b| cmp_low(a.offset.low(), b.offset.low())),
+        offsets
+            .iter()
+            .min_by(|a, b| cmp_high(a.offset.high(), b.offset.high())),
+    ) else {
+        return Err(internal(&"a run of no facts"));
+    };
+    if let Ok(meet) = Interval::new(highest.offset.low(), lowest.offset.high()) {
+        let meet = shown(meet)?;
+        f.evidence.push(Evidence {
+            label: if level.is_some() {
+                "where they all meet".to_string()
+            } else {
+                "claimed less the ledger's, where they all meet".to_string()
+            },
+            interval: meet,
+        });
+        f.summary = text!(
+            "{} for {where_} on {when} meet in {meet}{allowing}",
+            listed(facts, &all)
+        );
+        return Ok(f);
+    }
+    f.verdict = Verdict::Conflicting;
+    f.gap = lowest
+        .offset
+        .gap(&highest.offset)
+        .map_err(|e| internal(&e))?;
+    // The fewest groups that agree within: taken by their high ends, each
+    // fact joins the group being built if it meets what the group leaves,
+    // else starts the next. No fewer groups can do.
+    let mut by_high: Vec<&Offset> = offsets.iter().collect();
+    by_high.sort_by(|a, b| cmp_high(a.offset.high(), b.offset.high()));
+    let mut groups: Vec<(Vec<&Offset>, Interval)> = Vec::new();
+    for o in by_high {
+        match groups.last_mut() {
+            Some((members, meet)) if meet.intersects(&o.offset) => {
+                members.push(o);
+                *meet = meet.intersection(&o.offset).unwrap_or(*meet);
+            }
+            _ => groups.push((vec![o], o.offset)),
+        }
+    }
+    for (members, meet) in &groups {
+        let ids: Vec<&str> = members
+            .iter()
+            .map(|o| facts[o.fact].claim.id().as_str())
+            .collect();
+        f.evidence.push(Evidence {
+            label: text!("{} agree on", ids.join(", ")),
+            interval: shown(*meet)?,
         });
     }
-    evidence.push(Evidence {
-        label: b.label(),
-        interval: b.interval,
-    });
-    let mut f = Finding {
-        rule: Rule::SameDate,
-        verdict: if meet.is_some() {
-            Verdict::Consistent
-        } else {
-            Verdict::Conflicting
-        },
-        claims: vec![a.claim.id().clone(), b.claim.id().clone()],
-        events: Vec::new(),
-        evidence,
-        gap: None,
-        summary: String::new(),
-    };
-    let within = if shift.is_exact() == Some(Decimal::ZERO) {
-        String::new()
+    let k = groups.len();
+    let need = if level.is_some() {
+        text!("they need at least {k} different figures")
     } else {
-        text!(" with the ledger's {} within them", signed(&shift))
+        text!("they fall into at least {k} groups that agree within")
     };
-    match meet {
-        Some(m) => {
-            f.summary = text!(
-                "{} and {} for {where_}{within} meet in {}",
-                a.interval,
-                b.interval,
-                m
-            );
-        }
-        None => {
-            f.gap = a_then.gap(&b.interval).ok().flatten();
-            f.summary = text!(
-                "{} and {} for {where_}{within} do not meet ({} apart)",
-                a.interval,
-                b.interval,
-                Thousands(&f.gap.unwrap_or_default())
-            );
-        }
-    }
+    let few = if k <= 4 {
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(members, meet)| {
+                let ids: Vec<&str> = members
+                    .iter()
+                    .map(|o| facts[o.fact].claim.id().as_str())
+                    .collect();
+                let ids = if ids.len() <= 4 {
+                    ids.join(", ")
+                } else {
+                    text!("{}, {} and {} more", ids[0], ids[1], ids.len() - 2)
+                };
+                shown(*meet).map(|m| text!("{ids} on {m}"))
+            })
+            .collect::<Result<_>>()?;
+        text!(": {}", parts.join("; "))
+    } else {
+        String::new()
+    };
+    f.summary = text!(
+        "{} claims of {where_} on {when} cannot all hold: {} and {} are {} apart{allowing}; {need}{few}",
+        offsets.len(),
+        listed(facts, &[lowest]),
+        listed(facts, &[highest]),
+        Thousands(&f.gap.unwrap_or_default()),
+    );
     Ok(f)
+}
+
+/// Facts of one scope whose dates chain together without all sharing a day:
+/// each against those of other claims whose dates overlap its own, with the
+/// farthest that it does not meet below and above.
+fn each_against_overlapping(
+    facts: &[Fact<'_>],
+    days: &[(NaiveDate, NaiveDate)],
+    offsets: &[Offset],
+    where_: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    // Sorted by first day; the longest span bounds how early an overlapping one starts.
+    let longest = offsets
+        .iter()
+        .map(|o| days[o.fact].1 - days[o.fact].0)
+        .max()
+        .unwrap_or_default();
+    for a in offsets {
+        let (first, last) = days[a.fact];
+        let fa = &facts[a.fact];
+        let earliest = first.checked_sub_signed(longest).unwrap_or(NaiveDate::MIN);
+        let from = offsets.partition_point(|o| days[o.fact].0 < earliest);
+        let (mut overlapping, mut missed) = (0usize, 0usize);
+        let (mut below, mut above): (Option<&Offset>, Option<&Offset>) = (None, None);
+        for b in &offsets[from..] {
+            let (b_first, b_last) = days[b.fact];
+            if b_first > last {
+                break;
+            }
+            if b_last < first || facts[b.fact].claim.id() == fa.claim.id() {
+                continue;
+            }
+            overlapping += 1;
+            if b.offset.intersects(&a.offset) {
+                continue;
+            }
+            missed += 1;
+            if cmp_low(b.offset.low(), a.offset.low()) == std::cmp::Ordering::Less {
+                if below.is_none_or(|x| cmp_high(b.offset.high(), x.offset.high()).is_lt()) {
+                    below = Some(b);
+                }
+            } else if above.is_none_or(|x| cmp_low(b.offset.low(), x.offset.low()).is_gt()) {
+                above = Some(b);
+            }
+        }
+        if overlapping == 0 {
+            continue;
+        }
+        let shown: Vec<&Offset> = [Some(a), below, above].into_iter().flatten().collect();
+        let mut f = Finding::new(
+            Rule::SameDate,
+            Verdict::Consistent,
+            shown
+                .iter()
+                .map(|o| facts[o.fact].claim.id().clone())
+                .collect(),
+        );
+        f.evidence = shown
+            .iter()
+            .map(|o| Evidence {
+                label: facts[o.fact].label(),
+                interval: facts[o.fact].interval,
+            })
+            .collect();
+        let level = level(&shown);
+        if level.is_none() {
+            f.evidence.extend(spans_evidence(facts, &shown, where_));
+        }
+        let allowing = if level.is_some() {
+            ""
+        } else {
+            ", with the ledger's changes over their days allowed for"
+        };
+        let head = text!("{} for {where_} on {}", listed(facts, &[a]), fa.as_of);
+        let whose = if overlapping == 1 {
+            "the one claim whose dates overlap it".to_string()
+        } else {
+            text!("the {overlapping} claims whose dates overlap it")
+        };
+        if missed == 0 {
+            f.summary = text!("{head} meets {whose}{allowing}");
+        } else {
+            f.verdict = Verdict::Conflicting;
+            let mut apart = Vec::new();
+            for b in [below, above].into_iter().flatten() {
+                let gap = a.offset.gap(&b.offset).map_err(|e| internal(&e))?;
+                f.gap = f.gap.max(gap);
+                apart.push(text!(
+                    "{} on {}, {} apart",
+                    listed(facts, &[b]),
+                    facts[b.fact].as_of,
+                    Thousands(&gap.unwrap_or_default())
+                ));
+            }
+            // Past the one or two it names, the farthest on each side.
+            let farthest = if missed > apart.len() {
+                "the farthest, "
+            } else {
+                ""
+            };
+            let missed = match (missed, overlapping) {
+                (1, 1) => text!("does not meet {whose}"),
+                (m, k) if m == k => text!("meets none of {whose}"),
+                _ => text!("does not meet {missed} of {whose}"),
+            };
+            f.summary = text!("{head} {missed}{allowing}: {farthest}{}", apart.join("; "));
+        }
+        findings.push(f);
+    }
+    Ok(())
 }
 
 /// A part cannot exceed its whole; what is left is bounded. `shift` is what

@@ -212,7 +212,13 @@ impl FromStr for AsOf {
         let s = s.trim();
         let day = |t: &str| t.trim().parse::<NaiveDate>().map_err(|_| invalid_as_of(s));
         if let Some(rest) = s.strip_prefix("before ") {
-            return Ok(AsOf::Before(day(rest)?));
+            let before = AsOf::Before(day(rest)?);
+            // The first day chrono holds has no day before it.
+            return if before.is_valid() {
+                Ok(before)
+            } else {
+                Err(invalid_as_of(s))
+            };
         }
         if let Some((from, until)) = s.split_once("..") {
             return AsOf::between(day(from)?, day(until)?).map_err(|_| invalid_as_of(s));
@@ -349,8 +355,9 @@ impl Figure {
     /// # Errors
     ///
     /// [`Error::InvalidRecord`] is what a checker reports; here, the bare
-    /// problem comes as [`Error::InvalidName`] for a range whose low end is
-    /// above its high end, or a value the qualifier cannot take.
+    /// problem comes as [`Error::InvalidName`] for a figure below zero, a
+    /// range whose low end is above its high end, or a value the qualifier
+    /// cannot take.
     pub fn interval(&self, policy: &TolerancePolicy) -> Result<Interval> {
         self.interval_or_problem(policy)
             .map_err(|p| Error::InvalidName {
@@ -364,6 +371,16 @@ impl Figure {
         &self,
         policy: &TolerancePolicy,
     ) -> std::result::Result<Interval, Problem> {
+        // A figure counts something, or is a ratio or a change's size: a
+        // change states its direction apart.
+        let negative = match *self {
+            Figure::Hedged { value, .. } => Some(value),
+            Figure::Range { low, high } => Some(low.min(high)),
+        }
+        .filter(|v| v.is_sign_negative() && !v.is_zero());
+        if let Some(value) = negative {
+            return Err(Problem::NegativeFigure { value });
+        }
         match *self {
             Figure::Hedged { qualifier, value } => policy
                 .interval(qualifier, value)
@@ -857,6 +874,20 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// "Before" the first day chrono can hold names no day: it parsed, and
+    /// only the checker refused it.
+    #[test]
+    fn before_the_first_day_there_is_is_refused_when_read() {
+        let text = format!("before {}", NaiveDate::MIN);
+        assert!(
+            matches!(text.parse::<AsOf>(), Err(Error::InvalidName { .. })),
+            "{text}"
+        );
+        let json = format!("\"{text}\"");
+        assert!(serde_json::from_str::<AsOf>(&json).is_err());
+        assert!(serde_json::from_str::<AsOf>("\"2022-13\"").is_err());
     }
 
     #[test]

@@ -366,4 +366,20 @@ pub enum Problem {
         /// When the ledger learned of the event.
         known: NaiveDate,
     },
+    /// A figure is below zero: a claim counts things, and states the
+    /// direction of a change apart from its size.
+    #[error("{} is below zero: a figure is never negative", crate::interval::group_thousands(.value))]
+    NegativeFigure {
+        /// The figure given.
+        value: rust_decimal::Decimal,
+    },
+    /// A change claim's `since` is after the date it speaks of: no day of
+    /// the one comes before a day of the other.
+    #[error("the change is since {since}, after its as-of date {as_of}")]
+    SinceAfterAsOf {
+        /// The earlier point, as given.
+        since: crate::claim::AsOf,
+        /// The claim's as-of date.
+        as_of: crate::claim::AsOf,
+    },
 }

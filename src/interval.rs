@@ -108,7 +108,7 @@ impl fmt::Display for Bound {
 }
 
 /// Orders two bounds used as low ends: the one that admits smaller figures first.
-fn cmp_low(a: Bound, b: Bound) -> Ordering {
+pub(crate) fn cmp_low(a: Bound, b: Bound) -> Ordering {
     match (a.parts(), b.parts()) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
@@ -119,7 +119,7 @@ fn cmp_low(a: Bound, b: Bound) -> Ordering {
 }
 
 /// Orders two bounds used as high ends: the one that admits larger figures last.
-fn cmp_high(a: Bound, b: Bound) -> Ordering {
+pub(crate) fn cmp_high(a: Bound, b: Bound) -> Ordering {
     match (a.parts(), b.parts()) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,

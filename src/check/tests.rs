@@ -253,14 +253,45 @@ fn claims_on_one_date_must_meet() {
             quantity("c", "2022-03", uk_in_est(), Qualifier::Approximate, 2_000),
         ])
         .unwrap();
-    let f = finding(&report, Rule::SameDate, &["a", "b"]);
+    // One finding for the claims that share the day, not one per pair: the
+    // two farthest apart, and the fewest groups that agree within.
+    let f = finding(&report, Rule::SameDate, &["a", "b", "c"]);
     assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(350))));
-    // A month overlaps its days: [1,500, 2,500] meets 1,650.
+    assert!(
+        f.summary.contains("a (1,650) and b (2,000) are 350 apart"),
+        "{}",
+        f.summary
+    );
+    assert!(
+        f.summary
+            .ends_with("they need at least 2 different figures: a on 1,650; b, c on 2,000"),
+        "{}",
+        f.summary
+    );
+    let groups: Vec<(&str, String)> = f
+        .evidence
+        .iter()
+        .filter(|e| e.label.ends_with("agree on"))
+        .map(|e| (e.label.as_str(), e.interval.to_string()))
+        .collect();
     assert_eq!(
-        finding(&report, Rule::SameDate, &["a", "c"]).verdict,
-        Verdict::Consistent
+        groups,
+        [
+            ("a agree on", "1,650".to_string()),
+            ("b, c agree on", "2,000".to_string())
+        ]
     );
     assert!(report.has_conflicts());
+    // A month overlaps its days: [1,500, 2,500] meets 1,650.
+    let report = l
+        .check(&[
+            quantity("a", "2022-03-01", uk_in_est(), Qualifier::Exact, 1_650),
+            quantity("c", "2022-03", uk_in_est(), Qualifier::Approximate, 2_000),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::SameDate, &["a", "c"]);
+    assert_eq!(f.verdict, Verdict::Consistent);
+    assert!(f.summary.contains("meet in 1,650"), "{}", f.summary);
 }
 
 #[test]
@@ -623,10 +654,18 @@ fn categories_agree_or_conflict() {
         .unwrap();
     let f = finding(&report, Rule::Categories, &["a", "b"]);
     assert_eq!(f.verdict, Verdict::Conflicting);
-    assert!(report
+    // Years apart, "c" is compared with neither: alone on its day, about
+    // something the ledger does not record, it is unverifiable.
+    let about_c: Vec<&Finding> = report
         .findings()
         .iter()
-        .all(|f| !f.claims.iter().any(|c| c.as_str() == "c")));
+        .filter(|f| f.claims.iter().any(|c| c.as_str() == "c"))
+        .collect();
+    assert_eq!(about_c.len(), 1);
+    assert_eq!(
+        (about_c[0].verdict, about_c[0].claims.len()),
+        (Verdict::Unverifiable, 1)
+    );
 
     let footing = |v: &str| {
         Claim::category(
@@ -780,6 +819,81 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
                 Figure::exact(1),
             )],
             "as_of",
+            |p| matches!(p, Problem::NotAValue { .. }),
+        ),
+        (
+            "a negative figure",
+            vec![q(uk_in_est(), Figure::exact(-5))],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "about a negative figure",
+            vec![q(
+                uk_in_est(),
+                Figure::new(Qualifier::Approximate, dec(-3_700)),
+            )],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a range from below zero",
+            vec![q(
+                uk_in_est(),
+                Figure::Range {
+                    low: dec(-10),
+                    high: dec(10),
+                },
+            )],
+            "value",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a change of a negative size",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Day(d("2022-02-15"))),
+                    delta: Some(Delta {
+                        direction: Direction::Increase,
+                        figure: Figure::exact(-1_000),
+                    }),
+                    ..Change::default()
+                },
+            )],
+            "delta",
+            |p| matches!(p, Problem::NegativeFigure { .. }),
+        ),
+        (
+            "a change since a date after its own",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Day(d("2022-04-01"))),
+                    after: Some(Figure::exact(3_000)),
+                    ..Change::default()
+                },
+            )],
+            "since",
+            |p| matches!(p, Problem::SinceAfterAsOf { .. }),
+        ),
+        (
+            "a change since a month that does not exist",
+            vec![change(
+                "x",
+                "2022-03-01",
+                Change {
+                    since: Some(AsOf::Month {
+                        year: 2022,
+                        month: 13,
+                    }),
+                    after: Some(Figure::exact(3_000)),
+                    ..Change::default()
+                },
+            )],
+            "since",
             |p| matches!(p, Problem::NotAValue { .. }),
         ),
         (
@@ -1132,4 +1246,316 @@ fn parts_are_found_as_a_scan_of_every_pair_finds_them() {
     expected.sort_unstable();
     assert!(expected.len() > 20, "{expected:?}");
     assert_eq!(found, expected);
+}
+
+/// A change claim of a metric no unit is counted in once had its check
+/// against the ledger dropped without a word: now it says why it cannot be
+/// checked, as a quantity claim does.
+#[test]
+fn a_change_of_a_metric_the_ledger_does_not_count_is_unverifiable_not_missing() {
+    let deaths = Claim::change(
+        ClaimId::new("k").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-03-01")),
+        uk_in_est(),
+        Metric::new("deaths").unwrap(),
+        Change {
+            since: Some(AsOf::Day(d("2022-02-15"))),
+            after: Some(Figure::new(Qualifier::AtLeast, dec(18))),
+            ..Change::default()
+        },
+    );
+    let report = ledger().check(&[deaths]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["k"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert_eq!(f.summary, "the ledger counts no deaths");
+}
+
+/// A change in a scope where the ledger records nothing on either day was
+/// left out of the report: now it is unverifiable, and says why.
+#[test]
+fn a_change_where_the_ledger_records_nothing_is_unverifiable_not_missing() {
+    let nothing = Claim::change(
+        ClaimId::new("k").unwrap(),
+        source(1),
+        AsOf::Day(d("2022-03-01")),
+        Scope::all().in_country(c("LVA")),
+        Metric::PERSONNEL,
+        Change {
+            since: Some(AsOf::Day(d("2022-02-15"))),
+            after: Some(Figure::exact(300)),
+            ..Change::default()
+        },
+    );
+    let report = ledger().check(&[nothing]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["k"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert!(f.summary.contains("records no"), "{}", f.summary);
+}
+
+/// A named category claim that no other claim speaks of on its dates, about
+/// something the ledger does not record, appeared in no finding at all.
+#[test]
+fn a_lone_named_category_claim_is_unverifiable_not_missing() {
+    let lone = Claim::category(
+        ClaimId::new("n").unwrap(),
+        source(1),
+        AsOf::Day(d("2010-01-01")),
+        Subject::Named {
+            name: "Joe Biden".into(),
+            attribute: "office".into(),
+        },
+        "Vice President",
+    );
+    let report = ledger().check(&[lone]).unwrap();
+    let f = finding(&report, Rule::Categories, &["n"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+}
+
+/// `Display` padded cells with `{:w$}`, whose width the formatter caps at
+/// 65,535: a report whose claims cell was wider panicked ("Formatting
+/// argument out of range"). 1,100 claims with 64-character ids about one
+/// subject on one day make one finding with a 71,500-character cell.
+#[test]
+fn a_report_with_a_cell_wider_than_the_formatter_allows_prints() {
+    let claims: Vec<Claim> = (0..1_100)
+        .map(|n| {
+            Claim::category(
+                ClaimId::new(format!("{n:064}")).unwrap(),
+                source(1),
+                AsOf::Day(d("2022-06-29")),
+                Subject::Named {
+                    name: "Joe Biden".into(),
+                    attribute: "office".into(),
+                },
+                if n % 2 == 0 {
+                    "President"
+                } else {
+                    "Vice President"
+                },
+            )
+        })
+        .collect();
+    let report = ledger().check(&claims).unwrap();
+    let text = report.to_string();
+    let wide = text.lines().next().unwrap();
+    assert!(wide.chars().count() > 65_535, "{}", wide.len());
+    assert!(wide.starts_with("CONFLICTING  categories  "), "{wide:.80}");
+    assert!(wide.contains(&format!(" {:064} ", 1_099)));
+    // The same with a cell built directly, and a short row after it, which
+    // is not padded out to the wide cell.
+    let mut wide = Finding::new(
+        Rule::SameDate,
+        Verdict::Conflicting,
+        claims.iter().map(|c| c.id().clone()).collect(),
+    );
+    wide.summary = "wide".into();
+    let mut short = Finding::new(
+        Rule::ClaimVsLedger,
+        Verdict::Consistent,
+        vec![ClaimId::new("x").unwrap()],
+    );
+    short.summary = "short".into();
+    let text = Report {
+        findings: vec![wide, short],
+    }
+    .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("  wide"));
+    assert_eq!(lines[1], "consistent   claim vs ledger  x  short");
+}
+
+/// The same-date rule made one finding per pair: 2,000 claims of one scope
+/// on one day made 1,999,000 of them. Claims that all share a day make one
+/// finding, with every claim's interval, the two farthest apart, and the
+/// fewest groups that agree within.
+#[test]
+fn conflicting_claims_on_one_day_make_one_finding_not_one_per_pair() {
+    let claims: Vec<Claim> = (1..=300)
+        .map(|v| {
+            quantity(
+                &format!("c{v:03}"),
+                "2022-03-01",
+                uk_in_est(),
+                Qualifier::Exact,
+                v,
+            )
+        })
+        .collect();
+    let report = ledger().check(&claims).unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert_eq!(same.len(), 1);
+    let f = same[0];
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(299))));
+    assert_eq!(f.claims.len(), 300);
+    assert!(
+        f.summary.starts_with(
+            "300 claims of GBR in EST personnel on 2022-03-01 cannot all hold: \
+             c001 (1) and c300 (300) are 299 apart; they need at least 300 different figures"
+        ),
+        "{}",
+        f.summary
+    );
+    let stated = f
+        .evidence
+        .iter()
+        .filter(|e| e.label.contains(" on 2022-03-01"));
+    assert_eq!(stated.count(), 300, "every claim's interval");
+    let groups = f.evidence.iter().filter(|e| e.label.ends_with("agree on"));
+    assert_eq!(groups.count(), 300);
+}
+
+/// Agreeing claims on one day were listed pair by pair too: now one
+/// finding says what they leave between them.
+#[test]
+fn agreeing_claims_on_one_day_make_one_finding_with_what_they_leave() {
+    let l = ledger();
+    let hedges = [
+        (Qualifier::Approximate, 3_000),
+        (Qualifier::AtLeast, 2_980),
+        (Qualifier::UpTo, 3_020),
+        (Qualifier::MoreThan, 2_990),
+        (Qualifier::Nearly, 3_010),
+    ];
+    let claims: Vec<Claim> = (0..100)
+        .map(|n| {
+            let (q, v) = hedges[n % hedges.len()];
+            quantity(&format!("c{n:03}"), "2022-03-01", uk_in_est(), q, v)
+        })
+        .collect();
+    let report = l.check(&claims).unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0].verdict, Verdict::Consistent);
+    assert_eq!(same[0].claims.len(), 100);
+    let left = same[0].evidence.last().unwrap();
+    assert_eq!(left.label, "where they all meet");
+    assert_eq!(
+        left.interval,
+        Interval::open(dec(2_990), dec(3_010)).unwrap()
+    );
+    assert!(
+        same[0]
+            .summary
+            .ends_with("and 97 more for GBR in EST personnel on 2022-03-01 meet in (2,990, 3,010)"),
+        "{}",
+        same[0].summary
+    );
+}
+
+/// Where claims' dates chain without all sharing a day (1 February, the
+/// month, 25 February), each is checked against those its dates overlap,
+/// one finding each, naming the farthest it does not meet.
+#[test]
+fn claims_whose_dates_chain_are_each_checked_against_those_they_overlap() {
+    let report = ledger()
+        .check(&[
+            quantity("feb1", "2022-02-01", uk_in_est(), Qualifier::Exact, 500),
+            quantity("month", "2022-02", uk_in_est(), Qualifier::Exact, 4_000),
+            quantity("feb25", "2022-02-25", uk_in_est(), Qualifier::Exact, 9_000),
+        ])
+        .unwrap();
+    // Nothing was recorded on the 1st; the month may mean any day from the
+    // 10th, when the ledger had 4,000 and then 3,000: 500 on the 1st and
+    // 4,000 on some day of the month can both hold.
+    let f = finding(&report, Rule::SameDate, &["feb1"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+    // 9,000 on the 25th, with 3,000 recorded, is 5,000 beyond anything the
+    // month's 4,000 allows.
+    let f = finding(&report, Rule::SameDate, &["feb25", "month"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(5_000))));
+    let f = finding(&report, Rule::SameDate, &["month", "feb25"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(5_000))));
+    assert!(
+        f.summary
+            .contains("does not meet 1 of the 2 claims whose dates overlap it"),
+        "{}",
+        f.summary
+    );
+    let same = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate);
+    assert_eq!(same.count(), 3);
+}
+
+/// Category claims on one subject whose dates chain without all sharing a
+/// day: each against those its dates overlap, one finding each.
+#[test]
+fn category_claims_whose_dates_chain_are_each_checked_against_those_they_overlap() {
+    let named = |id: &str, as_of: &str, v: &str| {
+        Claim::category(
+            ClaimId::new(id).unwrap(),
+            source(1),
+            as_of.parse().unwrap(),
+            Subject::Named {
+                name: "Joe Biden".into(),
+                attribute: "office".into(),
+            },
+            v,
+        )
+    };
+    let report = ledger()
+        .check(&[
+            named("early", "2022-06-01", "Vice President"),
+            named("june", "2022-06", "President"),
+            named("late", "2022-06-29", "president"),
+        ])
+        .unwrap();
+    let f = finding(&report, Rule::Categories, &["early", "june"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    let f = finding(&report, Rule::Categories, &["june", "early"]);
+    assert_eq!(f.verdict, Verdict::Conflicting);
+    assert!(
+        f.summary.contains("vs \"Vice President\" (early)"),
+        "{}",
+        f.summary
+    );
+    let f = finding(&report, Rule::Categories, &["late"]);
+    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
+}
+
+/// A change claim's two points may fall on overlapping dates (since
+/// February, as of the 25th): they are compared with other claims, never
+/// with each other.
+#[test]
+fn a_change_claims_two_points_are_not_compared_with_each_other() {
+    let report = ledger()
+        .check(&[
+            change(
+                "chg",
+                "2022-02-25",
+                Change {
+                    since: Some("2022-02".parse().unwrap()),
+                    before: Some(Figure::exact(4_000)),
+                    after: Some(Figure::exact(9_000)),
+                    ..Change::default()
+                },
+            ),
+            quantity("q", "2022-02-25", uk_in_est(), Qualifier::Exact, 3_000),
+        ])
+        .unwrap();
+    let same: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule == Rule::SameDate)
+        .collect();
+    assert!(!same.is_empty(), "{report}");
+    for f in &same {
+        let mut ids: Vec<&str> = f.claims.iter().map(ClaimId::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), f.claims.len(), "{}", f.summary);
+    }
+    // The stated 9,000 after does not meet q's 3,000 on the same day.
+    let f = finding(&report, Rule::SameDate, &["q", "chg"]);
+    assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(6_000))));
 }

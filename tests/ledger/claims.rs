@@ -218,3 +218,52 @@ fn every_claim_quotes_the_line_it_cites() {
         );
     }
 }
+
+/// A scenario file's claims with a negative figure or a change since a date
+/// after their own loaded, and were checked as if they made sense: each is
+/// now refused at its record's line, naming the claim and the field.
+#[test]
+fn a_scenario_refuses_a_negative_figure_and_a_since_after_the_date_at_their_lines() {
+    let text = r#"
+[scenario]
+name = "Bad claims"
+
+[[units]]
+id = "gbr-est"
+name = "British troops in Estonia"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[claims]]
+id = "minus"
+as_of = "2022-03-01"
+source = { document = "report", line = 1 }
+kind = "quantity"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+qualifier = "exact"
+value = -5
+
+[[claims]]
+id = "backwards"
+as_of = "2022-03-01"
+source = { document = "report", line = 2 }
+kind = "change"
+scope = { hosts = { countries = ["EST"] } }
+metric = "personnel"
+since = "2022-04-01"
+after = { qualifier = "exact", value = 900 }
+"#;
+    let err = scenario::Scenario::from_toml(text, "bad.toml").expect_err("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("bad.toml:11:1: claim `minus`: field `value`: −5 is below zero"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "bad.toml:21:1: claim `backwards`: field `since`: the change is since 2022-04-01, after its as-of date 2022-03-01"
+        ),
+        "{message}"
+    );
+}
