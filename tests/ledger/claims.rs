@@ -257,12 +257,12 @@ after = { qualifier = "exact", value = 900 }
     let err = scenario::Scenario::from_toml(text, "bad.toml").expect_err("refused");
     let message = err.to_string();
     assert!(
-        message.contains("bad.toml:11:1: claim `minus`: field `value`: −5 is below zero"),
+        message.contains("bad.toml:19:9: claim `minus`: field `value`: −5 is below zero"),
         "{message}"
     );
     assert!(
         message.contains(
-            "bad.toml:21:1: claim `backwards`: field `since`: the change is since 2022-04-01, after its as-of date 2022-03-01"
+            "bad.toml:28:9: claim `backwards`: field `since`: the change is since 2022-04-01, after its as-of date 2022-03-01"
         ),
         "{message}"
     );
