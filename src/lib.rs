@@ -22,6 +22,7 @@ pub mod qualifier;
 mod register;
 pub mod scenario;
 mod scope;
+mod suggest;
 mod unit;
 mod view;
 

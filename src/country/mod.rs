@@ -52,6 +52,46 @@ impl Country {
         }
     }
 
+    /// The country's English short name, from ISO 3166-1 (`United Kingdom`,
+    /// `Estonia`; `Korea, Republic of`).
+    pub fn name(&self) -> &'static str {
+        NAMES
+            .binary_search_by(|row| row.0.as_bytes().cmp(&self.0[..]))
+            .map_or("", |i| NAMES[i].2)
+    }
+
+    /// The country a person means by `text`: its alpha-3 or alpha-2 code, its
+    /// English short, common or official name, or a usual name that ISO 3166-1
+    /// does not give (`UK`, `Britain`, `Russia`, `Turkey`), in any case.
+    /// For suggestions: files and queries take alpha-3 codes only.
+    ///
+    /// ```
+    /// use posture_ledger::Country;
+    ///
+    /// assert_eq!(Country::from_name("Latvia"), Some(Country::new("LVA")?));
+    /// assert_eq!(Country::from_name("uk"), Some(Country::new("GBR")?));
+    /// assert_eq!(Country::from_name("Narnia"), None);
+    /// # Ok::<(), posture_ledger::Error>(())
+    /// ```
+    pub fn from_name(text: &str) -> Option<Country> {
+        let wanted = text.trim();
+        if let Ok(c) = Country::new(wanted) {
+            return Some(c);
+        }
+        let same = |name: &str| !name.is_empty() && name.eq_ignore_ascii_case(wanted);
+        let code = NAMES
+            .iter()
+            .find(|r| same(r.1) || same(r.2) || same(r.3) || same(r.4))
+            .map(|r| r.0)
+            .or_else(|| {
+                USUAL_NAMES
+                    .iter()
+                    .find(|(name, _)| same(name))
+                    .map(|(_, code)| *code)
+            })?;
+        Country::new(code).ok()
+    }
+
     /// The code's three bytes as one number, in the same order as the codes.
     pub(crate) fn bits(self) -> u32 {
         u32::from_be_bytes([0, self.0[0], self.0[1], self.0[2]])
@@ -411,6 +451,34 @@ impl Alliance {
 }
 
 /// The officially assigned ISO 3166-1 alpha-3 codes, sorted for binary search.
+mod names;
+use names::NAMES;
+
+/// Names people use for countries that ISO 3166-1 gives otherwise, or not
+/// at all; for suggestions only.
+static USUAL_NAMES: [(&str, &str); 20] = [
+    ("UK", "GBR"),
+    ("Britain", "GBR"),
+    ("Great Britain", "GBR"),
+    ("England", "GBR"),
+    ("U.K.", "GBR"),
+    ("America", "USA"),
+    ("United States of America", "USA"),
+    ("U.S.", "USA"),
+    ("Russia", "RUS"),
+    ("Turkey", "TUR"),
+    ("Czech Republic", "CZE"),
+    ("Holland", "NLD"),
+    ("The Netherlands", "NLD"),
+    ("Macedonia", "MKD"),
+    ("Korea", "KOR"),
+    ("Ivory Coast", "CIV"),
+    ("Cape Verde", "CPV"),
+    ("Swaziland", "SWZ"),
+    ("Burma", "MMR"),
+    ("EL", "GRC"),
+];
+
 static ISO_3166_ALPHA_3: [[u8; 3]; 249] = [
     *b"ABW", *b"AFG", *b"AGO", *b"AIA", *b"ALA", *b"ALB", *b"AND", *b"ARE", *b"ARG", *b"ARM",
     *b"ASM", *b"ATA", *b"ATF", *b"ATG", *b"AUS", *b"AUT", *b"AZE", *b"BDI", *b"BEL", *b"BEN",
@@ -464,6 +532,28 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn every_code_has_a_name_and_names_lead_back_to_their_codes() {
+        assert_eq!(NAMES.len(), ISO_3166_ALPHA_3.len());
+        for (row, code) in NAMES.iter().zip(&ISO_3166_ALPHA_3) {
+            assert_eq!(row.0.as_bytes(), code, "the names table is in code order");
+            let c = Country::new(row.0).unwrap();
+            assert!(!c.name().is_empty());
+            for name in [row.1, row.2, row.3, row.4]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+            {
+                assert_eq!(Country::from_name(name), Some(c), "{name}");
+            }
+        }
+        for (name, code) in USUAL_NAMES {
+            assert_eq!(Country::from_name(name), Country::new(code).ok(), "{name}");
+        }
+        assert_eq!(Country::new("GBR").unwrap().name(), "United Kingdom");
+        assert_eq!(Country::from_name("latvia"), Country::new("LVA").ok());
+        assert_eq!(Country::from_name("Atlantis"), None);
     }
 
     #[test]
