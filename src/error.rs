@@ -24,7 +24,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A string is not an ISO 3166-1 alpha-3 country code.
-    #[error("invalid country code `{code}`: not an ISO 3166-1 alpha-3 code")]
+    #[error("invalid country code `{code}`: not an ISO 3166-1 alpha-3 code{}", country_hint(.code))]
     InvalidCountry {
         /// The text that was given.
         code: String,
@@ -197,6 +197,26 @@ impl fmt::Display for RecordKind {
     }
 }
 
+/// `; for Latvia, write `LVA``, when `text` names a country another way than by its
+/// alpha-3 code.
+fn country_hint(text: &str) -> String {
+    match crate::Country::from_name(text) {
+        Some(c) => format!("; for {}, write `{c}`", c.name()),
+        None => String::new(),
+    }
+}
+
+/// For an unknown region or alliance that names a country: which code means it.
+fn place_hint(kind: RecordKind, id: &str) -> String {
+    match (kind, crate::Country::from_name(id)) {
+        (RecordKind::Region | RecordKind::Alliance, Some(c)) => format!(
+            ": `{id}` is not an ISO 3166-1 alpha-3 code; for {}, write `{c}`",
+            c.name()
+        ),
+        _ => String::new(),
+    }
+}
+
 impl Problem {
     /// A reference to a record the ledger does not know.
     pub(crate) fn unknown(kind: RecordKind, id: impl fmt::Display) -> Self {
@@ -215,7 +235,7 @@ pub enum Problem {
     #[error("duplicate id")]
     Duplicate,
     /// The record refers to something the ledger does not know.
-    #[error("unknown {kind} `{id}`")]
+    #[error("unknown {kind} `{id}`{}", place_hint(*.kind, .id))]
     UnknownReference {
         /// What kind of thing is referred to.
         kind: RecordKind,

@@ -172,8 +172,8 @@ impl Scenario {
     /// position rather than line.
     #[cfg(feature = "json")]
     pub fn from_json(text: &str, file: &str) -> Result<Scenario> {
-        let (contents, found) = read_json(text, file)?;
-        build(contents, found, &Lines::default())
+        let (contents, lines, found) = read_json(text, file)?;
+        build(contents, found, &lines)
     }
 
     /// Reads a scenario file: JSON if its name ends in `.json`, TOML otherwise.
@@ -302,6 +302,9 @@ struct Lines {
     by_id: HashMap<(RecordKind, String), Vec<usize>>,
     /// How many duplicates of each id have been placed so far.
     duplicates: std::cell::RefCell<HashMap<(RecordKind, String), usize>>,
+    /// The records that did not read, by kind and id: what refers to them
+    /// follows from their problem.
+    unreadable: std::collections::HashSet<(RecordKind, String)>,
 }
 
 impl Lines {
@@ -370,8 +373,13 @@ impl Diagnostics<'_> {
         });
     }
 
-    /// Records a refusal from the ledger, placed at its record's line.
-    fn refused(&mut self, error: &Error, lines: &Lines) {
+    /// Records a refusal from the ledger, placed at the field at fault,
+    /// with the nearest valid name where an unknown one is near enough.
+    fn refused(&mut self, error: &Error, lines: &Lines, ledger: &Ledger) {
+        self.refused_with(error, lines, ledger, String::new());
+    }
+
+    fn refused_with(&mut self, error: &Error, lines: &Lines, ledger: &Ledger, note: String) {
         let (line, column) = match error {
             Error::InvalidRecord {
                 kind,
@@ -386,7 +394,32 @@ impl Diagnostics<'_> {
             ),
             _ => (None, None),
         };
-        self.push(line, column, error.to_string());
+        let hint = match error.problem() {
+            Some(crate::Problem::UnknownReference { kind, id }) => did_you_mean(ledger, *kind, id),
+            _ => String::new(),
+        };
+        self.push(line, column, format!("{error}{hint}{note}"));
+    }
+
+    /// Whether `error` only follows from the problem of another record: a
+    /// reference to a record that did not read or was refused, whose own
+    /// problem is reported.
+    fn follows(
+        error: &Error,
+        lines: &Lines,
+        refused: &std::collections::HashSet<(RecordKind, String)>,
+    ) -> bool {
+        let Some(crate::Problem::UnknownReference { kind, id }) = error.problem() else {
+            return false;
+        };
+        let kinds: &[RecordKind] = match kind {
+            RecordKind::Event => &[RecordKind::Event, RecordKind::Correction],
+            _ => std::slice::from_ref(kind),
+        };
+        kinds.iter().any(|&k| {
+            let key = (k, id.clone());
+            lines.unreadable.contains(&key) || refused.contains(&key)
+        })
     }
 
     fn finish(self) -> Result<()> {
@@ -405,51 +438,87 @@ fn build(
     lines: &Lines,
 ) -> Result<Scenario> {
     let mut ledger = Ledger::new();
-    let refuse = |r: Result<()>, d: &mut Diagnostics<'_>| {
+    // The records refused so far: what refers to them is not reported again.
+    let mut refused: std::collections::HashSet<(RecordKind, String)> =
+        std::collections::HashSet::new();
+    let refuse = |r: Result<()>,
+                  ledger: &Ledger,
+                  d: &mut Diagnostics<'_>,
+                  refused: &mut std::collections::HashSet<(RecordKind, String)>| {
         if let Err(e) = r {
-            d.refused(&e, lines);
+            if !Diagnostics::follows(&e, lines, refused) {
+                d.refused(&e, lines, ledger);
+            }
+            if let Error::InvalidRecord { kind, id, .. } = &e {
+                refused.insert((*kind, id.clone()));
+            }
         }
     };
     for r in contents.regions {
-        refuse(ledger.add_region(r), &mut diagnostics);
+        let done = ledger.add_region(r);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     for a in contents.alliances {
-        refuse(ledger.add_alliance(a), &mut diagnostics);
+        let done = ledger.add_alliance(a);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     for b in contents.bases {
-        refuse(ledger.add_base(b), &mut diagnostics);
+        let done = ledger.add_base(b);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     for u in contents.units {
-        refuse(ledger.add_unit(u), &mut diagnostics);
+        let done = ledger.add_unit(u);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     for l in contents.layers {
-        refuse(ledger.add_layer(l), &mut diagnostics);
+        let done = ledger.add_layer(l);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     if let Err(first) = ledger.apply_batch(contents.events.iter().cloned()) {
         // The batch stops at the first problem; one event at a time finds them all.
         let mut each = ledger.clone();
         let mut found = 0;
+        // Per unit, its first refused event: a later problem of the unit's
+        // may follow from it, and says so.
+        let mut first_refused: HashMap<crate::UnitId, crate::EventId> = HashMap::new();
         for e in contents.events {
+            let (unit, id) = (e.unit().clone(), e.id().clone());
             if let Err(err) = each.apply(e) {
-                diagnostics.refused(&err, lines);
                 found += 1;
+                refused.insert((RecordKind::Event, id.to_string()));
+                if Diagnostics::follows(&err, lines, &refused) {
+                    continue;
+                }
+                let note = match first_refused.get(&unit) {
+                    Some(earlier) if follows_in_history(&err) => {
+                        format!(" (perhaps because event `{earlier}` of the unit was refused)")
+                    }
+                    _ => String::new(),
+                };
+                diagnostics.refused_with(&err, lines, &each, note);
+                first_refused.entry(unit).or_insert(id);
             }
         }
         if found == 0 {
-            diagnostics.refused(&first, lines);
+            diagnostics.refused(&first, lines, &ledger);
         }
     }
     for c in contents.corrections {
-        refuse(ledger.correct(c), &mut diagnostics);
+        let done = ledger.correct(c);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
     let policy = TolerancePolicy::default();
     let mut ids = BTreeSet::new();
     for claim in &contents.claims {
         if !ids.insert(claim.id()) {
-            diagnostics.refused(&claim.error("id", crate::Problem::Duplicate), lines);
+            diagnostics.refused(
+                &claim.error("id", crate::Problem::Duplicate),
+                lines,
+                &ledger,
+            );
         } else if let Err(e) = crate::check::validate(&ledger, std::slice::from_ref(claim), &policy)
         {
-            diagnostics.refused(&e, lines);
+            diagnostics.refused(&e, lines, &ledger);
         }
     }
     diagnostics.finish()?;
@@ -458,6 +527,39 @@ fn build(
         ledger,
         claims: contents.claims,
     })
+}
+
+/// Whether an event's problem is one that an earlier refused event of its
+/// unit could cause: a state the unit did not reach.
+fn follows_in_history(error: &Error) -> bool {
+    use crate::Problem::*;
+    matches!(
+        error.problem(),
+        Some(
+            NotDeployed { .. }
+                | AlreadyDeployed { .. }
+                | NegativeStrength { .. }
+                | LevelBelowSubunits { .. }
+                | PadWithoutLevel { .. }
+        )
+    )
+}
+
+/// `; did you mean `uk-bg`?` for an unknown id near one the ledger has.
+fn did_you_mean(ledger: &Ledger, kind: RecordKind, id: &str) -> String {
+    let ids: Vec<&str> = match kind {
+        RecordKind::Unit => ledger.units().map(|u| u.id().as_str()).collect(),
+        RecordKind::Base => ledger.bases().iter().map(|b| b.id().as_str()).collect(),
+        RecordKind::Region => ledger.regions().iter().map(|r| r.id().as_str()).collect(),
+        RecordKind::Alliance => ledger.alliances().iter().map(|a| a.id().as_str()).collect(),
+        RecordKind::Layer => ledger.layers().iter().map(|l| l.id.as_str()).collect(),
+        RecordKind::Event => ledger.events().iter().map(|e| e.id().as_str()).collect(),
+        _ => Vec::new(),
+    };
+    match crate::suggest::nearest(id, ids) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None => String::new(),
+    }
 }
 
 /// The sections of a file, each record kept apart so one bad record does not
@@ -532,6 +634,24 @@ trait Record: Sized + Clone {
                 } else {
                     path
                 };
+                // A missing field next to a key written close to it: the key
+                // is the typo, and the place to fix.
+                if let Some(typo) = missing_field(&message).and_then(|missing| {
+                    let keys = written.keys();
+                    let near = crate::suggest::nearest(missing, keys.iter().map(String::as_str))?;
+                    Some(format!("unknown field `{near}`: did you mean `{missing}`?"))
+                        .zip(Some(near.to_string()))
+                }) {
+                    let (message, key) = typo;
+                    problems.push(Found {
+                        message,
+                        path: key,
+                        at_key: true,
+                    });
+                    return (None, problems);
+                }
+                let value = written.at(&path).and_then(Record::scalar);
+                let message = in_plain_words(&message, value.as_deref());
                 problems.push(Found {
                     message: field_message(&path, &message),
                     path,
@@ -540,6 +660,10 @@ trait Record: Sized + Clone {
                 return (None, problems);
             };
             let found = written.table_with(key, &valid);
+            let message = match crate::suggest::nearest(key, valid.iter().copied()) {
+                Some(near) => format!("{message}; did you mean `{near}`?"),
+                None => message.clone(),
+            };
             let serde_path = without_last(&path, key);
             let shown = match &found {
                 Some(steps) if lost(serde_path) => path_text(steps),
@@ -563,6 +687,23 @@ trait Record: Sized + Clone {
 
     /// A number, string or boolean as written, or `None` for a table or an array.
     fn scalar(&self) -> Option<String>;
+
+    /// The value at a path as serde_path_to_error writes it (`strength.personnel`,
+    /// `members[1].joined`), if the record has one there.
+    fn at(&self, path: &str) -> Option<&Self> {
+        let mut here = self;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            let (key, indices) = part.split_once('[').map_or((part, ""), |(k, i)| (k, i));
+            if !key.is_empty() {
+                here = here.entries()?.into_iter().find(|(k, _)| *k == key)?.1;
+            }
+            for index in indices.split('[').filter(|i| !i.is_empty()) {
+                let i: usize = index.trim_end_matches(']').parse().ok()?;
+                here = here.items()?.get(i)?;
+            }
+        }
+        Some(here)
+    }
 
     /// The path of the one field whose value is written as `text`, or of the
     /// one table below the record's top with a key written so (a metric in
@@ -663,6 +804,95 @@ fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
     let (key, rest) = rest.split_once('`')?;
     let valid = rest.split('`').skip(1).step_by(2).collect();
     Some((key, valid))
+}
+
+/// `effective` of serde's "missing field `effective`".
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")?
+        .split_once('`')
+        .map(|(field, _)| field)
+}
+
+/// A deserializer's message in the crate's words, given the value written
+/// where there is one: what is wrong with a date, a negative count, the
+/// nearest variant to a misspelt one.
+fn in_plain_words(message: &str, value: Option<&str>) -> String {
+    // chrono's words for a date that does not parse.
+    const DATE: [&str; 6] = [
+        "input is out of range",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "no possible date and time matching input",
+        "input is not enough for unique date and time",
+    ];
+    if let Some(text) = value.filter(|_| DATE.contains(&message)) {
+        return not_a_date(text);
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: integer `-") {
+        if let Some((digits, _)) = rest.split_once('`') {
+            return format!("`-{digits}` is below zero: a count is never negative");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        if let Some((variant, expected)) = rest.split_once('`') {
+            let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            // The hedges people write, for the qualifiers that mean them.
+            const HEDGES: [(&str, &str); 12] = [
+                ("about", "approximate"),
+                ("around", "approximate"),
+                ("some", "approximate"),
+                ("roughly", "approximate"),
+                ("approximately", "approximate"),
+                ("over", "more_than"),
+                ("above", "more_than"),
+                ("almost", "nearly"),
+                ("under", "less_than"),
+                ("below", "less_than"),
+                ("fewer_than", "less_than"),
+                ("at_most", "up_to"),
+            ];
+            let meant = HEDGES
+                .iter()
+                .find(|(word, q)| variant.eq_ignore_ascii_case(word) && valid.contains(q))
+                .map(|(_, q)| *q)
+                .or_else(|| crate::suggest::nearest(variant, valid.iter().copied()));
+            if let Some(near) = meant {
+                return format!("{message}; did you mean `{near}`?");
+            }
+        }
+    }
+    message.to_string()
+}
+
+/// Why `text` is not a date.
+fn not_a_date(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<u32>().ok().filter(|_| !s.is_empty());
+    if let [y, m, d] = parts.as_slice() {
+        if let (Ok(year), Some(month), Some(day)) = (y.parse::<i32>(), number(m), number(d)) {
+            if !(1..=12).contains(&month) {
+                return format!("`{text}` is not a date: there is no month {month}");
+            }
+            let next = if month == 12 {
+                chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
+            let first = chrono::NaiveDate::from_ymd_opt(year, month, 1);
+            if let (Some(first), Some(next)) = (first, next) {
+                let days = (next - first).num_days();
+                if day == 0 || i64::from(day) > days {
+                    return format!(
+                        "`{text}` is not a date: {} {year} has {days} days",
+                        first.format("%B")
+                    );
+                }
+            }
+        }
+    }
+    format!("`{text}` is not a date: write dates as YYYY-MM-DD, such as 2022-06-29")
 }
 
 /// The first text a message quotes between backticks.
@@ -805,7 +1035,7 @@ impl Record for serde_json::Value {
 
 /// Reads what reads of a JSON file; what does not is in the diagnostics.
 #[cfg(feature = "json")]
-fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Diagnostics<'f>)> {
+fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diagnostics<'f>)> {
     let mut d = diagnostics(file);
     let sections: Sections<serde_json::Value> = match serde_json::from_str(text) {
         Ok(s) => s,
@@ -822,8 +1052,9 @@ fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Diagnostics
             }));
         }
     };
-    let contents = read_sections(sections, &mut d, &mut Lines::default());
-    Ok((contents, d))
+    let mut lines = Lines::default();
+    let contents = read_sections(sections, &mut d, &mut lines);
+    Ok((contents, lines, d))
 }
 
 /// A diagnostics list that knows where the current record is written.
@@ -876,7 +1107,12 @@ fn read_sections<V: Record + Serialize>(
             format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections or claims"),
         );
     }
-    let Lines { records, by_id, .. } = lines;
+    let Lines {
+        records,
+        by_id,
+        unreadable,
+        ..
+    } = lines;
     let mut placed = Placed {
         inner: d,
         record: None,
@@ -899,7 +1135,8 @@ fn read_sections<V: Record + Serialize>(
             let mut out = Vec::new();
             for (i, v) in $list.into_iter().enumerate() {
                 placed.record = records.get(&$kind).and_then(|r| r.get(i));
-                let who = match v.id() {
+                let id = v.id();
+                let who = match &id {
                     Some(id) => {
                         by_id.entry(($kind, id.clone())).or_default().push(i);
                         format!("{} `{id}`", $kind)
@@ -910,6 +1147,9 @@ fn read_sections<V: Record + Serialize>(
                 let (record, problems) = v.read();
                 for e in problems {
                     placed.push_found(&who, e);
+                }
+                if record.is_none() {
+                    unreadable.extend(id.map(|id| ($kind, id)));
                 }
                 if let Some(record) = record {
                     if let Some(extra) = unknown_keys(&keys, &record) {

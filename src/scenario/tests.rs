@@ -233,7 +233,7 @@ members = [{ country = "USA", joined = "1949-08-24" }, { country = "CAN", joind 
     assert_eq!(
         the_problem(text),
         "f.toml:7:75: alliance `NATO`: field `members[1]`: unknown field `joind`, \
-         expected one of `country`, `invited`, `joined`, `left`"
+         expected one of `country`, `invited`, `joined`, `left`; did you mean `joined`?"
     );
 }
 
@@ -250,7 +250,7 @@ members = [{ country = "EST", form = "2004-03-29" }]
     assert_eq!(
         the_problem(text),
         "f.toml:7:31: region `baltic-states`: field `members[0]`: unknown field `form`, \
-         expected one of `country`, `from`, `until`"
+         expected one of `country`, `from`, `until`; did you mean `from`?"
     );
 }
 
@@ -296,7 +296,7 @@ value = 900"#,
     assert_eq!(
         the_problem(&text),
         "f.toml:24:11: claim `c1`: field `scope`: unknown field `host`, \
-         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`; did you mean `hosts`?"
     );
 }
 
@@ -341,7 +341,7 @@ value = "rotational""#,
     assert_eq!(
         the_problem(&text),
         "f.toml:24:25: claim `c1`: field `subject.footing`: unknown field `host`, \
-         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`"
+         expected one of `hosts`, `contributors`, `bases`, `footings`, `kinds`, `units`; did you mean `hosts`?"
     );
 }
 
@@ -734,9 +734,9 @@ count = 100
         e,
         [
             "f.toml:15:31: event `uk-arrives`: field `location`: unknown field `bsae`, \
-             expected one of `base`, `country`, `region`",
+             expected one of `base`, `country`, `region`; did you mean `base`?",
             "f.toml:18:28: event `uk-arrives`: field `source`: unknown field `reportd`, \
-             expected one of `document`, `reported`, `line`, `quote`",
+             expected one of `document`, `reported`, `line`, `quote`; did you mean `reported`?",
         ]
     );
 }
@@ -772,7 +772,7 @@ strength = {{ {strength} }}
     );
     assert_eq!(
         the_problem(&event("personnel = -1", "")),
-        "f.toml:17:26: event `e`: field `strength.personnel`: invalid value: integer `-1`, expected u64"
+        "f.toml:17:26: event `e`: field `strength.personnel`: `-1` is below zero: a count is never negative"
     );
 }
 
@@ -834,5 +834,156 @@ fn a_duplicate_id_is_reported_at_the_duplicate() {
             "f.toml:11:6: unit `a`: field `id`: duplicate id",
             "f.toml:17:6: unit `a`: field `id`: duplicate id",
         ]
+    );
+}
+
+// ----- Messages a person can act on ------------------------------------------------
+
+/// A scenario with a British battlegroup `uk-bg`, then `record`.
+fn with_record(record: &str) -> String {
+    format!(
+        "[scenario]\nname = \"x\"\n\n[[units]]\nid = \"uk-bg\"\nname = \"British\"\ncontributor = \"GBR\"\nkind = \"battlegroup\"\n\n{record}"
+    )
+}
+
+/// `f.toml:L:C: ` for the first place `needle` is written in `text`: found
+/// by searching the text, apart from the loader's spans.
+fn place_of(text: &str, needle: &str) -> String {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` in the text"));
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    format!("f.toml:{line}:{column}: ")
+}
+
+const DEPLOY: &str = "[[events]]\nid = \"e\"\nunit = \"uk-bg\"\neffective = \"2022-02-24\"\nkind = \"deploy\"\nlocation = { country = \"EST\" }\nfooting = \"rotational\"\nstrength = { personnel = 900 }\n";
+
+const CLAIM: &str = "[[claims]]\nid = \"C1\"\nas_of = \"2022-03-15\"\nsource = { document = \"d\" }\nkind = \"quantity\"\nscope = { hosts = { countries = [\"EST\"] } }\nmetric = \"personnel\"\nqualifier = \"approximate\"\nvalue = 900\n";
+
+#[test]
+fn every_message_says_what_to_change_at_the_place_to_change_it() {
+    // (what was written wrong, the file's record with it, where it is, the message)
+    let cases: [(&str, String, &str, &str); 11] = [
+        (
+            "a misspelt field",
+            DEPLOY.replace("effective =", "efective ="),
+            "efective",
+            "event `e`: unknown field `efective`: did you mean `effective`?",
+        ),
+        (
+            "a day past the end of its month",
+            DEPLOY.replace("2022-02-24", "2022-02-30"),
+            "\"2022-02-30\"",
+            "event `e`: field `effective`: `2022-02-30` is not a date: February 2022 has 28 days",
+        ),
+        (
+            "a month past December",
+            DEPLOY.replace("2022-02-24", "2022-13-01"),
+            "\"2022-13-01\"",
+            "event `e`: field `effective`: `2022-13-01` is not a date: there is no month 13",
+        ),
+        (
+            "a negative count",
+            DEPLOY.replace("personnel = 900", "personnel = -350"),
+            "-350",
+            "event `e`: field `strength.personnel`: `-350` is below zero: a count is never negative",
+        ),
+        (
+            "a misspelt footing",
+            DEPLOY.replace("\"rotational\"", "\"rotationl\""),
+            "\"rotationl\"",
+            "event `e`: field `footing`: unknown variant `rotationl`, expected one of `permanent`, \
+             `rotational`, `high_readiness`, `requested`, `pledged`; did you mean `rotational`?",
+        ),
+        (
+            "a country by name",
+            DEPLOY.replace("\"EST\"", "\"Latvia\""),
+            "\"Latvia\"",
+            "event `e`: field `location.country`: invalid country code `Latvia`: not an ISO \
+             3166-1 alpha-3 code; for Latvia, write `LVA`",
+        ),
+        (
+            "a misspelt unit",
+            DEPLOY.replace("unit = \"uk-bg\"", "unit = \"uk-bgg\""),
+            "\"uk-bgg\"",
+            "event `e`: field `unit`: unknown unit `uk-bgg`; did you mean `uk-bg`?",
+        ),
+        (
+            "a country's usual name for a contributor",
+            "[[units]]\nid = \"u\"\nname = \"U\"\ncontributor = \"UK\"\nkind = \"land\"\n".into(),
+            "\"UK\"",
+            "unit `u`: field `contributor`: unknown alliance `UK`: `UK` is not an ISO 3166-1 \
+             alpha-3 code; for United Kingdom, write `GBR`",
+        ),
+        (
+            "a misspelt qualifier field",
+            CLAIM.replace("qualifier =", "qualifer ="),
+            "qualifer",
+            "claim `C1`: unknown field `qualifer`: did you mean `qualifier`?",
+        ),
+        (
+            "a hedge for a qualifier",
+            CLAIM.replace("\"approximate\"", "\"about\""),
+            "\"about\"",
+            "claim `C1`: field `qualifier`: unknown variant `about`, expected one of `exact`, \
+             `approximate`, `more_than`, `at_least`, `nearly`, `up_to`, `less_than`, \
+             `order_of_magnitude`; did you mean `approximate`?",
+        ),
+        (
+            "a misspelt value field",
+            CLAIM.replace("value =", "valu ="),
+            "valu",
+            "claim `C1`: unknown field `valu`: did you mean `value`?",
+        ),
+    ];
+    for (what, record, needle, message) in cases {
+        let text = with_record(&record);
+        assert_eq!(
+            the_problem(&text),
+            format!("{}{message}", place_of(&text, needle)),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn only_root_causes_are_reported() {
+    // A unit that does not read, and the events on it: one problem, the unit's.
+    let bad_unit = "[[units]]\nid = \"fr\"\nname = \"FR\"\ncontributor = \"FRA\"\nkind = \"battlegroup\"\nechelon = \"legion\"\n\n";
+    let events: String = (0..6)
+        .map(|i| format!("[[events]]\nid = \"fr{i}\"\nunit = \"fr\"\neffective = \"2022-03-0{}\"\nkind = \"withdraw\"\n\n", i + 1))
+        .collect();
+    let e = errors(Scenario::from_toml(
+        &with_record(&format!("{bad_unit}{events}")),
+        "f.toml",
+    ));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("unit `fr`: field `echelon`"), "{e:#?}");
+
+    // A refused event, and a correction of it: one problem, the event's; a
+    // correction of an event that reads is not reported as of an unknown one.
+    let refused = DEPLOY
+        .replace("id = \"e\"", "id = \"e\"\nannounced = \"2023-01-01\"")
+        .replace("personnel = 900", "personnel = -1");
+    let fix = "\n[[corrections]]\nid = \"fix\"\ncorrects = \"e\"\nrecorded = \"2022-07-01\"\nreason = \"r\"\namend = \"retract\"\n";
+    let e = errors(Scenario::from_toml(
+        &with_record(&format!("{refused}{fix}")),
+        "f.toml",
+    ));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("event `e`"), "{e:#?}");
+
+    // A later event of a unit whose deploy was refused says it may follow from it.
+    let after = "\n[[events]]\nid = \"more\"\nunit = \"uk-bg\"\neffective = \"2022-03-01\"\nkind = \"reinforce\"\nmetric = \"personnel\"\ncount = 5\n";
+    let gone = DEPLOY.replace("{ country = \"EST\" }", "{ base = \"nowhere\" }");
+    let e = errors(Scenario::from_toml(
+        &with_record(&format!("{gone}{after}")),
+        "f.toml",
+    ));
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[1].ends_with("unit is not deployed on 2022-03-01 (perhaps because event `e` of the unit was refused)"),
+        "{e:#?}"
     );
 }
