@@ -289,7 +289,11 @@ impl Ledger {
     ///
     /// A metric no unit is counted in is not an error: a claim may count
     /// anything ("at least 18 deaths"), and its findings against the ledger
-    /// are then [`Verdict::Unverifiable`], saying so. Every claim that stands
+    /// are then [`Verdict::Unverifiable`], saying so. A metric close to one
+    /// the ledger counts (`personel`) is taken for a typo, which would make
+    /// the claim unverifiable without a word: an error,
+    /// [`Problem::MisspeltMetric`](crate::Problem::MisspeltMetric), naming the
+    /// metric meant. Every claim that stands
     /// (known by the date of knowledge, and not corrected) appears in at
     /// least one finding.
     ///
@@ -721,13 +725,27 @@ impl<'a> Checker<'a> {
     fn check_scope(&self, claim: &Claim, scope: &Scope, metric: &Metric) -> Result<()> {
         self.check_scope_places(claim, scope, "scope")?;
         // A metric no unit is counted in is no error: a claim may count
-        // anything, and the ledger then cannot tell.
+        // anything (deaths, say), and the ledger then cannot tell. But one
+        // close to a counted metric is taken for a typo, which would
+        // otherwise leave the claim unverifiable without a word.
         match self.ledger.resolve(scope, metric, claim.as_of().first()) {
             Ok(()) => Ok(()),
             Err(Error::Unknown {
                 kind: RecordKind::Metric,
                 ..
-            }) => Ok(()),
+            }) => {
+                let counted = self.ledger.metrics().iter().map(Metric::name);
+                match crate::suggest::nearest(metric.name(), counted) {
+                    Some(meant) => Err(claim.error(
+                        "metric",
+                        Problem::MisspeltMetric {
+                            metric: metric.clone(),
+                            meant: Metric::new(meant)?,
+                        },
+                    )),
+                    None => Ok(()),
+                }
+            }
             Err(Error::Unknown { kind, id }) => {
                 Err(claim.error("scope", Problem::UnknownReference { kind, id }))
             }

@@ -402,4 +402,13 @@ pub enum Problem {
         /// The claim's as-of date.
         as_of: crate::claim::AsOf,
     },
+    /// A claim's metric is no metric the ledger counts, but close to one:
+    /// a typo would otherwise make the claim silently unverifiable.
+    #[error("the ledger counts no `{metric}`; did you mean `{meant}`?")]
+    MisspeltMetric {
+        /// The metric given.
+        metric: Metric,
+        /// The counted metric nearest to it.
+        meant: Metric,
+    },
 }

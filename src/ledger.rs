@@ -1252,6 +1252,11 @@ impl Ledger {
         self.metric_ix.contains_key(metric)
     }
 
+    /// Every metric the ledger counts: those its units are counted in.
+    pub(crate) fn metrics(&self) -> &[Metric] {
+        &self.metrics
+    }
+
     /// Every event, in the order recorded.
     pub fn events(&self) -> &[Event] {
         &self.events

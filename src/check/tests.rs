@@ -730,6 +730,22 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
             },
         ),
         (
+            "a metric one letter off a counted one, which would pass as unverifiable",
+            vec![Claim::quantity(
+                ClaimId::new("x").unwrap(),
+                source(1),
+                AsOf::Day(d("2022-03-01")),
+                uk_in_est(),
+                Metric::new("personel").unwrap(),
+                Figure::exact(1),
+            )],
+            "metric",
+            |p| {
+                matches!(p, Problem::MisspeltMetric { metric, meant }
+                if metric.name() == "personel" && *meant == Metric::PERSONNEL)
+            },
+        ),
+        (
             "unknown layer",
             vec![q(uk_in_est(), Figure::exact(1)).in_layer(LayerId::new("dreams").unwrap())],
             "layer",
