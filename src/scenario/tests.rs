@@ -987,3 +987,62 @@ fn only_root_causes_are_reported() {
         "{e:#?}"
     );
 }
+
+/// The record a line of `text` belongs to: the id of the nearest `[[…]]`
+/// record at or above it, found by scanning lines (the bundled file's
+/// headers are plain), apart from the loader's spans.
+fn record_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = (0..line.min(lines.len()))
+        .rev()
+        .find(|&i| lines[i].starts_with("[["))?;
+    lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with("[["))
+        .find_map(|l| {
+            l.strip_prefix("id = \"")?
+                .strip_suffix('"')
+                .map(String::from)
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Every problem found in a mutated bundled scenario is placed inside the
+    /// record it names.
+    #[test]
+    fn every_place_lies_inside_the_record_it_names(
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 0..6usize), 1..4),
+    ) {
+        const BAD: [&str; 6] = ["\"XYZ\"", "\"2022-02-30\"", "-5", "\"ghost\"", "{ personel = 5 }", "\"Latvia\""];
+        let mut lines: Vec<String> = MADRID_2022.lines().map(String::from).collect();
+        for (at, bad) in edits {
+            // One `key = value` line of a record, its key misspelt or its value replaced.
+            let candidates: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains(" = ") && !lines[i].starts_with("id ") && !lines[i].starts_with('#'))
+                .collect();
+            let i = at.get(&candidates).to_owned();
+            let (key, _) = lines[i].split_once(" = ").map(|(k, v)| (k.to_string(), v.to_string())).unwrap();
+            lines[i] = if bad == 5 && key.len() > 3 {
+                format!("{}{} = 1", &key[..1], &key[2..])
+            } else {
+                format!("{key} = {}", BAD[bad])
+            };
+        }
+        let text = lines.join("\n") + "\n";
+        if let Err(Error::Scenario(e)) = Scenario::from_toml(&text, "f.toml") {
+            for d in e.diagnostics() {
+                let (Some(line), Some(id)) = (d.line, d.message.split('`').nth(1)) else {
+                    continue;
+                };
+                // Problems of the file as a whole name no record.
+                if d.message.starts_with("scenario") || !d.message.contains(&format!("`{id}`: ")) {
+                    continue;
+                }
+                let placed = record_at(&text, line);
+                proptest::prop_assert_eq!(placed.as_deref(), Some(id), "{}", d);
+            }
+        }
+    }
+}
