@@ -1052,7 +1052,10 @@ fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
             }));
         }
     };
-    let mut lines = Lines::default();
+    let mut lines = Lines {
+        records: places::json_places(text).unwrap_or_default(),
+        ..Lines::default()
+    };
     let contents = read_sections(sections, &mut d, &mut lines);
     Ok((contents, lines, d))
 }

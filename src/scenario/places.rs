@@ -87,6 +87,161 @@ pub(super) fn toml_places(text: &str) -> Option<HashMap<RecordKind, Vec<RecordPl
     Some(out)
 }
 
+/// The places of every record of every section of a JSON file, in file
+/// order; `None` when the text is not JSON (its syntax error is reported by
+/// the reader). serde_json's values carry no places, so the text is walked
+/// again here, after it has parsed.
+pub(super) fn json_places(text: &str) -> Option<HashMap<RecordKind, Vec<RecordPlaces>>> {
+    let mut walk = JsonWalk {
+        bytes: text.as_bytes(),
+        at: 0,
+        lines: LineIndex::new(text),
+    };
+    let mut out: HashMap<RecordKind, Vec<RecordPlaces>> = HashMap::new();
+    walk.space();
+    walk.expect(b'{')?;
+    loop {
+        walk.space();
+        if walk.eat(b'}') {
+            return Some(out);
+        }
+        let section = walk.string()?;
+        walk.space();
+        walk.expect(b':')?;
+        walk.space();
+        match (kind_of(section), walk.peek()) {
+            (Some(kind), Some(b'[')) => {
+                walk.at += 1;
+                let places = out.entry(kind).or_default();
+                loop {
+                    walk.space();
+                    if walk.eat(b']') {
+                        break;
+                    }
+                    let mut p = RecordPlaces {
+                        start: walk.lines.place(walk.at),
+                        ..RecordPlaces::default()
+                    };
+                    walk.value(String::new(), &mut p)?;
+                    places.push(p);
+                    walk.space();
+                    walk.eat(b',');
+                }
+            }
+            _ => walk.value(String::new(), &mut RecordPlaces::default())?,
+        }
+        walk.space();
+        walk.eat(b',');
+    }
+}
+
+/// A walk through JSON text that has already parsed, noting where each key
+/// and value of a record is.
+struct JsonWalk<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    lines: LineIndex<'t>,
+}
+
+impl<'t> JsonWalk<'t> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let here = self.peek() == Some(b);
+        self.at += usize::from(here);
+        here
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        self.eat(b).then_some(())
+    }
+
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    /// A string's text between its quotes, escapes left as written.
+    fn string(&mut self) -> Option<&'t str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        while let Some(b) = self.peek() {
+            match b {
+                b'\\' => self.at += 2,
+                b'"' => {
+                    let text = std::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
+                    self.at += 1;
+                    return Some(text);
+                }
+                _ => self.at += 1,
+            }
+        }
+        None
+    }
+
+    fn value(&mut self, path: String, p: &mut RecordPlaces) -> Option<()> {
+        let start = self.lines.place(self.at);
+        match self.peek()? {
+            b'{' => {
+                self.at += 1;
+                loop {
+                    self.space();
+                    if self.eat(b'}') {
+                        break;
+                    }
+                    let key_at = self.lines.place(self.at);
+                    let key = self.string()?;
+                    let inner = if path.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    p.keys.insert(inner.clone(), key_at);
+                    self.space();
+                    self.expect(b':')?;
+                    self.space();
+                    self.value(inner, p)?;
+                    self.space();
+                    self.eat(b',');
+                }
+            }
+            b'[' => {
+                self.at += 1;
+                let mut i = 0;
+                loop {
+                    self.space();
+                    if self.eat(b']') {
+                        break;
+                    }
+                    self.value(format!("{path}[{i}]"), p)?;
+                    i += 1;
+                    self.space();
+                    self.eat(b',');
+                }
+            }
+            b'"' => {
+                self.string()?;
+            }
+            _ => {
+                // A number, true, false or null: up to the next delimiter.
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
+                    self.at += 1;
+                }
+            }
+        }
+        if !path.is_empty() {
+            p.values.insert(path, start);
+        }
+        Some(())
+    }
+}
+
 fn kind_of(section: &str) -> Option<RecordKind> {
     Some(match section {
         "regions" => RecordKind::Region,
@@ -184,6 +339,20 @@ mod tests {
         // A path not written falls back to its nearest written ancestor.
         assert_eq!(units[1].value("strength.ships"), (13, 12));
         assert_eq!(units[1].value("nothing"), (11, 1));
+    }
+
+    #[test]
+    fn json_records_keys_and_values_are_placed() {
+        let text = "{\n  \"scenario\": { \"name\": \"x\" },\n  \"units\": [\n    { \"id\": \"a\",\n      \"members\": [{ \"country\": \"EST\" }] },\n    {\"id\":\"b\\\"q\",\"n\":-5}\n  ]\n}\n";
+        let places = json_places(text).unwrap();
+        let units = &places[&RecordKind::Unit];
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].start(), (4, 5));
+        assert_eq!(units[0].key("members"), (5, 7));
+        assert_eq!(units[0].value("members[0].country"), (5, 32));
+        assert_eq!(units[1].start(), (6, 5));
+        assert_eq!(units[1].value("n"), (6, 22));
+        assert!(json_places("not json").is_none());
     }
 
     #[test]

@@ -150,7 +150,11 @@ fn json_errors_name_the_line_and_column_or_the_record() {
         r#"{"scenario": {"name": "x"}, "events": [{"id": "e", "unit": "u", "effective": "2022-01-01", "kind": "withdraw"}]}"#,
         "f.json",
     ));
-    assert_eq!(e, ["f.json: event `e`: field `unit`: unknown unit `u`"]);
+    // At the value at fault, as in TOML.
+    assert_eq!(
+        e,
+        ["f.json:1:60: event `e`: field `unit`: unknown unit `u`"]
+    );
 }
 
 #[test]
@@ -529,7 +533,7 @@ fn a_json_count_toml_cannot_write_is_refused_naming_its_field() {
     assert_eq!(
         e,
         [
-            "f.json: event `e2`: field `count`: invalid count `9223372036854775808`: \
+            "f.json:7:36: event `e2`: field `count`: invalid count `9223372036854775808`: \
           expected a whole number from 0 to 9,223,372,036,854,775,807"
         ]
     );
@@ -944,6 +948,24 @@ fn every_message_says_what_to_change_at_the_place_to_change_it() {
             format!("{}{message}", place_of(&text, needle)),
             "{what}"
         );
+        // The same file as JSON: the same message, at the same key or value.
+        #[cfg(feature = "json")]
+        {
+            let value: serde_json::Value = toml::from_str(&text).unwrap();
+            let json = serde_json::to_string_pretty(&value).unwrap();
+            let needle = if needle.starts_with(['"', '-']) {
+                needle.to_string()
+            } else {
+                format!("\"{needle}\"")
+            };
+            let e = errors(Scenario::from_json(&json, "f.toml"));
+            assert_eq!(e.len(), 1, "{what}: {e:#?}");
+            assert_eq!(
+                e[0],
+                format!("{}{message}", place_of(&json, &needle)),
+                "{what} in JSON"
+            );
+        }
     }
 }
 
