@@ -168,8 +168,8 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// As [`from_toml`](Scenario::from_toml); records are named by id and
-    /// position rather than line.
+    /// As [`from_toml`](Scenario::from_toml), each problem with its line and
+    /// column.
     #[cfg(feature = "json")]
     pub fn from_json(text: &str, file: &str) -> Result<Scenario> {
         let (contents, lines, found) = read_json(text, file)?;
