@@ -127,6 +127,15 @@ pub enum Error {
         /// What the system said.
         message: String,
     },
+    /// Dates that must be in order are not: a period that ends before it
+    /// starts holds no day, a membership that ends before it starts never was.
+    #[error("ends on {until}, before it starts on {from}")]
+    BackwardsDates {
+        /// The start.
+        from: NaiveDate,
+        /// The end.
+        until: NaiveDate,
+    },
 }
 
 impl Error {

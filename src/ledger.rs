@@ -378,16 +378,15 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRecord`] for a duplicate id or a membership period that
-    /// ends before it starts.
+    /// [`Error::InvalidRecord`] for a duplicate id. (A membership period
+    /// cannot end before it starts: [`Period`](crate::Period) refuses it.)
     pub fn add_region(&mut self, region: Region) -> Result<()> {
-        region.validate()?;
         let id = region.id().clone();
         let shown = id.to_string();
         let mut lasting: Vec<Country> = region
             .members()
             .iter()
-            .filter(|m| m.period.from.is_none() && m.period.until.is_none())
+            .filter(|m| m.period.from().is_none() && m.period.until().is_none())
             .map(|m| m.country)
             .collect();
         lasting.sort_unstable();
@@ -1559,14 +1558,14 @@ impl Ledger {
             .iter()
             .filter(|r| all_regions || places().any(|p| p.regions.contains(r.id())))
             .flat_map(|r| r.members())
-            .flat_map(|m| [m.period.from, m.period.until.and_then(|u| u.succ_opt())]);
+            .flat_map(|m| [m.period.from(), m.period.until().and_then(|u| u.succ_opt())]);
         let alliances = self
             .alliances
             .items
             .iter()
             .filter(|a| places().any(|p| p.alliances.contains(a.id())))
             .flat_map(|a| a.records())
-            .flat_map(|m| [m.joined, m.left]);
+            .flat_map(|m| [m.joined(), m.left()]);
         let mut days: Vec<NaiveDate> = regions.chain(alliances).flatten().collect();
         days.sort_unstable();
         days.dedup();

@@ -148,30 +148,74 @@ define_id!(
     RecordKind::Alliance
 );
 
-/// A span of dates, each end optional and inclusive: `from` the first day, `until` the last.
+/// A span of dates, each end optional and inclusive: `from` the first day,
+/// `until` the last. A period never ends before it starts: the constructors
+/// and deserialization refuse one that would, which would hold no day.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PeriodFields")]
 pub struct Period {
-    /// The first day, or `None` for "since ever".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<NaiveDate>,
-    /// The last day, or `None` for "still".
+    from: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+}
+
+/// A period as read, before its ends are checked.
+#[derive(Deserialize)]
+struct PeriodFields {
+    #[serde(default)]
+    from: Option<NaiveDate>,
+    #[serde(default)]
+    until: Option<NaiveDate>,
+}
+
+impl TryFrom<PeriodFields> for Period {
+    type Error = Error;
+    fn try_from(p: PeriodFields) -> Result<Self> {
+        Period::new(p.from, p.until)
+    }
 }
 
 impl Period {
+    /// The days from `from` until `until`, both included; an end left out is
+    /// open.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BackwardsDates`] when `until` is before `from`.
+    pub fn new(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Self> {
+        match (from, until) {
+            (Some(from), Some(until)) if until < from => Err(Error::BackwardsDates { from, until }),
+            _ => Ok(Period { from, until }),
+        }
+    }
+
+    /// Every day.
+    pub fn always() -> Self {
+        Period::default()
+    }
+
+    /// Every day from `date` on.
+    pub fn starting(date: NaiveDate) -> Self {
+        Period {
+            from: Some(date),
+            until: None,
+        }
+    }
+
+    /// The first day, or `None` for "since ever".
+    pub fn from(&self) -> Option<NaiveDate> {
+        self.from
+    }
+
+    /// The last day, or `None` for "still".
+    pub fn until(&self) -> Option<NaiveDate> {
+        self.until
+    }
+
     /// Whether `date` lies in the period.
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date <= u)
-    }
-
-    fn check(&self) -> std::result::Result<(), Problem> {
-        match (self.from, self.until) {
-            (Some(from), Some(until)) if until < from => {
-                Err(Problem::BackwardsDates { from, until })
-            }
-            _ => Ok(()),
-        }
     }
 }
 
@@ -197,7 +241,7 @@ pub struct Region {
 
 /// A country's membership of a region, for a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "RegionMemberFields")]
+#[serde(try_from = "RegionMemberFields")]
 pub struct RegionMember {
     /// The member.
     pub country: Country,
@@ -219,15 +263,13 @@ struct RegionMemberFields {
     until: Option<NaiveDate>,
 }
 
-impl From<RegionMemberFields> for RegionMember {
-    fn from(m: RegionMemberFields) -> Self {
-        RegionMember {
+impl TryFrom<RegionMemberFields> for RegionMember {
+    type Error = Error;
+    fn try_from(m: RegionMemberFields) -> Result<Self> {
+        Ok(RegionMember {
             country: m.country,
-            period: Period {
-                from: m.from,
-                until: m.until,
-            },
-        }
+            period: Period::new(m.from, m.until)?,
+        })
     }
 }
 
@@ -284,18 +326,6 @@ impl Region {
     pub fn contains(&self, country: Country, date: NaiveDate) -> bool {
         self.members_on(date).any(|c| c == country)
     }
-
-    pub(crate) fn validate(&self) -> Result<()> {
-        for m in &self.members {
-            m.period.check().map_err(|problem| Error::InvalidRecord {
-                kind: RecordKind::Region,
-                id: self.id.to_string(),
-                field: "members",
-                problem,
-            })?;
-        }
-        Ok(())
-    }
 }
 
 /// Where a country stands with an alliance on a date.
@@ -320,24 +350,90 @@ impl fmt::Display for MembershipStatus {
     }
 }
 
-/// A country's dated relation to an alliance.
+/// A country's dated relation to an alliance: invited, joined, left, in that
+/// order where given. The constructor and deserialization refuse dates out of
+/// order, which would make the country's status misread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "AllianceMemberFields")]
 pub struct AllianceMember {
-    /// The country.
-    pub country: Country,
-    /// When it was invited to join, if known.
+    country: Country,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invited: Option<NaiveDate>,
-    /// When it became a member (accession), if it has.
+    invited: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub joined: Option<NaiveDate>,
-    /// When it left, if it has.
+    joined: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub left: Option<NaiveDate>,
+    left: Option<NaiveDate>,
+}
+
+/// An alliance member as read, before its dates are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllianceMemberFields {
+    country: Country,
+    #[serde(default)]
+    invited: Option<NaiveDate>,
+    #[serde(default)]
+    joined: Option<NaiveDate>,
+    #[serde(default)]
+    left: Option<NaiveDate>,
+}
+
+impl TryFrom<AllianceMemberFields> for AllianceMember {
+    type Error = Error;
+    fn try_from(m: AllianceMemberFields) -> Result<Self> {
+        AllianceMember::new(m.country, m.invited, m.joined, m.left)
+    }
 }
 
 impl AllianceMember {
+    /// `country`'s record: invited to join on `invited`, a member from
+    /// `joined`, and from `left` no longer, each if known.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BackwardsDates`] when the dates given are out of that order.
+    pub fn new(
+        country: Country,
+        invited: Option<NaiveDate>,
+        joined: Option<NaiveDate>,
+        left: Option<NaiveDate>,
+    ) -> Result<Self> {
+        let dates = [invited, joined, left];
+        let given: Vec<NaiveDate> = dates.into_iter().flatten().collect();
+        if let Some(w) = given.windows(2).find(|w| w[1] < w[0]) {
+            return Err(Error::BackwardsDates {
+                from: w[0],
+                until: w[1],
+            });
+        }
+        Ok(AllianceMember {
+            country,
+            invited,
+            joined,
+            left,
+        })
+    }
+
+    /// The country.
+    pub fn country(&self) -> Country {
+        self.country
+    }
+
+    /// When it was invited to join, if known.
+    pub fn invited(&self) -> Option<NaiveDate> {
+        self.invited
+    }
+
+    /// When it became a member (accession), if it has.
+    pub fn joined(&self) -> Option<NaiveDate> {
+        self.joined
+    }
+
+    /// When it left, if it has.
+    pub fn left(&self) -> Option<NaiveDate> {
+        self.left
+    }
+
     /// The country's status on `date`. A member is a member from the day it joins
     /// to the day before it leaves.
     pub fn status_on(&self, date: NaiveDate) -> MembershipStatus {
@@ -557,6 +653,39 @@ mod tests {
     }
 
     #[test]
+    fn a_period_or_membership_whose_dates_run_backwards_cannot_be_built_or_read() {
+        let (early, late) = (d("2004-03-29"), d("2022-06-29"));
+        assert!(Period::new(Some(early), Some(late)).is_ok());
+        assert!(matches!(
+            Period::new(Some(late), Some(early)),
+            Err(Error::BackwardsDates { from, until }) if from == late && until == early
+        ));
+        // A backwards period held no day at all: refused when read, too.
+        let backwards = r#"{"from": "2022-06-29", "until": "2004-03-29"}"#;
+        assert!(serde_json::from_str::<Period>(backwards).is_err());
+        let member = r#"{"country": "EST", "from": "2022-06-29", "until": "2004-03-29"}"#;
+        assert!(serde_json::from_str::<RegionMember>(member).is_err());
+
+        let est = Country::new("EST").unwrap();
+        assert!(AllianceMember::new(est, Some(early), Some(late), None).is_ok());
+        for (invited, joined, left) in [
+            (Some(late), Some(early), None),
+            (None, Some(late), Some(early)),
+            (Some(late), None, Some(early)),
+        ] {
+            assert!(AllianceMember::new(est, invited, joined, left).is_err());
+        }
+        let left_first = r#"{"country": "EST", "joined": "2022-06-29", "left": "2004-03-29"}"#;
+        assert!(serde_json::from_str::<AllianceMember>(left_first).is_err());
+        let sound = r#"{"country": "EST", "joined": "2004-03-29"}"#;
+        let m: AllianceMember = serde_json::from_str(sound).unwrap();
+        assert_eq!(
+            (m.country(), m.joined(), m.left()),
+            (est, Some(early), None)
+        );
+    }
+
+    #[test]
     fn alliance_status_follows_the_dates() {
         let fin = Country::new("FIN").unwrap();
         let nato =
@@ -581,28 +710,9 @@ mod tests {
     #[test]
     fn region_membership_is_dated() {
         let lva = Country::new("LVA").unwrap();
-        let r = Region::new(RegionId::new("r").unwrap(), "r").with_member_during(
-            lva,
-            Period {
-                from: Some(d("2004-03-29")),
-                until: None,
-            },
-        );
+        let r = Region::new(RegionId::new("r").unwrap(), "r")
+            .with_member_during(lva, Period::starting(d("2004-03-29")));
         assert!(!r.contains(lva, d("2004-03-28")));
         assert!(r.contains(lva, d("2004-03-29")));
-        let backwards = Region::new(RegionId::new("b").unwrap(), "b").with_member_during(
-            lva,
-            Period {
-                from: Some(d("2004-03-29")),
-                until: Some(d("2000-01-01")),
-            },
-        );
-        assert!(matches!(
-            backwards.validate(),
-            Err(Error::InvalidRecord {
-                problem: Problem::BackwardsDates { .. },
-                ..
-            })
-        ));
     }
 }

@@ -112,13 +112,7 @@ pub(crate) fn world() -> Ledger {
         Region::new(baltics(), "the Baltic states")
             .with_members([country("EST"), country("LVA")])
             // Lithuania joins the region on day 31, so regional figures change meaning.
-            .with_member_during(
-                country("LTU"),
-                Period {
-                    from: Some(day(31)),
-                    until: None,
-                },
-            ),
+            .with_member_during(country("LTU"), Period::starting(day(31))),
     )
     .expect("the region");
     let mut alliance = Alliance::new(nato(), "NATO");
@@ -129,12 +123,10 @@ pub(crate) fn world() -> Ledger {
     }
     // Finland joins on day 45; Sweden is invited on day 9 and joins on day 79.
     alliance = alliance.with_member(country("FIN"), day(45));
-    alliance = alliance.with_record(AllianceMember {
-        country: country("SWE"),
-        invited: Some(day(9)),
-        joined: Some(day(79)),
-        left: None,
-    });
+    alliance = alliance.with_record(
+        AllianceMember::new(country("SWE"), Some(day(9)), Some(day(79)), None)
+            .expect("dates in order"),
+    );
     l.add_alliance(alliance).expect("the alliance");
     l.add_base(Base::new(
         base("rota"),
