@@ -209,3 +209,34 @@ mod csv {
         }
     }
 }
+
+/// Inputs the coverage-guided fuzzer (`fuzz/`) found, minimized, each kept with
+/// the behaviour it should have had.
+mod found {
+    use super::*;
+
+    /// Checks that every diagnostic of a refused file counts lines and columns from 1.
+    fn places_count_from_one(e: &posture_ledger::Error) {
+        let posture_ledger::Error::Scenario(s) = e else {
+            panic!("not a scenario error: {e}");
+        };
+        assert!(!s.diagnostics().is_empty(), "{e}");
+        for d in s.diagnostics() {
+            assert_ne!(d.line, Some(0), "{d}");
+            assert_ne!(d.column, Some(0), "{d}");
+        }
+    }
+
+    #[test]
+    fn json_syntax_error_at_the_start_of_a_line_is_at_column_1_not_0() {
+        // The fuzzer's input: an empty file. serde_json puts its end at column 0.
+        let empty = include_str!("data/fuzz/empty.json");
+        let e = Scenario::from_json(empty, "empty.json").expect_err("an empty file is refused");
+        places_count_from_one(&e);
+        assert_eq!(e.to_string(), "empty.json:1:1: EOF while parsing a value");
+        // The same at the start of a later line.
+        let e = Scenario::from_json("{\n", "open.json").expect_err("refused");
+        places_count_from_one(&e);
+        assert_eq!(e.to_string(), "open.json:2:1: EOF while parsing an object");
+    }
+}
