@@ -509,6 +509,32 @@ mod found {
     }
 
     #[test]
+    fn as_of_month_with_a_five_digit_year_is_refused_not_saved_unreadable() {
+        // The fuzzer's input, `20205-9`: seven characters, so it was read as a
+        // month, and written back as `20205-09`, which does not read.
+        let text = include_str!("data/fuzz/as-of-five-digit-year.txt");
+        assert_eq!(text, "20205-9");
+        match text.parse::<AsOf>() {
+            Err(e) => assert!(e.to_string().contains("as-of date `20205-9`"), "{e}"),
+            Ok(a) => assert_eq!(
+                a.to_string().parse::<AsOf>().ok(),
+                Some(a),
+                "{a} does not read back"
+            ),
+        }
+        // In a file, the claim is refused with its field and line, rather than
+        // loading and saving a file that does not load.
+        let file = SMALL_SCENARIO.replace("as_of = \"2022-02\"", &format!("as_of = \"{text}\""));
+        let e = Scenario::from_toml(&file, "f.toml").expect_err("refused");
+        assert!(e.to_string().contains("claim `c`"), "{e}");
+        assert!(e.to_string().contains("as_of"), "{e}");
+        for odd in ["+2022-1", "2022-1x", "202-011", "-2022-1"] {
+            assert!(odd.parse::<AsOf>().is_err(), "{odd} is not `YYYY-MM`");
+        }
+        assert_eq!("2022-06".parse::<AsOf>().ok(), AsOf::month(2022, 6).ok());
+    }
+
+    #[test]
     fn json_syntax_error_at_the_start_of_a_line_is_at_column_1_not_0() {
         // The fuzzer's input: an empty file. serde_json puts its end at column 0.
         let empty = include_str!("data/fuzz/empty.json");
