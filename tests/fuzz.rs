@@ -508,6 +508,28 @@ mod found {
         }
     }
 
+    /// Known bug, not fixed here (the fix is a format decision): a JSON file
+    /// may hold a count above `i64::MAX`, the largest integer TOML holds. It
+    /// loads, and its TOML save writes the count as a bare integer that the
+    /// TOML reader then refuses ("u64 value was too large"), so the save does
+    /// not reload. Either the loader should refuse such a count, or the save
+    /// should write it in a form that reads back. Run with `--ignored`.
+    #[test]
+    #[ignore = "known bug: a count above i64::MAX saves to TOML that does not reload"]
+    fn json_count_above_what_toml_holds_saves_to_toml_that_reloads() {
+        let text = include_str!("data/fuzz/count-beyond-toml.json");
+        let Ok(s) = Scenario::from_json(text, "big.json") else {
+            return; // Refusing the count is one right answer.
+        };
+        let toml = s.to_toml().expect("saves");
+        let again = Scenario::from_toml(&toml, "big.toml");
+        assert!(
+            again.is_ok(),
+            "the TOML save does not reload: {again:?}\n{toml}"
+        );
+        assert!(again.is_ok_and(|a| a.to_file() == s.to_file()));
+    }
+
     #[test]
     fn as_of_month_with_a_five_digit_year_is_refused_not_saved_unreadable() {
         // The fuzzer's input, `20205-9`: seven characters, so it was read as a
