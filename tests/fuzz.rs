@@ -1,9 +1,13 @@
-//! Hostile input for every parser: nothing may panic, whatever the bytes.
+//! Hostile input for every parser: nothing may panic, whatever the bytes, and
+//! a scenario that loads survives a save and reload unchanged.
 //!
-//! These are property tests over arbitrary bytes and over mutations of valid
-//! files, run in CI with a modest case count. For a long run, raise it:
+//! These are property tests over arbitrary bytes, over mutations of valid
+//! files and over generated scenario files, run in CI with a modest case
+//! count. For a long run, raise it:
 //! `PROPTEST_CASES=200000 cargo test --release --all-features --test fuzz`.
-//! The figures of the last long run are in `benches/README.md`.
+//! The coverage-guided fuzzer is in `fuzz/` (see `fuzz/README.md`); what it
+//! found is kept in the module `found` below, with its inputs in
+//! `tests/data/fuzz/`.
 
 use posture_ledger::claim::AsOf;
 use posture_ledger::scenario::{self, Scenario};
