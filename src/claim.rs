@@ -223,8 +223,13 @@ impl FromStr for AsOf {
         if let Some((from, until)) = s.split_once("..") {
             return AsOf::between(day(from)?, day(until)?).map_err(|_| invalid_as_of(s));
         }
-        if s.len() == 7 {
-            let (y, m) = s.split_once('-').ok_or_else(|| invalid_as_of(s))?;
+        // Exactly `YYYY-MM`, the form `Display` writes: any seven characters
+        // read `20205-9` as a month, written back as `20205-09`, which did not read.
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if let Some((y, m)) = s
+            .split_once('-')
+            .filter(|(y, m)| digits(y, 4) && digits(m, 2))
+        {
             let year = y.parse().map_err(|_| invalid_as_of(s))?;
             let month = m.parse().map_err(|_| invalid_as_of(s))?;
             return AsOf::month(year, month).map_err(|_| invalid_as_of(s));

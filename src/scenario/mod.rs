@@ -1046,7 +1046,9 @@ fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m)
                 .to_string();
-            d.push(Some(e.line()), Some(e.column()), message);
+            // serde_json counts columns from 1 but puts an end of input at the
+            // start of a line at column 0; diagnostics count from 1.
+            d.push(Some(e.line()), Some(e.column().max(1)), message);
             return Err(d.finish().err().unwrap_or_else(|| Error::Internal {
                 detail: "a syntax error without a diagnostic".into(),
             }));
