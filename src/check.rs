@@ -178,10 +178,40 @@ impl Finding {
 /// Every finding of a check, worst first.
 ///
 /// `Display` prints an aligned table a person scans at a glance; serde gives
-/// the same as data.
+/// the same as data, and reading a report back refuses one that is not worst
+/// first (whose first findings a reader would take for the worst).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ReportFields")]
 pub struct Report {
     findings: Vec<Finding>,
+}
+
+/// A report as read, before its order is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportFields {
+    findings: Vec<Finding>,
+}
+
+impl TryFrom<ReportFields> for Report {
+    type Error = String;
+    fn try_from(r: ReportFields) -> std::result::Result<Self, String> {
+        match r
+            .findings
+            .windows(2)
+            .position(|w| w[1].verdict < w[0].verdict)
+        {
+            Some(i) => Err(format!(
+                "finding {} is {} after a {} one: a report lists its findings worst first",
+                i + 2,
+                r.findings[i + 1].verdict,
+                r.findings[i].verdict
+            )),
+            None => Ok(Report {
+                findings: r.findings,
+            }),
+        }
+    }
 }
 
 impl Report {

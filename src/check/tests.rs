@@ -1575,3 +1575,27 @@ fn a_change_claims_two_points_are_not_compared_with_each_other() {
     let f = finding(&report, Rule::SameDate, &["q", "chg"]);
     assert_eq!((f.verdict, f.gap), (Verdict::Conflicting, Some(dec(6_000))));
 }
+
+#[test]
+fn a_report_read_back_must_list_its_findings_worst_first() {
+    let l = ledger();
+    let claims = [
+        quantity("low", "2022-03-01", uk_in_est(), Qualifier::Exact, 1_000),
+        quantity("high", "2022-03-01", uk_in_est(), Qualifier::Exact, 9_000),
+        // What the ledger holds: a consistent finding after the conflicts.
+        quantity("right", "2022-03-02", uk_in_est(), Qualifier::Exact, 3_000),
+    ];
+    let report = l.check(&claims).unwrap();
+    assert!(report.has_conflicts());
+    assert!(report.with_verdict(Verdict::Consistent).next().is_some());
+    let json = serde_json::to_value(&report).unwrap();
+    let back: Report = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, report);
+    // The same findings, best first: a reader would take the first for the worst.
+    let mut reversed = json;
+    reversed["findings"].as_array_mut().unwrap().reverse();
+    let err = serde_json::from_value::<Report>(reversed)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("worst first"), "{err}");
+}
