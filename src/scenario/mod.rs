@@ -599,8 +599,22 @@ trait Record: Sized + Clone {
     /// The items of an array, or `None` for anything else.
     fn items(&self) -> Option<&[Self]>;
 
+    /// The value one step below, to change.
+    fn child_mut(&mut self, step: &Step) -> Option<&mut Self>;
+    /// Removes `key` from this table; whether it was there.
+    fn remove_key(&mut self, key: &str) -> bool;
+
     /// Removes `key` from the table at `path`; whether it was there.
-    fn remove(&mut self, path: &[Step], key: &str) -> bool;
+    fn remove(&mut self, path: &[Step], key: &str) -> bool {
+        let mut here = self;
+        for step in path {
+            match here.child_mut(step) {
+                Some(next) => here = next,
+                None => return false,
+            }
+        }
+        here.remove_key(key)
+    }
 
     /// The record as `T`, if it reads, and every problem found, each naming
     /// the field at fault. A key unknown to a table below the record's top is
@@ -962,19 +976,14 @@ impl Record for toml::Value {
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
     }
-    fn remove(&mut self, path: &[Step], key: &str) -> bool {
-        let mut here = self;
-        for step in path {
-            let next = match step {
-                Step::Key(k) => here.get_mut(k.as_str()),
-                Step::Index(i) => here.get_mut(*i),
-            };
-            match next {
-                Some(next) => here = next,
-                None => return false,
-            }
+    fn child_mut(&mut self, step: &Step) -> Option<&mut Self> {
+        match step {
+            Step::Key(k) => self.get_mut(k.as_str()),
+            Step::Index(i) => self.get_mut(*i),
         }
-        here.as_table_mut().and_then(|t| t.remove(key)).is_some()
+    }
+    fn remove_key(&mut self, key: &str) -> bool {
+        self.as_table_mut().and_then(|t| t.remove(key)).is_some()
     }
     fn scalar(&self) -> Option<String> {
         match self {
@@ -1010,19 +1019,14 @@ impl Record for serde_json::Value {
     fn items(&self) -> Option<&[Self]> {
         self.as_array().map(Vec::as_slice)
     }
-    fn remove(&mut self, path: &[Step], key: &str) -> bool {
-        let mut here = self;
-        for step in path {
-            let next = match step {
-                Step::Key(k) => here.get_mut(k.as_str()),
-                Step::Index(i) => here.get_mut(*i),
-            };
-            match next {
-                Some(next) => here = next,
-                None => return false,
-            }
+    fn child_mut(&mut self, step: &Step) -> Option<&mut Self> {
+        match step {
+            Step::Key(k) => self.get_mut(k.as_str()),
+            Step::Index(i) => self.get_mut(*i),
         }
-        here.as_object_mut().and_then(|o| o.remove(key)).is_some()
+    }
+    fn remove_key(&mut self, key: &str) -> bool {
+        self.as_object_mut().and_then(|o| o.remove(key)).is_some()
     }
     fn scalar(&self) -> Option<String> {
         match self {

@@ -982,13 +982,16 @@ fn known_answers(l: &Ledger, knowledge: &[NaiveDate]) -> Vec<String> {
     out
 }
 
-/// A correction of accepted event `target`: retract it, or replace its change.
-fn correction(
+/// A correction of accepted event `target`: retract it, or replace it with a
+/// change of the same kind, `count` for its figure, `shift` days later (0:
+/// the same day, keeping its place).
+pub(crate) fn correction(
     n: usize,
     target: &Event,
     recorded: NaiveDate,
     retract: bool,
     count: u64,
+    shift: i64,
 ) -> Correction {
     let amendment = if retract {
         Amendment::Retract
@@ -1008,10 +1011,12 @@ fn correction(
             },
             other => other.clone(),
         };
-        Amendment::Replace {
-            effective: target.effective(),
-            kind,
-        }
+        let effective = if shift >= 0 {
+            target.effective() + Days::new(shift.unsigned_abs())
+        } else {
+            target.effective() - Days::new(shift.unsigned_abs())
+        };
+        Amendment::Replace { effective, kind }
     };
     Correction::new(
         EventId::new(format!("fix{n}")).expect("an id"),
@@ -1211,7 +1216,7 @@ proptest! {
             let target = which.get(l.events()).clone();
             let seen = snapshot(&l);
             let recorded = day(200 + n as i64);
-            if let Err(e) = l.correct(correction(n, &target, recorded, retract, count)) {
+            if let Err(e) = l.correct(correction(n, &target, recorded, retract, count, 0)) {
                 prop_assert!(e.problem().is_some(), "a refusal names its problem: {}", e);
                 prop_assert_eq!(&snapshot(&l), &seen, "refused: {}", e);
             }

@@ -26,7 +26,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::invariants::{
-    build, config, day, pledged, probes, stream, views, with_knowledge, Probe, METRICS, PROBE_DAYS,
+    build, config, correction, day, pledged, probes, stream, views, with_knowledge, Probe, METRICS,
+    PROBE_DAYS,
 };
 
 // ----- The model -------------------------------------------------------------------
@@ -491,50 +492,6 @@ fn agree(l: &Ledger, model: &Model, knowledge: &[Option<NaiveDate>]) -> Result<(
     Ok(())
 }
 
-/// A correction of `target`: retract it, or replace it with a change of the
-/// same kind, `count` for its figure, `shift` days later (0: the same day).
-fn fix(
-    n: usize,
-    target: &Event,
-    recorded: NaiveDate,
-    retract: bool,
-    count: u64,
-    shift: i64,
-) -> Correction {
-    let amendment = if retract {
-        Amendment::Retract
-    } else {
-        let kind = match target.kind() {
-            EventKind::Reinforce { metric, .. } => EventKind::Reinforce {
-                metric: metric.clone(),
-                count: Count::new(count),
-            },
-            EventKind::Reduce { metric, .. } => EventKind::Reduce {
-                metric: metric.clone(),
-                count: Count::new(count),
-            },
-            EventKind::SetLevel { metric, .. } => EventKind::SetLevel {
-                metric: metric.clone(),
-                count: Count::new(count),
-            },
-            other => other.clone(),
-        };
-        let effective = if shift >= 0 {
-            target.effective() + Days::new(shift.unsigned_abs())
-        } else {
-            target.effective() - Days::new(shift.unsigned_abs())
-        };
-        Amendment::Replace { effective, kind }
-    };
-    Correction::new(
-        EventId::new(format!("fix{n}")).expect("an id"),
-        target.id().clone(),
-        recorded,
-        "generated",
-        amendment,
-    )
-}
-
 proptest! {
     #![proptest_config(config(64))]
 
@@ -562,7 +519,7 @@ proptest! {
                 break;
             };
             recorded = recorded + Days::new(gap.unsigned_abs());
-            let c = fix(n, &target, recorded, how == 0, count, shift);
+            let c = correction(n, &target, recorded, how == 0, count, shift);
             if l.correct(c.clone()).is_ok() {
                 model.correct(&c);
             }
