@@ -310,7 +310,7 @@ impl Ledger {
     /// [`Error::InvalidRecord`] naming the claim and the field for an invalid
     /// claim: a scope naming a region, alliance, base or unit the ledger does
     /// not know, or an unknown layer or alliance; an as-of date or `since`
-    /// that names no real day (`AsOf::Month { month: 13, .. }` built by hand);
+    /// that names no real day (`AsOf::Before(NaiveDate::MIN)`);
     /// a figure below zero, one its qualifier cannot take, or an empty range;
     /// a ratio of a zero baseline; a change that states nothing, or whose
     /// `since` is after its as-of date; a category value outside the

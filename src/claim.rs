@@ -57,21 +57,91 @@ pub enum AsOf {
     /// One day.
     Day(NaiveDate),
     /// A calendar month: "in February".
-    Month {
-        /// The year.
-        year: i32,
-        /// The month, 1 to 12.
-        month: u32,
-    },
+    Month(YearMonth),
     /// A range of days, both ends included.
-    Between {
-        /// The first day.
-        from: NaiveDate,
-        /// The last day.
-        until: NaiveDate,
-    },
+    Between(DaySpan),
     /// The day before a date: "just before the invasion".
     Before(NaiveDate),
+}
+
+/// A calendar month the calendar has: its year and its month, 1 to 12.
+/// Built by [`YearMonth::new`] (or [`AsOf::month`]), which refuses any other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct YearMonth {
+    year: i32,
+    month: u32,
+}
+
+impl YearMonth {
+    /// Month `month` (1 to 12) of `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`] when the month is not 1 to 12 or the year is out
+    /// of the calendar's range.
+    pub fn new(year: i32, month: u32) -> Result<YearMonth> {
+        if NaiveDate::from_ymd_opt(year, month, 1).is_none() {
+            return Err(invalid_as_of(&format!("{year:04}-{month:02}")));
+        }
+        Ok(YearMonth { year, month })
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// Its first day.
+    pub fn first(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Its last day.
+    pub fn last(&self) -> NaiveDate {
+        let first = self.first();
+        first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// Days from a first to a last, both included, the last never before the
+/// first. Built by [`DaySpan::new`] (or [`AsOf::between`]), which refuses a
+/// span that ends before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DaySpan {
+    from: NaiveDate,
+    until: NaiveDate,
+}
+
+impl DaySpan {
+    /// The days from `from` to `until`, both included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`] when `until` is before `from`.
+    pub fn new(from: NaiveDate, until: NaiveDate) -> Result<DaySpan> {
+        if until < from {
+            return Err(invalid_as_of(&format!("{from}..{until}")));
+        }
+        Ok(DaySpan { from, until })
+    }
+
+    /// The first day.
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// The last day.
+    pub fn until(&self) -> NaiveDate {
+        self.until
+    }
 }
 
 impl AsOf {
@@ -81,10 +151,7 @@ impl AsOf {
     ///
     /// [`Error::InvalidName`] when the month is not 1 to 12 or the year is out of range.
     pub fn month(year: i32, month: u32) -> Result<AsOf> {
-        if NaiveDate::from_ymd_opt(year, month, 1).is_none() {
-            return Err(invalid_as_of(&format!("{year:04}-{month:02}")));
-        }
-        Ok(AsOf::Month { year, month })
+        YearMonth::new(year, month).map(AsOf::Month)
     }
 
     /// A range of days.
@@ -93,21 +160,15 @@ impl AsOf {
     ///
     /// [`Error::InvalidName`] when `until` is before `from`.
     pub fn between(from: NaiveDate, until: NaiveDate) -> Result<AsOf> {
-        if until < from {
-            return Err(invalid_as_of(&format!("{from}..{until}")));
-        }
-        Ok(AsOf::Between { from, until })
+        DaySpan::new(from, until).map(AsOf::Between)
     }
 
-    /// Whether it names real days: a month from 1 to 12 in range, a range
-    /// that does not end before it starts. The variants can be built directly,
-    /// so a checker asks.
+    /// Whether it names real days. Months and spans cannot be built
+    /// otherwise; only the day before the calendar's first is none.
     pub fn is_valid(&self) -> bool {
         match *self {
-            AsOf::Month { year, month } => NaiveDate::from_ymd_opt(year, month, 1).is_some(),
-            AsOf::Between { from, until } => from <= until,
-            AsOf::Day(_) => true,
             AsOf::Before(d) => d.pred_opt().is_some(),
+            AsOf::Day(_) | AsOf::Month(_) | AsOf::Between(_) => true,
         }
     }
 
@@ -115,10 +176,8 @@ impl AsOf {
     pub fn first(&self) -> NaiveDate {
         match *self {
             AsOf::Day(d) => d,
-            AsOf::Month { year, month } => {
-                NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
-            }
-            AsOf::Between { from, .. } => from,
+            AsOf::Month(m) => m.first(),
+            AsOf::Between(span) => span.from,
             AsOf::Before(d) => d.pred_opt().unwrap_or(d),
         }
     }
@@ -127,14 +186,8 @@ impl AsOf {
     pub fn last(&self) -> NaiveDate {
         match *self {
             AsOf::Day(d) => d,
-            AsOf::Month { .. } => {
-                let first = self.first();
-                first
-                    .checked_add_months(chrono::Months::new(1))
-                    .and_then(|next| next.pred_opt())
-                    .unwrap_or(first)
-            }
-            AsOf::Between { until, .. } => until,
+            AsOf::Month(m) => m.last(),
+            AsOf::Between(span) => span.until,
             AsOf::Before(d) => d.pred_opt().unwrap_or(d),
         }
     }
@@ -168,8 +221,8 @@ impl fmt::Display for AsOf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AsOf::Day(d) => write!(f, "{}", Day(*d)),
-            AsOf::Month { year, month } => write!(f, "{year:04}-{month:02}"),
-            AsOf::Between { from, until } => write!(f, "{}..{}", Day(*from), Day(*until)),
+            AsOf::Month(m) => write!(f, "{:04}-{:02}", m.year, m.month),
+            AsOf::Between(span) => write!(f, "{}..{}", Day(span.from), Day(span.until)),
             AsOf::Before(d) => write!(f, "before {}", Day(*d)),
         }
     }
@@ -847,6 +900,21 @@ mod decimal_value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_or_span_that_does_not_exist_cannot_be_built() {
+        assert!(YearMonth::new(2022, 13).is_err());
+        assert!(YearMonth::new(2022, 0).is_err());
+        assert!(AsOf::month(2022, 13).is_err());
+        let (early, late) = ("2022-02-01".parse().unwrap(), "2022-02-28".parse().unwrap());
+        assert!(DaySpan::new(late, early).is_err());
+        assert_eq!(AsOf::between(early, late).unwrap().last(), late);
+        let feb = YearMonth::new(2022, 2).unwrap();
+        assert_eq!((feb.first(), feb.last()), (early, late));
+        // The calendar's last month ends on its last day.
+        let last = YearMonth::new(NaiveDate::MAX.year(), 12).unwrap();
+        assert_eq!(last.last(), NaiveDate::MAX);
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -822,14 +822,13 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
             },
         ),
         (
-            "a month that does not exist",
+            // A month or span that does not exist cannot be built; the day
+            // before the calendar's first can, and names no day.
+            "the day before the first day there is",
             vec![Claim::quantity(
                 ClaimId::new("x").unwrap(),
                 source(1),
-                AsOf::Month {
-                    year: 2022,
-                    month: 13,
-                },
+                AsOf::Before(NaiveDate::MIN),
                 uk_in_est(),
                 Metric::PERSONNEL,
                 Figure::exact(1),
@@ -896,15 +895,12 @@ fn every_invalid_claim_is_a_typed_error_naming_its_field() {
             |p| matches!(p, Problem::SinceAfterAsOf { .. }),
         ),
         (
-            "a change since a month that does not exist",
+            "a change since the day before the first day there is",
             vec![change(
                 "x",
                 "2022-03-01",
                 Change {
-                    since: Some(AsOf::Month {
-                        year: 2022,
-                        month: 13,
-                    }),
+                    since: Some(AsOf::Before(NaiveDate::MIN)),
                     after: Some(Figure::exact(3_000)),
                     ..Change::default()
                 },
