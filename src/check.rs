@@ -138,7 +138,12 @@ pub struct Evidence {
 }
 
 /// The result of one check: its rule, verdict and evidence.
+///
+/// Its fields are plain data to read. The crate never takes a finding back
+/// but inside a [`Report`] read with serde, and reading one refuses a finding
+/// that names no claim or whose gap is below zero.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FindingFields")]
 pub struct Finding {
     /// The rule applied.
     pub rule: Rule,
@@ -158,6 +163,42 @@ pub struct Finding {
     pub gap: Option<Decimal>,
     /// The finding in a sentence.
     pub summary: String,
+}
+
+/// A finding as read, before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindingFields {
+    rule: Rule,
+    verdict: Verdict,
+    claims: Vec<ClaimId>,
+    #[serde(default)]
+    events: Vec<EventId>,
+    evidence: Vec<Evidence>,
+    #[serde(default)]
+    gap: Option<Decimal>,
+    summary: String,
+}
+
+impl TryFrom<FindingFields> for Finding {
+    type Error = &'static str;
+    fn try_from(f: FindingFields) -> std::result::Result<Self, &'static str> {
+        if f.claims.is_empty() {
+            return Err("a finding names at least one claim");
+        }
+        if f.gap.is_some_and(|g| g.is_sign_negative() && !g.is_zero()) {
+            return Err("a finding's gap is a distance, never below zero");
+        }
+        Ok(Finding {
+            rule: f.rule,
+            verdict: f.verdict,
+            claims: f.claims,
+            events: f.events,
+            evidence: f.evidence,
+            gap: f.gap,
+            summary: f.summary,
+        })
+    }
 }
 
 impl Finding {

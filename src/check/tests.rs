@@ -1594,4 +1594,16 @@ fn a_report_read_back_must_list_its_findings_worst_first() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("worst first"), "{err}");
+    // A finding of no claim, or with a gap below zero, is refused too.
+    let finding = serde_json::to_value(&report.findings()[0]).unwrap();
+    let mut nobody = finding.clone();
+    nobody["claims"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<Finding>(nobody).is_err());
+    let mut negative = finding.clone();
+    negative["gap"] = serde_json::json!("-5");
+    assert!(serde_json::from_value::<Finding>(negative).is_err());
+    assert_eq!(
+        serde_json::from_value::<Finding>(finding).unwrap(),
+        report.findings()[0]
+    );
 }
