@@ -502,6 +502,9 @@ fn build(
         if found == 0 {
             diagnostics.refused(&first, lines, &ledger);
         }
+        // Corrections and claims are read against the events that went in,
+        // so that none is reported as of an unknown event that is there.
+        ledger = each;
     }
     for c in contents.corrections {
         let done = ledger.correct(c);

@@ -996,6 +996,17 @@ fn only_root_causes_are_reported() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].contains("event `e`"), "{e:#?}");
 
+    // A correction of an event that reads, beside another event that is
+    // refused: only the refused event is reported, not the correction as of
+    // an unknown event.
+    let other = "\n[[events]]\nid = \"bad\"\nunit = \"uk-bg\"\neffective = \"2022-03-01\"\nkind = \"reduce\"\nmetric = \"personnel\"\ncount = 5000\n";
+    let e = errors(Scenario::from_toml(
+        &with_record(&format!("{DEPLOY}{other}{fix}")),
+        "f.toml",
+    ));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("event `bad`"), "{e:#?}");
+
     // A later event of a unit whose deploy was refused says it may follow from it.
     let after = "\n[[events]]\nid = \"more\"\nunit = \"uk-bg\"\neffective = \"2022-03-01\"\nkind = \"reinforce\"\nmetric = \"personnel\"\ncount = 5\n";
     let gone = DEPLOY.replace("{ country = \"EST\" }", "{ base = \"nowhere\" }");
