@@ -24,6 +24,7 @@ define_id!(
 /// # Ok::<(), posture_ledger::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Base {
     id: BaseId,
     name: String,

@@ -33,6 +33,7 @@ define_id!(
 /// Events in a layer apply on top of the baseline when a query asks for the
 /// layer, and never otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Layer {
     /// The layer's id.
     pub id: LayerId,

@@ -189,6 +189,7 @@ named_enum!(Echelon, "echelon", {
 /// # Ok::<(), posture_ledger::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unit {
     id: UnitId,
     name: String,

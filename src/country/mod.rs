@@ -233,6 +233,7 @@ impl Period {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Region {
     id: RegionId,
     name: String,
@@ -453,6 +454,7 @@ impl AllianceMember {
 /// An alliance: countries with dated membership (NATO; Finland and Sweden invited
 /// on 2022-06-29).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Alliance {
     id: AllianceId,
     name: String,

@@ -676,7 +676,13 @@ trait Record: Sized + Clone {
                 });
                 return (None, problems);
             };
-            let found = written.table_with(key, &valid);
+            // A key of the record's own top table, or of a table below it.
+            let found = written.table_with(key, &valid).or_else(|| {
+                written
+                    .entries()
+                    .is_some_and(|e| e.iter().any(|(k, _)| *k == key))
+                    .then(Vec::new)
+            });
             let message = match crate::suggest::nearest(key, valid.iter().copied()) {
                 Some(near) => format!("{message}; did you mean `{near}`?"),
                 None => message.clone(),
@@ -1155,8 +1161,10 @@ fn read_sections<V: Record + Serialize>(
                     }
                     None => format!("{} number {}", $kind, i + 1),
                 };
-                let keys = v.keys();
+                let mut keys = v.keys();
                 let (record, problems) = v.read();
+                // Keys of the record's own already reported are not again.
+                keys.retain(|k| !problems.iter().any(|e| e.at_key && e.path == *k));
                 for e in problems {
                     placed.push_found(&who, e);
                 }

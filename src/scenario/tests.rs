@@ -77,7 +77,11 @@ count = 5
         "f.toml:7:15: unit `a`: field `contributor`: unknown alliance `XYZ`"
     );
     // An unknown key is placed at the key.
-    assert_eq!(e[1], "f.toml:15:1: unit `b`: unknown field `colour`");
+    assert_eq!(
+        e[1],
+        "f.toml:15:1: unit `b`: unknown field `colour`, expected one of `id`, `name`, \
+         `contributor`, `kind`, `echelon`, `parent`, `metrics`, `formed`"
+    );
     assert_eq!(
         e[2],
         "f.toml:25:8: event `e1`: field `unit`: unknown unit `ghost`"
@@ -868,7 +872,7 @@ const CLAIM: &str = "[[claims]]\nid = \"C1\"\nas_of = \"2022-03-15\"\nsource = {
 #[test]
 fn every_message_says_what_to_change_at_the_place_to_change_it() {
     // (what was written wrong, the file's record with it, where it is, the message)
-    let cases: [(&str, String, &str, &str); 11] = [
+    let cases: [(&str, String, &str, &str); 12] = [
         (
             "a misspelt field",
             DEPLOY.replace("effective =", "efective ="),
@@ -919,6 +923,13 @@ fn every_message_says_what_to_change_at_the_place_to_change_it() {
             "\"UK\"",
             "unit `u`: field `contributor`: unknown alliance `UK`: `UK` is not an ISO 3166-1 \
              alpha-3 code; for United Kingdom, write `GBR`",
+        ),
+        (
+            "a misspelt optional field",
+            "[[units]]\nid = \"u\"\nname = \"U\"\ncontributor = \"GBR\"\nkind = \"land\"\nformd = \"2020-01-01\"\n".into(),
+            "formd",
+            "unit `u`: unknown field `formd`, expected one of `id`, `name`, `contributor`, \
+             `kind`, `echelon`, `parent`, `metrics`, `formed`; did you mean `formed`?",
         ),
         (
             "a misspelt qualifier field",
