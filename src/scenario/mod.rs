@@ -641,7 +641,7 @@ trait Record: Sized + Clone {
                 // "invalid count `N`", "unknown variant `deply`": the one
                 // field written so, if one is. Other messages (a missing
                 // field) quote what is not there, which cannot place them.
-                let quotes_input = ["invalid ", "unknown variant "]
+                let quotes_input = ["invalid ", "unknown variant ", "`"]
                     .iter()
                     .any(|p| message.starts_with(p));
                 let path = if lost(&path) && quotes_input {

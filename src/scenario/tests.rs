@@ -872,7 +872,7 @@ const CLAIM: &str = "[[claims]]\nid = \"C1\"\nas_of = \"2022-03-15\"\nsource = {
 #[test]
 fn every_message_says_what_to_change_at_the_place_to_change_it() {
     // (what was written wrong, the file's record with it, where it is, the message)
-    let cases: [(&str, String, &str, &str); 12] = [
+    let cases: [(&str, String, &str, &str); 13] = [
         (
             "a misspelt field",
             DEPLOY.replace("effective =", "efective ="),
@@ -944,6 +944,12 @@ fn every_message_says_what_to_change_at_the_place_to_change_it() {
             "claim `C1`: field `qualifier`: unknown variant `about`, expected one of `exact`, \
              `approximate`, `more_than`, `at_least`, `nearly`, `up_to`, `less_than`, \
              `order_of_magnitude`; did you mean `approximate`?",
+        ),
+        (
+            "a figure that is no number",
+            CLAIM.replace("value = 900", "value = \"lots\""),
+            "\"lots\"",
+            "claim `C1`: field `value`: `lots` is not a decimal number",
         ),
         (
             "a misspelt value field",
