@@ -293,8 +293,8 @@ pub fn madrid_2022() -> Result<Scenario> {
     Scenario::from_toml(MADRID_2022, "madrid-2022.toml")
 }
 
-/// Where each record of a TOML file is written, and its keys and values, by
-/// kind and position and by id; empty for JSON.
+/// Where each record of a file is written, and its keys and values, by kind
+/// and position and by id; empty for a scenario built in Rust.
 #[derive(Default)]
 struct Lines {
     records: HashMap<RecordKind, Vec<places::RecordPlaces>>,
@@ -304,7 +304,7 @@ struct Lines {
     duplicates: std::cell::RefCell<HashMap<(RecordKind, String), usize>>,
     /// The records that did not read, by kind and id: what refers to them
     /// follows from their problem.
-    unreadable: std::collections::HashSet<(RecordKind, String)>,
+    unreadable: Ids,
 }
 
 impl Lines {
@@ -323,12 +323,7 @@ impl Lines {
         field: &str,
         duplicate: bool,
     ) -> (Option<usize>, Option<usize>) {
-        // Corrections share the events' ids, and the ledger names them as events.
-        let kinds: &[RecordKind] = match kind {
-            RecordKind::Event => &[RecordKind::Event, RecordKind::Correction],
-            _ => &[kind],
-        };
-        for &k in kinds {
+        for &k in named_as(&kind) {
             let key = (k, id.to_string());
             let Some(positions) = self.by_id.get(&key) else {
                 continue;
@@ -404,19 +399,11 @@ impl Diagnostics<'_> {
     /// Whether `error` only follows from the problem of another record: a
     /// reference to a record that did not read or was refused, whose own
     /// problem is reported.
-    fn follows(
-        error: &Error,
-        lines: &Lines,
-        refused: &std::collections::HashSet<(RecordKind, String)>,
-    ) -> bool {
+    fn follows(error: &Error, lines: &Lines, refused: &Ids) -> bool {
         let Some(crate::Problem::UnknownReference { kind, id }) = error.problem() else {
             return false;
         };
-        let kinds: &[RecordKind] = match kind {
-            RecordKind::Event => &[RecordKind::Event, RecordKind::Correction],
-            _ => std::slice::from_ref(kind),
-        };
-        kinds.iter().any(|&k| {
+        named_as(kind).iter().any(|&k| {
             let key = (k, id.clone());
             lines.unreadable.contains(&key) || refused.contains(&key)
         })
@@ -439,12 +426,8 @@ fn build(
 ) -> Result<Scenario> {
     let mut ledger = Ledger::new();
     // The records refused so far: what refers to them is not reported again.
-    let mut refused: std::collections::HashSet<(RecordKind, String)> =
-        std::collections::HashSet::new();
-    let refuse = |r: Result<()>,
-                  ledger: &Ledger,
-                  d: &mut Diagnostics<'_>,
-                  refused: &mut std::collections::HashSet<(RecordKind, String)>| {
+    let mut refused = Ids::new();
+    let refuse = |r: Result<()>, ledger: &Ledger, d: &mut Diagnostics<'_>, refused: &mut Ids| {
         if let Err(e) = r {
             if !Diagnostics::follows(&e, lines, refused) {
                 d.refused(&e, lines, ledger);
@@ -530,6 +513,18 @@ fn build(
         ledger,
         claims: contents.claims,
     })
+}
+
+/// Records by kind and id.
+type Ids = std::collections::HashSet<(RecordKind, String)>;
+
+/// The kinds of record the ledger names as `kind`: corrections share the
+/// events' ids, and the ledger names them as events.
+fn named_as(kind: &RecordKind) -> &[RecordKind] {
+    match kind {
+        RecordKind::Event => &[RecordKind::Event, RecordKind::Correction],
+        _ => std::slice::from_ref(kind),
+    }
 }
 
 /// Whether an event's problem is one that an earlier refused event of its
