@@ -387,6 +387,8 @@ impl Diagnostics<'_> {
                 field,
                 matches!(problem, crate::Problem::Duplicate),
             ),
+            // An id the ledger refuses as such (an alliance named like a country).
+            Error::InvalidId { kind, id, .. } => lines.of(*kind, id, "id", false),
             _ => (None, None),
         };
         let hint = match error.problem() {

@@ -822,6 +822,14 @@ fn a_record_is_placed_whatever_surrounds_its_header() {
 }
 
 #[test]
+fn an_alliance_named_like_a_country_is_refused_at_its_id() {
+    let text = "[scenario]\nname = \"x\"\n\n[[alliances]]\nid = \"GBR\"\nname = \"not an alliance\"\nmembers = []\n";
+    let e = the_problem(text);
+    assert!(e.starts_with("f.toml:5:6: "), "{e}");
+    assert!(e.contains("must not be a country code"), "{e}");
+}
+
+#[test]
 fn a_duplicate_id_is_reported_at_the_duplicate() {
     let unit = |line: &str| {
         format!(
