@@ -114,6 +114,26 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_changes() {
 }
 
 #[test]
+fn a_table_saved_with_a_byte_order_mark_reads_as_one_without() {
+    // Spreadsheets write UTF-8 with a byte order mark; the first column's
+    // name then began with it, and `date` was reported missing.
+    let table = "\u{feff}date,contributor,host,metric,value\n2022-01-01,USA,EST,personnel,650\n";
+    let mut l = Ledger::new();
+    let imported = levels_csv(table.as_bytes(), &mut l, &ImportOptions::new("bom.csv")).unwrap();
+    assert_eq!(imported.events, 1);
+    let est = Scope::all().in_country(c("EST"));
+    assert_eq!(
+        l.total(&est, &Metric::PERSONNEL, d("2022-01-01"))
+            .unwrap()
+            .get(),
+        650
+    );
+    let log = "\u{feff}date,event,unit,contributor,host,metric,amount\n2022-01-01,deploy,u1,USA,EST,personnel,10\n";
+    let mut l = Ledger::new();
+    assert!(changes_csv(log.as_bytes(), &mut l, &ImportOptions::new("log.csv")).is_ok());
+}
+
+#[test]
 fn a_missing_column_is_named() {
     let mut l = Ledger::new();
     let p = problems(levels_csv(
