@@ -12,9 +12,12 @@ import json
 import sys
 
 rows = json.load(open(sys.argv[1]))["3166-1"]
+# Kosovo has no ISO 3166-1 code; XKX, user-assigned, is the one the European
+# Union, the IMF and the World Bank use, and the crate accepts it.
+rows.append({"alpha_3": "XKX", "alpha_2": "XK", "name": "Kosovo"})
 rows.sort(key=lambda r: r["alpha_3"])
 out = [
-    "//! The English names of the ISO 3166-1 countries, by alpha-3 code: written",
+    "//! The English names of the ISO 3166-1 countries (and Kosovo), by alpha-3 code: written",
     "//! by `tools/country-names.py` from the ISO 3166-1 table; do not edit.",
     "",
     "/// (alpha-3, alpha-2, short name, common name or \"\", official name or \"\"),",

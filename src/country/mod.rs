@@ -16,7 +16,9 @@ use crate::id::define_id;
 
 /// A country, as its ISO 3166-1 alpha-3 code (`EST`, `USA`, `GBR`).
 ///
-/// Only the 249 officially assigned codes are accepted, so a typo is an error
+/// Only the 249 officially assigned codes are accepted, and `XKX` for
+/// Kosovo (a user-assigned code, which the European Union, the IMF and the
+/// World Bank use, as ISO 3166-1 assigns Kosovo none), so a typo is an error
 /// rather than a new country.
 ///
 /// # Example
@@ -577,7 +579,8 @@ static USUAL_NAMES: [(&str, &str); 20] = [
     ("EL", "GRC"),
 ];
 
-static ISO_3166_ALPHA_3: [[u8; 3]; 249] = [
+/// The officially assigned codes, and `XKX` for Kosovo; sorted.
+static ISO_3166_ALPHA_3: [[u8; 3]; 250] = [
     *b"ABW", *b"AFG", *b"AGO", *b"AIA", *b"ALA", *b"ALB", *b"AND", *b"ARE", *b"ARG", *b"ARM",
     *b"ASM", *b"ATA", *b"ATF", *b"ATG", *b"AUS", *b"AUT", *b"AZE", *b"BDI", *b"BEL", *b"BEN",
     *b"BES", *b"BFA", *b"BGD", *b"BGR", *b"BHR", *b"BHS", *b"BIH", *b"BLM", *b"BLR", *b"BLZ",
@@ -602,7 +605,7 @@ static ISO_3166_ALPHA_3: [[u8; 3]; 249] = [
     *b"SWE", *b"SWZ", *b"SXM", *b"SYC", *b"SYR", *b"TCA", *b"TCD", *b"TGO", *b"THA", *b"TJK",
     *b"TKL", *b"TKM", *b"TLS", *b"TON", *b"TTO", *b"TUN", *b"TUR", *b"TUV", *b"TWN", *b"TZA",
     *b"UGA", *b"UKR", *b"UMI", *b"URY", *b"USA", *b"UZB", *b"VAT", *b"VCT", *b"VEN", *b"VGB",
-    *b"VIR", *b"VNM", *b"VUT", *b"WLF", *b"WSM", *b"YEM", *b"ZAF", *b"ZMB", *b"ZWE",
+    *b"VIR", *b"VNM", *b"VUT", *b"WLF", *b"WSM", *b"XKX", *b"YEM", *b"ZAF", *b"ZMB", *b"ZWE",
 ];
 
 #[cfg(test)]
@@ -620,9 +623,11 @@ mod tests {
 
     #[test]
     fn country_codes_round_trip_and_typos_are_refused() {
-        for code in ["EST", "USA", "GBR", "POL", "ESP"] {
+        for code in ["EST", "USA", "GBR", "POL", "ESP", "XKX"] {
             assert_eq!(Country::new(code).unwrap().to_string(), code);
         }
+        // Kosovo, under the code the EU, the IMF and the World Bank use.
+        assert_eq!(Country::from_name("Kosovo"), Country::new("XKX").ok());
         assert_eq!(Country::new("est").unwrap().code(), "EST");
         for bad in ["", "ES", "ESTO", "XYZ", "UK", "É S"] {
             assert!(

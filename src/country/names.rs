@@ -1,9 +1,9 @@
-//! The English names of the ISO 3166-1 countries, by alpha-3 code: written
+//! The English names of the ISO 3166-1 countries (and Kosovo), by alpha-3 code: written
 //! by `tools/country-names.py` from the ISO 3166-1 table; do not edit.
 
 /// (alpha-3, alpha-2, short name, common name or "", official name or ""),
 /// sorted by alpha-3 code.
-pub(super) static NAMES: [(&str, &str, &str, &str, &str); 249] = [
+pub(super) static NAMES: [(&str, &str, &str, &str, &str); 250] = [
     ("ABW", "AW", "Aruba", "", ""),
     (
         "AFG",
@@ -483,6 +483,7 @@ pub(super) static NAMES: [(&str, &str, &str, &str, &str); 249] = [
     ("VUT", "VU", "Vanuatu", "", "Republic of Vanuatu"),
     ("WLF", "WF", "Wallis and Futuna", "", ""),
     ("WSM", "WS", "Samoa", "", "Independent State of Samoa"),
+    ("XKX", "XK", "Kosovo", "", ""),
     ("YEM", "YE", "Yemen", "", "Republic of Yemen"),
     ("ZAF", "ZA", "South Africa", "", "Republic of South Africa"),
     ("ZMB", "ZM", "Zambia", "", "Republic of Zambia"),
