@@ -12,7 +12,8 @@ pub(crate) fn nearest<'c>(
     let limit = (word.chars().count() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        if c == word {
+        // The distance is at least the difference in length.
+        if c == word || c.chars().count().abs_diff(word.chars().count()) > limit {
             continue;
         }
         let d = distance(&lower, &c.to_lowercase());

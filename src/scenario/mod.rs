@@ -349,13 +349,21 @@ fn diagnostics(file: &str) -> Diagnostics<'_> {
     Diagnostics {
         file,
         list: Vec::new(),
+        hints: HINTS,
     }
 }
+
+/// How many unknown ids of one file get a "did you mean": each hint compares
+/// the id with every id of its kind, so a file of many unknown references to
+/// many records would otherwise take time in their product.
+const HINTS: usize = 100;
 
 /// Collects diagnostics for one file.
 struct Diagnostics<'a> {
     file: &'a str,
     list: Vec<Diagnostic>,
+    /// How many more unknown ids may get a suggestion.
+    hints: usize,
 }
 
 impl Diagnostics<'_> {
@@ -392,7 +400,10 @@ impl Diagnostics<'_> {
             _ => (None, None),
         };
         let hint = match error.problem() {
-            Some(crate::Problem::UnknownReference { kind, id }) => did_you_mean(ledger, *kind, id),
+            Some(crate::Problem::UnknownReference { kind, id }) if self.hints > 0 => {
+                self.hints -= 1;
+                did_you_mean(ledger, *kind, id)
+            }
             _ => String::new(),
         };
         self.push(line, column, format!("{error}{hint}{note}"));
@@ -591,7 +602,12 @@ struct Sections<V> {
 /// How to take a record apart, for TOML and JSON alike.
 trait Record: Sized + Clone {
     fn id(&self) -> Option<String>;
-    fn keys(&self) -> Vec<String>;
+    /// The keys of a table as written, or none for anything else.
+    fn keys(&self) -> Vec<String> {
+        self.entries()
+            .map(|e| e.into_iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default()
+    }
     /// The record as `T`, or the path of the field at fault and what is wrong.
     fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)>;
     /// The keys and values of a table, or `None` for anything else.
@@ -964,11 +980,6 @@ impl Record for toml::Value {
             .and_then(toml::Value::as_str)
             .map(String::from)
     }
-    fn keys(&self) -> Vec<String> {
-        self.as_table()
-            .map(|t| t.keys().cloned().collect())
-            .unwrap_or_default()
-    }
     fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
         serde_path_to_error::deserialize(self).map_err(|e| {
             let message = e.inner().message().trim_end().to_string();
@@ -1008,11 +1019,6 @@ impl Record for serde_json::Value {
         self.get("id")
             .and_then(serde_json::Value::as_str)
             .map(String::from)
-    }
-    fn keys(&self) -> Vec<String> {
-        self.as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default()
     }
     fn decode<T: serde::de::DeserializeOwned>(self) -> std::result::Result<T, (String, String)> {
         serde_path_to_error::deserialize(self)

@@ -1104,3 +1104,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn only_the_first_unknown_ids_of_a_file_get_a_suggestion() {
+    // Each suggestion compares the id with every id of its kind: for a
+    // file of many unknown references to many units, that is capped.
+    let events: String = (0..HINTS + 20)
+        .map(|i| {
+            DEPLOY
+                .replace("id = \"e\"", &format!("id = \"e{i}\""))
+                .replace("unit = \"uk-bg\"", "unit = \"uk-bgg\"")
+                + "\n"
+        })
+        .collect();
+    let e = errors(Scenario::from_toml(&with_record(&events), "f.toml"));
+    assert_eq!(e.len(), HINTS + 20);
+    let hinted = e
+        .iter()
+        .filter(|m| m.ends_with("did you mean `uk-bg`?"))
+        .count();
+    assert_eq!(hinted, HINTS);
+    assert!(e.iter().all(|m| m.contains("unknown unit `uk-bgg`")));
+}
