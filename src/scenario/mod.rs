@@ -911,18 +911,13 @@ fn not_a_date(text: &str) -> String {
             if !(1..=12).contains(&month) {
                 return format!("`{text}` is not a date: there is no month {month}");
             }
-            let next = if month == 12 {
-                chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            } else {
-                chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
-            };
-            let first = chrono::NaiveDate::from_ymd_opt(year, month, 1);
-            if let (Some(first), Some(next)) = (first, next) {
-                let days = (next - first).num_days();
-                if day == 0 || i64::from(day) > days {
+            // A month the calendar holds, whose length says what is wrong.
+            if let Ok(m) = crate::claim::YearMonth::new(year, month) {
+                let days = chrono::Datelike::day(&m.last());
+                if day == 0 || day > days {
                     return format!(
                         "`{text}` is not a date: {} {year} has {days} days",
-                        first.format("%B")
+                        m.first().format("%B")
                     );
                 }
             }

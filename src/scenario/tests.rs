@@ -1126,3 +1126,11 @@ fn only_the_first_unknown_ids_of_a_file_get_a_suggestion() {
     assert_eq!(hinted, HINTS);
     assert!(e.iter().all(|m| m.contains("unknown unit `uk-bgg`")));
 }
+
+#[test]
+fn a_date_in_the_last_month_of_the_largest_year_is_refused_without_overflow() {
+    let e = the_problem(&with_record(
+        &DEPLOY.replace("2022-02-24", "2147483647-12-40"),
+    ));
+    assert!(e.contains("`2147483647-12-40` is not a date"), "{e}");
+}
