@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use posture_ledger::{
     scenario, AllianceId, Comparison, Country, EventId, Footing, LayerId, Ledger, Metric, RegionId,
-    Scope, UnitId,
+    Scope, Total, UnitId,
 };
 use rust_decimal::Decimal;
 
@@ -95,15 +95,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     let header = ["", "scope", "metric", "before", "after", "change", "ratio"];
     let mut table: Vec<[String; 7]> = vec![header.map(String::from)];
+    let mut unrecorded = false;
     for row in &rows {
         let cmp = compare(ledger, row)?;
+        unrecorded |= !cmp.before().is_recorded() || !cmp.after().is_recorded();
         table.push([
             row.label.to_string(),
             row.scope.to_string(),
             row.metric.to_string(),
-            cmp.before().to_string(),
-            cmp.after().to_string(),
-            posture_ledger::interval::signed_thousands(&Decimal::from(cmp.change())),
+            cell(cmp.before()),
+            cell(cmp.after()),
+            cmp.change().map_or("—".to_string(), |c| {
+                posture_ledger::interval::signed_thousands(&Decimal::from(c))
+            }),
             cmp.ratio().map_or("—".to_string(), |r| format!("×{r}")),
         ]);
     }
@@ -112,6 +116,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("* the source says \"more than 100,000\" now, \"an increase of nearly 20,000\":");
     println!("  the ledger holds the figures it states, so these are bounds, not counts.");
+    if unrecorded {
+        println!("— no record: the report gives no figure there; that is unknown, not 0.");
+    }
 
     let hq = UnitId::new("v-corps-fwd")?;
     if let (Some(before), Some(after)) =
@@ -196,4 +203,9 @@ fn print_table(rows: &[[String; 7]]) {
         }
         println!("{}", line.trim_end());
     }
+}
+
+/// A total's cell: `—` where no record covers it, which is unknown, not 0.
+fn cell(total: Total) -> String {
+    total.count().map_or("—".to_string(), |c| c.to_string())
 }

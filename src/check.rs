@@ -38,7 +38,7 @@ use crate::event::{EventId, LayerId};
 use crate::index::{FastMap, FastSet, Series};
 use crate::interval::{cmp_high, cmp_low, Bound, Interval, Thousands};
 use crate::ledger::{end_of, Ledger};
-use crate::metric::{Count, Metric};
+use crate::metric::Metric;
 use crate::qualifier::TolerancePolicy;
 use crate::scope::{Places, Scope};
 use crate::view::View;
@@ -914,10 +914,9 @@ impl<'a> Checker<'a> {
             .map(|&(_, i)| i)
     }
 
-    /// The ledger's totals over the days of `as_of`, in order, a value for
-    /// each run of days it holds (not one per day); `None` when no unit is
-    /// counted in `metric`. Days before the first with anything recorded in
-    /// the period count as not yet recorded, unless nothing is.
+    /// The ledger's totals over the days of `as_of` that a record covers, in
+    /// order, a value for each run of days it holds (not one per day): empty
+    /// where no day has a record; `None` when no unit is counted in `metric`.
     fn ledger_days(
         &self,
         view: View<'a>,
@@ -925,39 +924,40 @@ impl<'a> Checker<'a> {
         metric: &'a Metric,
         as_of: AsOf,
     ) -> Result<Option<Vec<Decimal>>> {
-        let Some(mut totals) = self.day_totals(view, scope, metric, as_of)? else {
+        let Some(totals) = self.day_totals(view, scope, metric, as_of)? else {
             return Ok(None);
         };
-        if let Some(first) = totals.iter().position(|&v| v != 0) {
-            totals.drain(..first);
-        }
         totals
             .into_iter()
+            .flatten()
             .map(|v| decimal(v, metric))
             .collect::<Result<_>>()
             .map(Some)
     }
 
     /// The totals at the ends of the days of `as_of`, in order, one per
-    /// change, zeros included; `None` when the ledger counts nothing of
-    /// `metric`.
+    /// change, recorded zeros included and `None` for days no record covers;
+    /// `None` when the ledger counts nothing of `metric`.
     fn day_totals(
         &self,
         view: View<'a>,
         scope: &'a Scope,
         metric: &'a Metric,
         as_of: AsOf,
-    ) -> Result<Option<Vec<i128>>> {
+    ) -> Result<Option<Vec<Option<i128>>>> {
         if !self.counts(metric) {
             return Ok(None);
         }
-        let mut totals: Vec<i128> = Vec::new();
+        let mut totals: Vec<Option<i128>> = Vec::new();
         for (first, last, track) in self.tracks(view, scope, metric, as_of.first(), as_of.last())? {
             match track {
                 Some(track) => track.day_ends(end_of(first), end_of(last), &mut totals),
                 None => {
                     for day in first.iter_days().take_while(|&d| d <= last) {
-                        totals.push(i128::from(view.total(scope, metric, day)?.get()));
+                        let total = view.total(scope, metric, day)?.get().map(i128::from);
+                        if totals.last() != Some(&total) {
+                            totals.push(total);
+                        }
                     }
                 }
             }
@@ -1062,7 +1062,7 @@ impl<'a> Checker<'a> {
             let visible = event.layer().is_none() || event.layer() == claim.layer();
             if cites && visible && event.effective() <= as_of.last() {
                 let within = scope.clone().unit(event.unit().clone());
-                if view.total(&within, metric, as_of.last())? > Count::ZERO {
+                if view.total(&within, metric, as_of.last())?.is_recorded() {
                     out.push(event.id().clone());
                 }
             }
@@ -1093,13 +1093,16 @@ impl<'a> Checker<'a> {
             return Ok(f);
         };
         let Some(ledger) = hull(days) else {
-            f.summary = text!("{as_of} has no days");
+            // No record is not zero: say where the records begin, if anywhere.
+            let first = fact.view.first_record(scope, metric, as_of.last())?;
+            f.summary = match first {
+                Some(first) => text!(
+                    "the ledger has no record of {where_} on {as_of}: its records there begin on {first}"
+                ),
+                None => text!("the ledger has no record of {where_} at any date"),
+            };
             return Ok(f);
         };
-        if ledger.is_exact() == Some(Decimal::ZERO) {
-            f.summary = text!("the ledger records no {where_} on {as_of}");
-            return Ok(f);
-        }
         f.evidence.push(Evidence {
             label: text!("ledger: {where_} on {as_of}"),
             interval: ledger,
@@ -1179,6 +1182,13 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+        // A change whose start the ledger must give, where it has no record.
+        let no_start = change.since.is_none()
+            && parts.before.is_none()
+            && parts.after.is_none()
+            && (parts.ratio.is_some() || parts.delta.is_some())
+            && ledger_before.is_none()
+            && self.counts(metric);
         let mut summary_parts = Vec::new();
         let derived = derive(&parts);
         let name = |s: &str| text!("{}: {s}", claim.id());
@@ -1205,6 +1215,13 @@ impl<'a> Checker<'a> {
             Err(why) => {
                 f.verdict = Verdict::Conflicting;
                 f.summary = text!("the stated parts cannot all hold: {why}");
+            }
+            Ok(_) if no_start => {
+                f.verdict = Verdict::Unverifiable;
+                f.summary = text!(
+                    "the ledger has no record of {} on {before_at} to start the change from",
+                    self.describe(scope, metric, None)
+                );
             }
             Ok(_)
                 if parts.ratio.is_some()
@@ -1244,9 +1261,8 @@ impl<'a> Checker<'a> {
 
         // Against the ledger, where it records either point; where it
         // cannot tell, the report says so rather than leave the claim out.
-        let zero = |i: Option<Interval>| i.is_some_and(|i| i.is_exact() == Some(Decimal::ZERO));
         match (ledger_before, ledger_after) {
-            (Some(lb), Some(la)) if !(zero(ledger_before) && zero(ledger_after)) => {
+            (Some(lb), Some(la)) => {
                 findings.push(self.change_vs_ledger(
                     p,
                     scope,
@@ -1268,10 +1284,20 @@ impl<'a> Checker<'a> {
                     vec![claim.id().clone()],
                 );
                 f.summary = if self.counts(metric) {
-                    text!(
-                        "the ledger records no {} on {before_at} or on {as_of}",
-                        self.describe(scope, metric, claim.layer())
-                    )
+                    let (where_, which) = (
+                        self.describe(scope, metric, claim.layer()),
+                        match (ledger_before, ledger_after) {
+                            (None, Some(_)) => text!("on {before_at}, before the change"),
+                            (Some(_), None) => text!("on {as_of}, after the change"),
+                            _ => text!("on {before_at} or on {as_of}"),
+                        },
+                    );
+                    match p.view.first_record(scope, metric, as_of.last())? {
+                        Some(first) => text!(
+                            "the ledger has no record of {where_} {which}: its records there begin on {first}"
+                        ),
+                        None => text!("the ledger has no record of {where_} at any date"),
+                    }
                 } else {
                     text!("the ledger counts no {metric}")
                 };
@@ -1584,10 +1610,12 @@ impl<'a> Checker<'a> {
     fn part_shift(&self, part: &Fact<'a>, whole: &Fact<'a>) -> Result<Interval> {
         self.shift_to(part, whole.as_of, || {
             let totals = self.day_totals(part.view, part.scope, part.metric, whole.as_of)?;
+            // The change the ledger records: a day before any record of the
+            // part holds nothing recorded of it.
             let totals: Vec<Decimal> = totals
                 .unwrap_or_default()
                 .into_iter()
-                .map(|v| decimal(v, part.metric))
+                .map(|v| decimal(v.unwrap_or(0), part.metric))
                 .collect::<Result<_>>()?;
             Ok(hull(&totals).unwrap_or(Interval::exact(Decimal::ZERO)))
         })
@@ -1636,7 +1664,10 @@ impl<'a> Checker<'a> {
         let (d1, d2) = (early.as_of.last(), late.as_of.first());
         // What the ledger changed between any day of the one and any day of
         // the other: from the least to the most.
-        let zero = Interval::exact(Decimal::ZERO);
+        let unrecorded = |f: &Fact<'a>| -> Result<bool> {
+            Ok(self.fact_days(f)?.is_some_and(<[Decimal]>::is_empty))
+        };
+        let (no_early, no_late) = (unrecorded(early)?, unrecorded(late)?);
         let (before, after) = (self.span(early)?, self.span(late)?);
         let known = self.counts(early.metric);
         let change = after.checked_sub(&before).map_err(|e| internal(&e))?;
@@ -1675,10 +1706,33 @@ impl<'a> Checker<'a> {
             gap: None,
             summary: String::new(),
         };
-        if before == zero && after == zero {
+        if no_early || no_late || !known {
+            // No record on a side is no figure to carry from or to: the
+            // evidence keeps the claims, not a change from a record of none;
+            // the events between stay, as what the ledger holds there.
             f.verdict = Verdict::Unverifiable;
-            f.summary =
-                text!("the ledger records no {where_} between {d1} and {d2} to bridge them");
+            f.evidence.truncate(1);
+            f.evidence.push(Evidence {
+                label: late.label(),
+                interval: late.interval,
+            });
+            f.summary = match (no_early, no_late) {
+                (true, true) | (false, false) => {
+                    text!(
+                        "the ledger has no record of {where_} on {} or on {} to bridge them",
+                        early.as_of,
+                        late.as_of
+                    )
+                }
+                (true, false) => text!(
+                    "the ledger has no record of {where_} on {} to bridge from",
+                    early.as_of
+                ),
+                (false, true) => text!(
+                    "the ledger has no record of {where_} on {} to bridge to",
+                    late.as_of
+                ),
+            };
         } else if bridged.intersects(&late.interval) {
             f.summary = text!(
                 "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
@@ -1718,14 +1772,11 @@ impl<'a> Checker<'a> {
         // Where the total has a track, its steps in the span are those events.
         let tracks = self.tracks(fact.view, fact.scope, fact.metric, d2, d2)?;
         if let Some((_, _, Some(track))) = tracks.first() {
-            let keys = track.keys_between(end_of(d1), end_of(d2));
-            let mut events = Vec::with_capacity(keys.len());
-            events.extend(
-                keys.iter()
-                    .filter_map(|&key| self.ledger.event_at_key(key))
-                    .map(|e| e.id().clone()),
-            );
-            return Ok(events);
+            return Ok(track
+                .changes_between(end_of(d1), end_of(d2))
+                .filter_map(|key| self.ledger.event_at_key(key))
+                .map(|e| e.id().clone())
+                .collect());
         }
         let register = fact.view.explain(fact.scope, fact.metric, d2)?;
         Ok(register
@@ -1923,7 +1974,12 @@ impl<'a> Checker<'a> {
                 for footing in Footing::ALL {
                     let on = scope.clone().on_footing(*footing);
                     for metric in &metrics {
-                        if p.view.total(&on, metric, date)? > Count::ZERO {
+                        // A footing a unit has left holds a recorded 0.
+                        if p.view
+                            .total(&on, metric, date)?
+                            .get()
+                            .is_some_and(|n| n > 0)
+                        {
                             footings.push(footing.to_string());
                             break;
                         }

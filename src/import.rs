@@ -154,7 +154,7 @@ pub type ImportError = crate::scenario::ScenarioError;
 /// let imported = levels_csv(table.as_bytes(), &mut ledger, &ImportOptions::new("dmdc.csv"))?;
 /// assert_eq!((imported.rows, imported.units, imported.events), (3, 2, 3));
 /// let usa = Scope::all().from_country(Country::new("USA")?);
-/// assert_eq!(ledger.total(&usa, &Metric::PERSONNEL, "2022-12-31".parse()?)?.get(), 46_277);
+/// assert_eq!(ledger.total(&usa, &Metric::PERSONNEL, "2022-12-31".parse()?)?.get(), Some(46_277));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn levels_csv(
@@ -274,7 +274,7 @@ pub fn levels_csv(
 /// let mut ledger = Ledger::new();
 /// changes_csv(log.as_bytes(), &mut ledger, &ImportOptions::new("tracker.csv"))?;
 /// let est = Scope::all().in_country(Country::new("EST")?);
-/// assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), 1_650);
+/// assert_eq!(ledger.total(&est, &Metric::PERSONNEL, "2022-03-10".parse()?)?.get(), Some(1_650));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn changes_csv(

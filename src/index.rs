@@ -111,6 +111,12 @@ pub(crate) fn key(days: i32, seq: u32) -> Key {
     (day_bits(days) << 32) | u64::from(seq)
 }
 
+/// The day number a key was made from.
+pub(crate) fn day(key: Key) -> i32 {
+    // The high half is the shifted day number by construction.
+    i32::from_ne_bytes((((key >> 32) as u32) ^ 0x8000_0000).to_ne_bytes())
+}
+
 /// The event number a key was made from.
 pub(crate) fn seq(key: Key) -> u32 {
     // The low half is the sequence number by construction.
@@ -205,16 +211,28 @@ pub(crate) struct Contribution {
     /// padding: a change is 48 bytes with it or without.
     pub group: u32,
     pub delta: i128,
+    /// How many observations of the cell the change is: 1 for an event's
+    /// change, even of nothing (a level that repeats the last, a withdrawal
+    /// of a unit of strength 0), −1 where a difference takes one away.
+    pub seen: i32,
 }
 
-const _: () = assert!(std::mem::size_of::<Contribution>() == 48);
+const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
 
-/// The step function of one cell: `keys[i]` is where a change happens and
-/// `totals[i]` the cell's total from there on.
+/// The step function of one cell: `keys[i]` is where an observation is made
+/// and `totals[i]` the cell's total from there on; `seen[i]` counts the
+/// observations up to and including `keys[i]`. A key is kept where the total
+/// changes or an observation is made, even of no change: a recorded 0 is a
+/// record, and no observation is no record.
+///
+/// In a what-if layer's cells, which hold the layer's difference from the
+/// baseline, a step may take observations away (`seen` falls), where the
+/// layer moves a unit out of a cell before a baseline event in it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Series {
     keys: Vec<Key>,
     totals: Totals,
+    seen: Vec<i64>,
     /// Every [`FENCE`]th key, `fences[i] == keys[i * FENCE]`: a search reads
     /// this small array, which stays in cache, and then one short block of
     /// `keys`, instead of missing the cache at every level of a long one.
@@ -292,6 +310,24 @@ impl Series {
         }
     }
 
+    /// How many observations lie at or before `key`.
+    pub fn seen_at(&self, key: Key) -> i64 {
+        match self.upto(key) {
+            0 => 0,
+            n => self.seen[n - 1],
+        }
+    }
+
+    /// The observations made at `keys[i]`.
+    fn seen_here(&self, i: usize) -> i64 {
+        self.seen[i] - i.checked_sub(1).map_or(0, |j| self.seen[j])
+    }
+
+    /// The last key at or before `key` where this series steps, if any.
+    fn last_step(&self, key: Key) -> Option<Key> {
+        self.upto(key).checked_sub(1).map(|i| self.keys[i])
+    }
+
     /// How many changes lie at or before `key`.
     fn upto(&self, key: Key) -> usize {
         // Blocks whose first key is at or before `key`; the last of them
@@ -310,107 +346,171 @@ impl Series {
     /// `to` ends (keys made by [`end_of_day`]), in order, each pushed onto
     /// `out` unless it equals the last value there: what the total is on
     /// some day of the span, one step per change, however many days the span
-    /// has.
-    pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<i128>) {
+    /// has. A day before any observation is `None`, no record.
+    pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<Option<i128>>) {
         let start = self.upto(from);
         let end = if to == from { start } else { self.upto(to) };
-        let mut push = |total: i128| {
+        let value = |i: usize| (self.seen[i] > 0).then(|| self.totals.get(i));
+        let mut push = |total: Option<i128>| {
             if out.last() != Some(&total) {
                 out.push(total);
             }
         };
-        push(start.checked_sub(1).map_or(0, |i| self.totals.get(i)));
+        push(start.checked_sub(1).and_then(value));
         // Several changes on one day: only the day's last total is an end of day.
         for (i, pair) in self.keys[start..end].windows(2).enumerate() {
             if pair[0] >> 32 != pair[1] >> 32 {
-                push(self.totals.get(start + i));
+                push(value(start + i));
             }
         }
         if end > start {
-            push(self.totals.get(end - 1));
+            push(value(end - 1));
         }
     }
 
-    /// The keys of the changes after `from`, up to and including `to`.
-    pub fn keys_between(&self, from: Key, to: Key) -> &[Key] {
+    /// The key of the first observation, if any: where a record begins.
+    pub fn first_seen(&self) -> Option<Key> {
+        (0..self.keys.len())
+            .find(|&i| self.seen[i] > 0)
+            .map(|i| self.keys[i])
+    }
+
+    /// The keys after `from`, up to and including `to`, where the total changes.
+    pub fn changes_between(&self, from: Key, to: Key) -> impl Iterator<Item = Key> + '_ {
         let (start, end) = (self.upto(from), self.upto(to));
-        &self.keys[start..end.max(start)]
+        (start..end.max(start)).filter_map(move |i| {
+            let prev = i.checked_sub(1).map_or(0, |j| self.totals.get(j));
+            (self.totals.get(i) != prev).then_some(self.keys[i])
+        })
     }
 
     /// The sum of several series.
     pub fn sum<'s>(parts: impl IntoIterator<Item = &'s Series>) -> Series {
-        let mut changes: Vec<(Key, i128)> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
         for part in parts {
-            let mut prev = 0;
-            for (i, &k) in part.keys.iter().enumerate() {
-                let t = part.totals.get(i);
-                changes.push((k, t - prev));
-                prev = t;
-            }
+            changes.extend(part.changes(0));
         }
-        changes.sort_unstable_by_key(|&(k, _)| k);
+        changes.sort_unstable_by_key(|c| c.0);
         let mut out = Series::default();
-        for same_key in changes.chunk_by(|a, b| a.0 == b.0) {
-            let delta: i128 = same_key.iter().map(|&(_, d)| d).sum();
-            if delta != 0 {
-                out.push(same_key[0].0, out.last_total() + delta);
+        out.extend_netted(&changes);
+        out
+    }
+
+    /// The steps from position `start` on, as changes.
+    fn changes(&self, start: usize) -> impl Iterator<Item = Change> + '_ {
+        (start..self.keys.len()).map(move |i| {
+            let prev = i.checked_sub(1).map_or(0, |j| self.totals.get(j));
+            (self.keys[i], self.totals.get(i) - prev, self.seen_here(i))
+        })
+    }
+
+    /// Pushes changes sorted by key, netting those at one key, and keeping a
+    /// step wherever the total changes or observations are made.
+    fn extend_netted(&mut self, sorted: &[Change]) {
+        let (mut total, mut seen) = (self.last_total(), self.last_seen());
+        for same_key in sorted.chunk_by(|a, b| a.0 == b.0) {
+            let delta: i128 = same_key.iter().map(|c| c.1).sum();
+            let count: i64 = same_key.iter().map(|c| c.2).sum();
+            if delta != 0 || count != 0 {
+                total += delta;
+                seen += count;
+                self.push(same_key[0].0, total, seen);
             }
         }
-        out
     }
 
     fn last_total(&self) -> i128 {
         self.totals.last().unwrap_or(0)
     }
 
-    fn push(&mut self, key: Key, total: i128) {
+    fn last_seen(&self) -> i64 {
+        self.seen.last().copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, key: Key, total: i128, seen: i64) {
         if self.keys.len() % FENCE == 0 {
             self.fences.push(key);
         }
         self.keys.push(key);
         self.totals.push(total);
+        self.seen.push(seen);
         debug_assert_eq!(self.totals.last(), Some(total));
     }
 
     /// Adds changes, given sorted by key with no key twice.
-    fn apply(&mut self, changes: &[(Key, i128)]) {
-        let Some(&(first, _)) = changes.first() else {
+    fn apply(&mut self, changes: &[Change]) {
+        let Some(&(first, _, _)) = changes.first() else {
             return;
         };
         if self.keys.last().is_none_or(|&last| last < first) {
             // The common case: changes after everything recorded so far.
-            let mut total = self.last_total();
             self.keys.reserve(changes.len());
             self.totals.reserve(changes.len());
-            for &(k, d) in changes {
-                total += d;
-                self.push(k, total);
-            }
+            self.seen.reserve(changes.len());
+            self.extend_netted(changes);
             return;
         }
         // A change in the past: merge as deltas from the first affected position
         // and recompute the running totals from there.
         let start = self.keys.partition_point(|&k| k < first);
-        let base = start.checked_sub(1).map_or(0, |i| self.totals.get(i));
-        let mut old: Vec<(Key, i128)> = Vec::with_capacity(self.keys.len() - start);
-        let mut prev = base;
-        for i in start..self.keys.len() {
-            let t = self.totals.get(i);
-            old.push((self.keys[i], t - prev));
-            prev = t;
-        }
+        let mut merged: Vec<Change> = self.changes(start).collect();
         self.keys.truncate(start);
         self.fences.truncate(start.div_ceil(FENCE));
         self.totals.truncate(start);
-        let mut merged = old;
+        self.seen.truncate(start);
         merged.extend_from_slice(changes);
-        merged.sort_by_key(|&(k, _)| k);
-        let mut total = base;
-        for same_key in merged.chunk_by(|a, b| a.0 == b.0) {
-            let delta: i128 = same_key.iter().map(|&(_, d)| d).sum();
-            if delta != 0 {
-                total += delta;
-                self.push(same_key[0].0, total);
+        merged.sort_by_key(|c| c.0);
+        self.extend_netted(&merged);
+    }
+}
+
+/// One step of a series as a change: where, by how much, and how many
+/// observations it makes.
+pub(crate) type Change = (Key, i128, i64);
+
+/// What the series of a scope say of its total at a key: whether any
+/// observation covers it, and the newest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Coverage {
+    /// How many observations lie at or before the key, over every part.
+    pub seen: i64,
+    /// The key of the newest of them.
+    pub newest: Option<Key>,
+}
+
+impl Coverage {
+    /// The coverage at `key` of the sum of `parts`. Where every part is a
+    /// baseline's, each step is an observation and the newest is the last
+    /// step of any part; where a layer's differences take observations
+    /// away, the newest is the last key whose observations, summed over
+    /// the parts, remain.
+    pub fn of(parts: &[&Series], key: Key) -> Coverage {
+        let seen: i64 = parts.iter().map(|s| s.seen_at(key)).sum();
+        if seen <= 0 {
+            return Coverage { seen, newest: None };
+        }
+        let mut upto = key;
+        loop {
+            let Some(last) = parts.iter().filter_map(|s| s.last_step(upto)).max() else {
+                // Unreachable while `seen > 0`: some part steps at or before `key`.
+                return Coverage { seen, newest: None };
+            };
+            let here: i64 = parts
+                .iter()
+                .filter_map(|s| {
+                    let n = s.upto(last);
+                    (n > 0 && s.keys[n - 1] == last).then(|| s.seen_here(n - 1))
+                })
+                .sum();
+            if here > 0 {
+                return Coverage {
+                    seen,
+                    newest: Some(last),
+                };
+            }
+            match last.checked_sub(1) {
+                Some(k) => upto = k,
+                None => return Coverage { seen, newest: None },
             }
         }
     }
@@ -448,12 +548,12 @@ impl Cells {
         host: impl Fn(Loc) -> Host,
         member_of: impl Fn(crate::Country) -> &'r [u32],
     ) {
-        let mut changes: Vec<(Key, i128)> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
         for group in sorted.chunk_by(|a, b| a.cell == b.cell) {
             let cell = group[0].cell;
             let h = host(cell.loc);
             changes.clear();
-            changes.extend(group.iter().map(|c| (c.key, c.delta)));
+            changes.extend(group.iter().map(|c| (c.key, c.delta, i64::from(c.seen))));
             let slot = *self.slots.entry(cell).or_insert_with(|| {
                 let slot = self.cells.len();
                 self.cells.push((cell, Series::default()));
@@ -482,7 +582,7 @@ impl Cells {
         // sum at a time.
         // Each change goes in under its sum's rank, worked out once, so the
         // sort compares integers; the sums are told by rank.
-        let mut by_sum: Vec<(u64, Key, i128)> = Vec::new();
+        let mut by_sum: Vec<(u64, Change)> = Vec::new();
         let mut sums_by_rank: FastMap<u64, (Sum, u16)> = FastMap::default();
         for kind in [SumKind::Host, SumKind::Members, SumKind::Contributor] {
             by_sum.clear();
@@ -502,16 +602,21 @@ impl Cells {
                     };
                     let rank = sum.rank(cell.metric);
                     sums_by_rank.insert(rank, (sum, cell.metric));
-                    by_sum.extend(group.iter().map(|c| (rank, c.key, c.delta)));
+                    by_sum.extend(
+                        group
+                            .iter()
+                            .map(|c| (rank, (c.key, c.delta, i64::from(c.seen)))),
+                    );
                 }
             }
-            by_sum.sort_unstable_by_key(|&(rank, k, _)| (rank, k));
+            by_sum.sort_unstable_by_key(|&(rank, (k, _, _))| (rank, k));
             for group in by_sum.chunk_by(|a, b| a.0 == b.0) {
                 changes.clear();
-                for same_key in group.chunk_by(|a, b| a.1 == b.1) {
-                    let delta: i128 = same_key.iter().map(|&(_, _, d)| d).sum();
-                    if delta != 0 {
-                        changes.push((same_key[0].1, delta));
+                for same_key in group.chunk_by(|a, b| a.1 .0 == b.1 .0) {
+                    let delta: i128 = same_key.iter().map(|c| c.1 .1).sum();
+                    let seen: i64 = same_key.iter().map(|c| c.1 .2).sum();
+                    if delta != 0 || seen != 0 {
+                        changes.push((same_key[0].1 .0, delta, seen));
                     }
                 }
                 if let Some(&sum) = sums_by_rank.get(&group[0].0) {
@@ -598,7 +703,8 @@ impl Cells {
 }
 
 /// Groups contributions by cell, sorts each cell's by key, and nets those at
-/// the same cell and key, dropping zero changes, in place: what
+/// the same cell and key, dropping those that change nothing and observe
+/// nothing, in place: what
 /// [`Cells::apply`] takes. A large batch's changes are the largest thing a
 /// build holds, so no copy is made.
 pub(crate) fn net(changes: &mut Vec<Contribution>) {
@@ -614,20 +720,22 @@ pub(crate) fn net(changes: &mut Vec<Contribution>) {
         let same = kept.cell == c.cell && kept.key == c.key;
         if same {
             kept.delta += c.delta;
+            kept.seen += c.seen;
         }
         same
     });
-    changes.retain(|c| c.delta != 0);
+    changes.retain(|c| c.delta != 0 || c.seen != 0);
 }
 
 /// `after − before` as a list of contributions sorted by cell then key, with
-/// zero changes dropped.
+/// those that change and observe nothing dropped.
 pub(crate) fn difference(after: &[Contribution], before: &[Contribution]) -> Vec<Contribution> {
     let mut all: Vec<Contribution> = after
         .iter()
         .copied()
         .chain(before.iter().map(|c| Contribution {
             delta: -c.delta,
+            seen: -c.seen,
             ..*c
         }))
         .collect();
@@ -635,11 +743,14 @@ pub(crate) fn difference(after: &[Contribution], before: &[Contribution]) -> Vec
     let mut out: Vec<Contribution> = Vec::with_capacity(all.len());
     for c in all {
         match out.last_mut() {
-            Some(last) if last.cell == c.cell && last.key == c.key => last.delta += c.delta,
+            Some(last) if last.cell == c.cell && last.key == c.key => {
+                last.delta += c.delta;
+                last.seen += c.seen;
+            }
             _ => out.push(c),
         }
     }
-    out.retain(|c| c.delta != 0);
+    out.retain(|c| c.delta != 0 || c.seen != 0);
     out
 }
 
@@ -649,8 +760,8 @@ mod tests {
 
     fn series(changes: &[(Key, i128)]) -> Series {
         let mut s = Series::default();
-        for &c in changes {
-            s.apply(&[c]);
+        for &(k, d) in changes {
+            s.apply(&[(k, d, 1)]);
         }
         s
     }
@@ -676,6 +787,10 @@ mod tests {
         assert!(key(10, u32::MAX) <= end_of_day(10));
         assert!(end_of_day(10) < key(11, 0));
         assert_eq!(seq(key(738_000, 42)), 42);
+        for d in [i32::MIN, -5, 0, 738_000, i32::MAX] {
+            assert_eq!(day(key(d, 7)), d);
+            assert_eq!(day(end_of_day(d)), d);
+        }
     }
 
     #[test]
@@ -687,7 +802,7 @@ mod tests {
         );
         // Cancelling a change removes its step.
         let mut s = s;
-        s.apply(&[(20, -100)]);
+        s.apply(&[(20, -100, -1)]);
         assert_eq!([s.at(20), s.at(30)], [5, 7]);
         assert_eq!(s.keys, [10, 30]);
     }
@@ -699,7 +814,7 @@ mod tests {
             assert_eq!(s.at(k), i128::from(k.min(2_000) / 10), "at {k}");
         }
         // A change in the past truncates and rebuilds the fences.
-        s.apply(&[(15, 1_000)]);
+        s.apply(&[(15, 1_000, 1)]);
         assert_eq!(s.fences.len(), s.keys.len().div_ceil(FENCE));
         for k in 0..2_100 {
             let expected = i128::from(k.min(2_000) / 10) + if k >= 15 { 1_000 } else { 0 };
@@ -725,8 +840,9 @@ mod tests {
         let a = series(&[(10, 5), (30, 2)]);
         let b = series(&[(20, 1), (30, -2)]);
         let sum = Series::sum([&a, &b]);
-        // The changes at 30 cancel: no step there.
-        assert_eq!(sum.keys, [10, 20]);
+        // The changes at 30 cancel, but both parts observe the cell there.
+        assert_eq!(sum.keys, [10, 20, 30]);
+        assert_eq!(sum.seen_at(30), 4);
         for k in [0, 10, 15, 20, 30, 99] {
             assert_eq!(sum.at(k), a.at(k) + b.at(k));
         }
@@ -765,11 +881,31 @@ mod tests {
             cell,
             group: 0,
             delta,
+            seen: 1,
         };
         let d = difference(&[c(1, 10), c(2, 5)], &[c(1, 10), c(3, 4)]);
-        assert_eq!(d, [c(2, 5), c(3, -4)]);
+        let gone = Contribution {
+            seen: -1,
+            ..c(3, -4)
+        };
+        assert_eq!(d, [c(2, 5), gone]);
         let mut netted = vec![c(3, 4), c(1, 10), c(3, -4), c(2, 5), c(1, 1)];
         net(&mut netted);
-        assert_eq!(netted, [c(1, 11), c(2, 5)]);
+        // Changes that cancel at one key are still two observations there.
+        let twice = |key, delta| Contribution {
+            seen: 2,
+            ..c(key, delta)
+        };
+        assert_eq!(netted, [twice(1, 11), c(2, 5), twice(3, 0)]);
+        // A change and its taking back cancel altogether.
+        let mut gone = vec![
+            c(4, 7),
+            Contribution {
+                seen: -1,
+                ..c(4, -7)
+            },
+        ];
+        net(&mut gone);
+        assert_eq!(gone, []);
     }
 }

@@ -40,6 +40,7 @@ use crate::index::{
 };
 use crate::metric::{Count, Metric, Quantity};
 use crate::scope::{Places, Scope};
+use crate::total::Total;
 use crate::unit::{Contributor, Unit, UnitId};
 use crate::view::View;
 
@@ -75,7 +76,7 @@ use crate::view::View;
 ///
 /// let in_spain = Scope::all().from_country(usa).in_country(Country::new("ESP")?);
 /// let change = ledger.compare(&in_spain, &Metric::SHIPS, day("2022-06-28")?, day("2022-06-29")?)?;
-/// assert_eq!((change.before(), change.after()), (Count::new(4), Count::new(6)));
+/// assert_eq!((change.before().get(), change.after().get()), (Some(4), Some(6)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -865,6 +866,7 @@ impl Ledger {
                     .iter()
                     .map(|c| Contribution {
                         delta: -c.delta,
+                        seen: -c.seen,
                         ..*c
                     })
                     .collect();
@@ -1151,17 +1153,19 @@ impl Ledger {
             Lens {
                 layer: Some(ix),
                 known_at: None,
+                max_age: None,
             },
         ))
     }
 
-    /// The total of `metric` in `scope` at the end of `date`, in the baseline.
+    /// The total of `metric` in `scope` at the end of `date`, in the baseline:
+    /// [`Total::NO_RECORD`] where nothing recorded covers it. See [`View::total`].
     ///
     /// # Errors
     ///
     /// [`Error::Unknown`] when the scope or metric names something the ledger
     /// does not know; [`Error::TotalOverflow`] when the total exceeds a [`Count`].
-    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Count> {
+    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Total> {
         self.view().total(scope, metric, date)
     }
 
@@ -1361,53 +1365,125 @@ impl Ledger {
         key: Key,
         date: NaiveDate,
         lens: Lens,
-    ) -> Result<Count> {
+    ) -> Result<Total> {
         let layer = lens.layer;
         let m = *self
             .metric_ix
             .get(metric)
             .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
         let filter = self.filter(scope, date)?;
-        let mut total: i128 = 0;
-        if filter.units.is_some() || lens.known_at.is_some() {
-            // A unit filter cannot use the cells, which mix units, and the
-            // cells hold what is known now: replay each unit.
-            let replay = Replay::recorded(self, lens.known_at);
-            let all: Vec<u32>;
-            let units: &mut dyn Iterator<Item = u32> = match &filter.units {
-                Some(units) => &mut units.iter().copied(),
-                None => {
-                    all = (0..self.units.len() as u32).collect();
-                    &mut all.iter().copied()
-                }
-            };
-            for u in units {
-                let state = replay
-                    .state_at(u, layer, key)
-                    .map_err(|f| internal(&f.problem))?;
-                if let Some(placed) = state.placed {
-                    let record = &self.units[u as usize];
-                    let cell = CellKey {
-                        loc: placed.loc,
-                        contributor: record.contributor,
-                        footing: placed.footing,
-                        kind: record.unit.kind(),
-                        metric: m,
-                    };
-                    if filter.matches(self, &cell, date) {
-                        total += i128::from(state.own(m));
-                    }
-                }
-            }
+        let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
+            let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
+            self.replayed(&filter, m, lens, key, date, |c| {
+                total += c.delta;
+                seen += i64::from(c.seen);
+                newest = newest.max(Some(c.key));
+            })?;
+            (total, index::Coverage { seen, newest })
         } else {
-            self.parts(&filter, m, layer, date, |series| total += series.at(key));
-        }
+            let mut parts = Vec::new();
+            self.parts(&filter, m, layer, date, |series| parts.push(series));
+            let total = parts.iter().map(|s| s.at(key)).sum();
+            (total, index::Coverage::of(&parts, key))
+        };
         debug_assert!(total >= 0, "a total is never negative");
-        u64::try_from(total)
+        let count = u64::try_from(total)
             .map(Count::new)
             .map_err(|_| Error::TotalOverflow {
                 metric: metric.clone(),
-            })
+            })?;
+        Ok(match coverage.newest {
+            Some(newest) if coverage.seen > 0 => {
+                Total::recorded(count, date_of(newest)).aged(date, lens.max_age)
+            }
+            _ => {
+                debug_assert_eq!(total, 0, "a total without a record is 0");
+                Total::NO_RECORD
+            }
+        })
+    }
+
+    /// Replays the units the filter may count, as `lens` sees them, up to
+    /// `key`, passing each change they make to a cell the filter matches in
+    /// metric `m` to `each`: what a unit filter or a date of knowledge needs,
+    /// since the cells mix units and hold what is known now.
+    fn replayed(
+        &self,
+        filter: &Filter<'_>,
+        m: u16,
+        lens: Lens,
+        key: Key,
+        date: NaiveDate,
+        mut each: impl FnMut(&Contribution),
+    ) -> Result<()> {
+        let replay = Replay::recorded(self, lens.known_at);
+        let all: Vec<u32>;
+        let units: &mut dyn Iterator<Item = u32> = match &filter.units {
+            Some(units) => &mut units.iter().copied(),
+            None => {
+                all = (0..self.units.len() as u32).collect();
+                &mut all.iter().copied()
+            }
+        };
+        let mut changes = Vec::new();
+        for u in units {
+            changes.clear();
+            let timeline = replay.timeline(u, lens.layer);
+            replay
+                .run(
+                    (u, lens.layer),
+                    &timeline,
+                    0,
+                    State::default(),
+                    key,
+                    Some(&mut changes),
+                )
+                .map_err(|f| internal(&f.problem))?;
+            for c in &changes {
+                if c.cell.metric == m && filter.matches(self, &c.cell, date) {
+                    each(c);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The date of the first record of `metric` in `scope`, with memberships
+    /// as on `date`, as `lens` sees it: where the ledger's records there
+    /// begin, if they ever do.
+    ///
+    /// # Errors
+    ///
+    /// As [`total_at`](Ledger::total_at), but for the overflow of a total.
+    pub(crate) fn first_record(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Result<Option<NaiveDate>> {
+        let m = *self
+            .metric_ix
+            .get(metric)
+            .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
+        let filter = self.filter(scope, date)?;
+        let first = if filter.units.is_some() || lens.known_at.is_some() {
+            let mut first: Option<Key> = None;
+            self.replayed(&filter, m, lens, Key::MAX, date, |c| {
+                first = Some(first.map_or(c.key, |f| f.min(c.key)));
+            })?;
+            first
+        } else {
+            let mut parts = Vec::new();
+            self.parts(&filter, m, lens.layer, date, |series| parts.push(series));
+            match parts.as_slice() {
+                [one] => one.first_seen(),
+                // A layer's differences may take a baseline observation away:
+                // only the sum tells where observations remain.
+                _ => Series::sum(parts).first_seen(),
+            }
+        };
+        Ok(first.map(date_of))
     }
 
     /// The series whose sum is the filter's total in metric `m`, in `layer`'s
@@ -1745,6 +1821,11 @@ fn days(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
+/// The date of a key's day.
+pub(crate) fn date_of(key: Key) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(index::day(key)).unwrap_or(NaiveDate::MAX)
+}
+
 /// The index's key for the end of `date`.
 pub(crate) fn end_of(date: NaiveDate) -> Key {
     index::end_of_day(days(date))
@@ -1755,6 +1836,8 @@ pub(crate) fn end_of(date: NaiveDate) -> Key {
 pub(crate) struct Lens {
     pub layer: Option<u16>,
     pub known_at: Option<NaiveDate>,
+    /// Days after which a figure is stale.
+    pub max_age: Option<u32>,
 }
 
 /// Everything a batch changes, worked out before anything is changed.
@@ -2079,9 +2162,10 @@ impl<'a> Replay<'a> {
                     ));
                 }
             };
-            // The cell changes a strength change makes while the unit is at `placed`.
+            // The cell changes a strength change makes while the unit is at
+            // `placed`: each an observation of the cell, even of no change.
             let mut emit = |placed: Option<Placed>, metric: u16, delta: i128| {
-                if let (Some(out), Some(placed), true) = (out.as_deref_mut(), placed, delta != 0) {
+                if let (Some(out), Some(placed)) = (out.as_deref_mut(), placed) {
                     out.push(Contribution {
                         key,
                         cell: CellKey {
@@ -2093,6 +2177,7 @@ impl<'a> Replay<'a> {
                         },
                         group: 0,
                         delta,
+                        seen: 1,
                     });
                 }
             };

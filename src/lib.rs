@@ -23,6 +23,7 @@ mod register;
 pub mod scenario;
 mod scope;
 mod suggest;
+mod total;
 mod unit;
 mod view;
 
@@ -43,5 +44,6 @@ pub use metric::{Count, Metric, Quantity};
 pub use qualifier::{Approximation, Qualifier, QualifierError, TolerancePolicy};
 pub use register::{Entry, Listing, Register};
 pub use scope::{Places, Scope};
+pub use total::Total;
 pub use unit::{Contributor, Echelon, Unit, UnitId, UnitKind};
 pub use view::{Comparison, View};

@@ -10,9 +10,10 @@ use crate::deployment::Deployment;
 use crate::error::{Error, RecordKind, Result};
 use crate::event::EventId;
 use crate::ledger::{end_of, Ledger, Lens};
-use crate::metric::{signed_thousands, Count, Metric};
+use crate::metric::{signed_thousands, Metric};
 use crate::register::{Listing, Register};
 use crate::scope::Scope;
+use crate::total::Total;
 use crate::unit::UnitId;
 
 /// What a query sees: the baseline alone, or the baseline with one what-if layer on top.
@@ -30,7 +31,7 @@ use crate::unit::UnitId;
 /// let day = "2022-06-29".parse()?;
 /// let now = ledger.view().total(&baltics, &Metric::PERSONNEL, day)?;
 /// let asked = ledger.with_layer(&LayerId::new("requested")?)?.total(&baltics, &Metric::PERSONNEL, day)?;
-/// assert!(asked > now);
+/// assert!(asked.count() > now.count());
 /// # Ok(())
 /// # }
 /// ```
@@ -60,15 +61,45 @@ impl<'a> View<'a> {
     /// let ledger = scenario::madrid_2022()?.into_ledger();
     /// let us_in_europe = Scope::all().from_country(Country::new("USA")?).in_region(RegionId::new("europe")?);
     /// let summit = "2022-06-29".parse()?;
-    /// // The report of 2022-06-29 is the ledger's only source: the day before, nothing was known.
+    /// // The report of 2022-06-29 is the ledger's only source: the day before, nothing was known,
+    /// // which is no record, not 0.
     /// let before = ledger.view().known_at("2022-06-28".parse()?).total(&us_in_europe, &Metric::PERSONNEL, summit)?;
     /// let after = ledger.view().known_at(summit).total(&us_in_europe, &Metric::PERSONNEL, summit)?;
-    /// assert_eq!((before.get(), after.get()), (0, 100_000));
+    /// assert_eq!((before.get(), after.get()), (None, Some(100_000)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn known_at(mut self, date: NaiveDate) -> Self {
         self.lens.known_at = Some(date);
         self
+    }
+
+    /// The same view with figures older than `days` *stale*: a total whose
+    /// newest observation is more than `days` before the date asked about
+    /// says so ([`Total::is_stale`]), and the checker does not take it as
+    /// current. Without a maximum age, a figure stands until the next.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Country, Metric, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let gbr_in_est = Scope::all().from_country(Country::new("GBR")?).in_country(Country::new("EST")?);
+    /// let later = "2023-06-29".parse()?;
+    /// let year_on = ledger.view().max_age(180).total(&gbr_in_est, &Metric::PERSONNEL, later)?;
+    /// assert!(year_on.is_stale());
+    /// assert_eq!(year_on.current(), None);
+    /// assert_eq!(year_on.newest(), Some("2022-06-29".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_age(mut self, days: u32) -> Self {
+        self.lens.max_age = Some(days);
+        self
+    }
+
+    /// The view's maximum age of a figure, in days, if it has one.
+    pub fn max_age_days(&self) -> Option<u32> {
+        self.lens.max_age
     }
 
     /// The date of knowledge, if the view has one.
@@ -93,16 +124,50 @@ impl<'a> View<'a> {
     }
 
     /// The total of `metric` in `scope` at the end of `date`: every event
-    /// effective on or before `date` counts.
+    /// effective on or before `date` counts. Where no event in view placed
+    /// anything counted in `metric` in `scope` by then, the total is
+    /// [`Total::NO_RECORD`], not 0.
     ///
     /// # Errors
     ///
     /// [`Error::Unknown`] when the scope names a region, alliance, base or unit
     /// the ledger does not know, or no unit is counted in `metric`;
     /// [`Error::TotalOverflow`] when the total exceeds a [`Count`].
-    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Count> {
+    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Total> {
         self.ledger
             .total_at(scope, metric, end_of(date), date, self.lens)
+    }
+
+    /// The date of the first record of `metric` in `scope`, with memberships
+    /// as on `date`: where the ledger's records there begin, or `None` when
+    /// nothing in view ever records it.
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](View::total), but for the overflow of a total.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Country, EventId, Metric, RegionId, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let day = "2022-06-29".parse()?;
+    /// let us_in_europe = Scope::all().from_country(Country::new("USA")?).in_region(RegionId::new("europe")?);
+    /// // The deploy "just before the invasion" is the first record.
+    /// let first = ledger.event(&EventId::new("usa-europe-before-invasion")?).map(|e| e.effective());
+    /// assert_eq!(ledger.view().first_record(&us_in_europe, &Metric::PERSONNEL, day)?, first);
+    /// let spain = Scope::all().in_country(Country::new("ESP")?);
+    /// assert_eq!(ledger.view().first_record(&spain, &Metric::PERSONNEL, day)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn first_record(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<Option<NaiveDate>> {
+        self.ledger.first_record(scope, metric, date, self.lens)
     }
 
     /// The totals at the end of `from` (before) and of `to` (after).
@@ -234,29 +299,40 @@ impl<'a> View<'a> {
     }
 }
 
-/// Two totals of one metric, before and after, with the change and the ratio between them.
+/// Two totals of one metric, before and after, with the change and the ratio
+/// between them where both are recorded.
 ///
 /// # Example
 ///
 /// ```
-/// use posture_ledger::{Comparison, Count, Metric};
+/// use posture_ledger::{Comparison, Count, Metric, Total};
 /// use rust_decimal::Decimal;
 ///
-/// let c = Comparison::new(Metric::PERSONNEL, Count::new(4_000), Count::new(50_000));
-/// assert_eq!(c.change(), 46_000);
+/// let day = "2022-06-29".parse()?;
+/// let c = Comparison::new(
+///     Metric::PERSONNEL,
+///     Total::recorded(Count::new(4_000), day),
+///     Total::recorded(Count::new(50_000), day),
+/// );
+/// assert_eq!(c.change(), Some(46_000));
 /// assert_eq!(c.ratio(), Some(Decimal::new(125, 1)));
 /// assert_eq!(c.to_string(), "4,000 → 50,000 personnel (+46,000, ×12.5)");
+/// // With no record before, there is no change to speak of.
+/// let new = Comparison::new(Metric::PERSONNEL, Total::NO_RECORD, Total::recorded(Count::new(4_000), day));
+/// assert_eq!((new.change(), new.ratio()), (None, None));
+/// assert_eq!(new.to_string(), "no record → 4,000 personnel");
+/// # Ok::<(), chrono::ParseError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     metric: Metric,
-    before: Count,
-    after: Count,
+    before: Total,
+    after: Total,
 }
 
 impl Comparison {
     /// Compares two totals of `metric`.
-    pub fn new(metric: Metric, before: Count, after: Count) -> Self {
+    pub fn new(metric: Metric, before: Total, after: Total) -> Self {
         Comparison {
             metric,
             before,
@@ -270,39 +346,38 @@ impl Comparison {
     }
 
     /// The earlier (or baseline) total.
-    pub fn before(&self) -> Count {
+    pub fn before(&self) -> Total {
         self.before
     }
 
     /// The later (or what-if) total.
-    pub fn after(&self) -> Count {
+    pub fn after(&self) -> Total {
         self.after
     }
 
-    /// `after − before`, exact.
-    pub fn change(&self) -> i128 {
-        i128::from(self.after.get()) - i128::from(self.before.get())
+    /// `after − before`, exact, where both are recorded.
+    pub fn change(&self) -> Option<i128> {
+        let (before, after) = (self.before.get()?, self.after.get()?);
+        Some(i128::from(after) - i128::from(before))
     }
 
-    /// `after / before` as an exact decimal (to 28 significant digits), or
-    /// `None` when `before` is zero.
+    /// `after / before` as an exact decimal (to 28 significant digits), where
+    /// both are recorded and `before` is not zero.
     pub fn ratio(&self) -> Option<Decimal> {
-        Decimal::from(self.after.get())
-            .checked_div(Decimal::from(self.before.get()))
+        let (before, after) = (self.before.get()?, self.after.get()?);
+        Decimal::from(after)
+            .checked_div(Decimal::from(before))
             .map(|r| r.normalize())
     }
 }
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} → {} {} ({}",
-            self.before,
-            self.after,
-            self.metric,
-            signed_thousands(self.change())
-        )?;
+        write!(f, "{} → {} {}", self.before, self.after, self.metric)?;
+        let Some(change) = self.change() else {
+            return Ok(());
+        };
+        write!(f, " ({}", signed_thousands(change))?;
         match self.ratio() {
             Some(r) => write!(f, ", ×{r})"),
             None => f.write_str(")"),

@@ -98,8 +98,9 @@ mod tests {
                 &batteries,
                 "2022-01-01".parse().unwrap()
             )
-            .unwrap(),
-            Count::ZERO
+            .unwrap()
+            .get(),
+            None
         );
     }
 }

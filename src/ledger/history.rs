@@ -47,9 +47,9 @@ impl Ledger {
     ///         },
     ///     },
     /// ))?;
-    /// assert_eq!(ledger.total(&uk, &Metric::PERSONNEL, summit)?.get(), 1_700);
+    /// assert_eq!(ledger.total(&uk, &Metric::PERSONNEL, summit)?.get(), Some(1_700));
     /// let then = ledger.view().known_at("2022-07-01".parse()?);
-    /// assert_eq!(then.total(&uk, &Metric::PERSONNEL, summit)?.get(), 1_650);
+    /// assert_eq!(then.total(&uk, &Metric::PERSONNEL, summit)?.get(), Some(1_650));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn correct(&mut self, correction: Correction) -> Result<()> {

@@ -286,7 +286,7 @@ impl Scenario {
 /// let ledger = scenario::madrid_2022()?.into_ledger();
 /// let uk_in_estonia = Scope::all().from_country(Country::new("GBR")?).in_country(Country::new("EST")?);
 /// let troops = ledger.total(&uk_in_estonia, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
-/// assert_eq!(troops.get(), 1_650);
+/// assert_eq!(troops.get(), Some(1_650));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn madrid_2022() -> Result<Scenario> {

@@ -189,8 +189,17 @@ fn claims_the_ledger_cannot_judge_say_why() {
     );
     // A second report of the same figure is independent, and agrees.
     assert_eq!(
-        finding(&r, Rule::ClaimVsLedger, &["C6-again"]).verdict,
+        finding(&r, Rule::ClaimVsLedger, &["C3-again"]).verdict,
         Verdict::Consistent
+    );
+    // "Two more" squadrons: the ledger has no record of US squadrons in the
+    // UK before the report's, so it cannot say whether there are two more.
+    let more = finding(&r, Rule::ClaimVsLedger, &["C6-again"]);
+    assert_eq!(more.verdict, Verdict::Unverifiable);
+    assert!(
+        more.summary.contains("no record") && more.summary.contains("begin on 2022-06-29"),
+        "{}",
+        more.summary
     );
 }
 

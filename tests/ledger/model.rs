@@ -413,6 +413,36 @@ fn counted(
     }
 }
 
+/// Whether the model's step observes `probe` in `m` on `date`: it names `m`
+/// (a deploy with a strength in it, or a change to it) while the unit
+/// stands in the scope, or it moves or withdraws the unit while the unit
+/// holds a figure in `m` (even 0) and stands in the scope before or after.
+/// An observation is a record, even one that changes nothing.
+fn observes(
+    l: &Ledger,
+    probe: &Probe,
+    u: &Unit,
+    step: &Step<'_>,
+    m: &Metric,
+    date: NaiveDate,
+) -> bool {
+    let (r, before, after) = step;
+    let inside = |s: &UnitState| deployment(s).is_some_and(|d| (probe.matches)(l, u, &d, date));
+    match &r.kind {
+        EventKind::Deploy { strength, .. } => {
+            strength.iter().any(|q| q.metric == *m) && inside(after)
+        }
+        EventKind::Reinforce { metric, .. }
+        | EventKind::Reduce { metric, .. }
+        | EventKind::SetLevel { metric, .. }
+        | EventKind::Scale { metric, .. }
+        | EventKind::Pad { metric } => metric == m && inside(before),
+        EventKind::Withdraw | EventKind::Relocate { .. } | EventKind::ChangeFooting { .. } => {
+            before.own.contains_key(m) && (inside(before) || inside(after))
+        }
+    }
+}
+
 // ----- Comparing -------------------------------------------------------------------
 
 /// Every question the ledger answers, asked of the ledger and of the model.
@@ -451,7 +481,27 @@ fn agree(l: &Ledger, model: &Model, knowledge: &[Option<NaiveDate>]) -> Result<(
                         let total = view
                             .total(&probe.scope, m, date)
                             .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                        // The newest observation behind the total, if any: no
+                        // observation is no record, and then nothing is counted.
+                        let newest = states
+                            .iter()
+                            .flat_map(|(u, _, steps)| {
+                                steps
+                                    .iter()
+                                    .filter(|step| observes(l, &probe, u, step, m, date))
+                                    .map(|(r, _, _)| r.place.0)
+                            })
+                            .max();
+                        let expected = newest.map(|_| expected);
                         prop_assert_eq!(total.get(), expected, "{} {} {}", probe.scope, m, at);
+                        prop_assert_eq!(
+                            total.newest(),
+                            newest,
+                            "newest of {} {} {}",
+                            probe.scope,
+                            m,
+                            at
+                        );
                         // The explanation: each record's change to the total, in log order.
                         let mut changes: Vec<((NaiveDate, usize), &EventId, i128)> = Vec::new();
                         for (u, _, steps) in &states {

@@ -13,9 +13,10 @@ fn row(label: &str, cmp: &Comparison) -> Vec<String> {
     let ratio = cmp.ratio().map_or("—".to_string(), |r| format!("×{r}"));
     vec![
         label.to_string(),
-        cmp.before().to_string(),
-        cmp.after().to_string(),
-        signed_thousands(&Decimal::from(cmp.change())),
+        cell(cmp.before()),
+        cell(cmp.after()),
+        cmp.change()
+            .map_or("—".to_string(), |c| signed_thousands(&Decimal::from(c))),
         ratio,
     ]
 }
@@ -99,4 +100,9 @@ fn the_readme_table_is_what_the_library_computes() -> Result<(), Box<dyn std::er
         assert_eq!(figures, wanted, "README row {:?}", expected[0]);
     }
     Ok(())
+}
+
+/// A total as the README's table shows it: `—` for no record.
+fn cell(total: posture_ledger::Total) -> String {
+    total.count().map_or("—".to_string(), |c| c.to_string())
 }

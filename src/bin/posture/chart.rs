@@ -89,7 +89,8 @@ struct Output {
 struct Series {
     layer: Option<String>,
     label: String,
-    totals: Vec<u64>,
+    /// `None` (JSON `null`) where no record covers the scope: no line there.
+    totals: Vec<Option<u64>>,
 }
 
 pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
@@ -163,7 +164,10 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             for (i, d) in dates.iter().enumerate() {
                 t.row(
                     std::iter::once(d.to_string())
-                        .chain(series.iter().map(|s| table::count(Count::new(s.totals[i]))))
+                        .chain(series.iter().map(|s| match s.totals[i] {
+                            Some(n) => table::count(Count::new(n)),
+                            None => table::NO_RECORD.to_string(),
+                        }))
                         .collect(),
                 );
             }
@@ -293,7 +297,7 @@ fn totals(
     scope: &Scope,
     metric: &Metric,
     dates: &[NaiveDate],
-) -> Result<Vec<u64>, Failure> {
+) -> Result<Vec<Option<u64>>, Failure> {
     let view = crate::view(ledger, layer, known_at)?;
     dates
         .iter()
@@ -342,7 +346,7 @@ fn draw(
     let end = span + (span * 0.06).max(1.0);
     let top = series
         .iter()
-        .flat_map(|s| s.totals.iter().copied())
+        .flat_map(|s| s.totals.iter().copied().flatten())
         .max()
         .unwrap_or(0)
         .max(1) as f64
@@ -385,30 +389,44 @@ fn draw(
     // where they agree.
     let mut labelled: Vec<u64> = Vec::new();
     for (i, s) in series.iter().enumerate().rev() {
-        let mut path_points = Vec::with_capacity(2 * dates.len() + 1);
-        for (j, (&d, &v)) in dates.iter().zip(&s.totals).enumerate() {
-            if j > 0 {
-                path_points.push((day(d), s.totals[j - 1] as f64));
+        // A line for each run of dates with a record: none where there is
+        // no record, which is unknown, not 0.
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut previous: Option<u64> = None;
+        for (&d, &v) in dates.iter().zip(&s.totals) {
+            match (previous, v) {
+                (Some(p), Some(v)) => {
+                    if let Some(run) = runs.last_mut() {
+                        run.push((day(d), p as f64));
+                        run.push((day(d), v as f64));
+                    }
+                }
+                (None, Some(v)) => runs.push(vec![(day(d), v as f64)]),
+                (_, None) => {}
             }
-            path_points.push((day(d), v as f64));
+            previous = v;
         }
         let last = s.totals[s.totals.len() - 1];
-        path_points.push((end, last as f64));
-        if i == 0 {
-            chart.draw_series(LineSeries::new(path_points, style(i)))
-        } else {
-            chart.draw_series(DashedLineSeries::new(path_points, 8, 5, style(i)))
+        if let (Some(last), Some(run)) = (last, runs.last_mut()) {
+            run.push((end, last as f64));
         }
-        .map_err(|e| failed(&e))?;
+        for run in runs {
+            if i == 0 {
+                chart.draw_series(LineSeries::new(run, style(i)))
+            } else {
+                chart.draw_series(DashedLineSeries::new(run, 8, 5, style(i)))
+            }
+            .map_err(|e| failed(&e))?;
+        }
         chart
-            .draw_series(
-                dates
-                    .iter()
-                    .zip(&s.totals)
-                    .map(|(&d, &v)| Circle::new((day(d), v as f64), 3, colour(i).filled())),
-            )
+            .draw_series(dates.iter().zip(&s.totals).filter_map(|(&d, &v)| {
+                v.map(|v| Circle::new((day(d), v as f64), 3, colour(i).filled()))
+            }))
             .map_err(|e| failed(&e))?;
         // The final figure, once per distinct value.
+        let Some(last) = last else {
+            continue;
+        };
         if !labelled.contains(&last) {
             labelled.push(last);
             chart

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{Comparison, LayerId, Metric, Scope, View};
+use posture_ledger::{Comparison, LayerId, Metric, Scope, Total, View};
 use serde::Serialize;
 
 use crate::groups::{self, By, Group};
@@ -58,9 +58,9 @@ struct Row {
     query: String,
     scope: String,
     metric: String,
-    before: u64,
-    after: u64,
-    change: i128,
+    before: Total,
+    after: Total,
+    change: Option<i128>,
     ratio: Option<String>,
 }
 
@@ -127,8 +127,8 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     for group in &split {
         for metric in &metrics {
             let c = sides.compare(&group.scope, metric)?;
-            // Nothing on either side: no row.
-            if c.before().get() > 0 || c.after().get() > 0 {
+            // No record on either side: no row.
+            if c.before().is_recorded() || c.after().is_recorded() {
                 rows.push((group, c));
             }
         }
@@ -138,12 +138,10 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     for metric in &metrics {
         total.push((&whole, sides.compare(&whole.scope, metric)?));
     }
-    // Metrics with nothing on either side are left out, unless all are.
-    if total
-        .iter()
-        .any(|(_, c)| c.before().get() > 0 || c.after().get() > 0)
-    {
-        total.retain(|(_, c)| c.before().get() > 0 || c.after().get() > 0);
+    // Metrics with no record on either side are left out, unless all are.
+    let recorded = |c: &Comparison| c.before().is_recorded() || c.after().is_recorded();
+    if total.iter().any(|(_, c)| recorded(c)) {
+        total.retain(|(_, c)| recorded(c));
     }
 
     let side = |date, layer: Option<&LayerId>| Side {
@@ -199,6 +197,13 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
                 t.footer(cells(g, c));
             }
             out.push_str(&t.render());
+            out.push_str(&table::notes(
+                rows.iter()
+                    .chain(&total)
+                    .flat_map(|(_, c)| [c.before(), c.after()])
+                    .collect::<Vec<_>>()
+                    .iter(),
+            ));
             if let Some(note) = groups::overlap_note(by, rows.len(), "the last rows are") {
                 out.push_str(&note);
             }
@@ -214,8 +219,8 @@ fn json_row(group: &Group, c: &Comparison) -> Row {
         query: group.query.clone(),
         scope: group.scope.to_string(),
         metric: c.metric().to_string(),
-        before: c.before().get(),
-        after: c.after().get(),
+        before: c.before(),
+        after: c.after(),
         change: c.change(),
         ratio: c.ratio().map(|r| r.to_string()),
     }

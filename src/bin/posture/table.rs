@@ -1,6 +1,6 @@
 //! Aligned text tables, and the formatting of figures in them.
 
-use posture_ledger::{Comparison, Count};
+use posture_ledger::{Comparison, Count, Total};
 use rust_decimal::Decimal;
 
 /// A table: a header, body rows, and footer rows set off by a rule.
@@ -85,6 +85,42 @@ pub fn count(c: Count) -> String {
     c.to_string()
 }
 
+/// A total's cell: its count, `—` where no record covers it, and the
+/// count marked `(stale)` where its newest observation is too old.
+pub fn total(t: Total) -> String {
+    match t.count() {
+        None => NO_RECORD.to_string(),
+        Some(c) if t.is_stale() => format!("{c} (stale)"),
+        Some(c) => c.to_string(),
+    }
+}
+
+/// What a table prints where no record covers a cell.
+pub const NO_RECORD: &str = "—";
+
+/// The notes under a table whose cells include `totals`: what `—` and
+/// `(stale)` mean, where any cell needs it.
+pub fn notes<'t>(totals: impl IntoIterator<Item = &'t Total>) -> String {
+    let (mut none, mut stale) = (false, None::<chrono::NaiveDate>);
+    for t in totals {
+        none |= !t.is_recorded();
+        if t.is_stale() {
+            stale = stale.min(t.newest()).or(t.newest());
+        }
+    }
+    let mut out = String::new();
+    if none {
+        out.push_str("\n— no record: nothing the ledger holds covers this scope on this date; that is unknown, not 0\n");
+    }
+    if let Some(oldest) = stale {
+        out.push_str(&format!(
+            "{}(stale): the newest observation is older than --max-age (the oldest, {oldest}); the figure may no longer hold\n",
+            if none { "" } else { "\n" }
+        ));
+    }
+    out
+}
+
 /// A change with its sign: `+46,000`, `−2,000`, `0`.
 pub fn change(n: i128) -> String {
     match Decimal::try_from_i128_with_scale(n, 0) {
@@ -102,12 +138,13 @@ pub fn ratio(r: Option<Decimal>) -> String {
     }
 }
 
-/// The before, after, change and ratio cells of a comparison.
+/// The before, after, change and ratio cells of a comparison: no change
+/// and no ratio where either side has no record.
 pub fn comparison(c: &Comparison) -> [String; 4] {
     [
-        count(c.before()),
-        count(c.after()),
-        change(c.change()),
+        total(c.before()),
+        total(c.after()),
+        c.change().map_or_else(|| NO_RECORD.to_string(), change),
         ratio(c.ratio()),
     ]
 }

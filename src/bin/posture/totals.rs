@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{LayerId, Metric, View};
+use posture_ledger::{LayerId, Metric, Total, View};
 use serde::Serialize;
 
 use crate::groups::{self, By, Group};
@@ -49,7 +49,7 @@ struct Row {
     group: Option<String>,
     query: String,
     scope: String,
-    totals: BTreeMap<String, u64>,
+    totals: BTreeMap<String, Total>,
 }
 
 pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
@@ -69,8 +69,9 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     let mut rows = Vec::new();
     for group in split {
         let counts = totals(&view, &group, &metrics, args.at)?;
-        // A group with nothing in it on the date is left out.
-        if counts.iter().any(|c| c.get() > 0) {
+        // A group with no record on the date is left out; one whose
+        // record says 0 is not.
+        if counts.iter().any(Total::is_recorded) {
             rows.push((group, counts));
         }
     }
@@ -105,9 +106,9 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
                 .chain(metrics.iter().map(ToString::to_string))
                 .collect();
             let mut t = Table::new(1, header);
-            let cells = |g: &Group, counts: &[posture_ledger::Count]| {
+            let cells = |g: &Group, counts: &[Total]| {
                 std::iter::once(g.scope.to_string())
-                    .chain(counts.iter().map(|&c| table::count(c)))
+                    .chain(counts.iter().map(|&c| table::total(c)))
                     .collect()
             };
             for (g, c) in &rows {
@@ -115,6 +116,9 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
             }
             t.footer(cells(&whole, &whole_counts));
             out.push_str(&t.render());
+            out.push_str(&table::notes(
+                rows.iter().flat_map(|(_, c)| c).chain(&whole_counts),
+            ));
             if let Some(note) = groups::overlap_note(by, rows.len(), "the last row is") {
                 out.push_str(&note);
             }
@@ -130,14 +134,14 @@ fn totals(
     group: &Group,
     metrics: &[Metric],
     at: NaiveDate,
-) -> Result<Vec<posture_ledger::Count>, Failure> {
+) -> Result<Vec<Total>, Failure> {
     metrics
         .iter()
         .map(|m| view.total(&group.scope, m, at).map_err(Failure::from))
         .collect()
 }
 
-fn json_row(group: &Group, metrics: &[Metric], counts: &[posture_ledger::Count]) -> Row {
+fn json_row(group: &Group, metrics: &[Metric], counts: &[Total]) -> Row {
     Row {
         group: group.key.clone(),
         query: group.query.clone(),
@@ -145,7 +149,7 @@ fn json_row(group: &Group, metrics: &[Metric], counts: &[posture_ledger::Count])
         totals: metrics
             .iter()
             .zip(counts)
-            .map(|(m, c)| (m.to_string(), c.get()))
+            .map(|(m, &c)| (m.to_string(), c))
             .collect(),
     }
 }

@@ -1,0 +1,217 @@
+//! Totals as observations: a count where a record covers the scope, none
+//! where nothing does, with the date of the newest observation behind it.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::metric::Count;
+
+/// The total of a metric in a scope on a date, as the ledger records it.
+///
+/// Posture data is observations, not bookkeeping: where no record covers a
+/// scope, its total is *unknown*, not 0. A `Total` is either **no record** —
+/// no event in view, on or before the date, placed anything counted in the
+/// metric in the scope — or a **recorded** count, which is 0 only where a
+/// record says so (a withdrawal, a level of 0, a move out). A recorded total
+/// carries the date of the newest observation behind it: the latest event,
+/// of any unit it counts, that observed the scope, even one that changed
+/// nothing. A view with a [maximum age](crate::View::max_age) marks a
+/// total whose newest observation is older than that as *stale*.
+///
+/// There is no `From<Total> for Count` and no default: a caller cannot take
+/// "no record" for 0 without saying so.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{scenario, Country, EventId, Metric, Scope};
+///
+/// let ledger = scenario::madrid_2022()?.into_ledger();
+/// let day = "2022-06-29".parse()?;
+/// // The report says nothing of US personnel in Spain: no record, not 0.
+/// let spain = Scope::all().in_country(Country::new("ESP")?);
+/// let total = ledger.total(&spain, &Metric::PERSONNEL, day)?;
+/// assert_eq!(total.count(), None);
+/// assert_eq!(total.to_string(), "no record");
+/// // It does record ships there, and when: the two more destroyers at Rota.
+/// let ships = ledger.total(&spain, &"ships".parse()?, day)?;
+/// assert_eq!(ships.get(), Some(6));
+/// let six = ledger.event(&EventId::new("rota-six")?).map(|e| e.effective());
+/// assert_eq!(ships.newest(), six);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "TotalRecord", into = "TotalRecord")]
+pub struct Total {
+    record: Option<Observed>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Observed {
+    count: Count,
+    newest: NaiveDate,
+    stale: bool,
+}
+
+impl Total {
+    /// No record covers the scope.
+    pub const NO_RECORD: Total = Total { record: None };
+
+    /// A recorded `count`, whose newest observation is of `newest`.
+    pub fn recorded(count: Count, newest: NaiveDate) -> Total {
+        Total {
+            record: Some(Observed {
+                count,
+                newest,
+                stale: false,
+            }),
+        }
+    }
+
+    /// The same total, marked stale when it is recorded and its newest
+    /// observation is more than `max_age` days before `date`.
+    pub fn aged(mut self, date: NaiveDate, max_age: Option<u32>) -> Total {
+        if let (Some(r), Some(age)) = (self.record.as_mut(), max_age) {
+            let limit = date
+                .checked_sub_days(chrono::Days::new(u64::from(age)))
+                .unwrap_or(NaiveDate::MIN);
+            r.stale = r.newest < limit;
+        }
+        self
+    }
+
+    /// The recorded count, stale or not; `None` where no record covers the scope.
+    pub fn count(&self) -> Option<Count> {
+        self.record.map(|r| r.count)
+    }
+
+    /// The recorded count as a number; `None` where no record covers the scope.
+    pub fn get(&self) -> Option<u64> {
+        self.count().map(Count::get)
+    }
+
+    /// The recorded count where it is current: `None` where there is no
+    /// record or the record is stale.
+    pub fn current(&self) -> Option<Count> {
+        self.record.filter(|r| !r.stale).map(|r| r.count)
+    }
+
+    /// Whether a record covers the scope.
+    pub fn is_recorded(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// Whether the newest observation is older than the view's maximum age.
+    pub fn is_stale(&self) -> bool {
+        self.record.is_some_and(|r| r.stale)
+    }
+
+    /// The date of the newest observation behind the total, where there is one.
+    pub fn newest(&self) -> Option<NaiveDate> {
+        self.record.map(|r| r.newest)
+    }
+}
+
+/// `4,000`; `no record`; `4,000 (stale: newest 2018-09-30)`. Width and
+/// alignment apply to the whole.
+impl fmt::Display for Total {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.record {
+            None => f.pad("no record"),
+            Some(r) if r.stale => f.pad(&format!("{} (stale: newest {})", r.count, r.newest)),
+            Some(r) => f.pad(&r.count.to_string()),
+        }
+    }
+}
+
+/// A total's JSON: `{"count": 4000, "newest": "2022-06-29", "stale": false}`,
+/// or `{"count": null, "newest": null, "stale": false}` for no record.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TotalRecord {
+    count: Option<Count>,
+    newest: Option<NaiveDate>,
+    #[serde(default)]
+    stale: bool,
+}
+
+impl From<Total> for TotalRecord {
+    fn from(t: Total) -> Self {
+        TotalRecord {
+            count: t.count(),
+            newest: t.newest(),
+            stale: t.is_stale(),
+        }
+    }
+}
+
+impl TryFrom<TotalRecord> for Total {
+    type Error = &'static str;
+
+    fn try_from(r: TotalRecord) -> Result<Self, Self::Error> {
+        match (r.count, r.newest, r.stale) {
+            (None, None, false) => Ok(Total::NO_RECORD),
+            (Some(count), Some(newest), stale) => Ok(Total {
+                record: Some(Observed {
+                    count,
+                    newest,
+                    stale,
+                }),
+            }),
+            (None, None, true) => Err("a total with no record cannot be stale"),
+            _ => Err("a total has both a count and its newest date, or neither"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn no_record_is_not_zero() {
+        let zero = Total::recorded(Count::new(0), day("2022-06-29"));
+        assert_ne!(Total::NO_RECORD, zero);
+        assert_eq!(zero.get(), Some(0));
+        assert_eq!(Total::NO_RECORD.get(), None);
+        assert_eq!(zero.to_string(), "0");
+        assert_eq!(Total::NO_RECORD.to_string(), "no record");
+    }
+
+    #[test]
+    fn a_figure_older_than_the_maximum_age_is_stale() {
+        let t = Total::recorded(Count::new(1_650), day("2022-06-29"));
+        assert!(!t.aged(day("2022-07-29"), Some(30)).is_stale());
+        let old = t.aged(day("2022-07-30"), Some(30));
+        assert!(old.is_stale());
+        assert_eq!(
+            (old.count(), old.current()),
+            (Some(Count::new(1_650)), None)
+        );
+        assert_eq!(old.to_string(), "1,650 (stale: newest 2022-06-29)");
+        assert!(!Total::NO_RECORD.aged(day("2030-01-01"), Some(0)).is_stale());
+    }
+
+    #[test]
+    fn json_says_null_for_no_record_and_refuses_half_a_record() {
+        let t = Total::recorded(Count::new(4_000), day("2022-06-29"));
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            json,
+            r#"{"count":4000,"newest":"2022-06-29","stale":false}"#
+        );
+        assert_eq!(serde_json::from_str::<Total>(&json).unwrap(), t);
+        let none = serde_json::to_string(&Total::NO_RECORD).unwrap();
+        assert_eq!(none, r#"{"count":null,"newest":null,"stale":false}"#);
+        assert!(serde_json::from_str::<Total>(r#"{"count":5,"newest":null}"#).is_err());
+        assert!(
+            serde_json::from_str::<Total>(r#"{"count":null,"newest":null,"stale":true}"#).is_err()
+        );
+    }
+}
