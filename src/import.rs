@@ -7,7 +7,10 @@
 //!   them: `date,contributor,host,metric,value[,footing,source]`. Each
 //!   contributor, host and footing becomes a national contingent (a unit with
 //!   id `CONTRIBUTOR:HOST:footing`), deployed at its first row and *set* to the
-//!   observed level at each later one.
+//!   observed level at each later one. A figure marked not reported (`n/a`,
+//!   `..`, an empty cell…) records nothing; read as a census
+//!   ([`ImportOptions::as_census`]), each dated report is a complete list, and
+//!   a contingent it leaves out is set to 0.
 //! - **changes** — movements, as trackers log them:
 //!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
@@ -432,8 +435,7 @@ fn census_zeros(read: &[Level], ledger: &Ledger, rows: &mut Rows<'_>) -> Result<
                     count: Count::new(0),
                 };
                 zeros.push(rows.census_event(
-                    read[first].line,
-                    n,
+                    (read[first].line, n),
                     &contingent.id,
                     date,
                     kind,
@@ -1212,6 +1214,34 @@ impl Rows<'_> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
         let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix);
+        self.event_with_id(line, unit, date, kind, source)
+    }
+
+    /// A census's zero record, the `n`th of the snapshot whose first row is
+    /// at `line`: id `PREFIX:LINE:census-N`, citing that row's line.
+    fn census_event(
+        &mut self,
+        (line, n): (usize, usize),
+        unit: &UnitId,
+        date: NaiveDate,
+        kind: EventKind,
+        source: Option<&str>,
+    ) -> Result<Event> {
+        self.id_text.clear();
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix);
+        self.event_with_id(line, unit, date, kind, source)
+    }
+
+    /// An event with the id in `id_text`, citing `line` of `source` or the file.
+    fn event_with_id(
+        &mut self,
+        line: usize,
+        unit: &UnitId,
+        date: NaiveDate,
+        kind: EventKind,
+        source: Option<&str>,
+    ) -> Result<Event> {
         let id = EventId::new(&self.id_text)?;
         let source = Source {
             document: source.unwrap_or(&self.options.file).to_string(),
@@ -1219,24 +1249,6 @@ impl Rows<'_> {
             ..Source::default()
         };
         Ok(Event::new(id, unit.clone(), date, kind).with_source(source))
-    }
-
-    /// A census's zero record, the `n`th of the snapshot whose first row is
-    /// at `line`: id `PREFIX:LINE:census-N`, citing that row's line.
-    fn census_event(
-        &mut self,
-        line: usize,
-        n: usize,
-        unit: &UnitId,
-        date: NaiveDate,
-        kind: EventKind,
-        source: Option<&str>,
-    ) -> Result<Event> {
-        let mut event = self.event(line, unit, date, kind, source)?;
-        let id = EventId::new(format!("{}:census-{n}", event.id()))?;
-        event = Event::new(id, unit.clone(), date, event.kind().clone())
-            .with_source(event.source().cloned().unwrap_or_default());
-        Ok(event)
     }
 
     /// Every problem found, a quote left open at the end of the file among
