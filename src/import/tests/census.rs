@@ -257,33 +257,42 @@ fn cell() -> impl proptest::strategy::Strategy<Value = Cell> {
     ]
 }
 
+const FOOTINGS: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
+
+/// One quarter of a random table: for each footing, a snapshot (a cell for
+/// each host) or none.
+fn quarter() -> impl proptest::strategy::Strategy<Value = Vec<Option<Vec<Cell>>>> {
+    let snapshot = proptest::option::weighted(0.7, proptest::collection::vec(cell(), HOSTS.len()));
+    proptest::collection::vec(snapshot, FOOTINGS.len())
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
-    /// For a random census table — quarters with a snapshot or none, each
-    /// host listed with a figure, listed as not reported, or left out, rows
-    /// in any order — every host's total at every quarter is what the table
-    /// says, as an oracle reads it from the table directly.
+    /// For a random census table — quarters with a snapshot of each footing
+    /// or none, each host listed with a figure, listed as not reported, or
+    /// left out, rows in any order — every host's total on each footing, at
+    /// every quarter and the day before it, is what the table says, as an
+    /// oracle reads it from the table directly.
     #[test]
     fn every_census_total_is_what_the_table_says(
-        quarters in proptest::collection::vec(
-            proptest::option::weighted(0.8, proptest::collection::vec(cell(), HOSTS.len())),
-            1..7,
-        ),
-        order in proptest::collection::vec(proptest::num::usize::ANY, 0..40),
+        quarters in proptest::collection::vec(quarter(), 1..7),
+        order in proptest::collection::vec(proptest::num::usize::ANY, 0..60),
     ) {
         let dates: Vec<NaiveDate> = (0..quarters.len())
             .map(|q| d("2020-03-31") + chrono::Days::new(91 * q as u64))
             .collect();
         let mut rows = Vec::new();
-        for (q, snapshot) in quarters.iter().enumerate() {
-            for (h, cell) in snapshot.iter().flatten().enumerate() {
-                let value = match cell {
-                    Cell::Omitted => continue,
-                    Cell::Figure(v) => v.to_string(),
-                    Cell::Filler(f) => f.to_string(),
-                };
-                rows.push(format!("{},USA,{},personnel,{value}\n", dates[q], HOSTS[h]));
+        for (q, snapshots) in quarters.iter().enumerate() {
+            for (f, snapshot) in snapshots.iter().enumerate() {
+                for (h, cell) in snapshot.iter().flatten().enumerate() {
+                    let value = match cell {
+                        Cell::Omitted => continue,
+                        Cell::Figure(v) => v.to_string(),
+                        Cell::Filler(text) => text.to_string(),
+                    };
+                    rows.push(format!("{},USA,{},personnel,{value},{}\n", dates[q], HOSTS[h], FOOTINGS[f]));
+                }
             }
         }
         for (i, &j) in order.iter().enumerate() {
@@ -292,35 +301,47 @@ proptest::proptest! {
                 rows.swap(a, b);
             }
         }
-        let table = format!("date,contributor,host,metric,value\n{}", rows.concat());
+        let table = format!("date,contributor,host,metric,value,footing\n{}", rows.concat());
         let mut l = Ledger::new();
         let imported = levels_csv(table.as_bytes(), &mut l, &census("random.csv")).unwrap();
+        // A table without a figure makes no contingent, so the ledger does
+        // not know the metric.
+        let counted = l.units().next().is_some();
+        let figure = |f: usize, h: usize, day: NaiveDate| {
+            let scope = Scope::all().in_country(c(HOSTS[h])).on_footing(FOOTINGS[f]);
+            if counted { total(&l, &scope, &Metric::PERSONNEL, day) } else { 0 }
+        };
 
-        // The oracle: each host's level, quarter by quarter.
-        let mut level = [0u64; HOSTS.len()];
+        // The oracle: each host's level on each footing, quarter by quarter.
+        let mut level = [[0u64; HOSTS.len()]; FOOTINGS.len()];
         let (mut zeros, mut fillers) = (0, 0);
-        for (q, snapshot) in quarters.iter().enumerate() {
-            if let Some(cells) = snapshot.as_ref().filter(|cells| cells.iter().any(|c| !matches!(c, Cell::Omitted))) {
+        for (q, snapshots) in quarters.iter().enumerate() {
+            for (f, snapshot) in snapshots.iter().enumerate() {
+                for h in 0..HOSTS.len() {
+                    let before = dates[q] - chrono::Days::new(1);
+                    proptest::prop_assert_eq!(figure(f, h, before), level[f][h], "{} {} on {}\n{}", HOSTS[h], FOOTINGS[f], before, table);
+                }
+                // A snapshot whose every host is left out has no rows: it is none.
+                let Some(cells) = snapshot.as_ref().filter(|cells| cells.iter().any(|c| !matches!(c, Cell::Omitted))) else {
+                    continue;
+                };
                 for (h, cell) in cells.iter().enumerate() {
                     match cell {
                         Cell::Omitted => {
-                            if level[h] > 0 {
+                            if level[f][h] > 0 {
                                 zeros += 1;
                             }
-                            level[h] = 0;
+                            level[f][h] = 0;
                         }
-                        Cell::Figure(v) => level[h] = *v,
+                        Cell::Figure(v) => level[f][h] = *v,
                         Cell::Filler(_) => fillers += 1,
                     }
                 }
             }
-            for (h, host) in HOSTS.iter().enumerate() {
-                // A table without a figure makes no contingent, so the
-                // ledger does not know the metric.
-                let counted = l.units().next().is_some();
-                let scope = Scope::all().in_country(c(host));
-                let figure = if counted { total(&l, &scope, &Metric::PERSONNEL, dates[q]) } else { 0 };
-                proptest::prop_assert_eq!(figure, level[h], "{} on {}\n{}", host, dates[q], table);
+            for f in 0..FOOTINGS.len() {
+                for h in 0..HOSTS.len() {
+                    proptest::prop_assert_eq!(figure(f, h, dates[q]), level[f][h], "{} {} on {}\n{}", HOSTS[h], FOOTINGS[f], dates[q], table);
+                }
             }
         }
         proptest::prop_assert_eq!((imported.census_zeros, imported.not_reported), (zeros, fillers));
