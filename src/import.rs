@@ -7,7 +7,10 @@
 //!   them: `date,contributor,host,metric,value[,footing,source]`. Each
 //!   contributor, host and footing becomes a national contingent (a unit with
 //!   id `CONTRIBUTOR:HOST:footing`), deployed at its first row and *set* to the
-//!   observed level at each later one.
+//!   observed level at each later one. A figure marked not reported (`n/a`,
+//!   `..`, an empty cell…) records nothing; read as a census
+//!   ([`ImportOptions::as_census`]), each dated report is a complete list, and
+//!   a contingent it leaves out is set to 0.
 //! - **changes** — movements, as trackers log them:
 //!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
@@ -30,7 +33,7 @@
 //! Rows are streamed, one record buffer reused throughout.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -62,6 +65,17 @@ pub struct ImportOptions {
     file: String,
     id_prefix: String,
     default_footing: Footing,
+    listing: Listing,
+}
+
+/// Whether each dated report of a levels table lists every contingent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Listing {
+    /// A row is an observation; a contingent a date leaves out holds its
+    /// last figure.
+    Partial,
+    /// Each snapshot lists every contingent: one it leaves out has none.
+    Census,
 }
 
 impl ImportOptions {
@@ -89,6 +103,7 @@ impl ImportOptions {
             id_prefix: if stem.is_empty() { "csv".into() } else { stem },
             file,
             default_footing: Footing::Permanent,
+            listing: Listing::Partial,
         }
     }
 
@@ -106,6 +121,77 @@ impl ImportOptions {
         self
     }
 
+    /// Reads a levels table as a census: each of its dated reports is a
+    /// complete snapshot of a contributor's contingents, so a contingent a
+    /// snapshot leaves out has none from that date.
+    ///
+    /// A *snapshot* is the set of rows of one contributor, metric and
+    /// footing on one date (rows of figures and of [not reported
+    /// fillers](levels_csv#figures-not-reported) alike). At each snapshot,
+    /// every contingent of that contributor, metric and footing that an
+    /// earlier snapshot of the same file listed, and that this one does not,
+    /// is set to 0 from the snapshot's date: a set-level event citing the
+    /// table — the `source` of the snapshot's first row, or else the file —
+    /// at that row's line, with id `PREFIX:LINE:census-N`, `LINE` being that
+    /// row's line and `N` counting the snapshot's zero records from 1 in
+    /// order of host. Row events are `PREFIX:LINE`, so the two never clash.
+    /// A contingent already at 0 (reported so, or left out before) gets no
+    /// second record: its 0 carries on.
+    ///
+    /// - A snapshot is per footing, not per contributor and metric alone:
+    ///   tables often give permanently stationed and rotational forces as
+    ///   separate lists, or on separate schedules (a quarterly table of
+    ///   assigned strength beside occasional figures for rotations), so a
+    ///   date with only permanent rows says nothing of rotational ones. A
+    ///   record of 0 is a claim, and the census makes it only where the
+    ///   table plainly listed that footing and left the host out. The cost:
+    ///   a footing the table stops listing altogether is not zeroed; a row
+    ///   of 0 ends it. A table without a `footing` column has one footing,
+    ///   so its snapshots are per contributor and metric.
+    /// - A date without a row for a contributor, metric and footing is no
+    ///   snapshot of them, and no report of zero: their last figures carry
+    ///   on, and nothing is recorded.
+    /// - A host listed as not reported is listed: it keeps its last figure.
+    /// - Only the contingents this file has listed are in its census: one
+    ///   the ledger has from elsewhere, that this file never names, is left
+    ///   as it is.
+    ///
+    /// [`Imported::census_zeros`] counts the zero records added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::import::{levels_csv, ImportOptions};
+    /// use posture_ledger::{Country, Ledger, Metric, Scope};
+    ///
+    /// // Italy is not in the 2022 report, and Poland's figure was not reported.
+    /// let table = "date,contributor,host,metric,value\n\
+    ///              2021-09-30,USA,DEU,personnel,35124\n\
+    ///              2021-09-30,USA,ITA,personnel,12312\n\
+    ///              2021-09-30,USA,POL,personnel,5500\n\
+    ///              2022-09-30,USA,DEU,personnel,35781\n\
+    ///              2022-09-30,USA,POL,personnel,n/a\n";
+    /// let mut ledger = Ledger::new();
+    /// let options = ImportOptions::new("dmdc.csv").as_census();
+    /// let imported = levels_csv(table.as_bytes(), &mut ledger, &options)?;
+    /// assert_eq!((imported.census_zeros, imported.not_reported), (1, 1));
+    /// let personnel = |host: &str| -> Result<u64, Box<dyn std::error::Error>> {
+    ///     let scope = Scope::all().in_country(Country::new(host)?);
+    ///     Ok(ledger.total(&scope, &Metric::PERSONNEL, "2022-09-30".parse()?)?.get())
+    /// };
+    /// assert_eq!((personnel("DEU")?, personnel("ITA")?, personnel("POL")?), (35_781, 0, 5_500));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn as_census(mut self) -> Self {
+        self.listing = Listing::Census;
+        self
+    }
+
+    /// Whether a levels table is read as a census ([`as_census`](Self::as_census)).
+    pub fn is_census(&self) -> bool {
+        self.listing == Listing::Census
+    }
+
     /// The file's name, as messages give it.
     pub fn file(&self) -> &str {
         &self.file
@@ -119,8 +205,14 @@ pub struct Imported {
     pub rows: usize,
     /// Units created.
     pub units: usize,
-    /// Events recorded.
+    /// Events recorded, the census's zero records among them.
     pub events: usize,
+    /// Zero records a census added for contingents its snapshots left out
+    /// ([`ImportOptions::as_census`]); 0 outside census mode.
+    pub census_zeros: usize,
+    /// Rows of a levels table whose figure was not reported (an empty cell
+    /// or a filler such as `n/a`): read, and recorded as nothing.
+    pub not_reported: usize,
 }
 
 /// Every problem found in an imported file, in file order: the same list of
@@ -129,6 +221,24 @@ pub type ImportError = crate::scenario::ScenarioError;
 
 /// Reads observed strengths into `ledger` as deploy and set-level events of
 /// national contingents.
+///
+/// Read as a census ([`ImportOptions::as_census`]), a table's snapshots also
+/// set the contingents they leave out to 0.
+///
+/// # Figures not reported
+///
+/// Published tables mark a figure they do not give rather than leave the
+/// row out: a row whose `value` is empty, or one of `-`, `–`, `—`, `..`,
+/// `n/a`, `na`, `n.a.`, `n.k.` (not known, as the IISS Military Balance
+/// writes it), `x` or `*` (suppressed), in any case, is *not reported*. It
+/// is no observation, so it records nothing and the contingent keeps its
+/// last figure — in a census too, where the row still lists its host. Such
+/// rows are skipped, not refused, in either mode, and counted in
+/// [`Imported::not_reported`] so that a caller can say how many there were;
+/// every other column of the row must still read. A table that writes a
+/// dash for *nil*, as some statistical offices do, must have its dashes
+/// written as `0` first: read here, they would carry the last figure on.
+/// Any other text that is not a figure is an error.
 ///
 /// # Errors
 ///
@@ -178,7 +288,7 @@ pub fn levels_csv(
                 contributor: rows.contributor(&row, contributor, ledger)?,
                 host: rows.country(&row, host)?,
                 metric: rows.metric(&row, metric)?,
-                value: rows.count(&row, value)?,
+                value: rows.level(&row, value)?,
                 footing: rows.footing(&row, footing)?,
                 source: source
                     .and_then(|c| row.get(c))
@@ -191,14 +301,18 @@ pub fn levels_csv(
         }
     }
     rows.finish(&reader)?;
+    let not_reported = read.iter().filter(|l| l.value.is_none()).count();
 
-    // One contingent per contributor, host and footing; its rows in date order.
+    // One contingent per contributor, host and footing; its rows of figures
+    // in date order. A row not reported records nothing.
     let mut contingents: HashMap<(Contributor, Country, Footing), Vec<usize>> = HashMap::new();
     for (i, level) in read.iter().enumerate() {
-        contingents
-            .entry((level.contributor.clone(), level.host, level.footing))
-            .or_default()
-            .push(i);
+        if level.value.is_some() {
+            contingents
+                .entry((level.contributor.clone(), level.host, level.footing))
+                .or_default()
+                .push(i);
+        }
     }
     let mut keys: Vec<_> = contingents.keys().cloned().collect();
     keys.sort();
@@ -208,7 +322,7 @@ pub fn levels_csv(
         let mut members = contingents.remove(&key).unwrap_or_default();
         members.sort_by_key(|&i| (read[i].date, read[i].line));
         let (contributor, host, footing) = key;
-        let id = UnitId::new(format!("{contributor}:{host}:{footing}"))?;
+        let id = contingent_id(&contributor, host, footing)?;
         let mut metrics: Vec<Metric> = members.iter().map(|&i| read[i].metric.clone()).collect();
         metrics.sort();
         metrics.dedup();
@@ -227,7 +341,11 @@ pub fn levels_csv(
         let first_date = members.first().map(|&i| read[i].date);
         for &i in &members {
             let level = &read[i];
-            let quantity = Quantity::new(level.metric.clone(), Count::new(level.value));
+            // Members are rows of figures only.
+            let Some(value) = level.value else {
+                continue;
+            };
+            let quantity = Quantity::new(level.metric.clone(), Count::new(value));
             let kind = if !known && Some(level.date) == first_date {
                 // Every metric observed on the first day goes into the deploy.
                 if members.iter().any(|&j| j < i && read[j].date == level.date) {
@@ -251,7 +369,104 @@ pub fn levels_csv(
             events.push(rows.event(level.line, &id, level.date, kind, level.source.as_deref())?);
         }
     }
-    rows.commit(ledger, units, events)
+    let census_zeros = if options.is_census() {
+        let zeros = census_zeros(&read, ledger, &mut rows)?;
+        let n = zeros.len();
+        events.extend(zeros);
+        n
+    } else {
+        0
+    };
+    let mut imported = rows.commit(ledger, units, events)?;
+    imported.census_zeros = census_zeros;
+    imported.not_reported = not_reported;
+    Ok(imported)
+}
+
+/// The id of the contingent of `contributor` in `host` on `footing`.
+fn contingent_id(contributor: &Contributor, host: Country, footing: Footing) -> Result<UnitId> {
+    UnitId::new(format!("{contributor}:{host}:{footing}"))
+}
+
+/// The zero records of a census: for each snapshot (the rows of one
+/// contributor, metric and footing on one date), a set-level 0 of every
+/// contingent an earlier snapshot listed that this one leaves out, unless
+/// it is at 0 already.
+fn census_zeros(read: &[Level], ledger: &Ledger, rows: &mut Rows<'_>) -> Result<Vec<Event>> {
+    /// What the census knows of a contingent it has listed.
+    struct Listed {
+        id: UnitId,
+        /// Whether the unit is there to set: the ledger has it, or a figure
+        /// in this file before deployed it. A contingent listed only as not
+        /// reported so far, and not in the ledger, has nothing to set to 0.
+        exists: bool,
+        /// Whether its last figure in this file is 0.
+        at_zero: bool,
+    }
+    let mut snapshots: BTreeMap<(&Contributor, &Metric, Footing), BTreeMap<NaiveDate, Vec<usize>>> =
+        BTreeMap::new();
+    for (i, level) in read.iter().enumerate() {
+        snapshots
+            .entry((&level.contributor, &level.metric, level.footing))
+            .or_default()
+            .entry(level.date)
+            .or_default()
+            .push(i);
+    }
+    let mut zeros = Vec::new();
+    for ((contributor, metric, footing), dates) in snapshots {
+        let mut listed: BTreeMap<Country, Listed> = BTreeMap::new();
+        for (date, mut members) in dates {
+            members.sort_by_key(|&i| read[i].line);
+            let Some(&first) = members.first() else {
+                continue;
+            };
+            let mut n = 0usize;
+            for (host, contingent) in &mut listed {
+                if !contingent.exists
+                    || contingent.at_zero
+                    || members.iter().any(|&i| read[i].host == *host)
+                {
+                    continue;
+                }
+                n += 1;
+                let kind = EventKind::SetLevel {
+                    metric: metric.clone(),
+                    count: Count::new(0),
+                };
+                zeros.push(rows.census_event(
+                    (read[first].line, n),
+                    &contingent.id,
+                    date,
+                    kind,
+                    read[first].source.as_deref(),
+                )?);
+                contingent.at_zero = true;
+            }
+            for &i in &members {
+                let level = &read[i];
+                let contingent = match listed.entry(level.host) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let id = contingent_id(contributor, level.host, footing)?;
+                        // A contingent this file creates is deployed at its
+                        // first figure, which may come after this row.
+                        let exists = ledger.unit(&id).is_some();
+                        e.insert(Listed {
+                            id,
+                            exists,
+                            at_zero: false,
+                        })
+                    }
+                };
+                if let Some(v) = level.value {
+                    contingent.exists = true;
+                    contingent.at_zero = v == 0;
+                }
+            }
+        }
+    }
+    Ok(zeros)
 }
 
 /// Reads movements into `ledger`: deploy, reinforce, reduce and withdraw events
@@ -450,6 +665,13 @@ fn iso_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
+/// The texts that mark a figure not reported, compared in any case: an
+/// empty cell, dashes, the statistical offices' `..`, `n/a` and its kin,
+/// the IISS's `n.k.` (not known), and `x` and `*` for suppressed figures.
+const NOT_REPORTED: &[&str] = &[
+    "", "-", "–", "—", "..", "n/a", "na", "n.a.", "n.k.", "x", "*",
+];
+
 /// One row of a levels file, read.
 struct Level {
     line: usize,
@@ -457,7 +679,8 @@ struct Level {
     contributor: Contributor,
     host: Country,
     metric: Metric,
-    value: u64,
+    /// The figure, or `None` where the table marks it not reported.
+    value: Option<u64>,
     footing: Footing,
     source: Option<String>,
 }
@@ -963,6 +1186,16 @@ impl Rows<'_> {
         }
     }
 
+    /// A levels row's figure: `Some(None)` where the table marks it not
+    /// reported ([`NOT_REPORTED`]), `None` (and a problem) where it does not read.
+    fn level(&mut self, row: &Row<'_>, column: usize) -> Option<Option<u64>> {
+        let text = row.get(column).unwrap_or_default();
+        if NOT_REPORTED.iter().any(|f| f.eq_ignore_ascii_case(text)) {
+            return Some(None);
+        }
+        self.count(row, column).map(Some)
+    }
+
     fn footing(&mut self, row: &Row<'_>, column: Option<usize>) -> Option<Footing> {
         match column.and_then(|c| row.get(c)).filter(|t| !t.is_empty()) {
             None => Some(self.options.default_footing),
@@ -981,6 +1214,34 @@ impl Rows<'_> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
         let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix);
+        self.event_with_id(line, unit, date, kind, source)
+    }
+
+    /// A census's zero record, the `n`th of the snapshot whose first row is
+    /// at `line`: id `PREFIX:LINE:census-N`, citing that row's line.
+    fn census_event(
+        &mut self,
+        (line, n): (usize, usize),
+        unit: &UnitId,
+        date: NaiveDate,
+        kind: EventKind,
+        source: Option<&str>,
+    ) -> Result<Event> {
+        self.id_text.clear();
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix);
+        self.event_with_id(line, unit, date, kind, source)
+    }
+
+    /// An event with the id in `id_text`, citing `line` of `source` or the file.
+    fn event_with_id(
+        &mut self,
+        line: usize,
+        unit: &UnitId,
+        date: NaiveDate,
+        kind: EventKind,
+        source: Option<&str>,
+    ) -> Result<Event> {
         let id = EventId::new(&self.id_text)?;
         let source = Source {
             document: source.unwrap_or(&self.options.file).to_string(),
@@ -1015,6 +1276,7 @@ impl Rows<'_> {
             rows: self.rows,
             units: units.len(),
             events: events.len(),
+            ..Imported::default()
         };
         // Ids are `PREFIX:LINE`, and the prefix is the file's name: the same
         // file imported twice, or two files of one name from different
@@ -1047,7 +1309,8 @@ impl Rows<'_> {
             }])));
         }
         ledger.extend(units, events).map_err(|e| {
-            // An event's id is `PREFIX:LINE`: the row it comes from.
+            // An event's id is `PREFIX:LINE`, or a census's `PREFIX:LINE:census-N`:
+            // the row it comes from.
             let line = match &e {
                 Error::InvalidRecord {
                     kind: crate::RecordKind::Event,
@@ -1056,6 +1319,7 @@ impl Rows<'_> {
                 } => id
                     .strip_prefix(self.options.id_prefix.as_str())
                     .and_then(|rest| rest.strip_prefix(':'))
+                    .and_then(|rest| rest.split(':').next())
                     .and_then(|l| l.parse().ok()),
                 _ => None,
             };

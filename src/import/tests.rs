@@ -36,7 +36,8 @@ fn a_published_annual_table_becomes_contingents_with_levels() {
         Imported {
             rows: 13,
             units: 4,
-            events: 13
+            events: 13,
+            ..Imported::default()
         }
     );
     let usa = Scope::all().from_country(c("USA"));
@@ -95,7 +96,7 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_changes() {
                 2022-01-01,USA,DEU,personnel,lots\n\
                 2022-01-01,WARSAW,DEU,personnel,1\n\
                 2022-01-01,USA,DEU,Personnel,1\n\
-                2022-01-01,USA,DEU,personnel,\n";
+                2022-01-01,USA,DEU,personnel,1.5\n";
     let mut l = Ledger::new();
     let p = problems(levels_csv(
         text.as_bytes(),
@@ -111,7 +112,7 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_changes() {
             "bad.csv:6: column `value`: `lots` is not a whole number",
             "bad.csv:7: column `contributor`: `WARSAW` is neither a country code nor an alliance of the ledger",
             "bad.csv:8: column `metric`: invalid metric `Personnel`: a metric is lowercase ascii letters, digits and `_`",
-            "bad.csv:9: column `value`: empty",
+            "bad.csv:9: column `value`: `1.5` is not a whole number",
         ]
     );
     assert_eq!((l.units().count(), l.events().len()), (0, 0));
@@ -650,7 +651,7 @@ fn every_refused_import_leaves_a_populated_ledger_as_it_was() {
         (levels, "date,contributor,host,metric,value\n2022-13-01,USA,DEU,personnel,1\n".into()),
         (levels, "date,contributor,host,metric,value\n2022-01-01,USA,DEU,ships,-1\n".into()),
         // A new contingent with a new metric, then a row that does not read.
-        (levels, "date,contributor,host,metric,value\n2022-01-01,FRA,EST,jets,4\n2022-01-02,FRA,EST,jets,x\n".into()),
+        (levels, "date,contributor,host,metric,value\n2022-01-01,FRA,EST,jets,4\n2022-01-02,FRA,EST,jets,lots\n".into()),
         // Units and a metric the file creates, then an event the ledger refuses.
         (changes, format!("{changes_header}2022-02-24,deploy,new,FRA,EST,tanks,9\n2022-03-01,reduce,new,FRA,EST,tanks,10\n")),
         (changes, format!("{changes_header}2022-02-24,reinforce,uk-est,FRA,EST,personnel,9\n")),
@@ -740,3 +741,5 @@ proptest::proptest! {
         proptest::prop_assert_eq!(reader.get_mut().next_start(), None, "{:?}", text);
     }
 }
+
+mod census;
