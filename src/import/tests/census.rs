@@ -7,12 +7,13 @@ const CENSUS: &str = include_str!("../../../tests/data/census-troops.csv");
 
 /// A total as a plain figure: the one place that reads totals, so that a
 /// change to what `total` returns is adapted here alone.
-fn total(l: &Ledger, scope: &Scope, metric: &Metric, day: NaiveDate) -> u64 {
+/// The total's count; `None` where no record covers it.
+fn total(l: &Ledger, scope: &Scope, metric: &Metric, day: NaiveDate) -> Option<u64> {
     l.total(scope, metric, day).unwrap().get()
 }
 
 /// The personnel of the USA's contingents in `host` on `day`, all footings.
-fn usa_in(l: &Ledger, host: &str, day: &str) -> u64 {
+fn usa_in(l: &Ledger, host: &str, day: &str) -> Option<u64> {
     let scope = Scope::all().from_country(c("USA")).in_country(c(host));
     total(l, &scope, &Metric::PERSONNEL, d(day))
 }
@@ -45,25 +46,25 @@ fn a_host_a_snapshot_leaves_out_goes_to_zero_from_that_snapshot_not_before() {
     let (l, _) = imported(CENSUS, &census("census-troops.csv"));
     assert_eq!(
         usa_in(&l, "ESP", "2021-06-29"),
-        figure(CENSUS, "2021-03-31", "ESP", "permanent")
+        Some(figure(CENSUS, "2021-03-31", "ESP", "permanent"))
     );
-    assert_eq!(usa_in(&l, "ESP", "2021-06-30"), 0);
-    assert_eq!(usa_in(&l, "ESP", "2021-12-31"), 0);
+    assert_eq!(usa_in(&l, "ESP", "2021-06-30"), Some(0));
+    assert_eq!(usa_in(&l, "ESP", "2021-12-31"), Some(0));
     // Read as a partial table, the same rows leave Spain at its last figure.
     let (partial, _) = imported(CENSUS, &ImportOptions::new("census-troops.csv"));
     assert_eq!(
         usa_in(&partial, "ESP", "2021-12-31"),
-        figure(CENSUS, "2021-03-31", "ESP", "permanent")
+        Some(figure(CENSUS, "2021-03-31", "ESP", "permanent"))
     );
 }
 
 #[test]
 fn a_host_that_returns_after_dropping_out_has_its_new_figure() {
     let (l, _) = imported(CENSUS, &census("census-troops.csv"));
-    assert_eq!(usa_in(&l, "ESP", "2022-03-30"), 0);
+    assert_eq!(usa_in(&l, "ESP", "2022-03-30"), Some(0));
     assert_eq!(
         usa_in(&l, "ESP", "2022-03-31"),
-        figure(CENSUS, "2022-03-31", "ESP", "permanent")
+        Some(figure(CENSUS, "2022-03-31", "ESP", "permanent"))
     );
 }
 
@@ -72,10 +73,10 @@ fn a_reported_zero_is_a_zero_and_a_later_omission_adds_no_second_record() {
     let (l, _) = imported(CENSUS, &census("census-troops.csv"));
     assert_eq!(
         usa_in(&l, "ITA", "2021-12-30"),
-        figure(CENSUS, "2021-06-30", "ITA", "permanent")
+        Some(figure(CENSUS, "2021-06-30", "ITA", "permanent"))
     );
-    assert_eq!(usa_in(&l, "ITA", "2021-12-31"), 0);
-    assert_eq!(usa_in(&l, "ITA", "2022-03-31"), 0);
+    assert_eq!(usa_in(&l, "ITA", "2021-12-31"), Some(0));
+    assert_eq!(usa_in(&l, "ITA", "2022-03-31"), Some(0));
     let italy = UnitId::new("USA:ITA:permanent").unwrap();
     let after = l
         .events()
@@ -97,11 +98,11 @@ fn a_host_listed_as_not_reported_carries_its_last_figure_on() {
     // Poland is `n/a` in June 2021, Britain `–` in December.
     assert_eq!(
         permanent("POL", "2021-06-30"),
-        figure(CENSUS, "2021-03-31", "POL", "permanent")
+        Some(figure(CENSUS, "2021-03-31", "POL", "permanent"))
     );
     assert_eq!(
         permanent("GBR", "2021-12-31"),
-        figure(CENSUS, "2021-06-30", "GBR", "permanent")
+        Some(figure(CENSUS, "2021-06-30", "GBR", "permanent"))
     );
     assert_eq!(imported.not_reported, 2);
 }
@@ -135,10 +136,10 @@ fn a_snapshot_is_per_footing_so_a_date_without_rotational_rows_keeps_them() {
     // June and December list permanent forces only.
     assert_eq!(
         rotational_in_poland("2021-12-31"),
-        figure(CENSUS, "2021-03-31", "POL", "rotational")
+        Some(figure(CENSUS, "2021-03-31", "POL", "rotational"))
     );
     // March 2022 lists rotational forces, Lithuania's and not Poland's.
-    assert_eq!(rotational_in_poland("2022-03-31"), 0);
+    assert_eq!(rotational_in_poland("2022-03-31"), Some(0));
     // Spain in June 2021, and Poland's rotation in March 2022.
     assert_eq!(imported.census_zeros, 2);
     assert_eq!(
@@ -190,7 +191,7 @@ fn every_filler_is_read_as_not_reported_and_other_text_is_an_error() {
         let (l, imported) = imported(&table, &options);
         assert_eq!(imported.not_reported, fillers.len());
         assert_eq!((imported.events, imported.census_zeros), (1, 0));
-        assert_eq!(usa_in(&l, "DEU", "2021-02-01"), 100);
+        assert_eq!(usa_in(&l, "DEU", "2021-02-01"), Some(100));
     }
     for text in ["?", "n.d.", "--", "1.5", "nil"] {
         let row =
@@ -309,11 +310,12 @@ proptest::proptest! {
         let counted = l.units().next().is_some();
         let figure = |f: usize, h: usize, day: NaiveDate| {
             let scope = Scope::all().in_country(c(HOSTS[h])).on_footing(FOOTINGS[f]);
-            if counted { total(&l, &scope, &Metric::PERSONNEL, day) } else { 0 }
+            if counted { total(&l, &scope, &Metric::PERSONNEL, day) } else { None }
         };
 
-        // The oracle: each host's level on each footing, quarter by quarter.
-        let mut level = [[0u64; HOSTS.len()]; FOOTINGS.len()];
+        // The oracle: each host's level on each footing, quarter by quarter;
+        // `None` until the table first gives a figure for it.
+        let mut level = [[None::<u64>; HOSTS.len()]; FOOTINGS.len()];
         let (mut zeros, mut fillers) = (0, 0);
         for (q, snapshots) in quarters.iter().enumerate() {
             for (f, snapshot) in snapshots.iter().enumerate() {
@@ -328,12 +330,13 @@ proptest::proptest! {
                 for (h, cell) in cells.iter().enumerate() {
                     match cell {
                         Cell::Omitted => {
-                            if level[f][h] > 0 {
+                            if level[f][h].is_some_and(|v| v > 0) {
                                 zeros += 1;
                             }
-                            level[f][h] = 0;
+                            // A contingent the table never gave a figure stays unrecorded.
+                            level[f][h] = level[f][h].map(|_| 0);
                         }
-                        Cell::Figure(v) => level[f][h] = *v,
+                        Cell::Figure(v) => level[f][h] = Some(*v),
                         Cell::Filler(_) => fillers += 1,
                     }
                 }
