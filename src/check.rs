@@ -395,6 +395,7 @@ impl Ledger {
 pub struct CheckOptions {
     policy: TolerancePolicy,
     known_at: Option<NaiveDate>,
+    max_age: Option<u32>,
 }
 
 impl CheckOptions {
@@ -413,6 +414,41 @@ impl CheckOptions {
     /// of by then count, each as it stood then, before later corrections.
     pub fn known_at(mut self, date: NaiveDate) -> Self {
         self.known_at = Some(date);
+        self
+    }
+
+    /// Takes a ledger figure whose newest observation is more than `days`
+    /// before the claim's date as stale (see [`View::max_age`]): a claim
+    /// checked against it is unverifiable, saying how old the figure is,
+    /// rather than in conflict with a figure nobody has reported for years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, AsOf, Claim, ClaimId, CheckOptions, Country, Figure, Metric, Rule, Scope, Source, Verdict};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let uk_in_estonia = Scope::all().from_country(Country::new("GBR")?).in_country(Country::new("EST")?);
+    /// // Fewer than 1,000 UK troops in Estonia, two years after the report's 1,650.
+    /// let claim = Claim::quantity(
+    ///     ClaimId::new("later")?,
+    ///     Source::default(),
+    ///     AsOf::Day("2024-06-29".parse()?),
+    ///     uk_in_estonia,
+    ///     Metric::PERSONNEL,
+    ///     Figure::new(posture_ledger::Qualifier::LessThan, 1_000.into()),
+    /// );
+    /// let judged = |options: CheckOptions| -> Result<Verdict, posture_ledger::Error> {
+    ///     let report = ledger.check_with(std::slice::from_ref(&claim), options)?;
+    ///     let verdict = report.about(claim.id()).find(|f| f.rule == Rule::ClaimVsLedger).map(|f| f.verdict);
+    ///     Ok(verdict.unwrap_or(Verdict::Unverifiable))
+    /// };
+    /// assert_eq!(judged(CheckOptions::new())?, Verdict::Conflicting);
+    /// assert_eq!(judged(CheckOptions::new().max_age(365))?, Verdict::Unverifiable);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_age(mut self, days: u32) -> Self {
+        self.max_age = Some(days);
         self
     }
 }
@@ -437,7 +473,8 @@ pub(crate) fn validate(ledger: &Ledger, claims: &[Claim], policy: &TolerancePoli
 }
 
 fn check(ledger: &Ledger, claims: &[Claim], options: &CheckOptions) -> Result<Report> {
-    let checker = Checker::new(ledger, &options.policy, options.known_at);
+    let mut checker = Checker::new(ledger, &options.policy, options.known_at);
+    checker.max_age = options.max_age;
     let prepared = checker.prepare(claims)?;
     let mut findings = Vec::new();
     let mut facts = Vec::new();
@@ -498,6 +535,8 @@ struct Checker<'a> {
     ledger: &'a Ledger,
     policy: &'a TolerancePolicy,
     known_at: Option<NaiveDate>,
+    /// Days after which a ledger figure is stale.
+    max_age: Option<u32>,
     /// The recorded events' lines and positions, sorted: built on first
     /// use, so that a claim finds the events from its own line without
     /// reading every event.
@@ -533,6 +572,7 @@ impl<'a> Checker<'a> {
             ledger,
             policy,
             known_at,
+            max_age: None,
             cites: OnceCell::new(),
             tracks: RefCell::new(FastMap::default()),
             described: RefCell::new(FastMap::default()),
@@ -1031,9 +1071,31 @@ impl<'a> Checker<'a> {
             None => self.ledger.view(),
             Some(l) => self.ledger.with_layer(l)?,
         };
+        let view = match self.max_age {
+            Some(days) => view.max_age(days),
+            None => view,
+        };
         Ok(match self.known_at {
             Some(k) => view.known_at(k),
             None => view,
+        })
+    }
+
+    /// Where the view has a maximum age and the ledger's figure of `scope`
+    /// on `date` is older: why it is stale, to say so instead of a verdict.
+    fn stale(
+        &self,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<Option<String>> {
+        let total = view.total(scope, metric, date)?;
+        Ok(match (total.is_stale(), total.newest(), view.max_age_days()) {
+            (true, Some(newest), Some(days)) => Some(text!(
+                "its newest observation there is of {newest}, more than {days} days before {date}: the figure is stale, not current"
+            )),
+            _ => None,
         })
     }
 
@@ -1107,6 +1169,10 @@ impl<'a> Checker<'a> {
             label: text!("ledger: {where_} on {as_of}"),
             interval: ledger,
         });
+        if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
+            f.summary = text!("the ledger has {ledger} for {where_}, but {why}");
+            return Ok(f);
+        }
         let own = self.own_figures(claim, fact.view, scope, metric, as_of)?;
         if !own.is_empty() {
             f.summary = text!(
@@ -1388,6 +1454,15 @@ impl<'a> Checker<'a> {
             summary: String::new(),
         };
         let where_ = describe(scope, metric, claim.layer());
+        let stale = match self.stale(before_view, scope, metric, before_at.last())? {
+            Some(why) => Some(why),
+            None => self.stale(p.view, scope, metric, claim.as_of().last())?,
+        };
+        if let Some(why) = stale {
+            f.verdict = Verdict::Unverifiable;
+            f.summary = text!("the ledger has figures for {where_}, but {why}");
+            return Ok(f);
+        }
         if !own.is_empty() {
             f.verdict = Verdict::Unverifiable;
             f.events = own;

@@ -1611,3 +1611,97 @@ fn a_report_read_back_must_list_its_findings_worst_first() {
         report.findings()[0]
     );
 }
+
+/// A figure nobody has reported for years was judged as if current: "fewer
+/// than 1,000" conflicted with a level four years old. Under a maximum age
+/// it is stale, and the finding says so, in text and in JSON; within the
+/// age, the same claim still conflicts.
+#[test]
+fn a_claim_against_a_stale_figure_is_unverifiable_and_says_how_old_it_is() {
+    let l = ledger();
+    let later = quantity(
+        "later",
+        "2026-02-20",
+        uk_in_est(),
+        Qualifier::LessThan,
+        1_000,
+    );
+    let plain = l.check(std::slice::from_ref(&later)).unwrap();
+    let f = finding(&plain, Rule::ClaimVsLedger, &["later"]);
+    assert_eq!(f.verdict, Verdict::Conflicting, "{}", f.summary);
+
+    let aged = l
+        .check_with(
+            std::slice::from_ref(&later),
+            CheckOptions::new().max_age(365),
+        )
+        .unwrap();
+    let f = finding(&aged, Rule::ClaimVsLedger, &["later"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert!(
+        f.summary
+            .contains("newest observation there is of 2022-02-20")
+            && f.summary.contains("stale"),
+        "{}",
+        f.summary
+    );
+    let json = serde_json::to_value(&aged).unwrap();
+    let in_json = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["claims"] == serde_json::json!(["later"]) && f["rule"] == "claim_vs_ledger")
+        .expect("the finding in JSON");
+    assert_eq!(in_json["verdict"], "unverifiable");
+    assert_eq!(in_json["summary"], f.summary.as_str());
+
+    // A figure observed within the age is current: the claim conflicts.
+    let fresh = quantity(
+        "fresh",
+        "2022-12-31",
+        uk_in_est(),
+        Qualifier::LessThan,
+        1_000,
+    );
+    let report = l
+        .check_with(&[fresh], CheckOptions::new().max_age(365))
+        .unwrap();
+    assert_eq!(
+        finding(&report, Rule::ClaimVsLedger, &["fresh"]).verdict,
+        Verdict::Conflicting
+    );
+}
+
+/// A recorded 0 was taken as no record: a claim of 0 was "unverifiable",
+/// and so was a false claim of 6. A withdrawal records 0; before any
+/// event there is no record.
+#[test]
+fn a_recorded_zero_is_checked_like_any_figure() {
+    let mut l = ledger();
+    l.apply(
+        Event::new(
+            EventId::new("leave").unwrap(),
+            UnitId::new("uk").unwrap(),
+            d("2022-09-01"),
+            EventKind::Withdraw,
+        )
+        .with_source(source(100)),
+    )
+    .unwrap();
+    let claims = [
+        quantity("none", "2022-10-01", uk_in_est(), Qualifier::Exact, 0),
+        quantity("six", "2022-10-01", uk_in_est(), Qualifier::Exact, 6),
+        quantity("early", "2022-01-01", uk_in_est(), Qualifier::Exact, 6),
+    ];
+    let report = l.check(&claims).unwrap();
+    let verdict = |id: &str| finding(&report, Rule::ClaimVsLedger, &[id]).verdict;
+    assert_eq!(verdict("none"), Verdict::Consistent);
+    assert_eq!(verdict("six"), Verdict::Conflicting);
+    let early = finding(&report, Rule::ClaimVsLedger, &["early"]);
+    assert_eq!(early.verdict, Verdict::Unverifiable);
+    assert!(
+        early.summary.contains("no record") && early.summary.contains("begin on 2022-02-10"),
+        "{}",
+        early.summary
+    );
+}
