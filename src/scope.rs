@@ -170,6 +170,21 @@ impl Scope {
         self
     }
 
+    /// This scope with its footing filter replaced by `footing` alone: the
+    /// part of the scope on that footing, when the filter allows it.
+    pub(crate) fn only_footing(&self, footing: Footing) -> Scope {
+        let mut out = self.clone();
+        out.footings = Some(BTreeSet::from([footing]));
+        out
+    }
+
+    /// This scope with its unit-kind filter replaced by `kind` alone.
+    pub(crate) fn only_kind(&self, kind: UnitKind) -> Scope {
+        let mut out = self.clone();
+        out.kinds = Some(BTreeSet::from([kind]));
+        out
+    }
+
     /// The host filter, if any.
     pub fn hosts(&self) -> Option<&Places> {
         self.hosts.as_ref()
