@@ -406,7 +406,38 @@ fn check_on_the_bundled_scenario_finds_its_conflict() {
         assert_eq!(j["verdict"], serde_json::to_value(f.verdict).unwrap());
         assert_eq!(j["rule"], serde_json::to_value(f.rule).unwrap());
         assert_eq!(j["evidence"].as_array().unwrap().len(), f.evidence.len());
+        let caveats = j["caveats"].as_array().unwrap();
+        assert_eq!(caveats.len(), f.caveats.len());
+        for (jc, c) in caveats.iter().zip(&f.caveats) {
+            assert_eq!(jc["text"], c.to_string());
+            let mut data = serde_json::to_value(c).unwrap();
+            data["text"] = jc["text"].clone();
+            assert_eq!(jc, &data);
+        }
     }
+    // C2 against NATO's figures: the caveat in text and JSON.
+    let c2 = findings
+        .iter()
+        .find(|f| f["rule"] == "claim_vs_ledger" && f["claims"] == serde_json::json!(["C2"]))
+        .expect("C2's finding");
+    assert_eq!(c2["verdict"], "conflicting");
+    assert_eq!(
+        c2["caveats"],
+        serde_json::json!([{
+            "kind": "may_include",
+            "document": "nato-efp-2022-06-28",
+            "what": "forces deployed in a support role",
+            "text": "nato-efp-2022-06-28's figures may include forces deployed in a support role",
+        }])
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("claim vs ledger") && l.split_whitespace().nth(4) == Some("C2"))
+        .expect("C2's line");
+    assert!(
+        line.ends_with(" — caveat: nato-efp-2022-06-28's figures may include forces deployed in a support role"),
+        "{line}"
+    );
     assert_eq!(findings[0]["verdict"], "conflicting");
     assert_eq!(
         findings[0]["rule"],

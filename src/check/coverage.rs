@@ -243,3 +243,234 @@ impl Checker<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    use crate::claim::*;
+    use crate::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn c(code: &str) -> Country {
+        Country::new(code).unwrap()
+    }
+
+    /// US forces in Germany, permanent, as one contingent; a rotational US
+    /// headquarters in Poland; a rotational British battlegroup in Estonia,
+    /// from a source that says its figure may include support forces.
+    fn ledger() -> Ledger {
+        let mut l = Ledger::new();
+        let units = [
+            (
+                "usa-deu",
+                "USA",
+                UnitKind::Contingent,
+                "DEU",
+                Footing::Permanent,
+                35_000,
+                None,
+            ),
+            (
+                "usa-hq",
+                "USA",
+                UnitKind::Headquarters,
+                "POL",
+                Footing::Rotational,
+                200,
+                None,
+            ),
+            (
+                "gbr-bg",
+                "GBR",
+                UnitKind::Battlegroup,
+                "EST",
+                Footing::Rotational,
+                900,
+                Some("forces deployed in a support role"),
+            ),
+        ];
+        for (id, contributor, kind, host, footing, n, may_include) in units {
+            l.add_unit(Unit::new(
+                UnitId::new(id).unwrap(),
+                id,
+                c(contributor),
+                kind,
+            ))
+            .unwrap();
+            let source = Source {
+                document: format!("{id}-doc"),
+                may_include: may_include.map(String::from),
+                ..Source::default()
+            };
+            l.apply(
+                Event::new(
+                    EventId::new(format!("{id}-arrives")).unwrap(),
+                    UnitId::new(id).unwrap(),
+                    d("2022-02-01"),
+                    EventKind::Deploy {
+                        location: Location::Country(c(host)),
+                        footing,
+                        strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(n))],
+                    },
+                )
+                .with_source(source),
+            )
+            .unwrap();
+        }
+        l
+    }
+
+    fn claim(id: &str, scope: Scope) -> Claim {
+        Claim::quantity(
+            ClaimId::new(id).unwrap(),
+            Source {
+                document: "report".into(),
+                line: Some(1),
+                ..Source::default()
+            },
+            "2022-06-29".parse().unwrap(),
+            scope,
+            Metric::PERSONNEL,
+            Figure::new(Qualifier::Exact, Decimal::from(1_000)),
+        )
+    }
+
+    fn caveats(report: &Report, id: &str) -> Vec<Caveat> {
+        report
+            .findings()
+            .iter()
+            .find(|f| f.rule == Rule::ClaimVsLedger && f.claims[0].as_str() == id)
+            .unwrap_or_else(|| panic!("no finding for {id} in\n{report}"))
+            .caveats
+            .clone()
+    }
+
+    fn usa_in_deu() -> Scope {
+        Scope::all().from_country(c("USA")).in_country(c("DEU"))
+    }
+
+    #[test]
+    fn a_scope_with_records_of_one_footing_only_says_so() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        assert_eq!(
+            caveats(&report, "U"),
+            [Caveat::Footings {
+                scope: usa_in_deu(),
+                metric: Metric::PERSONNEL,
+                recorded: [Footing::Permanent].into(),
+                missing: [Footing::Rotational].into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_claim_about_the_footing_recorded_has_no_caveat() {
+        let l = ledger();
+        let permanent = usa_in_deu().on_footing(Footing::Permanent);
+        let report = l.check(&[claim("P", permanent)]).unwrap();
+        assert_eq!(caveats(&report, "P"), []);
+    }
+
+    #[test]
+    fn kinds_missing_and_a_source_s_own_words_are_caveats_too() {
+        let l = ledger();
+        let gbr = Scope::all().from_country(c("GBR"));
+        let report = l.check(&[claim("G", gbr.clone())]).unwrap();
+        assert_eq!(
+            caveats(&report, "G"),
+            [
+                Caveat::Footings {
+                    scope: gbr.clone(),
+                    metric: Metric::PERSONNEL,
+                    recorded: [Footing::Rotational].into(),
+                    missing: [Footing::Permanent].into(),
+                },
+                Caveat::Kinds {
+                    scope: gbr,
+                    metric: Metric::PERSONNEL,
+                    recorded: [UnitKind::Battlegroup].into(),
+                    missing: [UnitKind::Headquarters, UnitKind::Contingent].into(),
+                },
+                Caveat::MayInclude {
+                    document: "gbr-bg-doc".into(),
+                    what: "forces deployed in a support role".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contingent_stands_for_every_kind_and_a_source_counts_only_where_its_unit_does() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        let caveats = caveats(&report, "U");
+        assert!(!caveats.iter().any(|c| matches!(c, Caveat::Kinds { .. })));
+        assert!(!caveats
+            .iter()
+            .any(|c| matches!(c, Caveat::MayInclude { .. })));
+    }
+
+    #[test]
+    fn caveats_are_written_beside_the_verdict_in_text() {
+        let l = ledger();
+        let report = l
+            .check(&[
+                claim("U", usa_in_deu()),
+                claim("G", Scope::all().from_country(c("GBR"))),
+            ])
+            .unwrap();
+        let text = report.to_string();
+        let line = |id: &str| {
+            text.lines()
+                .find(|l| l.split_whitespace().nth(4) == Some(id))
+                .unwrap_or_else(|| panic!("no line for {id}:\n{text}"))
+                .to_string()
+        };
+        assert!(
+            line("U").ends_with(
+                " — caveat: the ledger records only permanent footing for USA in DEU personnel; \
+                 a claim that counts rotational forces too may count more"
+            ),
+            "{text}"
+        );
+        assert!(
+            line("G").ends_with(
+                " — caveat: the ledger records only battlegroup units for GBR personnel; a claim \
+                 that counts headquarters and contingent units too may count more \
+                 — caveat: gbr-bg-doc's figures may include forces deployed in a support role"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn caveats_are_data_in_json_and_read_back() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["findings"][0]["caveats"],
+            serde_json::json!([{
+                "kind": "footings",
+                "scope": { "hosts": { "countries": ["DEU"] }, "contributors": { "countries": ["USA"] } },
+                "metric": "personnel",
+                "recorded": ["permanent"],
+                "missing": ["rotational"],
+            }])
+        );
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+        // A finding without caveats writes none, as before.
+        let plain = l
+            .check(&[claim("P", usa_in_deu().on_footing(Footing::Permanent))])
+            .unwrap();
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json["findings"][0].get("caveats").is_none(), "{json}");
+    }
+}
