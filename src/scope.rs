@@ -178,6 +178,16 @@ impl Scope {
         out
     }
 
+    /// This scope with its contributor filter replaced by `country` alone.
+    pub(crate) fn only_contributor(&self, country: Country) -> Scope {
+        let mut out = self.clone();
+        out.contributors = Some(Places {
+            countries: BTreeSet::from([country]),
+            ..Places::default()
+        });
+        out
+    }
+
     /// This scope with its unit-kind filter replaced by `kind` alone.
     pub(crate) fn only_kind(&self, kind: UnitKind) -> Scope {
         let mut out = self.clone();

@@ -15,11 +15,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Checker;
+use crate::country::Country;
 use crate::deployment::Footing;
 use crate::error::Result;
 use crate::metric::{Count, Metric};
 use crate::scope::Scope;
-use crate::unit::UnitKind;
+use crate::unit::{Contributor, UnitKind};
 use crate::view::View;
 
 /// What a finding's ledger figure may not cover, beside its verdict: the
@@ -27,7 +28,7 @@ use crate::view::View;
 /// behind the figure says it may include more than it names.
 ///
 /// `Display` writes the caveat as a sentence; serde writes it as data, tagged
-/// by `kind` (`footings`, `kinds`, `may_include`).
+/// by `kind` (`footings`, `kinds`, `contributors`, `may_include`).
 ///
 /// # Example
 ///
@@ -77,6 +78,27 @@ pub enum Caveat {
         /// the date but not in the scope.
         missing: BTreeSet<UnitKind>,
     },
+    /// The claim counts the forces of contributor countries of which the
+    /// ledger records none in its scope on the date, though it records them
+    /// elsewhere, in units of the claim's kinds and footings: "the ledger
+    /// records only USA's forces for in DEU personnel". Never said where a
+    /// unit an alliance contributes as a whole, which stands for its
+    /// members' forces, is among the records.
+    ///
+    /// A claim with no contributor filter is taken to count every country
+    /// that contributes a unit to the ledger; one with a filter, the
+    /// countries it names or whose region or alliance it names.
+    Contributors {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The contributors the ledger records in the scope on the date.
+        recorded: BTreeSet<Country>,
+        /// The contributors the claim counts that the ledger records
+        /// elsewhere on the date but not in the scope.
+        missing: BTreeSet<Country>,
+    },
     /// A source of a figure the ledger counts in the scope says its figures
     /// may include more than they name (its [`Source::may_include`](crate::Source::may_include)).
     MayInclude {
@@ -114,6 +136,18 @@ impl fmt::Display for Caveat {
                 where_(scope, metric),
                 joined(missing)
             ),
+            Caveat::Contributors {
+                scope,
+                metric,
+                recorded,
+                missing,
+            } => write!(
+                f,
+                "the ledger records only {}'s forces for {}; a claim that counts {}'s too may count more",
+                joined(recorded),
+                where_(scope, metric),
+                joined(missing)
+            ),
             Caveat::MayInclude { document, what } => {
                 write!(f, "{document}'s figures may include {what}")
             }
@@ -147,7 +181,7 @@ const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 impl Checker<'_> {
     /// The caveats of a finding that reads the ledger's figure for `scope`
     /// and `metric` on `date` in `view`, in a fixed order: footings, kinds,
-    /// then the sources' words, by document.
+    /// contributors, then the sources' words, by document.
     pub(super) fn caveats(
         &self,
         view: View<'_>,
@@ -214,6 +248,51 @@ impl Checker<'_> {
                 recorded,
                 missing,
             });
+        }
+
+        // Contributors, likewise; a unit an alliance contributes as a whole
+        // stands for its members' forces.
+        let mut like = on_footings.clone();
+        for &kind in scope.kinds().into_iter().flatten() {
+            like = like.of_kind(kind);
+        }
+        let counted: BTreeSet<Country> = match scope.contributors() {
+            Some(places) => self.ledger.countries(places, date)?.into_iter().collect(),
+            None => self
+                .ledger
+                .units()
+                .filter_map(|u| match u.contributor() {
+                    Contributor::Country(c) => Some(*c),
+                    Contributor::Alliance(_) => None,
+                })
+                .collect(),
+        };
+        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
+        for &country in &counted {
+            if has(&scope.only_contributor(country))? {
+                recorded.insert(country);
+            } else if has(&like.only_contributor(country))? {
+                missing.insert(country);
+            }
+        }
+        if !recorded.is_empty() && !missing.is_empty() {
+            let mut whole = false;
+            for unit in self.ledger.units() {
+                if matches!(unit.contributor(), Contributor::Alliance(_))
+                    && has(&scope.clone().unit(unit.id().clone()))?
+                {
+                    whole = true;
+                    break;
+                }
+            }
+            if !whole {
+                out.push(Caveat::Contributors {
+                    scope: scope.clone(),
+                    metric: metric.clone(),
+                    recorded,
+                    missing,
+                });
+            }
         }
 
         // What the sources behind the figure say it may include: the events
@@ -414,6 +493,26 @@ mod tests {
         assert!(!caveats
             .iter()
             .any(|c| matches!(c, Caveat::MayInclude { .. })));
+    }
+
+    #[test]
+    fn a_scope_with_records_of_some_contributors_only_says_so() {
+        let l = ledger();
+        // All forces in Germany and Estonia: the ledger has the Americans in
+        // the one and the British in the other, but no one else in either.
+        let two = Scope::all().in_country(c("DEU")).in_country(c("EST"));
+        let report = l.check(&[claim("T", two.clone())]).unwrap();
+        assert!(!caveats(&report, "T")
+            .iter()
+            .any(|c| matches!(c, Caveat::Contributors { .. })));
+        let deu = Scope::all().in_country(c("DEU"));
+        let report = l.check(&[claim("D", deu.clone())]).unwrap();
+        assert!(caveats(&report, "D").contains(&Caveat::Contributors {
+            scope: deu,
+            metric: Metric::PERSONNEL,
+            recorded: [c("USA")].into(),
+            missing: [c("GBR")].into(),
+        }));
     }
 
     #[test]
