@@ -864,6 +864,10 @@ fn same_registers(v: &Value, expected: &[Register]) {
                 e.source.as_ref().map(|s| s.document.as_str())
             );
             assert_eq!(
+                je["source"]["may_include"].as_str(),
+                e.source.as_ref().and_then(|s| s.may_include.as_deref())
+            );
+            assert_eq!(
                 je["corrects"]["event"].as_str(),
                 e.corrects.as_ref().map(|(id, _)| id.as_str())
             );
@@ -900,6 +904,17 @@ fn explain_prints_the_register_behind_a_total() {
     assert_eq!(v["announced"], false);
     // Only personnel has anything in the tripwire's register.
     same_registers(&v, &[why]);
+    // NATO's figures say what they may include, in its words.
+    let nato = v["registers"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"]["document"] == "nato-efp-2022-06-28" && e["kind"] == "deploy")
+        .expect("an entry from NATO's figures");
+    assert_eq!(
+        nato["source"]["may_include"],
+        "forces deployed in a support role"
+    );
 
     // With a layer and a metric.
     let layer = LayerId::new("pledged").unwrap();
