@@ -188,6 +188,16 @@ impl Scope {
         out
     }
 
+    /// This scope with its host filter replaced by `country` alone.
+    pub(crate) fn only_host(&self, country: Country) -> Scope {
+        let mut out = self.clone();
+        out.hosts = Some(Places {
+            countries: BTreeSet::from([country]),
+            ..Places::default()
+        });
+        out
+    }
+
     /// This scope with its unit-kind filter replaced by `kind` alone.
     pub(crate) fn only_kind(&self, kind: UnitKind) -> Scope {
         let mut out = self.clone();

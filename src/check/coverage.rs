@@ -8,15 +8,16 @@
 //! the claim's date (which footings and unit kinds hold anything there), and
 //! from what the sources behind the figure say it may include.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Checker;
-use crate::country::Country;
+use crate::country::{AllianceId, Country};
 use crate::deployment::Footing;
+use crate::deployment::Location;
 use crate::error::Result;
 use crate::metric::{Count, Metric};
 use crate::scope::Scope;
@@ -28,7 +29,7 @@ use crate::view::View;
 /// behind the figure says it may include more than it names.
 ///
 /// `Display` writes the caveat as a sentence; serde writes it as data, tagged
-/// by `kind` (`footings`, `kinds`, `contributors`, `may_include`).
+/// by `kind` (`footings`, `kinds`, `contributors`, `overlap`, `may_include`).
 ///
 /// # Example
 ///
@@ -99,6 +100,23 @@ pub enum Caveat {
         /// elsewhere on the date but not in the scope.
         missing: BTreeSet<Country>,
     },
+    /// The ledger's figure adds a unit an alliance contributes as a whole in
+    /// a host to national units of its members there, whose forces may be
+    /// partly inside the alliance's figure (the UK's whole presence in
+    /// Estonia beside NATO's Estonian battlegroup, which it leads): the sum
+    /// may count some forces twice.
+    Overlap {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The host country.
+        host: Country,
+        /// The alliance whose own unit is there.
+        alliance: AllianceId,
+        /// The members with national units there too.
+        members: BTreeSet<Country>,
+    },
     /// A source of a figure the ledger counts in the scope says its figures
     /// may include more than they name (its [`Source::may_include`](crate::Source::may_include)).
     MayInclude {
@@ -148,6 +166,19 @@ impl fmt::Display for Caveat {
                 where_(scope, metric),
                 joined(missing)
             ),
+            Caveat::Overlap {
+                scope,
+                metric,
+                host,
+                alliance,
+                members,
+            } => write!(
+                f,
+                "the ledger's figure for {} adds {alliance}'s own units in {host} to {}'s there, \
+                 which may be partly inside them and so counted twice",
+                where_(scope, metric),
+                joined(members)
+            ),
             Caveat::MayInclude { document, what } => {
                 write!(f, "{document}'s figures may include {what}")
             }
@@ -181,7 +212,7 @@ const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 impl Checker<'_> {
     /// The caveats of a finding that reads the ledger's figure for `scope`
     /// and `metric` on `date` in `view`, in a fixed order: footings, kinds,
-    /// contributors, then the sources' words, by document.
+    /// contributors, overlaps by host, then the sources' words, by document.
     pub(super) fn caveats(
         &self,
         view: View<'_>,
@@ -294,6 +325,47 @@ impl Checker<'_> {
                 });
             }
         }
+
+        // Overlaps: an alliance's own unit in a host, beside its members'
+        // national units there, within the claim's contributors.
+        let mut overlaps: BTreeMap<(Country, &AllianceId), BTreeSet<Country>> = BTreeMap::new();
+        for unit in self.ledger.units() {
+            let Contributor::Alliance(a) = unit.contributor() else {
+                continue;
+            };
+            if !has(&scope.clone().unit(unit.id().clone()))? {
+                continue;
+            }
+            let host = match view.deployment(unit.id(), date)?.map(|d| d.location) {
+                Some(Location::Country(c)) => c,
+                Some(Location::Base(b)) => match self.ledger.base(&b) {
+                    Some(base) => base.host(),
+                    None => continue,
+                },
+                // A regional figure is not split between its countries.
+                Some(Location::Region(_)) | None => continue,
+            };
+            let Some(alliance) = self.ledger.alliance(a) else {
+                continue;
+            };
+            for member in alliance.members_on(date) {
+                let within = counted.contains(&member);
+                if within && has(&scope.only_host(host).only_contributor(member))? {
+                    overlaps.entry((host, a)).or_default().insert(member);
+                }
+            }
+        }
+        out.extend(
+            overlaps
+                .into_iter()
+                .map(|((host, alliance), members)| Caveat::Overlap {
+                    scope: scope.clone(),
+                    metric: metric.clone(),
+                    host,
+                    alliance: alliance.clone(),
+                    members,
+                }),
+        );
 
         // What the sources behind the figure say it may include: the events
         // with such words, in this view by the date, whose units count in
@@ -513,6 +585,46 @@ mod tests {
             recorded: [c("USA")].into(),
             missing: [c("GBR")].into(),
         }));
+    }
+
+    #[test]
+    fn an_alliance_s_unit_beside_a_member_s_in_one_host_may_count_twice() {
+        // In the Madrid scenario, all personnel in Estonia adds NATO's
+        // Estonian battlegroup to the UK's whole presence there.
+        let madrid = scenario::madrid_2022().unwrap();
+        let l = madrid.ledger();
+        let est = Scope::all().in_country(c("EST"));
+        let uk = Scope::all().from_country(c("GBR")).in_country(c("EST"));
+        let tripwire = Scope::all()
+            .from_alliance(AllianceId::new("NATO").unwrap())
+            .in_country(c("EST"))
+            .of_kind(UnitKind::Battlegroup);
+        let report = l
+            .check(&[
+                claim("E", est.clone()),
+                claim("K", uk),
+                claim("B", tripwire),
+            ])
+            .unwrap();
+        let overlap = Caveat::Overlap {
+            scope: est,
+            metric: Metric::PERSONNEL,
+            host: c("EST"),
+            alliance: AllianceId::new("NATO").unwrap(),
+            members: [c("GBR")].into(),
+        };
+        assert!(caveats(&report, "E").contains(&overlap), "{report}");
+        assert!(overlap.to_string().contains(
+            "adds NATO's own units in EST to GBR's there, which may be partly inside them"
+        ));
+        for alone in ["K", "B"] {
+            assert!(
+                !caveats(&report, alone)
+                    .iter()
+                    .any(|c| matches!(c, Caveat::Overlap { .. })),
+                "{alone}: {report}"
+            );
+        }
     }
 
     #[test]
