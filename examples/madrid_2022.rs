@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use posture_ledger::{
     scenario, AllianceId, Comparison, Country, EventId, Footing, LayerId, Ledger, Metric, RegionId,
-    Scope, Total, UnitId,
+    Scope, Total, UnitId, UnitKind,
 };
 use rust_decimal::Decimal;
 
@@ -38,12 +38,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Country::new("GBR")?,
     );
 
+    // The tripwire force is NATO's battlegroups there; the UK's national
+    // contingent in Estonia is counted apart, as it is more than its share.
+    let tripwire = Scope::all()
+        .from_alliance(nato.clone())
+        .in_region(RegionId::new("baltic-states")?)
+        .of_kind(UnitKind::Battlegroup);
     let rows = [
         Row {
             label: "Baltic forward presence: now vs requested",
-            scope: Scope::all()
-                .from_alliance(nato)
-                .in_region(RegionId::new("baltic-states")?),
+            scope: tripwire.clone(),
             metric: Metric::PERSONNEL,
             how: Compare::WhatIf("requested", summit),
         },
@@ -108,7 +112,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cmp.change().map_or("—".to_string(), |c| {
                 posture_ledger::interval::signed_thousands(&Decimal::from(c))
             }),
-            cmp.ratio().map_or("—".to_string(), |r| format!("×{r}")),
+            cmp.ratio().map_or("—".to_string(), |r| {
+                format!("×{}", r.round_dp(2).normalize())
+            }),
         ]);
     }
     print_table(&table);
@@ -150,10 +156,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    // Why the tripwire force is 4,000 and not 3,700: the register behind the total.
-    let tripwire = Scope::all()
-        .from_alliance(AllianceId::new("NATO")?)
-        .in_region(RegionId::new("baltic-states")?);
+    // The second source: NATO's own battlegroup strengths of 2022-06-28.
+    let eve: NaiveDate = "2022-06-28".parse()?;
+    let battlegroups = Scope::all()
+        .from_alliance(nato)
+        .of_kind(UnitKind::Battlegroup);
+    let nato_doc = "nato-efp-2022-06-28";
+    let hosts = ledger
+        .events()
+        .iter()
+        .filter(|e| e.source().is_some_and(|s| s.document == nato_doc))
+        .filter(|e| matches!(e.kind(), posture_ledger::EventKind::Deploy { .. }))
+        .count();
+    println!();
+    println!(
+        "Second source, NATO ({nato_doc}): {} in {hosts} battlegroups on {eve}, {} of them in the Baltic states",
+        ledger.total(&battlegroups, &Metric::PERSONNEL, eve)?,
+        ledger.total(&tripwire, &Metric::PERSONNEL, eve)?,
+    );
+
+    // Why the tripwire force is no longer the report's 3,700: the register behind the total.
     println!();
     print!(
         "{}",

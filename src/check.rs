@@ -43,6 +43,9 @@ use crate::qualifier::TolerancePolicy;
 use crate::scope::{Places, Scope};
 use crate::view::View;
 
+mod coverage;
+pub use coverage::Caveat;
+
 /// `format!` for the findings' text: the sentences run to a hundred bytes
 /// or so, and `format!` starts from a guess that a large check pays for in
 /// three or four reallocations per string; this starts from enough, then
@@ -163,6 +166,10 @@ pub struct Finding {
     pub gap: Option<Decimal>,
     /// The finding in a sentence.
     pub summary: String,
+    /// What the ledger's figure may not cover, or may take in beyond the
+    /// claim's scope: said beside the verdict, not folded into it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caveats: Vec<Caveat>,
 }
 
 /// A finding as read, before it is checked.
@@ -178,6 +185,8 @@ struct FindingFields {
     #[serde(default)]
     gap: Option<Decimal>,
     summary: String,
+    #[serde(default)]
+    caveats: Vec<Caveat>,
 }
 
 impl TryFrom<FindingFields> for Finding {
@@ -197,6 +206,7 @@ impl TryFrom<FindingFields> for Finding {
             evidence: f.evidence,
             gap: f.gap,
             summary: f.summary,
+            caveats: f.caveats,
         })
     }
 }
@@ -212,6 +222,7 @@ impl Finding {
             evidence: Vec::new(),
             gap: None,
             summary: String::new(),
+            caveats: Vec::new(),
         }
     }
 }
@@ -314,6 +325,10 @@ impl fmt::Display for Report {
                 line.extend(std::iter::repeat_n(' ', pad));
             }
             line.push_str(&finding.summary);
+            for caveat in &finding.caveats {
+                // Writing to a `String` cannot fail.
+                let _ = fmt::Write::write_fmt(&mut line, format_args!(" — caveat: {caveat}"));
+            }
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
@@ -1148,6 +1163,7 @@ impl<'a> Checker<'a> {
             }],
             gap: None,
             summary: String::new(),
+            caveats: Vec::new(),
         };
         let where_ = self.describe(scope, metric, claim.layer());
         let Some(days) = self.fact_days(fact)? else {
@@ -1169,6 +1185,7 @@ impl<'a> Checker<'a> {
             label: text!("ledger: {where_} on {as_of}"),
             interval: ledger,
         });
+        f.caveats = self.caveats(fact.view, scope, metric, as_of.last())?;
         if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
             f.summary = text!("the ledger has {ledger} for {where_}, but {why}");
             return Ok(f);
@@ -1452,8 +1469,10 @@ impl<'a> Checker<'a> {
             ],
             gap: None,
             summary: String::new(),
+            caveats: Vec::new(),
         };
         let where_ = describe(scope, metric, claim.layer());
+        f.caveats = self.caveats(p.view, scope, metric, claim.as_of().last())?;
         let stale = match self.stale(before_view, scope, metric, before_at.last())? {
             Some(why) => Some(why),
             None => self.stale(p.view, scope, metric, claim.as_of().last())?,
@@ -1780,7 +1799,11 @@ impl<'a> Checker<'a> {
             ],
             gap: None,
             summary: String::new(),
+            caveats: Vec::new(),
         };
+        if known {
+            f.caveats = self.caveats(late.view, late.scope, late.metric, late.as_of.last())?;
+        }
         if no_early || no_late || !known {
             // No record on a side is no figure to carry from or to: the
             // evidence keeps the claims, not a change from a record of none;
@@ -2716,6 +2739,7 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         evidence,
         gap: None,
         summary: String::new(),
+        caveats: Vec::new(),
     };
     let within = if moved {
         text!(" with the ledger's {} in {p} between them", signed(&shift))

@@ -52,7 +52,9 @@ impl Layer {
     }
 }
 
-/// Where a fact comes from: a document, the date it was reported, a line and a quote.
+/// Where a fact comes from: a document, the date it was reported, a line and a
+/// quote; and what the document says its figures may include beyond what they
+/// name, if it says so.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -67,6 +69,12 @@ pub struct Source {
     /// The words quoted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// What the document says its figures may include beyond what they name,
+    /// in its words: NATO's battlegroup strengths "may include forces
+    /// deployed in a support role". A finding that uses such a figure says so
+    /// in a [`Caveat::MayInclude`](crate::Caveat::MayInclude).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_include: Option<String>,
 }
 
 /// A dated change to one unit's posture.
@@ -407,6 +415,7 @@ mod tests {
                 reported: Some(day(29)),
                 line: Some(12),
                 quote: None,
+                may_include: Some("forces deployed in a support role".into()),
             });
         let text = serde_json::to_string(&full).expect("serializes");
         let read: Event = serde_json::from_str(&text).expect("deserializes");

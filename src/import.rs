@@ -175,11 +175,12 @@ impl ImportOptions {
     /// let options = ImportOptions::new("dmdc.csv").as_census();
     /// let imported = levels_csv(table.as_bytes(), &mut ledger, &options)?;
     /// assert_eq!((imported.census_zeros, imported.not_reported), (1, 1));
-    /// let personnel = |host: &str| -> Result<u64, Box<dyn std::error::Error>> {
+    /// let personnel = |host: &str| -> Result<Option<u64>, Box<dyn std::error::Error>> {
     ///     let scope = Scope::all().in_country(Country::new(host)?);
     ///     Ok(ledger.total(&scope, &Metric::PERSONNEL, "2022-09-30".parse()?)?.get())
     /// };
-    /// assert_eq!((personnel("DEU")?, personnel("ITA")?, personnel("POL")?), (35_781, 0, 5_500));
+    /// // Italy left out is a record of 0, not no record.
+    /// assert_eq!((personnel("DEU")?, personnel("ITA")?, personnel("POL")?), (Some(35_781), Some(0), Some(5_500)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn as_census(mut self) -> Self {

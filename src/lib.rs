@@ -28,7 +28,7 @@ mod unit;
 mod view;
 
 pub use base::{Base, BaseId};
-pub use check::{CheckOptions, Evidence, Finding, Report, Rule, Verdict};
+pub use check::{Caveat, CheckOptions, Evidence, Finding, Report, Rule, Verdict};
 pub use claim::{AsOf, Change, Claim, ClaimId, Delta, Direction, Figure, Statement, Subject};
 pub use correction::{Amendment, Correction};
 pub use country::{

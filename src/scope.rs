@@ -170,6 +170,41 @@ impl Scope {
         self
     }
 
+    /// This scope with its footing filter replaced by `footing` alone: the
+    /// part of the scope on that footing, when the filter allows it.
+    pub(crate) fn only_footing(&self, footing: Footing) -> Scope {
+        let mut out = self.clone();
+        out.footings = Some(BTreeSet::from([footing]));
+        out
+    }
+
+    /// This scope with its contributor filter replaced by `country` alone.
+    pub(crate) fn only_contributor(&self, country: Country) -> Scope {
+        let mut out = self.clone();
+        out.contributors = Some(Places {
+            countries: BTreeSet::from([country]),
+            ..Places::default()
+        });
+        out
+    }
+
+    /// This scope with its host filter replaced by `country` alone.
+    pub(crate) fn only_host(&self, country: Country) -> Scope {
+        let mut out = self.clone();
+        out.hosts = Some(Places {
+            countries: BTreeSet::from([country]),
+            ..Places::default()
+        });
+        out
+    }
+
+    /// This scope with its unit-kind filter replaced by `kind` alone.
+    pub(crate) fn only_kind(&self, kind: UnitKind) -> Scope {
+        let mut out = self.clone();
+        out.kinds = Some(BTreeSet::from([kind]));
+        out
+    }
+
     /// The host filter, if any.
     pub fn hosts(&self) -> Option<&Places> {
         self.hosts.as_ref()

@@ -262,14 +262,22 @@ impl<'a> View<'a> {
     /// # Example
     ///
     /// ```
-    /// use posture_ledger::{scenario, AllianceId, Metric, RegionId, Scope};
+    /// use posture_ledger::{scenario, AllianceId, Metric, RegionId, Scope, UnitKind};
     ///
     /// let ledger = scenario::madrid_2022()?.into_ledger();
-    /// let tripwire = Scope::all().from_alliance(AllianceId::new("NATO")?).in_region(RegionId::new("baltic-states")?);
-    /// let why = ledger.view().explain(&tripwire, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
-    /// assert_eq!(why.total(), 4_000);
+    /// let tripwire = Scope::all()
+    ///     .from_alliance(AllianceId::new("NATO")?)
+    ///     .in_region(RegionId::new("baltic-states")?)
+    ///     .of_kind(UnitKind::Battlegroup);
+    /// let summit = "2022-06-29".parse()?;
+    /// let why = ledger.view().explain(&tripwire, &Metric::PERSONNEL, summit)?;
+    /// assert_eq!(Some(why.total()), ledger.total(&tripwire, &Metric::PERSONNEL, summit)?.get().map(i128::from));
     /// let events: Vec<&str> = why.entries().iter().map(|e| e.event.as_str()).collect();
-    /// assert_eq!(events, ["efp-at-invasion", "gbr-est-now", "efp-now"]);
+    /// // The report's regional figure, then NATO's own, host by host.
+    /// assert_eq!(
+    ///     events,
+    ///     ["efp-at-invasion", "efp-by-host", "efp-est-2022-06-28", "efp-lva-2022-06-28", "efp-ltu-2022-06-28"]
+    /// );
     /// println!("{why}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

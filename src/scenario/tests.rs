@@ -744,7 +744,7 @@ count = 100
             "f.toml:15:31: event `uk-arrives`: field `location`: unknown field `bsae`, \
              expected one of `base`, `country`, `region`; did you mean `base`?",
             "f.toml:18:28: event `uk-arrives`: field `source`: unknown field `reportd`, \
-             expected one of `document`, `reported`, `line`, `quote`; did you mean `reported`?",
+             expected one of `document`, `reported`, `line`, `quote`, `may_include`; did you mean `reported`?",
         ]
     );
 }

@@ -1,8 +1,36 @@
 //! The verdicts DOMAIN.md's expected figures imply for the claims of the
 //! Madrid 2022 report, each computed by the checker from the bundled data.
 
-use posture_ledger::{scenario, ClaimId, Finding, Interval, Report, Rule, Verdict};
+use chrono::NaiveDate;
+use posture_ledger::{
+    scenario, AllianceId, ClaimId, Finding, Interval, Ledger, Metric, RegionId, Report, Rule,
+    Scope, UnitKind, Verdict,
+};
 use rust_decimal::Decimal;
+
+fn ledger() -> Ledger {
+    scenario::madrid_2022()
+        .expect("the bundled scenario loads")
+        .into_ledger()
+}
+
+/// The tripwire force: NATO's battlegroups in the Baltic states.
+fn tripwire() -> Scope {
+    Scope::all()
+        .from_alliance(AllianceId::new("NATO").expect("an id"))
+        .in_region(RegionId::new("baltic-states").expect("an id"))
+        .of_kind(UnitKind::Battlegroup)
+}
+
+/// The ledger's total of the tripwire force on `date`, as a decimal: the one
+/// place to adapt when totals change type.
+fn tripwire_total(date: &str) -> Decimal {
+    let date: NaiveDate = date.parse().expect("a date");
+    let total = ledger()
+        .total(&tripwire(), &Metric::PERSONNEL, date)
+        .expect("a total");
+    Decimal::from(total.get().expect("a record of the tripwire force"))
+}
 
 fn report() -> Report {
     let madrid = scenario::madrid_2022().expect("the bundled scenario loads");
@@ -39,18 +67,31 @@ fn dec(n: i64) -> Decimal {
 }
 
 #[test]
-fn some_3700_in_february_and_4000_strong_in_june_agree() {
+fn some_3700_in_february_with_nato_s_june_figures_overshoots_4000_strong() {
     let r = report();
     let f = finding(&r, Rule::AcrossDates, &["C10", "C2"]);
-    assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
-    // [3,650, 3,750] with the ledger's +300 since February.
+    assert_eq!(f.verdict, Verdict::Conflicting, "{}", f.summary);
+    // [3,650, 3,750] with the ledger's change since February: the report's
+    // regional figure giving way to NATO's three battlegroups there.
+    let change = tripwire_total("2022-06-29") - tripwire_total("2022-02-28");
     assert_eq!(
         evidence(f, "carried to 2022-06-29"),
-        Interval::closed(dec(3_950), dec(4_050)).unwrap()
+        Interval::closed(dec(3_650) + change, dec(3_750) + change).unwrap()
     );
     assert_eq!(
         f.events.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
-        ["gbr-est-now", "efp-now"]
+        [
+            "efp-by-host",
+            "efp-est-2022-06-28",
+            "efp-lva-2022-06-28",
+            "efp-ltu-2022-06-28"
+        ]
+    );
+    assert!(
+        f.caveats
+            .iter()
+            .any(|c| matches!(c, posture_ledger::Caveat::MayInclude { .. })),
+        "{f:?}"
     );
 }
 
@@ -85,18 +126,15 @@ fn more_than_100000_after_nearly_20000_more_puts_the_earlier_figure_above_80000(
 }
 
 #[test]
-fn the_uk_part_bounds_the_rest_of_the_tripwire_force() {
+fn the_uk_s_whole_presence_is_not_judged_a_part_of_the_tripwire_force() {
+    // The UK's 1,650 in Estonia is more than its share of NATO's Estonian
+    // battlegroup, so C4 is not a part of C2's battlegroups.
     let r = report();
-    let f = finding(&r, Rule::PartWithinWhole, &["C4", "C2"]);
-    assert_eq!(f.verdict, Verdict::Consistent);
     assert!(
-        f.summary.contains("2,350 on the stated figures"),
-        "{}",
-        f.summary
-    );
-    assert_eq!(
-        evidence(f, "beside GBR in EST"),
-        Interval::closed(dec(1_850), dec(2_850)).unwrap()
+        !r.findings()
+            .iter()
+            .any(|f| f.rule == Rule::PartWithinWhole && f.claims.iter().any(|c| c.as_str() == "C4")),
+        "{r}"
     );
 }
 
@@ -112,13 +150,13 @@ fn more_than_doubling_1650_means_above_3300() {
 }
 
 #[test]
-fn tens_of_thousands_more_agrees_with_50000_less_4000() {
+fn tens_of_thousands_more_agrees_with_50000_less_nato_s_figures() {
     let r = report();
     let f = finding(&r, Rule::ClaimVsLedger, &["C1"]);
     assert_eq!(f.verdict, Verdict::Consistent, "{}", f.summary);
     assert_eq!(
         evidence(f, "ledger before, on 2022-06-29"),
-        Interval::exact(dec(4_000))
+        Interval::exact(tripwire_total("2022-06-29"))
     );
     assert_eq!(
         evidence(f, "ledger after, on 2022-06-29"),
@@ -137,8 +175,20 @@ fn joe_biden_cannot_be_president_and_vice_president_on_one_day() {
         "{}",
         f.summary
     );
-    // It is the report's only conflict, and it comes first.
-    assert_eq!(r.with_verdict(Verdict::Conflicting).count(), 1);
+    // It is the report's only conflict with itself; the others are with
+    // NATO's figures, and all come first.
+    let conflicts: Vec<(Rule, Vec<&str>)> = r
+        .with_verdict(Verdict::Conflicting)
+        .map(|f| (f.rule, f.claims.iter().map(ClaimId::as_str).collect()))
+        .collect();
+    assert_eq!(
+        conflicts,
+        [
+            (Rule::ClaimVsLedger, vec!["C2"]),
+            (Rule::AcrossDates, vec!["C10", "C2"]),
+            (Rule::Categories, vec!["C13", "C13-president", "C13-again"]),
+        ]
+    );
     assert_eq!(r.findings()[0].verdict, Verdict::Conflicting);
 }
 

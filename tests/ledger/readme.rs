@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 const README: &str = include_str!("../../README.md");
 
 fn row(label: &str, cmp: &Comparison) -> Vec<String> {
-    let ratio = cmp.ratio().map_or("—".to_string(), |r| format!("×{r}"));
+    let ratio = cmp.ratio().map_or("—".to_string(), |r| {
+        format!("×{}", r.round_dp(2).normalize())
+    });
     vec![
         label.to_string(),
         cell(cmp.before()),
@@ -33,7 +35,8 @@ fn the_readme_table_is_what_the_library_computes() -> Result<(), Box<dyn std::er
                 &LayerId::new("requested")?,
                 &Scope::all()
                     .from_alliance(AllianceId::new("NATO")?)
-                    .in_region(RegionId::new("baltic-states")?),
+                    .in_region(RegionId::new("baltic-states")?)
+                    .of_kind(posture_ledger::UnitKind::Battlegroup),
                 &Metric::PERSONNEL,
                 summit,
             )?,

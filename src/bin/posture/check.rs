@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{CheckOptions, Finding, Interval, Report, Rule, Verdict};
+use posture_ledger::{Caveat, CheckOptions, Finding, Interval, Report, Rule, Verdict};
 use serde::Serialize;
 
 use crate::{Common, Done, Failure, Format};
@@ -45,6 +45,15 @@ struct JsonFinding<'a> {
     evidence: Vec<JsonEvidence<'a>>,
     gap: Option<String>,
     summary: &'a str,
+    caveats: Vec<JsonCaveat<'a>>,
+}
+
+/// A caveat as the library writes it, with its sentence beside it.
+#[derive(Serialize)]
+struct JsonCaveat<'a> {
+    text: String,
+    #[serde(flatten)]
+    caveat: &'a Caveat,
 }
 
 #[derive(Serialize)]
@@ -133,5 +142,13 @@ fn json_finding(f: &Finding) -> JsonFinding<'_> {
             .collect(),
         gap: f.gap.map(|g| g.to_string()),
         summary: &f.summary,
+        caveats: f
+            .caveats
+            .iter()
+            .map(|c| JsonCaveat {
+                text: c.to_string(),
+                caveat: c,
+            })
+            .collect(),
     }
 }

@@ -75,6 +75,7 @@ struct JsonSource {
     reported: Option<NaiveDate>,
     line: Option<u32>,
     quote: Option<String>,
+    may_include: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -165,6 +166,7 @@ fn json_entry(e: &Entry) -> JsonEntry {
             reported: s.reported,
             line: s.line,
             quote: s.quote.clone(),
+            may_include: s.may_include.clone(),
         }),
         corrects: e.corrects.as_ref().map(|(id, reason)| JsonCorrects {
             event: id.to_string(),

@@ -1,0 +1,687 @@
+//! Coverage caveats: what a finding's ledger figure may leave out, or take in
+//! beyond the claim's scope, said beside its verdict.
+//!
+//! A claim about "American service members in Europe" counts every footing;
+//! a ledger that records only permanently assigned personnel there gives a
+//! figure that may be short of it for want of records, not of troops. The
+//! caveats are worked out from the ledger's records in the claim's scope on
+//! the claim's date (which footings and unit kinds hold anything there), and
+//! from what the sources behind the figure say it may include.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Checker;
+use crate::country::{AllianceId, Country};
+use crate::deployment::Footing;
+use crate::deployment::Location;
+use crate::error::Result;
+use crate::metric::Metric;
+use crate::scope::Scope;
+use crate::unit::{Contributor, UnitKind};
+use crate::view::View;
+
+/// What a finding's ledger figure may not cover, beside its verdict: the
+/// ledger records only part of what the claim's scope takes in, or a source
+/// behind the figure says it may include more than it names.
+///
+/// `Display` writes the caveat as a sentence; serde writes it as data, tagged
+/// by `kind` (`footings`, `kinds`, `contributors`, `overlap`, `may_include`).
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{scenario, Caveat, ClaimId};
+///
+/// let madrid = scenario::madrid_2022()?;
+/// let report = madrid.ledger().check(madrid.claims())?;
+/// let c2 = ClaimId::new("C2")?;
+/// let caveats: Vec<&Caveat> = report.about(&c2).flat_map(|f| &f.caveats).collect();
+/// assert!(caveats.iter().any(|c| matches!(c, Caveat::MayInclude { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Caveat {
+    /// The claim counts forces on footings of which the ledger records none
+    /// in its scope on the date, though it records them elsewhere, in units
+    /// of the kinds the claim counts: "the ledger records only permanent
+    /// footing for USA in europe personnel".
+    ///
+    /// A claim with no footing filter is taken to count the forces in place,
+    /// permanent and rotational; one with a filter, the footings it names.
+    Footings {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The footings the ledger records in the scope on the date.
+        recorded: BTreeSet<Footing>,
+        /// The footings the claim counts that the ledger records elsewhere
+        /// on the date but not in the scope.
+        missing: BTreeSet<Footing>,
+    },
+    /// The claim counts units of kinds of which the ledger records none in
+    /// its scope on the date, though it counts the metric in such units
+    /// elsewhere, on the footings the claim counts. Never said where a national contingent, which stands for
+    /// a contributor's whole presence, is among the records.
+    Kinds {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The unit kinds the ledger records in the scope on the date.
+        recorded: BTreeSet<UnitKind>,
+        /// The kinds the claim counts that the ledger records elsewhere on
+        /// the date but not in the scope.
+        missing: BTreeSet<UnitKind>,
+    },
+    /// The claim counts the forces of contributor countries of which the
+    /// ledger records none in its scope on the date, though it records them
+    /// elsewhere, in units of the claim's kinds and footings: "the ledger
+    /// records only USA's forces for in DEU personnel". Never said where a
+    /// unit an alliance contributes as a whole, which stands for its
+    /// members' forces, is among the records.
+    ///
+    /// A claim with no contributor filter is taken to count every country
+    /// that contributes a unit to the ledger; one with a filter, the
+    /// countries it names or whose region or alliance it names.
+    Contributors {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The contributors the ledger records in the scope on the date.
+        recorded: BTreeSet<Country>,
+        /// The contributors the claim counts that the ledger records
+        /// elsewhere on the date but not in the scope.
+        missing: BTreeSet<Country>,
+    },
+    /// The ledger's figure adds a unit an alliance contributes as a whole in
+    /// a host to national units of its members there, whose forces may be
+    /// partly inside the alliance's figure (the UK's whole presence in
+    /// Estonia beside NATO's Estonian battlegroup, which it leads): the sum
+    /// may count some forces twice.
+    Overlap {
+        /// The claim's scope.
+        scope: Scope,
+        /// What is counted.
+        metric: Metric,
+        /// The host country.
+        host: Country,
+        /// The alliance whose own unit is there.
+        alliance: AllianceId,
+        /// The members with national units there too.
+        members: BTreeSet<Country>,
+    },
+    /// A source of a figure the ledger counts in the scope says its figures
+    /// may include more than they name (its [`Source::may_include`](crate::Source::may_include)).
+    MayInclude {
+        /// The source's document.
+        document: String,
+        /// What it says its figures may include, in its words.
+        what: String,
+    },
+}
+
+impl fmt::Display for Caveat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Caveat::Footings {
+                scope,
+                metric,
+                recorded,
+                missing,
+            } => write!(
+                f,
+                "the ledger records only {} footing for {}; a claim that counts {} forces too may count more",
+                joined(recorded),
+                where_(scope, metric),
+                joined(missing)
+            ),
+            Caveat::Kinds {
+                scope,
+                metric,
+                recorded,
+                missing,
+            } => write!(
+                f,
+                "the ledger records only {} units for {}; a claim that counts {} units too may count more",
+                joined(recorded),
+                where_(scope, metric),
+                joined(missing)
+            ),
+            Caveat::Contributors {
+                scope,
+                metric,
+                recorded,
+                missing,
+            } => write!(
+                f,
+                "the ledger records only {}'s forces for {}; a claim that counts {}'s too may count more",
+                joined(recorded),
+                where_(scope, metric),
+                joined(missing)
+            ),
+            Caveat::Overlap {
+                scope,
+                metric,
+                host,
+                alliance,
+                members,
+            } => write!(
+                f,
+                "the ledger's figure for {} adds {alliance}'s own units in {host} to {}'s there, \
+                 which may be partly inside them and so counted twice",
+                where_(scope, metric),
+                joined(members)
+            ),
+            Caveat::MayInclude { document, what } => {
+                write!(f, "{document}'s figures may include {what}")
+            }
+        }
+    }
+}
+
+/// `USA in europe personnel`; `personnel` for the scope of everything.
+fn where_(scope: &Scope, metric: &Metric) -> String {
+    let scope = scope.to_string();
+    if scope.is_empty() {
+        metric.to_string()
+    } else {
+        format!("{scope} {metric}")
+    }
+}
+
+/// `permanent`, `permanent and rotational`, `land, ship and other`.
+fn joined<T: fmt::Display>(set: &BTreeSet<T>) -> String {
+    let names: Vec<String> = set.iter().map(ToString::to_string).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The forces in place, which a claim with no footing filter counts.
+const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
+
+impl Checker<'_> {
+    /// The caveats of a finding that reads the ledger's figure for `scope`
+    /// and `metric` on `date` in `view`, in a fixed order: footings, kinds,
+    /// contributors, overlaps by host, then the sources' words, by document.
+    pub(super) fn caveats(
+        &self,
+        view: View<'_>,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<Vec<Caveat>> {
+        let mut out = Vec::new();
+        if !self.counts(metric) {
+            return Ok(out);
+        }
+        let has = |s: &Scope| -> Result<bool> { Ok(view.total(s, metric, date)?.is_recorded()) };
+        // Elsewhere is like with like: the units of the claim's kinds when
+        // asking after footings, on its footings when asking after kinds.
+        let (mut of_kinds, mut on_footings) = (Scope::all(), Scope::all());
+        for &kind in scope.kinds().into_iter().flatten() {
+            of_kinds = of_kinds.of_kind(kind);
+        }
+        for &footing in scope.footings().into_iter().flatten() {
+            on_footings = on_footings.on_footing(footing);
+        }
+
+        // Footings: those the claim counts, of which the ledger holds
+        // anything anywhere on the date, against those in the scope.
+        let counted: Vec<Footing> = match scope.footings() {
+            Some(f) => f.iter().copied().collect(),
+            None => IN_PLACE.to_vec(),
+        };
+        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
+        for &footing in &counted {
+            if has(&scope.only_footing(footing))? {
+                recorded.insert(footing);
+            } else if has(&of_kinds.only_footing(footing))? {
+                missing.insert(footing);
+            }
+        }
+        if !recorded.is_empty() && !missing.is_empty() {
+            out.push(Caveat::Footings {
+                scope: scope.clone(),
+                metric: metric.clone(),
+                recorded,
+                missing,
+            });
+        }
+
+        // Kinds, likewise; a contingent stands for a whole presence.
+        let counted: Vec<UnitKind> = match scope.kinds() {
+            Some(k) => k.iter().copied().collect(),
+            None => UnitKind::ALL.to_vec(),
+        };
+        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
+        for &kind in &counted {
+            if has(&scope.only_kind(kind))? {
+                recorded.insert(kind);
+            } else if has(&on_footings.only_kind(kind))? {
+                missing.insert(kind);
+            }
+        }
+        if !recorded.is_empty() && !missing.is_empty() && !recorded.contains(&UnitKind::Contingent)
+        {
+            out.push(Caveat::Kinds {
+                scope: scope.clone(),
+                metric: metric.clone(),
+                recorded,
+                missing,
+            });
+        }
+
+        // Contributors, likewise; a unit an alliance contributes as a whole
+        // stands for its members' forces.
+        let mut like = on_footings.clone();
+        for &kind in scope.kinds().into_iter().flatten() {
+            like = like.of_kind(kind);
+        }
+        let counted: BTreeSet<Country> = match scope.contributors() {
+            Some(places) => self.ledger.countries(places, date)?.into_iter().collect(),
+            None => self
+                .ledger
+                .units()
+                .filter_map(|u| match u.contributor() {
+                    Contributor::Country(c) => Some(*c),
+                    Contributor::Alliance(_) => None,
+                })
+                .collect(),
+        };
+        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
+        for &country in &counted {
+            if has(&scope.only_contributor(country))? {
+                recorded.insert(country);
+            } else if has(&like.only_contributor(country))? {
+                missing.insert(country);
+            }
+        }
+        if !recorded.is_empty() && !missing.is_empty() {
+            let mut whole = false;
+            for unit in self.ledger.units() {
+                if matches!(unit.contributor(), Contributor::Alliance(_))
+                    && has(&scope.clone().unit(unit.id().clone()))?
+                {
+                    whole = true;
+                    break;
+                }
+            }
+            if !whole {
+                out.push(Caveat::Contributors {
+                    scope: scope.clone(),
+                    metric: metric.clone(),
+                    recorded,
+                    missing,
+                });
+            }
+        }
+
+        // Overlaps: an alliance's own unit in a host, beside its members'
+        // national units there, within the claim's contributors.
+        let mut overlaps: BTreeMap<(Country, &AllianceId), BTreeSet<Country>> = BTreeMap::new();
+        for unit in self.ledger.units() {
+            let Contributor::Alliance(a) = unit.contributor() else {
+                continue;
+            };
+            if !has(&scope.clone().unit(unit.id().clone()))? {
+                continue;
+            }
+            let host = match view.deployment(unit.id(), date)?.map(|d| d.location) {
+                Some(Location::Country(c)) => c,
+                Some(Location::Base(b)) => match self.ledger.base(&b) {
+                    Some(base) => base.host(),
+                    None => continue,
+                },
+                // A regional figure is not split between its countries.
+                Some(Location::Region(_)) | None => continue,
+            };
+            let Some(alliance) = self.ledger.alliance(a) else {
+                continue;
+            };
+            for member in alliance.members_on(date) {
+                let within = counted.contains(&member);
+                if within && has(&scope.only_host(host).only_contributor(member))? {
+                    overlaps.entry((host, a)).or_default().insert(member);
+                }
+            }
+        }
+        out.extend(
+            overlaps
+                .into_iter()
+                .map(|((host, alliance), members)| Caveat::Overlap {
+                    scope: scope.clone(),
+                    metric: metric.clone(),
+                    host,
+                    alliance: alliance.clone(),
+                    members,
+                }),
+        );
+
+        // What the sources behind the figure say it may include: the events
+        // with such words, in this view by the date, whose units count in
+        // the scope then.
+        let layer = view.layer_index().and_then(|i| self.ledger.layer_id(i));
+        let mut said = BTreeSet::new();
+        for event in self.ledger.events() {
+            let Some((document, what)) = event.source().and_then(|s| {
+                let what = s.may_include.as_deref()?.trim();
+                (!what.is_empty()).then_some((&s.document, what))
+            }) else {
+                continue;
+            };
+            let visible = event.layer().is_none() || event.layer() == layer;
+            if !visible || event.effective() > date || said.contains(&(document, what)) {
+                continue;
+            }
+            if has(&scope.clone().unit(event.unit().clone()))? {
+                said.insert((document, what));
+            }
+        }
+        out.extend(said.into_iter().map(|(document, what)| Caveat::MayInclude {
+            document: document.clone(),
+            what: what.to_string(),
+        }));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    use crate::claim::*;
+    use crate::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn c(code: &str) -> Country {
+        Country::new(code).unwrap()
+    }
+
+    /// US forces in Germany, permanent, as one contingent; a rotational US
+    /// headquarters in Poland; a rotational British battlegroup in Estonia,
+    /// from a source that says its figure may include support forces.
+    fn ledger() -> Ledger {
+        let mut l = Ledger::new();
+        let units = [
+            (
+                "usa-deu",
+                "USA",
+                UnitKind::Contingent,
+                "DEU",
+                Footing::Permanent,
+                35_000,
+                None,
+            ),
+            (
+                "usa-hq",
+                "USA",
+                UnitKind::Headquarters,
+                "POL",
+                Footing::Rotational,
+                200,
+                None,
+            ),
+            (
+                "gbr-bg",
+                "GBR",
+                UnitKind::Battlegroup,
+                "EST",
+                Footing::Rotational,
+                900,
+                Some("forces deployed in a support role"),
+            ),
+        ];
+        for (id, contributor, kind, host, footing, n, may_include) in units {
+            l.add_unit(Unit::new(
+                UnitId::new(id).unwrap(),
+                id,
+                c(contributor),
+                kind,
+            ))
+            .unwrap();
+            let source = Source {
+                document: format!("{id}-doc"),
+                may_include: may_include.map(String::from),
+                ..Source::default()
+            };
+            l.apply(
+                Event::new(
+                    EventId::new(format!("{id}-arrives")).unwrap(),
+                    UnitId::new(id).unwrap(),
+                    d("2022-02-01"),
+                    EventKind::Deploy {
+                        location: Location::Country(c(host)),
+                        footing,
+                        strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(n))],
+                    },
+                )
+                .with_source(source),
+            )
+            .unwrap();
+        }
+        l
+    }
+
+    fn claim(id: &str, scope: Scope) -> Claim {
+        Claim::quantity(
+            ClaimId::new(id).unwrap(),
+            Source {
+                document: "report".into(),
+                line: Some(1),
+                ..Source::default()
+            },
+            "2022-06-29".parse().unwrap(),
+            scope,
+            Metric::PERSONNEL,
+            Figure::new(Qualifier::Exact, Decimal::from(1_000)),
+        )
+    }
+
+    fn caveats(report: &Report, id: &str) -> Vec<Caveat> {
+        report
+            .findings()
+            .iter()
+            .find(|f| f.rule == Rule::ClaimVsLedger && f.claims[0].as_str() == id)
+            .unwrap_or_else(|| panic!("no finding for {id} in\n{report}"))
+            .caveats
+            .clone()
+    }
+
+    fn usa_in_deu() -> Scope {
+        Scope::all().from_country(c("USA")).in_country(c("DEU"))
+    }
+
+    #[test]
+    fn a_scope_with_records_of_one_footing_only_says_so() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        assert_eq!(
+            caveats(&report, "U"),
+            [Caveat::Footings {
+                scope: usa_in_deu(),
+                metric: Metric::PERSONNEL,
+                recorded: [Footing::Permanent].into(),
+                missing: [Footing::Rotational].into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_claim_about_the_footing_recorded_has_no_caveat() {
+        let l = ledger();
+        let permanent = usa_in_deu().on_footing(Footing::Permanent);
+        let report = l.check(&[claim("P", permanent)]).unwrap();
+        assert_eq!(caveats(&report, "P"), []);
+    }
+
+    #[test]
+    fn kinds_missing_and_a_source_s_own_words_are_caveats_too() {
+        let l = ledger();
+        let gbr = Scope::all().from_country(c("GBR"));
+        let report = l.check(&[claim("G", gbr.clone())]).unwrap();
+        assert_eq!(
+            caveats(&report, "G"),
+            [
+                Caveat::Footings {
+                    scope: gbr.clone(),
+                    metric: Metric::PERSONNEL,
+                    recorded: [Footing::Rotational].into(),
+                    missing: [Footing::Permanent].into(),
+                },
+                Caveat::Kinds {
+                    scope: gbr,
+                    metric: Metric::PERSONNEL,
+                    recorded: [UnitKind::Battlegroup].into(),
+                    missing: [UnitKind::Headquarters, UnitKind::Contingent].into(),
+                },
+                Caveat::MayInclude {
+                    document: "gbr-bg-doc".into(),
+                    what: "forces deployed in a support role".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contingent_stands_for_every_kind_and_a_source_counts_only_where_its_unit_does() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        let caveats = caveats(&report, "U");
+        assert!(!caveats.iter().any(|c| matches!(c, Caveat::Kinds { .. })));
+        assert!(!caveats
+            .iter()
+            .any(|c| matches!(c, Caveat::MayInclude { .. })));
+    }
+
+    #[test]
+    fn a_scope_with_records_of_some_contributors_only_says_so() {
+        let l = ledger();
+        // All forces in Germany and Estonia: the ledger has the Americans in
+        // the one and the British in the other, but no one else in either.
+        let two = Scope::all().in_country(c("DEU")).in_country(c("EST"));
+        let report = l.check(&[claim("T", two.clone())]).unwrap();
+        assert!(!caveats(&report, "T")
+            .iter()
+            .any(|c| matches!(c, Caveat::Contributors { .. })));
+        let deu = Scope::all().in_country(c("DEU"));
+        let report = l.check(&[claim("D", deu.clone())]).unwrap();
+        assert!(caveats(&report, "D").contains(&Caveat::Contributors {
+            scope: deu,
+            metric: Metric::PERSONNEL,
+            recorded: [c("USA")].into(),
+            missing: [c("GBR")].into(),
+        }));
+    }
+
+    #[test]
+    fn an_alliance_s_unit_beside_a_member_s_in_one_host_may_count_twice() {
+        // In the Madrid scenario, all personnel in Estonia adds NATO's
+        // Estonian battlegroup to the UK's whole presence there.
+        let madrid = scenario::madrid_2022().unwrap();
+        let l = madrid.ledger();
+        let est = Scope::all().in_country(c("EST"));
+        let uk = Scope::all().from_country(c("GBR")).in_country(c("EST"));
+        let tripwire = Scope::all()
+            .from_alliance(AllianceId::new("NATO").unwrap())
+            .in_country(c("EST"))
+            .of_kind(UnitKind::Battlegroup);
+        let report = l
+            .check(&[
+                claim("E", est.clone()),
+                claim("K", uk),
+                claim("B", tripwire),
+            ])
+            .unwrap();
+        let overlap = Caveat::Overlap {
+            scope: est,
+            metric: Metric::PERSONNEL,
+            host: c("EST"),
+            alliance: AllianceId::new("NATO").unwrap(),
+            members: [c("GBR")].into(),
+        };
+        assert!(caveats(&report, "E").contains(&overlap), "{report}");
+        assert!(overlap.to_string().contains(
+            "adds NATO's own units in EST to GBR's there, which may be partly inside them"
+        ));
+        for alone in ["K", "B"] {
+            assert!(
+                !caveats(&report, alone)
+                    .iter()
+                    .any(|c| matches!(c, Caveat::Overlap { .. })),
+                "{alone}: {report}"
+            );
+        }
+    }
+
+    #[test]
+    fn caveats_are_written_beside_the_verdict_in_text() {
+        let l = ledger();
+        let report = l
+            .check(&[
+                claim("U", usa_in_deu()),
+                claim("G", Scope::all().from_country(c("GBR"))),
+            ])
+            .unwrap();
+        let text = report.to_string();
+        let line = |id: &str| {
+            text.lines()
+                .find(|l| l.split_whitespace().nth(4) == Some(id))
+                .unwrap_or_else(|| panic!("no line for {id}:\n{text}"))
+                .to_string()
+        };
+        assert!(
+            line("U").ends_with(
+                " — caveat: the ledger records only permanent footing for USA in DEU personnel; \
+                 a claim that counts rotational forces too may count more"
+            ),
+            "{text}"
+        );
+        assert!(
+            line("G").ends_with(
+                " — caveat: the ledger records only battlegroup units for GBR personnel; a claim \
+                 that counts headquarters and contingent units too may count more \
+                 — caveat: gbr-bg-doc's figures may include forces deployed in a support role"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn caveats_are_data_in_json_and_read_back() {
+        let l = ledger();
+        let report = l.check(&[claim("U", usa_in_deu())]).unwrap();
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["findings"][0]["caveats"],
+            serde_json::json!([{
+                "kind": "footings",
+                "scope": { "hosts": { "countries": ["DEU"] }, "contributors": { "countries": ["USA"] } },
+                "metric": "personnel",
+                "recorded": ["permanent"],
+                "missing": ["rotational"],
+            }])
+        );
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+        // A finding without caveats writes none, as before.
+        let plain = l
+            .check(&[claim("P", usa_in_deu().on_footing(Footing::Permanent))])
+            .unwrap();
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json["findings"][0].get("caveats").is_none(), "{json}");
+    }
+}
