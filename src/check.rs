@@ -1185,7 +1185,7 @@ impl<'a> Checker<'a> {
             label: text!("ledger: {where_} on {as_of}"),
             interval: ledger,
         });
-        f.caveats = self.caveats(fact.view, scope, metric, as_of.last())?;
+        f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
         if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
             f.summary = text!("the ledger has {ledger} for {where_}, but {why}");
             return Ok(f);
@@ -1472,7 +1472,7 @@ impl<'a> Checker<'a> {
             caveats: Vec::new(),
         };
         let where_ = describe(scope, metric, claim.layer());
-        f.caveats = self.caveats(p.view, scope, metric, claim.as_of().last())?;
+        f.caveats = p.view.caveats(scope, metric, claim.as_of().last())?;
         let stale = match self.stale(before_view, scope, metric, before_at.last())? {
             Some(why) => Some(why),
             None => self.stale(p.view, scope, metric, claim.as_of().last())?,
@@ -1802,7 +1802,9 @@ impl<'a> Checker<'a> {
             caveats: Vec::new(),
         };
         if known {
-            f.caveats = self.caveats(late.view, late.scope, late.metric, late.as_of.last())?;
+            f.caveats = late
+                .view
+                .caveats(late.scope, late.metric, late.as_of.last())?;
         }
         if no_early || no_late || !known {
             // No record on a side is no figure to carry from or to: the

@@ -102,6 +102,11 @@ impl<'a> View<'a> {
         self.lens.max_age
     }
 
+    /// The ledger this view reads.
+    pub(crate) fn ledger(&self) -> &'a Ledger {
+        self.ledger
+    }
+
     /// The date of knowledge, if the view has one.
     pub fn knowledge(&self) -> Option<NaiveDate> {
         self.lens.known_at

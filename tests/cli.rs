@@ -1553,3 +1553,152 @@ fn validate_a_file_that_cannot_be_read_exits_2() {
         "{stderr}"
     );
 }
+
+const STALE: &str = "tests/data/cli/stale.toml";
+
+/// A level never aged: a figure of 2018 read as current in 2022. Under
+/// `--max-age` it is marked stale in tables and JSON, and `check` does not
+/// judge a claim against it; without, it still stands.
+#[test]
+fn max_age_marks_old_figures_stale_in_text_and_json() {
+    let (code, stdout, stderr) = posture(&["totals", STALE, "--at", SUMMIT, "--max-age", "365"]);
+    assert_eq!(code, 0, "{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("in ISL"))
+        .expect("a row for ISL");
+    assert!(row.ends_with("1,200 (stale)"), "{stdout}");
+    assert!(
+        stdout.contains("(stale): the newest observation is older than --max-age"),
+        "{stdout}"
+    );
+    let v = json(&["totals", STALE, "--at", SUMMIT, "--max-age", "365"], 0);
+    assert_eq!(
+        v["total"]["totals"]["personnel"],
+        serde_json::json!({"count": 1200, "newest": "2018-09-30", "stale": true})
+    );
+    // Within the age, the same figure is current.
+    let v = json(
+        &["totals", STALE, "--at", "2019-06-30", "--max-age", "365"],
+        0,
+    );
+    assert_eq!(v["total"]["totals"]["personnel"]["stale"], false);
+
+    // The claim conflicts with the figure taken as current, and cannot be
+    // judged against it once it is stale.
+    let (code, stdout, _) = posture(&["check", STALE]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.starts_with("CONFLICTING"), "{stdout}");
+    let (code, stdout, _) = posture(&["check", STALE, "--max-age", "365"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("newest observation there is of 2018-09-30") && stdout.contains("stale"),
+        "{stdout}"
+    );
+    let v = json(&["check", STALE, "--max-age", "365"], 0);
+    assert_eq!(v["findings"][0]["verdict"], "unverifiable");
+}
+
+/// "No record" was printed as 0: the report says nothing of US personnel in
+/// Spain. Every command now says there is no record, in text and JSON.
+#[test]
+fn no_record_is_printed_as_no_record_never_zero() {
+    let (code, stdout, stderr) = posture(&[
+        "totals",
+        "--at",
+        SUMMIT,
+        "--scope",
+        "from:USA in:ESP",
+        "--metric",
+        "personnel",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let last_row = stdout
+        .lines()
+        .find(|l| l.starts_with("USA in ESP"))
+        .expect("the scope's row");
+    assert!(last_row.ends_with('—'), "{stdout}");
+    assert!(!last_row.ends_with(" 0"), "{stdout}");
+    assert!(stdout.contains("— no record:"), "{stdout}");
+    let v = json(
+        &[
+            "totals",
+            "--at",
+            SUMMIT,
+            "--scope",
+            "from:USA in:ESP",
+            "--metric",
+            "personnel",
+        ],
+        0,
+    );
+    assert_eq!(
+        v["total"]["totals"]["personnel"],
+        serde_json::json!({"count": null, "newest": null, "stale": false})
+    );
+    // Before the first record, a diff has no change to give.
+    let v = json(
+        &[
+            "diff",
+            "--from",
+            "2022-01-01",
+            "--to",
+            SUMMIT,
+            "--scope",
+            "from:USA in:europe",
+            "--metric",
+            "personnel",
+        ],
+        0,
+    );
+    let total = &v["total"][0];
+    assert_eq!(total["before"]["count"], Value::Null);
+    assert_eq!(total["change"], Value::Null);
+    assert_eq!(total["ratio"], Value::Null);
+    let (_, stdout, _) = posture(&[
+        "diff",
+        "--from",
+        "2022-01-01",
+        "--to",
+        SUMMIT,
+        "--scope",
+        "from:USA in:europe",
+        "--metric",
+        "personnel",
+    ]);
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("USA in europe"))
+        .expect("a row");
+    assert!(
+        row.contains("  —  ") || row.split_whitespace().nth(4) == Some("—"),
+        "{stdout}"
+    );
+}
+
+/// NATO's Estonian battlegroup and the UK's whole presence in Estonia, which
+/// leads it, were added without a word: `totals` now says where a figure may
+/// count forces twice, in text and JSON.
+#[test]
+fn totals_say_where_a_figure_may_count_forces_twice() {
+    let (code, stdout, stderr) = posture(&["totals", "--at", SUMMIT]);
+    assert_eq!(code, 0, "{stderr}");
+    let notes = stdout.split("May count twice:").nth(1).expect("a note");
+    assert!(
+        notes.contains("in EST personnel adds NATO's own units in EST to GBR's"),
+        "{stdout}"
+    );
+    let v = json(&["totals", "--at", SUMMIT], 0);
+    let rows = v["rows"].as_array().unwrap();
+    let est = rows
+        .iter()
+        .find(|r| r["group"] == "EST")
+        .expect("an EST row");
+    assert_eq!(est["overlaps"][0]["kind"], "overlap");
+    assert_eq!(est["overlaps"][0]["host"], "EST");
+    let lva = rows
+        .iter()
+        .find(|r| r["group"] == "LVA")
+        .expect("an LVA row");
+    assert_eq!(lva["overlaps"], serde_json::json!([]));
+}

@@ -14,7 +14,6 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::Checker;
 use crate::country::{AllianceId, Country};
 use crate::deployment::Footing;
 use crate::deployment::Location;
@@ -188,8 +187,7 @@ impl fmt::Display for Caveat {
 
 /// `USA in europe personnel`; `personnel` for the scope of everything.
 fn where_(scope: &Scope, metric: &Metric) -> String {
-    let scope = scope.to_string();
-    if scope.is_empty() {
+    if *scope == Scope::all() {
         metric.to_string()
     } else {
         format!("{scope} {metric}")
@@ -209,19 +207,35 @@ fn joined<T: fmt::Display>(set: &BTreeSet<T>) -> String {
 /// The forces in place, which a claim with no footing filter counts.
 const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 
-impl Checker<'_> {
-    /// The caveats of a finding that reads the ledger's figure for `scope`
-    /// and `metric` on `date` in `view`, in a fixed order: footings, kinds,
-    /// contributors, overlaps by host, then the sources' words, by document.
-    pub(super) fn caveats(
-        &self,
-        view: View<'_>,
-        scope: &Scope,
-        metric: &Metric,
-        date: NaiveDate,
-    ) -> Result<Vec<Caveat>> {
+impl View<'_> {
+    /// What the ledger's figure of `metric` in `scope` on `date` may not
+    /// cover, or may count twice: the caveats a finding gives beside its
+    /// verdict, and a table beside a total. In a fixed order: footings,
+    /// kinds, contributors, overlaps by host, then the sources' words, by
+    /// document. None where the ledger counts nothing of `metric`.
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](View::total).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Caveat, Country, Metric, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// // NATO's Estonian battlegroup and the UK's whole presence in Estonia,
+    /// // which leads it: the sum may count some troops twice.
+    /// let estonia = Scope::all().in_country(Country::new("EST")?);
+    /// let caveats = ledger.view().caveats(&estonia, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
+    /// assert!(caveats.iter().any(|c| matches!(c, Caveat::Overlap { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn caveats(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Vec<Caveat>> {
+        let view = *self;
+        let ledger = self.ledger();
         let mut out = Vec::new();
-        if !self.counts(metric) {
+        if !ledger.counts_metric(metric) {
             return Ok(out);
         }
         let has = |s: &Scope| -> Result<bool> { Ok(view.total(s, metric, date)?.is_recorded()) };
@@ -288,9 +302,8 @@ impl Checker<'_> {
             like = like.of_kind(kind);
         }
         let counted: BTreeSet<Country> = match scope.contributors() {
-            Some(places) => self.ledger.countries(places, date)?.into_iter().collect(),
-            None => self
-                .ledger
+            Some(places) => ledger.countries(places, date)?.into_iter().collect(),
+            None => ledger
                 .units()
                 .filter_map(|u| match u.contributor() {
                     Contributor::Country(c) => Some(*c),
@@ -308,7 +321,7 @@ impl Checker<'_> {
         }
         if !recorded.is_empty() && !missing.is_empty() {
             let mut whole = false;
-            for unit in self.ledger.units() {
+            for unit in ledger.units() {
                 if matches!(unit.contributor(), Contributor::Alliance(_))
                     && has(&scope.clone().unit(unit.id().clone()))?
                 {
@@ -329,7 +342,7 @@ impl Checker<'_> {
         // Overlaps: an alliance's own unit in a host, beside its members'
         // national units there, within the claim's contributors.
         let mut overlaps: BTreeMap<(Country, &AllianceId), BTreeSet<Country>> = BTreeMap::new();
-        for unit in self.ledger.units() {
+        for unit in ledger.units() {
             let Contributor::Alliance(a) = unit.contributor() else {
                 continue;
             };
@@ -338,14 +351,14 @@ impl Checker<'_> {
             }
             let host = match view.deployment(unit.id(), date)?.map(|d| d.location) {
                 Some(Location::Country(c)) => c,
-                Some(Location::Base(b)) => match self.ledger.base(&b) {
+                Some(Location::Base(b)) => match ledger.base(&b) {
                     Some(base) => base.host(),
                     None => continue,
                 },
                 // A regional figure is not split between its countries.
                 Some(Location::Region(_)) | None => continue,
             };
-            let Some(alliance) = self.ledger.alliance(a) else {
+            let Some(alliance) = ledger.alliance(a) else {
                 continue;
             };
             for member in alliance.members_on(date) {
@@ -370,9 +383,9 @@ impl Checker<'_> {
         // What the sources behind the figure say it may include: the events
         // with such words, in this view by the date, whose units count in
         // the scope then.
-        let layer = view.layer_index().and_then(|i| self.ledger.layer_id(i));
+        let layer = view.layer_index().and_then(|i| ledger.layer_id(i));
         let mut said = BTreeSet::new();
-        for event in self.ledger.events() {
+        for event in ledger.events() {
             let Some((document, what)) = event.source().and_then(|s| {
                 let what = s.may_include.as_deref()?.trim();
                 (!what.is_empty()).then_some((&s.document, what))

@@ -117,13 +117,13 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
     let mut series = vec![Series {
         layer: None,
         label: "baseline".to_string(),
-        totals: totals(ledger, None, known_at, &scope, &metric, &dates)?,
+        totals: totals(ledger, None, &args.common, &scope, &metric, &dates)?,
     }];
     for l in &layers {
         series.push(Series {
             layer: Some(l.to_string()),
             label: format!("with `{l}`"),
-            totals: totals(ledger, Some(l), known_at, &scope, &metric, &dates)?,
+            totals: totals(ledger, Some(l), &args.common, &scope, &metric, &dates)?,
         });
     }
     let title = format!(
@@ -293,12 +293,12 @@ fn dates(
 fn totals(
     ledger: &Ledger,
     layer: Option<&LayerId>,
-    known_at: Option<NaiveDate>,
+    common: &crate::Common,
     scope: &Scope,
     metric: &Metric,
     dates: &[NaiveDate],
 ) -> Result<Vec<Option<u64>>, Failure> {
-    let view = crate::view(ledger, layer, known_at)?;
+    let view = crate::view(ledger, layer, common)?;
     dates
         .iter()
         .map(|&d| Ok(view.total(scope, metric, d)?.get()))

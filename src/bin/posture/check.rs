@@ -70,6 +70,10 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
         Some(k) => CheckOptions::new().known_at(k),
         None => CheckOptions::new(),
     };
+    let options = match args.common.max_age {
+        Some(days) => options.max_age(days),
+        None => options,
+    };
     let report = scenario.ledger().check_with(scenario.claims(), options)?;
     let summary = summary(&report);
     let stdout = match args.common.format {

@@ -113,8 +113,8 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
         to: args.to,
         layer: args.layer.as_ref(),
         known_at,
-        before: crate::view(ledger, None, known_at)?,
-        after: crate::view(ledger, args.layer.as_ref(), known_at)?,
+        before: crate::view(ledger, None, &args.common)?,
+        after: crate::view(ledger, args.layer.as_ref(), &args.common)?,
     };
     let by = args
         .by

@@ -90,7 +90,7 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
     let scope = crate::parse_scope(Some(&args.scope), ledger)?;
     let metrics = crate::groups::metrics(ledger, args.metric.as_ref())?;
     let known_at = args.common.known_at;
-    let view = crate::view(ledger, args.layer.as_ref(), known_at)?;
+    let view = crate::view(ledger, args.layer.as_ref(), &args.common)?;
     let mut registers = metrics
         .iter()
         .map(|m| {

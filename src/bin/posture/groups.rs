@@ -3,9 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use clap::ValueEnum;
 use posture_ledger::{
-    Contributor, Country, EventKind, Footing, Ledger, Location, Metric, Scope, UnitKind,
+    Caveat, Contributor, Country, EventKind, Footing, Ledger, Location, Metric, Scope, UnitKind,
+    View,
 };
 use serde::Serialize;
 
@@ -50,6 +52,46 @@ pub fn overlap_note(by: Option<By>, rows: usize, last: &str) -> Option<String> {
              its members' units); {last} the whole scope, not their sum.\n"
         )
     })
+}
+
+/// The caveats that a group's figures may count forces twice (an alliance's
+/// own unit in a host beside its members' national units there), in every
+/// metric with a record.
+pub fn counted_twice(
+    view: &View<'_>,
+    scope: &Scope,
+    metrics: &[Metric],
+    at: NaiveDate,
+) -> Result<Vec<Caveat>, Failure> {
+    let mut out = Vec::new();
+    for metric in metrics {
+        if view.total(scope, metric, at)?.is_recorded() {
+            out.extend(
+                view.caveats(scope, metric, at)?
+                    .into_iter()
+                    .filter(|c| matches!(c, Caveat::Overlap { .. })),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The notes under a table on the rows whose figures may count forces
+/// twice, one line each: nothing when none may.
+pub fn counted_twice_notes<'g>(
+    rows: impl IntoIterator<Item = (&'g Group, &'g Vec<Caveat>)>,
+) -> String {
+    let mut out = String::new();
+    for (_, caveats) in rows {
+        for c in caveats {
+            if out.is_empty() {
+                out.push_str("\nMay count twice:\n");
+            }
+            // Each caveat names its row's scope.
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    out
 }
 
 /// One row's scope: a group within the scope asked for, or the whole of it.

@@ -73,6 +73,11 @@ struct Common {
     /// had learned of by then count, each as it stood before later corrections.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     known_at: Option<NaiveDate>,
+    /// Figures whose newest observation is more than DAYS before the date
+    /// asked about are stale: marked so in tables and JSON, and not taken as
+    /// current by `check`. Without it, a figure stands until the next.
+    #[arg(long, value_name = "DAYS")]
+    max_age: Option<u32>,
     /// How to print: an aligned table, or JSON with the schema in docs/cli.md.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -261,7 +266,7 @@ fn check_layer(ledger: &Ledger, layer: &LayerId) -> Result<(), Failure> {
 fn view<'a>(
     ledger: &'a Ledger,
     layer: Option<&LayerId>,
-    known_at: Option<NaiveDate>,
+    common: &Common,
 ) -> Result<View<'a>, Failure> {
     let view = match layer {
         Some(l) => {
@@ -270,7 +275,11 @@ fn view<'a>(
         }
         None => ledger.view(),
     };
-    Ok(match known_at {
+    let view = match common.max_age {
+        Some(days) => view.max_age(days),
+        None => view,
+    };
+    Ok(match common.known_at {
         Some(k) => view.known_at(k),
         None => view,
     })

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{LayerId, Metric, Total, View};
+use posture_ledger::{Caveat, LayerId, Metric, Total, View};
 use serde::Serialize;
 
 use crate::groups::{self, By, Group};
@@ -50,6 +50,8 @@ struct Row {
     query: String,
     scope: String,
     totals: BTreeMap<String, Total>,
+    /// Where the row's figures may count forces twice.
+    overlaps: Vec<Caveat>,
 }
 
 pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
@@ -58,7 +60,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     let text = args.query.scope.as_deref();
     let scope = crate::parse_scope(text, ledger)?;
     let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
-    let view = crate::view(ledger, args.layer.as_ref(), args.common.known_at)?;
+    let view = crate::view(ledger, args.layer.as_ref(), &args.common)?;
     let by = args
         .by
         .or(if text.is_none() { Some(By::Host) } else { None });
@@ -77,6 +79,15 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     }
     let whole = groups::whole(text, &scope);
     let whole_counts = totals(&view, &whole, &metrics, args.at)?;
+    let mut overlaps = Vec::new();
+    for group in rows.iter().map(|(g, _)| g).chain([&whole]) {
+        overlaps.push(groups::counted_twice(
+            &view,
+            &group.scope,
+            &metrics,
+            args.at,
+        )?);
+    }
 
     let stdout = match args.common.format {
         Format::Json => crate::to_json(&Output {
@@ -88,8 +99,17 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
             layer: args.layer.as_ref().map(ToString::to_string),
             by,
             metrics: metrics.iter().map(ToString::to_string).collect(),
-            rows: rows.iter().map(|(g, c)| json_row(g, &metrics, c)).collect(),
-            total: json_row(&whole, &metrics, &whole_counts),
+            rows: rows
+                .iter()
+                .zip(&overlaps)
+                .map(|((g, c), o)| json_row(g, &metrics, c, o))
+                .collect(),
+            total: json_row(
+                &whole,
+                &metrics,
+                &whole_counts,
+                overlaps.last().map_or(&[], Vec::as_slice),
+            ),
         })?,
         Format::Text => {
             let mut out = format!(
@@ -119,6 +139,9 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
             out.push_str(&table::notes(
                 rows.iter().flat_map(|(_, c)| c).chain(&whole_counts),
             ));
+            out.push_str(&groups::counted_twice_notes(
+                rows.iter().map(|(g, _)| g).chain([&whole]).zip(&overlaps),
+            ));
             if let Some(note) = groups::overlap_note(by, rows.len(), "the last row is") {
                 out.push_str(&note);
             }
@@ -141,7 +164,7 @@ fn totals(
         .collect()
 }
 
-fn json_row(group: &Group, metrics: &[Metric], counts: &[Total]) -> Row {
+fn json_row(group: &Group, metrics: &[Metric], counts: &[Total], overlaps: &[Caveat]) -> Row {
     Row {
         group: group.key.clone(),
         query: group.query.clone(),
@@ -151,5 +174,6 @@ fn json_row(group: &Group, metrics: &[Metric], counts: &[Total]) -> Row {
             .zip(counts)
             .map(|(m, &c)| (m.to_string(), c))
             .collect(),
+        overlaps: overlaps.to_vec(),
     }
 }
