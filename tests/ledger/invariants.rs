@@ -1679,3 +1679,55 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// No record is not zero, both ways: a host no event has touched has no
+    /// record at every date, in every view, however many events the ledger
+    /// holds elsewhere; a deploy of strength 0 there is a record of 0 from
+    /// its day on (and none before), and a withdrawal keeps the record.
+    #[test]
+    fn a_scope_no_event_touches_has_no_record_and_an_event_of_zero_is_one(
+        stream in stream(30),
+        arrive in 0..60i64,
+        stay in 1..60i64,
+    ) {
+        let mut l = build(&stream, false)?.ledger;
+        let iceland = Scope::all().in_country(country("ISL"));
+        let fail = |e: posture_ledger::Error| TestCaseError::fail(e.to_string());
+        for view in views(&l) {
+            for d in PROBE_DAYS.map(day) {
+                for m in &METRICS {
+                    let t = view.total(&iceland, m, d).map_err(fail)?;
+                    prop_assert!(!t.is_recorded(), "{} in ISL on {}: {}", m, d, t);
+                    prop_assert_eq!(view.first_record(&iceland, m, d).map_err(fail)?, None);
+                }
+            }
+        }
+        l.add_unit(Unit::new(UnitId::new("isl-watch").expect("an id"), "a watch of none", country("USA"), UnitKind::Contingent))
+            .map_err(fail)?;
+        let unit = UnitId::new("isl-watch").expect("an id");
+        let deploy = Event::new(EventId::new("isl-arrive").expect("an id"), unit.clone(), day(arrive), EventKind::Deploy {
+            location: Location::Country(country("ISL")),
+            footing: Footing::Rotational,
+            strength: vec![Quantity::new(Metric::PERSONNEL, Count::ZERO)],
+        });
+        let leave = Event::new(EventId::new("isl-leave").expect("an id"), unit, day(arrive + stay), EventKind::Withdraw);
+        l.apply_batch([deploy, leave]).map_err(fail)?;
+        for view in views(&l) {
+            for n in [arrive - 1, arrive, arrive + stay - 1, arrive + stay, arrive + stay + 100] {
+                let t = view.total(&iceland, &Metric::PERSONNEL, day(n)).map_err(fail)?;
+                if n < arrive {
+                    prop_assert!(!t.is_recorded(), "before the deploy, on day {}: {}", n, t);
+                } else {
+                    prop_assert_eq!(t.get(), Some(0), "on day {}", n);
+                    let newest = if n < arrive + stay { arrive } else { arrive + stay };
+                    prop_assert_eq!(t.newest(), Some(day(newest)), "on day {}", n);
+                }
+                // Ships were never counted there: still no record.
+                prop_assert!(!view.total(&iceland, &Metric::SHIPS, day(n)).map_err(fail)?.is_recorded());
+            }
+        }
+    }
+}
