@@ -1882,7 +1882,7 @@ impl<'a> Checker<'a> {
         Ok(register
             .into_entries()
             .into_iter()
-            .filter(|e| d1 < e.effective && e.effective <= d2)
+            .filter(|e| d1 < e.effective && e.effective <= d2 && e.change != 0)
             .map(|e| e.event)
             .collect())
     }

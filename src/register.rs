@@ -170,8 +170,17 @@ impl Register {
     }
 
     /// The sum of the entries' changes: the total, or the change announced.
+    /// A register with no entries has no record: its total is 0 only as a
+    /// sum of nothing; see [`is_recorded`](Register::is_recorded).
     pub fn total(&self) -> i128 {
         self.entries.iter().map(|e| e.change).sum()
+    }
+
+    /// Whether any event records the scope: every event that observes it is
+    /// an entry, even one that changes nothing, so a register of no entries
+    /// stands for no record, not for 0.
+    pub fn is_recorded(&self) -> bool {
+        !self.entries.is_empty()
     }
 }
 
@@ -181,6 +190,11 @@ impl fmt::Display for Register {
             .known_at
             .map_or(String::new(), |k| format!(", as known on {k}"));
         match self.listing {
+            Listing::Total if !self.is_recorded() => writeln!(
+                f,
+                "{} {} at the end of {}{known}: no record",
+                self.scope, self.metric, self.date,
+            )?,
             Listing::Total => writeln!(
                 f,
                 "{} {} at the end of {}{known}: {}",

@@ -129,7 +129,7 @@ fn totals_prints_a_row_per_host_and_the_whole() {
 #[test]
 fn totals_json_matches_the_library() {
     let v = json(&["totals", "--at", SUMMIT], 0);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["command"], "totals");
     assert_eq!(v["by"], "host");
     assert_eq!(v["layer"], Value::Null);

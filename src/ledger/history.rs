@@ -239,15 +239,16 @@ impl Ledger {
             })
             .map(|c| (c.key, c.delta))
             .collect();
-        // Log order; one line per event, its changes to several cells netted.
+        // Log order; one line per event, its changes to several cells
+        // netted. An event that observes the scope and changes nothing (a
+        // level that repeats the last, a withdrawal of none) is a line too:
+        // it is a record, and the newest behind the total.
         keyed.sort_unstable_by_key(|&(k, _)| k);
         let mut changes: Vec<(u32, i128)> = Vec::with_capacity(keyed.len());
         for same in keyed.chunk_by(|a, b| a.0 == b.0) {
             let delta: i128 = same.iter().map(|&(_, d)| d).sum();
-            if delta != 0 {
-                let shown = self.version(index::seq(same[0].0), lens.known_at);
-                changes.push((shown, delta));
-            }
+            let shown = self.version(index::seq(same[0].0), lens.known_at);
+            changes.push((shown, delta));
         }
         Ok(changes)
     }

@@ -508,7 +508,17 @@ fn agree(l: &Ledger, model: &Model, knowledge: &[Option<NaiveDate>]) -> Result<(
                             for (r, before, after) in steps {
                                 let change = i128::from(counted(l, &probe, u, after, m, date))
                                     - i128::from(counted(l, &probe, u, before, m, date));
-                                if change != 0 {
+                                // Every observation is a line, even of no change.
+                                if change != 0
+                                    || observes(
+                                        l,
+                                        &probe,
+                                        u,
+                                        &(*r, before.clone(), after.clone()),
+                                        m,
+                                        date,
+                                    )
+                                {
                                     changes.push((r.place, &r.id, change));
                                 }
                             }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{Entry, LayerId, Metric, Register};
+use posture_ledger::{Entry, LayerId, Listing, Metric, Register};
 use serde::Serialize;
 
 use crate::{Common, Done, Failure, Format};
@@ -51,7 +51,8 @@ struct Output {
 #[derive(Serialize)]
 struct JsonRegister {
     metric: String,
-    total: i128,
+    /// `null` where no event records the scope (for a total, not 0).
+    total: Option<i128>,
     entries: Vec<JsonEntry>,
 }
 
@@ -148,7 +149,10 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
 fn json_register(r: &Register) -> JsonRegister {
     JsonRegister {
         metric: r.metric().to_string(),
-        total: r.total(),
+        total: match r.listing() {
+            Listing::Total if !r.is_recorded() => None,
+            _ => Some(r.total()),
+        },
         entries: r.entries().iter().map(json_entry).collect(),
     }
 }
