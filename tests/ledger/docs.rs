@@ -40,6 +40,13 @@ fn the_documented_example_scenario_loads_and_adds_up() -> Result<(), Box<dyn std
             .get(),
         Some(2_750)
     );
+    assert_eq!(
+        ledger
+            .total(&est, &Metric::PERSONNEL, "2022-01-01".parse()?)?
+            .get(),
+        None,
+        "no record before the deploy, as the page says"
+    );
     let report = ledger.check(scenario.claims())?;
     assert!(
         report
