@@ -1106,12 +1106,18 @@ impl<'a> Checker<'a> {
         date: NaiveDate,
     ) -> Result<Option<String>> {
         let total = view.total(scope, metric, date)?;
-        Ok(match (total.is_stale(), total.newest(), view.max_age_days()) {
-            (true, Some(newest), Some(days)) => Some(text!(
-                "its newest observation there is of {newest}, more than {days} days before {date}: the figure is stale, not current"
-            )),
-            _ => None,
-        })
+        let (true, Some(newest)) = (total.is_stale(), total.newest()) else {
+            return Ok(None);
+        };
+        let why = match (total.valid_until(), view.max_age_days()) {
+            (Some(until), _) if until < date => text!("holds only until {until}"),
+            (_, Some(days)) => text!("is more than {days} days before {date}"),
+            // Stale for one reason or the other, by construction.
+            (_, None) => text!("no longer holds on {date}"),
+        };
+        Ok(Some(text!(
+            "its newest observation there, of {newest}, {why}: the figure is stale, not current"
+        )))
     }
 
     /// The recorded events that cite the claim's own line and count towards

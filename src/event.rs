@@ -116,13 +116,16 @@ pub struct Event {
     kind: EventKind,
 }
 
-/// An event's announced and recorded dates and its layer.
+/// An event's announced and recorded dates, the end of what it observes,
+/// and its layer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Extras {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     announced: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     recorded: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     layer: Option<LayerId>,
 }
@@ -166,6 +169,47 @@ impl Event {
     pub fn with_announced(mut self, announced: NaiveDate) -> Self {
         self.extras_mut().announced = Some(announced);
         self
+    }
+
+    /// Gives what the event observes an end: the figure it reports holds
+    /// until the end of `date` and, where it is still the newest observation
+    /// behind a total after that, the total is stale ([`Total::is_stale`]).
+    /// A table's level "as of 30 September" that the next quarter's table
+    /// replaces is valid until then.
+    ///
+    /// [`Total::is_stale`]: crate::Total::is_stale
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_unit(Unit::new(UnitId::new("uk")?, "UK troops", Country::new("GBR")?, UnitKind::Contingent))?;
+    /// let quarter: chrono::NaiveDate = "2022-09-30".parse()?;
+    /// ledger.apply(
+    ///     Event::new(EventId::new("q3")?, UnitId::new("uk")?, quarter, EventKind::Deploy {
+    ///         location: Location::Country(Country::new("EST")?),
+    ///         footing: Footing::Rotational,
+    ///         strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(1_650))],
+    ///     })
+    ///     .with_valid_until("2022-12-30".parse()?),
+    /// )?;
+    /// let uk = Scope::all().from_country(Country::new("GBR")?);
+    /// let in_time = ledger.total(&uk, &Metric::PERSONNEL, "2022-12-30".parse()?)?;
+    /// let after = ledger.total(&uk, &Metric::PERSONNEL, "2022-12-31".parse()?)?;
+    /// assert!(!in_time.is_stale() && after.is_stale());
+    /// assert_eq!(after.valid_until(), Some("2022-12-30".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_valid_until(mut self, date: NaiveDate) -> Self {
+        self.extras_mut().valid_until = Some(date);
+        self
+    }
+
+    /// The last day what the event observes holds, if its source gave one.
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.extras.as_ref().and_then(|x| x.valid_until)
     }
 
     /// Puts the event in a what-if layer instead of the baseline.

@@ -987,6 +987,18 @@ impl Ledger {
                     })?,
             ),
         };
+        if let Some(until) = event.valid_until() {
+            if until < event.effective() {
+                return Err(Error::event(
+                    id,
+                    "valid_until",
+                    Problem::BackwardsDates {
+                        from: event.effective(),
+                        until,
+                    },
+                ));
+            }
+        }
         if let Some(formed) = record.unit.formed() {
             if event.effective() < formed {
                 return Err(Error::event(
@@ -1394,7 +1406,13 @@ impl Ledger {
             })?;
         Ok(match coverage.newest {
             Some(newest) if coverage.seen > 0 => {
-                Total::recorded(count, date_of(newest)).aged(date, lens.max_age)
+                let until = self
+                    .events
+                    .get(self.version(index::seq(newest), lens.known_at) as usize)
+                    .and_then(Event::valid_until);
+                Total::recorded(count, date_of(newest))
+                    .holding_until(until)
+                    .aged(date, lens.max_age)
             }
             _ => {
                 debug_assert_eq!(total, 0, "a total without a record is 0");

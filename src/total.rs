@@ -52,6 +52,8 @@ pub struct Total {
 struct Observed {
     count: Count,
     newest: NaiveDate,
+    /// The last day the newest observation holds, where its source gave one.
+    until: Option<NaiveDate>,
     stale: bool,
 }
 
@@ -65,19 +67,34 @@ impl Total {
             record: Some(Observed {
                 count,
                 newest,
+                until: None,
                 stale: false,
             }),
         }
     }
 
-    /// The same total, marked stale when it is recorded and its newest
-    /// observation is more than `max_age` days before `date`.
+    /// The same total, its newest observation holding until the end of
+    /// `until` (see [`Event::with_valid_until`](crate::Event::with_valid_until)).
+    pub fn holding_until(mut self, until: Option<NaiveDate>) -> Total {
+        if let Some(r) = self.record.as_mut() {
+            r.until = until;
+        }
+        self
+    }
+
+    /// The same total as read on `date`, marked stale when it is recorded
+    /// and its newest observation is more than `max_age` days before `date`,
+    /// or holds only until a day before `date`.
     pub fn aged(mut self, date: NaiveDate, max_age: Option<u32>) -> Total {
-        if let (Some(r), Some(age)) = (self.record.as_mut(), max_age) {
-            let limit = date
-                .checked_sub_days(chrono::Days::new(u64::from(age)))
-                .unwrap_or(NaiveDate::MIN);
-            r.stale = r.newest < limit;
+        if let Some(r) = self.record.as_mut() {
+            let too_old = max_age.is_some_and(|age| {
+                let limit = date
+                    .checked_sub_days(chrono::Days::new(u64::from(age)))
+                    .unwrap_or(NaiveDate::MIN);
+                r.newest < limit
+            });
+            let ended = r.until.is_some_and(|until| until < date);
+            r.stale = too_old || ended;
         }
         self
     }
@@ -112,6 +129,11 @@ impl Total {
     pub fn newest(&self) -> Option<NaiveDate> {
         self.record.map(|r| r.newest)
     }
+
+    /// The last day the newest observation holds, where its source gave one.
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.record.and_then(|r| r.until)
+    }
 }
 
 /// `4,000`; `no record`; `4,000 (stale: newest 2018-09-30)`. Width and
@@ -133,6 +155,8 @@ impl fmt::Display for Total {
 struct TotalRecord {
     count: Option<Count>,
     newest: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_until: Option<NaiveDate>,
     #[serde(default)]
     stale: bool,
 }
@@ -142,6 +166,7 @@ impl From<Total> for TotalRecord {
         TotalRecord {
             count: t.count(),
             newest: t.newest(),
+            valid_until: t.valid_until(),
             stale: t.is_stale(),
         }
     }
@@ -152,15 +177,16 @@ impl TryFrom<TotalRecord> for Total {
 
     fn try_from(r: TotalRecord) -> Result<Self, Self::Error> {
         match (r.count, r.newest, r.stale) {
-            (None, None, false) => Ok(Total::NO_RECORD),
+            (None, None, false) if r.valid_until.is_none() => Ok(Total::NO_RECORD),
             (Some(count), Some(newest), stale) => Ok(Total {
                 record: Some(Observed {
                     count,
                     newest,
+                    until: r.valid_until,
                     stale,
                 }),
             }),
-            (None, None, true) => Err("a total with no record cannot be stale"),
+            (None, None, _) => Err("a total with no record has no age"),
             _ => Err("a total has both a count and its newest date, or neither"),
         }
     }

@@ -1592,7 +1592,8 @@ fn max_age_marks_old_figures_stale_in_text_and_json() {
     let (code, stdout, _) = posture(&["check", STALE, "--max-age", "365"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("newest observation there is of 2018-09-30") && stdout.contains("stale"),
+        stdout.contains("newest observation there, of 2018-09-30, is more than 365 days")
+            && stdout.contains("stale"),
         "{stdout}"
     );
     let v = json(&["check", STALE, "--max-age", "365"], 0);

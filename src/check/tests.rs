@@ -1640,7 +1640,7 @@ fn a_claim_against_a_stale_figure_is_unverifiable_and_says_how_old_it_is() {
     assert_eq!(f.verdict, Verdict::Unverifiable);
     assert!(
         f.summary
-            .contains("newest observation there is of 2022-02-20")
+            .contains("newest observation there, of 2022-02-20, is more than 365 days before")
             && f.summary.contains("stale"),
         "{}",
         f.summary
@@ -1703,5 +1703,54 @@ fn a_recorded_zero_is_checked_like_any_figure() {
         early.summary.contains("no record") && early.summary.contains("begin on 2022-02-10"),
         "{}",
         early.summary
+    );
+}
+
+/// A level given an end is not current after it: a claim against it is
+/// unverifiable, saying until when the figure held.
+#[test]
+fn a_claim_after_a_levels_end_is_unverifiable() {
+    let mut l = ledger();
+    l.apply(
+        Event::new(
+            EventId::new("table").unwrap(),
+            UnitId::new("uk").unwrap(),
+            d("2022-09-30"),
+            EventKind::SetLevel {
+                metric: Metric::PERSONNEL,
+                count: Count::new(2_500),
+            },
+        )
+        .with_valid_until(d("2022-12-30"))
+        .with_source(source(100)),
+    )
+    .unwrap();
+    let claims = [
+        quantity(
+            "in-time",
+            "2022-12-30",
+            uk_in_est(),
+            Qualifier::LessThan,
+            1_000,
+        ),
+        quantity(
+            "after",
+            "2022-12-31",
+            uk_in_est(),
+            Qualifier::LessThan,
+            1_000,
+        ),
+    ];
+    let report = l.check(&claims).unwrap();
+    assert_eq!(
+        finding(&report, Rule::ClaimVsLedger, &["in-time"]).verdict,
+        Verdict::Conflicting
+    );
+    let after = finding(&report, Rule::ClaimVsLedger, &["after"]);
+    assert_eq!(after.verdict, Verdict::Unverifiable);
+    assert!(
+        after.summary.contains("holds only until 2022-12-30"),
+        "{}",
+        after.summary
     );
 }

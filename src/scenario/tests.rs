@@ -1134,3 +1134,69 @@ fn a_date_in_the_last_month_of_the_largest_year_is_refused_without_overflow() {
     ));
     assert!(e.contains("`2147483647-12-40` is not a date"), "{e}");
 }
+
+/// A level that holds only until a date: the scenario format gives it an
+/// end, it survives a save, a misspelt key is refused at its place, and an
+/// end before the event is refused as backwards.
+#[test]
+fn an_events_valid_until_loads_saves_and_is_checked() {
+    use crate::{Country, Event, EventId, Metric, Scope};
+    let text = |until_key: &str, until: &str| {
+        format!(
+            r#"[scenario]
+name = "table"
+
+[[units]]
+id = "c"
+name = "contingent"
+contributor = "USA"
+kind = "contingent"
+
+[[events]]
+id = "q3"
+unit = "c"
+effective = "2022-09-30"
+{until_key} = "{until}"
+kind = "deploy"
+location = {{ country = "DEU" }}
+footing = "permanent"
+strength = {{ personnel = 35000 }}
+"#
+        )
+    };
+    let s = Scenario::from_toml(&text("valid_until", "2022-12-30"), "t.toml").unwrap();
+    let until = s
+        .ledger()
+        .event(&EventId::new("q3").unwrap())
+        .and_then(Event::valid_until);
+    assert_eq!(until, Some("2022-12-30".parse().unwrap()));
+    let again = Scenario::from_toml(&s.to_toml().unwrap(), "saved.toml").unwrap();
+    assert_eq!(again.ledger().events(), s.ledger().events());
+    let deu = Scope::all().in_country(Country::new("DEU").unwrap());
+    let total = |d: &str| {
+        s.ledger()
+            .total(&deu, &Metric::PERSONNEL, d.parse().unwrap())
+            .unwrap()
+    };
+    assert!(!total("2022-12-30").is_stale());
+    assert!(total("2022-12-31").is_stale());
+
+    let e = errors(Scenario::from_toml(
+        &text("valid_untl", "2022-12-30"),
+        "t.toml",
+    ));
+    assert!(
+        e[0].starts_with("t.toml:14:1: event `q3`: unknown field `valid_untl`"),
+        "{e:?}"
+    );
+    let e = errors(Scenario::from_toml(
+        &text("valid_until", "2022-09-29"),
+        "t.toml",
+    ));
+    assert!(
+        e[0].contains(
+            "event `q3`: field `valid_until`: ends on 2022-09-29, before it starts on 2022-09-30"
+        ),
+        "{e:?}"
+    );
+}
