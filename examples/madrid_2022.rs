@@ -113,7 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 posture_ledger::interval::signed_thousands(&Decimal::from(c))
             }),
             cmp.ratio().map_or("—".to_string(), |r| {
-                format!("×{}", r.round_dp(2).normalize())
+                format!("×{}", r.round_dp(3).normalize())
             }),
         ]);
     }

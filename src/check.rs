@@ -1334,7 +1334,7 @@ impl<'a> Checker<'a> {
                                 label: name(&format!("implied {label}")),
                                 interval: now,
                             });
-                            summary_parts.push(text!("{label} {}", now));
+                            summary_parts.push(text!("{label} {}", readable(&now)));
                         }
                     }
                 }
@@ -2801,6 +2801,29 @@ fn hull(values: &[Decimal]) -> Option<Interval> {
     let low = values.iter().min()?;
     let high = values.iter().max()?;
     Interval::closed(*low, *high).ok()
+}
+
+/// An interval for a sentence: bounds with more than three decimals widened
+/// outward to three (a ratio of 50,000 / 4,949 reads `10.104`, not 28
+/// digits); the evidence keeps it exact.
+fn readable(i: &Interval) -> Interval {
+    use rust_decimal::RoundingStrategy::{ToNegativeInfinity, ToPositiveInfinity};
+    let round = |b: Bound, down: bool| match b {
+        Bound::Included(v) | Bound::Excluded(v) if v.scale() > 3 => {
+            let r = v.round_dp_with_strategy(
+                3,
+                if down {
+                    ToNegativeInfinity
+                } else {
+                    ToPositiveInfinity
+                },
+            );
+            // Widened, the bound is included: the figure it stood for lies within.
+            Bound::Included(r.normalize())
+        }
+        other => other,
+    };
+    Interval::new(round(i.low(), true), round(i.high(), false)).unwrap_or(*i)
 }
 
 /// Whether an interval says anything about a count: `(0, +∞)` does not.

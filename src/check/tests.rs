@@ -1754,3 +1754,20 @@ fn a_claim_after_a_levels_end_is_unverifiable() {
         after.summary
     );
 }
+
+/// A ratio's interval was written with 28 digits in a finding's sentence:
+/// it reads to three decimals now, widened outward so that it still holds
+/// the figure, while the evidence keeps it exact.
+#[test]
+fn a_sentence_reads_a_ratio_to_three_decimals_and_never_narrower() {
+    let exact = Interval::closed_open(
+        Decimal::from(14_949) / Decimal::from(4_949),
+        Decimal::from(104_949) / Decimal::from(4_949),
+    )
+    .unwrap();
+    let shown = super::readable(&exact);
+    assert_eq!(shown.to_string(), "[3.02, 21.207]");
+    assert!(exact.is_subset_of(&shown));
+    let plain = Interval::closed(dec(4_000), dec(50_000)).unwrap();
+    assert_eq!(super::readable(&plain), plain);
+}

@@ -11,7 +11,7 @@ const README: &str = include_str!("../../README.md");
 
 fn row(label: &str, cmp: &Comparison) -> Vec<String> {
     let ratio = cmp.ratio().map_or("—".to_string(), |r| {
-        format!("×{}", r.round_dp(2).normalize())
+        format!("×{}", r.round_dp(3).normalize())
     });
     vec![
         label.to_string(),
