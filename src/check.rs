@@ -1179,6 +1179,7 @@ impl<'a> Checker<'a> {
         let Some(ledger) = hull(days) else {
             // No record is not zero: say where the records begin, if anywhere.
             let first = fact.view.first_record(scope, metric, as_of.last())?;
+            f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
             f.summary = match first {
                 Some(first) => text!(
                     "the ledger has no record of {where_} on {as_of}: its records there begin on {first}"

@@ -1494,11 +1494,13 @@ impl Ledger {
         } else {
             let mut parts = Vec::new();
             self.parts(&filter, m, lens.layer, date, |series| parts.push(series));
-            match parts.as_slice() {
-                [one] => one.first_seen(),
+            match (parts.as_slice(), lens.layer) {
+                ([one], _) => one.first_seen(),
+                // Every step of a baseline series is an observation.
+                (_, None) => parts.iter().filter_map(|s| s.first_seen()).min(),
                 // A layer's differences may take a baseline observation away:
                 // only the sum tells where observations remain.
-                _ => Series::sum(parts).first_seen(),
+                (_, Some(_)) => Series::sum(parts).first_seen(),
             }
         };
         Ok(first.map(date_of))

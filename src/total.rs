@@ -75,7 +75,7 @@ impl Total {
 
     /// The same total, its newest observation holding until the end of
     /// `until` (see [`Event::with_valid_until`](crate::Event::with_valid_until)).
-    pub fn holding_until(mut self, until: Option<NaiveDate>) -> Total {
+    pub(crate) fn holding_until(mut self, until: Option<NaiveDate>) -> Total {
         if let Some(r) = self.record.as_mut() {
             r.until = until;
         }
@@ -85,7 +85,7 @@ impl Total {
     /// The same total as read on `date`, marked stale when it is recorded
     /// and its newest observation is more than `max_age` days before `date`,
     /// or holds only until a day before `date`.
-    pub fn aged(mut self, date: NaiveDate, max_age: Option<u32>) -> Total {
+    pub(crate) fn aged(mut self, date: NaiveDate, max_age: Option<u32>) -> Total {
         if let Some(r) = self.record.as_mut() {
             let too_old = max_age.is_some_and(|age| {
                 let limit = date

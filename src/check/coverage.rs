@@ -28,7 +28,8 @@ use crate::view::View;
 /// behind the figure says it may include more than it names.
 ///
 /// `Display` writes the caveat as a sentence; serde writes it as data, tagged
-/// by `kind` (`footings`, `kinds`, `contributors`, `overlap`, `may_include`).
+/// by `kind` (`footings`, `kinds`, `contributors`, `overlap`, `metrics`,
+/// `may_include`).
 ///
 /// # Example
 ///
@@ -116,6 +117,17 @@ pub enum Caveat {
         /// The members with national units there too.
         members: BTreeSet<Country>,
     },
+    /// The ledger has no record of the claim's metric in its scope on the
+    /// date, but records other metrics there: "the ledger records only ships
+    /// for USA in ESP; it has nothing of personnel there".
+    Metrics {
+        /// The claim's scope.
+        scope: Scope,
+        /// The metric the claim counts, of which there is no record.
+        metric: Metric,
+        /// The metrics the ledger records in the scope on the date.
+        recorded: BTreeSet<Metric>,
+    },
     /// A source of a figure the ledger counts in the scope says its figures
     /// may include more than they name (its [`Source::may_include`](crate::Source::may_include)).
     MayInclude {
@@ -178,6 +190,15 @@ impl fmt::Display for Caveat {
                 where_(scope, metric),
                 joined(members)
             ),
+            Caveat::Metrics {
+                scope,
+                metric,
+                recorded,
+            } => write!(
+                f,
+                "the ledger records only {} for {scope}; it has nothing of {metric} there",
+                joined(recorded)
+            ),
             Caveat::MayInclude { document, what } => {
                 write!(f, "{document}'s figures may include {what}")
             }
@@ -239,6 +260,24 @@ impl View<'_> {
             return Ok(out);
         }
         let has = |s: &Scope| -> Result<bool> { Ok(view.total(s, metric, date)?.is_recorded()) };
+        // No record of the metric: what else the ledger records there is
+        // all it can say.
+        if !has(scope)? {
+            let mut recorded = BTreeSet::new();
+            for other in ledger.metrics() {
+                if other != metric && view.total(scope, other, date)?.is_recorded() {
+                    recorded.insert(other.clone());
+                }
+            }
+            if !recorded.is_empty() {
+                out.push(Caveat::Metrics {
+                    scope: scope.clone(),
+                    metric: metric.clone(),
+                    recorded,
+                });
+            }
+            return Ok(out);
+        }
         // Elsewhere is like with like: the units of the claim's kinds when
         // asking after footings, on its footings when asking after kinds.
         let (mut of_kinds, mut on_footings) = (Scope::all(), Scope::all());

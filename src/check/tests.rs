@@ -1771,3 +1771,40 @@ fn a_sentence_reads_a_ratio_to_three_decimals_and_never_narrower() {
     let plain = Interval::closed(dec(4_000), dec(50_000)).unwrap();
     assert_eq!(super::readable(&plain), plain);
 }
+
+/// The ledger records ships in Spain and no personnel: a claim of US
+/// personnel there is unverifiable, and says what the ledger does record
+/// there, in text and JSON.
+#[test]
+fn a_claim_of_a_metric_with_no_record_says_which_metrics_are_recorded() {
+    let madrid = crate::scenario::madrid_2022().unwrap();
+    let claim = quantity(
+        "spain",
+        "2022-06-29",
+        Scope::all().from_country(c("USA")).in_country(c("ESP")),
+        Qualifier::Approximate,
+        3_000,
+    );
+    let report = madrid.ledger().check(std::slice::from_ref(&claim)).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["spain"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert!(
+        f.summary.contains("no record of USA in ESP personnel"),
+        "{}",
+        f.summary
+    );
+    let Some(Caveat::Metrics { recorded, .. }) = f.caveats.first() else {
+        panic!("a metrics caveat: {:?}", f.caveats);
+    };
+    assert_eq!(
+        recorded.iter().map(Metric::name).collect::<Vec<_>>(),
+        ["ships"]
+    );
+    assert!(report.to_string().contains("caveat: the ledger records only ships for USA in ESP; it has nothing of personnel there"), "{report}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["findings"][0]["caveats"][0]["kind"], "metrics");
+    assert_eq!(
+        json["findings"][0]["caveats"][0]["recorded"],
+        serde_json::json!(["ships"])
+    );
+}

@@ -104,8 +104,8 @@ pub fn notes<'t>(totals: impl IntoIterator<Item = &'t Total>) -> String {
     let (mut none, mut stale) = (false, None::<chrono::NaiveDate>);
     for t in totals {
         none |= !t.is_recorded();
-        if t.is_stale() {
-            stale = stale.min(t.newest()).or(t.newest());
+        if let (true, Some(newest)) = (t.is_stale(), t.newest()) {
+            stale = Some(stale.map_or(newest, |oldest| oldest.min(newest)));
         }
     }
     let mut out = String::new();
