@@ -215,7 +215,10 @@ fn totals_refuses_unusable_input() {
         ],
         &["--by host cannot split a scope that already filters by host"],
     );
-    misused(&["totals"], "--at <YYYY-MM-DD>");
+    misused(
+        &["totals", "--at", "2022-6-29"],
+        "expected a date as YYYY-MM-DD",
+    );
     misused(
         &["totals", "--at", SUMMIT, "--by", "colour"],
         "[possible values: host, contributor, footing, kind]",
@@ -1120,7 +1123,10 @@ fn known_at_and_explain_refuse_unusable_input() {
         &["no unit is counted in `tanks`"],
     );
     misused(&["explain", "--at", SUMMIT], "--scope <SCOPE>");
-    misused(&["explain", "--scope", "all"], "--at <YYYY-MM-DD>");
+    misused(
+        &["explain", "--scope", "all", "--at", "29/06/2022"],
+        "expected a date as YYYY-MM-DD",
+    );
 }
 
 // ----- Hostile input: no panic, no destroyed file -----------------------------
@@ -1351,7 +1357,9 @@ fn a_chart_that_cannot_be_written_leaves_the_existing_file_as_it_was() {
     let stderr = String::from_utf8(run.stderr).unwrap();
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.starts_with(&format!("error: cannot write the chart to {o}: ")),
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("error: cannot write the chart to {o}: "))),
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), old);
@@ -1702,4 +1710,169 @@ fn totals_say_where_a_figure_may_count_forces_twice() {
         .find(|r| r["group"] == "LVA")
         .expect("an LVA row");
     assert_eq!(lva["overlaps"], serde_json::json!([]));
+}
+
+/// Reads a command's `--format csv` output: its header and rows.
+fn csv_of(args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "csv"]);
+    let (code, stdout, stderr) = posture(&all);
+    // 1: `check` found a conflict; 2: `validate` found problems, and lists them.
+    let validating = args.first() == Some(&"validate");
+    assert!(
+        code == 0 || code == 1 || (validating && code == 2),
+        "{stderr}"
+    );
+    let mut reader = ::csv::Reader::from_reader(stdout.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The command wrote no CSV: `--format csv` on every command gives tidy
+/// long-format rows, each figure the library's, no record an empty field.
+#[test]
+fn every_command_writes_csv_rows_the_library_computes() {
+    let (ledger, _) = scope("");
+    let day: NaiveDate = SUMMIT.parse().unwrap();
+
+    let (header, rows) = csv_of(&["totals", "--at", SUMMIT]);
+    assert_eq!(
+        header,
+        [
+            "date", "known_at", "layer", "group", "query", "scope", "metric", "count", "newest",
+            "stale"
+        ]
+    );
+    for row in &rows {
+        let s = Scope::parse(&row[4], &ledger).unwrap();
+        let t = ledger
+            .total(&s, &Metric::new(&row[6]).unwrap(), day)
+            .unwrap();
+        assert_eq!(
+            row[7],
+            t.get().map_or(String::new(), |c| c.to_string()),
+            "{row:?}"
+        );
+        assert_eq!(
+            row[8],
+            t.newest().map_or(String::new(), |d| d.to_string()),
+            "{row:?}"
+        );
+    }
+    let spain = rows
+        .iter()
+        .find(|r| r[3] == "ESP" && r[6] == "personnel")
+        .expect("ESP personnel");
+    assert_eq!(spain[7], "", "no record is an empty field, not 0");
+
+    let (header, rows) = csv_of(&[
+        "diff",
+        "--from",
+        "2022-01-01",
+        "--to",
+        SUMMIT,
+        "--scope",
+        "from:USA in:europe",
+    ]);
+    assert_eq!(header[8..], ["before", "after", "change", "ratio"]);
+    let s = Scope::parse("from:USA in:europe", &ledger).unwrap();
+    let c = ledger
+        .compare(&s, &Metric::PERSONNEL, "2022-01-01".parse().unwrap(), day)
+        .unwrap();
+    let personnel = rows
+        .iter()
+        .find(|r| r[7] == "personnel")
+        .expect("a personnel row");
+    assert_eq!(personnel[8], "");
+    assert_eq!(personnel[9], c.after().get().unwrap().to_string());
+    assert_eq!((personnel[10].as_str(), personnel[11].as_str()), ("", ""));
+
+    let (header, rows) = csv_of(&["check"]);
+    assert_eq!(
+        header,
+        ["verdict", "rule", "claims", "events", "gap", "summary", "caveats"]
+    );
+    let madrid = scenario::madrid_2022().unwrap();
+    let report = madrid.ledger().check(madrid.claims()).unwrap();
+    assert_eq!(rows.len(), report.findings().len());
+    assert_eq!(rows[0][0], "conflicting");
+    assert_eq!(rows[0][1], "claim_vs_ledger");
+    assert_eq!(rows[0][5], report.findings()[0].summary);
+
+    let (_, rows) = csv_of(&[
+        "explain",
+        "--at",
+        SUMMIT,
+        "--scope",
+        "in:EST",
+        "--metric",
+        "personnel",
+    ]);
+    let register = ledger
+        .view()
+        .explain(
+            &Scope::parse("in:EST", &ledger).unwrap(),
+            &Metric::PERSONNEL,
+            day,
+        )
+        .unwrap();
+    let events: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    let expected: Vec<String> = register
+        .entries()
+        .iter()
+        .map(|e| e.event.to_string())
+        .collect();
+    assert_eq!(events, expected);
+
+    let out = tmp("csv-chart.svg");
+    let (header, rows) = csv_of(&[
+        "chart",
+        "--scope",
+        "from:GBR in:EST",
+        "--from",
+        "2022-06-28",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(header, ["date", "series", "layer", "count"]);
+    assert_eq!(
+        rows[0][..2],
+        ["2022-06-28".to_string(), "baseline".to_string()]
+    );
+    assert_eq!(rows[0][3], "", "no record before the UK's deploy");
+
+    let (header, rows) = csv_of(&["validate", BROKEN]);
+    assert_eq!(header, ["file", "line", "column", "message"]);
+    assert_eq!(rows.len(), BROKEN_PROBLEMS.len());
+}
+
+/// Without FILE the bundled scenario is used, and stderr says so; without
+/// --at, totals are at the last date with a record.
+#[test]
+fn the_bundled_scenario_is_named_and_at_defaults_to_the_last_record() {
+    let (code, stdout, stderr) = posture(&["totals"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: no FILE given: using the bundled Madrid 2022 scenario"),
+        "{stderr}"
+    );
+    let madrid = scenario::madrid_2022().unwrap();
+    let last = madrid
+        .ledger()
+        .events()
+        .iter()
+        .filter(|e| e.layer().is_none())
+        .map(|e| e.effective())
+        .max()
+        .unwrap();
+    assert!(
+        stdout.starts_with(&format!("Madrid 2022 · totals at the end of {last}")),
+        "{stdout}"
+    );
+    let (_, _, stderr) = posture(&["totals", AGREEING]);
+    assert!(!stderr.contains("bundled"), "{stderr}");
 }

@@ -151,6 +151,20 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             dates,
             series,
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&["date", "series", "layer", "count"]);
+            for s in &series {
+                for (d, t) in dates.iter().zip(&s.totals) {
+                    csv.row([
+                        d.to_string(),
+                        s.label.clone(),
+                        crate::csv::opt(s.layer.as_ref()),
+                        crate::csv::opt(*t),
+                    ]);
+                }
+            }
+            csv.finish()
+        }
         Format::Text => {
             let mut out = format!(
                 "{} · {scope}, {metric}, at the end of each date{}\n\n",

@@ -87,6 +87,28 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
             findings: report.findings().iter().map(json_finding).collect(),
             summary,
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&[
+                "verdict", "rule", "claims", "events", "gap", "summary", "caveats",
+            ]);
+            for f in report.findings() {
+                let ids = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(" ");
+                csv.row([
+                    crate::csv::name(&f.verdict),
+                    crate::csv::name(&f.rule),
+                    ids(&mut f.claims.iter().map(ToString::to_string)),
+                    ids(&mut f.events.iter().map(ToString::to_string)),
+                    crate::csv::opt(f.gap),
+                    f.summary.clone(),
+                    f.caveats
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]);
+            }
+            csv.finish()
+        }
         Format::Text => {
             let claims = crate::plural(scenario.claims().len(), "claim");
             // As known on a date, a heading says so; without one, the

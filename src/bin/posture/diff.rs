@@ -17,9 +17,10 @@ pub struct DiffArgs {
     /// --layer it may be left out: it is then --to.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
     from: Option<NaiveDate>,
-    /// The date of the "after" figures (in --layer when given).
+    /// The date of the "after" figures (in --layer when given); the last
+    /// date with a record when left out.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
-    to: NaiveDate,
+    to: Option<NaiveDate>,
     /// Takes the "after" figures with this what-if layer on top of the baseline.
     #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer)]
     layer: Option<LayerId>,
@@ -98,9 +99,13 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     let text = args.query.scope.as_deref();
     let scope = crate::parse_scope(text, ledger)?;
     let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
+    let to = match args.to {
+        Some(to) => to,
+        None => crate::last_record(ledger)?,
+    };
     let from = match (args.from, &args.layer) {
         (Some(from), _) => from,
-        (None, Some(_)) => args.to,
+        (None, Some(_)) => to,
         (None, None) => {
             return Err(Failure::new(
                 "diff needs --from, or --layer to compare the baseline with a what-if layer",
@@ -110,7 +115,7 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
     let known_at = args.common.known_at;
     let sides = Sides {
         from,
-        to: args.to,
+        to,
         layer: args.layer.as_ref(),
         known_at,
         before: crate::view(ledger, None, &args.common)?,
@@ -161,6 +166,39 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
             rows: rows.iter().map(|(g, c)| json_row(g, c)).collect(),
             total: total.iter().map(|(g, c)| json_row(g, c)).collect(),
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&[
+                "known_at",
+                "before_date",
+                "after_date",
+                "after_layer",
+                "group",
+                "query",
+                "scope",
+                "metric",
+                "before",
+                "after",
+                "change",
+                "ratio",
+            ]);
+            for (g, c) in rows.iter().chain(&total) {
+                csv.row([
+                    crate::csv::opt(sides.known_at),
+                    sides.from.to_string(),
+                    sides.to.to_string(),
+                    crate::csv::opt(sides.layer),
+                    g.key.clone().unwrap_or_default(),
+                    g.query.clone(),
+                    g.scope.to_string(),
+                    c.metric().to_string(),
+                    crate::csv::opt(c.before().get()),
+                    crate::csv::opt(c.after().get()),
+                    crate::csv::opt(c.change()),
+                    crate::csv::opt(c.ratio()),
+                ]);
+            }
+            csv.finish()
+        }
         Format::Text => {
             let after = match sides.layer {
                 Some(l) => format!("layer `{l}`"),

@@ -15,8 +15,9 @@ pub struct ExplainArgs {
     common: Common,
     /// The date of the total: the events effective on or before it; with
     /// --announced, the changes announced by it and effective after it.
+    /// The last date with a record when left out.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
-    at: NaiveDate,
+    at: Option<NaiveDate>,
     /// The scope of the total, as for `totals` ("all" for everything). For
     /// example "from:NATO in:baltic-states".
     #[arg(long, value_name = "SCOPE")]
@@ -92,13 +93,17 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
     let metrics = crate::groups::metrics(ledger, args.metric.as_ref())?;
     let known_at = args.common.known_at;
     let view = crate::view(ledger, args.layer.as_ref(), &args.common)?;
+    let at = match args.at {
+        Some(at) => at,
+        None => crate::last_record(ledger)?,
+    };
     let mut registers = metrics
         .iter()
         .map(|m| {
             Ok(if args.announced {
-                view.announced(&scope, m, args.at)?
+                view.announced(&scope, m, at)?
             } else {
-                view.explain(&scope, m, args.at)?
+                view.explain(&scope, m, at)?
             })
         })
         .collect::<Result<Vec<Register>, Failure>>()?;
@@ -114,17 +119,50 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
             scenario: scenario.name().to_string(),
             query: crate::groups::whole(Some(&args.scope), &scope).query,
             scope: scope.to_string(),
-            date: args.at,
+            date: at,
             known_at,
             layer: args.layer.as_ref().map(ToString::to_string),
             announced: args.announced,
             registers: registers.iter().map(json_register).collect(),
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&[
+                "metric",
+                "event",
+                "unit",
+                "kind",
+                "effective",
+                "announced",
+                "known",
+                "change",
+                "balance",
+                "document",
+                "line",
+            ]);
+            for r in &registers {
+                for e in r.entries() {
+                    csv.row([
+                        r.metric().to_string(),
+                        e.event.to_string(),
+                        e.unit.to_string(),
+                        e.kind.clone(),
+                        e.effective.to_string(),
+                        crate::csv::opt(e.announced),
+                        crate::csv::opt(e.known),
+                        e.change.to_string(),
+                        e.balance.to_string(),
+                        crate::csv::opt(e.source.as_ref().map(|s| &s.document)),
+                        crate::csv::opt(e.source.as_ref().and_then(|s| s.line)),
+                    ]);
+                }
+            }
+            csv.finish()
+        }
         Format::Text => {
             let what = if args.announced {
-                format!("changes announced by {} and not yet effective", args.at)
+                format!("changes announced by {} and not yet effective", at)
             } else {
-                format!("the events behind each total at the end of {}", args.at)
+                format!("the events behind each total at the end of {}", at)
             };
             let mut out = format!(
                 "{} · {what}{} · {}\n",

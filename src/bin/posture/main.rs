@@ -21,6 +21,7 @@ use posture_ledger::{Error, LayerId, Ledger, Metric, Scope, View};
 
 mod chart;
 mod check;
+mod csv;
 mod diff;
 mod explain;
 mod groups;
@@ -105,6 +106,8 @@ enum Format {
     Text,
     /// JSON for programs, with a stable schema (docs/cli.md).
     Json,
+    /// CSV, a row per observation (long format), columns in docs/cli.md.
+    Csv,
 }
 
 /// Why a command could not run: one message per problem, printed on stderr.
@@ -202,8 +205,27 @@ fn complain(message: &str) {
 fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
     Ok(match file {
         Some(path) => Scenario::from_path(path)?,
-        None => scenario::madrid_2022()?,
+        None => {
+            // Figures from a scenario the user did not name are said to be so.
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: no FILE given: using the bundled Madrid 2022 scenario"
+            );
+            scenario::madrid_2022()?
+        }
     })
+}
+
+/// The last date on which the ledger records anything: what `--at` and
+/// `--to` mean when left out.
+fn last_record(ledger: &Ledger) -> Result<NaiveDate, Failure> {
+    ledger
+        .events()
+        .iter()
+        .filter(|e| e.layer().is_none())
+        .map(|e| e.effective())
+        .max()
+        .ok_or_else(|| Failure::new("the scenario records no events: give --at"))
 }
 
 /// `1 claim`, `2 claims`.

@@ -15,9 +15,10 @@ use crate::{Common, Done, Failure, Format, Query};
 pub struct TotalsArgs {
     #[command(flatten)]
     common: Common,
-    /// The date: totals count every event effective on or before it.
+    /// The date: totals count every event effective on or before it. The
+    /// last date with a record when left out.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
-    at: NaiveDate,
+    at: Option<NaiveDate>,
     #[command(flatten)]
     query: Query,
     /// A row per group within the scope; `host` when there is no --scope,
@@ -61,6 +62,10 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     let scope = crate::parse_scope(text, ledger)?;
     let metrics = groups::metrics(ledger, args.query.metric.as_ref())?;
     let view = crate::view(ledger, args.layer.as_ref(), &args.common)?;
+    let at = match args.at {
+        Some(at) => at,
+        None => crate::last_record(ledger)?,
+    };
     let by = args
         .by
         .or(if text.is_none() { Some(By::Host) } else { None });
@@ -70,7 +75,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
     };
     let mut rows = Vec::new();
     for group in split {
-        let counts = totals(&view, &group, &metrics, args.at)?;
+        let counts = totals(&view, &group, &metrics, at)?;
         // A group with no record on the date is left out; one whose
         // record says 0 is not.
         if counts.iter().any(Total::is_recorded) {
@@ -78,15 +83,10 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
         }
     }
     let whole = groups::whole(text, &scope);
-    let whole_counts = totals(&view, &whole, &metrics, args.at)?;
+    let whole_counts = totals(&view, &whole, &metrics, at)?;
     let mut overlaps = Vec::new();
     for group in rows.iter().map(|(g, _)| g).chain([&whole]) {
-        overlaps.push(groups::counted_twice(
-            &view,
-            &group.scope,
-            &metrics,
-            args.at,
-        )?);
+        overlaps.push(groups::counted_twice(&view, &group.scope, &metrics, at)?);
     }
 
     let stdout = match args.common.format {
@@ -94,7 +94,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
             schema_version: crate::SCHEMA_VERSION,
             command: "totals",
             scenario: scenario.name().to_string(),
-            date: args.at,
+            date: at,
             known_at: args.common.known_at,
             layer: args.layer.as_ref().map(ToString::to_string),
             by,
@@ -111,11 +111,39 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
                 overlaps.last().map_or(&[], Vec::as_slice),
             ),
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&[
+                "date", "known_at", "layer", "group", "query", "scope", "metric", "count",
+                "newest", "stale",
+            ]);
+            for (g, counts) in rows
+                .iter()
+                .map(|(g, c)| (g, c))
+                .chain([(&whole, &whole_counts)])
+            {
+                for (m, &t) in metrics.iter().zip(counts) {
+                    let [count, newest, stale] = crate::csv::total(t);
+                    csv.row([
+                        at.to_string(),
+                        crate::csv::opt(args.common.known_at),
+                        crate::csv::opt(args.layer.as_ref()),
+                        g.key.clone().unwrap_or_default(),
+                        g.query.clone(),
+                        g.scope.to_string(),
+                        m.to_string(),
+                        count,
+                        newest,
+                        stale,
+                    ]);
+                }
+            }
+            csv.finish()
+        }
         Format::Text => {
             let mut out = format!(
                 "{} · totals at the end of {}{} · {}\n\n",
                 scenario.name(),
-                args.at,
+                at,
                 crate::as_known(args.common.known_at),
                 match &args.layer {
                     Some(l) => format!("baseline with layer `{l}`"),

@@ -85,6 +85,18 @@ pub fn run(args: &ValidateArgs) -> Result<Done, Failure> {
             records,
             problems,
         })?,
+        Format::Csv => {
+            let mut csv = crate::csv::Csv::new(&["file", "line", "column", "message"]);
+            for p in &problems {
+                csv.row([
+                    p.file.clone(),
+                    crate::csv::opt(p.line),
+                    crate::csv::opt(p.column),
+                    p.message.clone(),
+                ]);
+            }
+            csv.finish()
+        }
         Format::Text => match records {
             Some(r) => format!(
                 "{file}: sound: {}, {}, {}, {}\n",
