@@ -33,7 +33,7 @@
 //! Rows are streamed, one record buffer reused throughout.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -49,33 +49,37 @@ use crate::metric::{Count, Metric, Quantity};
 use crate::scenario::Diagnostic;
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
 
-/// How rows become records.
+mod read;
+mod spec;
+
+use read::{iso_date, Reader, Row, Tracker, NOT_REPORTED};
+
+pub use spec::{
+    Amounts, Completeness, Duplicates, Field, HostCodes, ImportSpec, Skip, SkipWhen, ValueColumn,
+};
+
+/// How rows become records: the file's name and an [`ImportSpec`], built
+/// here step by step or read from a scenario file.
 ///
 /// # Example
 ///
 /// ```
-/// use posture_ledger::import::ImportOptions;
+/// use posture_ledger::import::{Field, ImportOptions};
 /// use posture_ledger::Footing;
 ///
-/// let options = ImportOptions::new("dmdc-2022.csv").with_default_footing(Footing::Rotational);
+/// let options = ImportOptions::new("dmdc-2022.csv")
+///     .with_column(Field::Host, "iso3c")
+///     .with_constant(Field::Contributor, "USA")
+///     .with_default_footing(Footing::Rotational);
 /// assert_eq!(options.file(), "dmdc-2022.csv");
+/// assert_eq!(options.spec().columns[&Field::Host], "iso3c");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOptions {
     file: String,
-    id_prefix: String,
-    default_footing: Footing,
-    listing: Listing,
-}
-
-/// Whether each dated report of a levels table lists every contingent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Listing {
-    /// A row is an observation; a contingent a date leaves out holds its
-    /// last figure.
-    Partial,
-    /// Each snapshot lists every contingent: one it leaves out has none.
-    Census,
+    /// The prefix of event ids when the spec gives none: the file's name.
+    stem: String,
+    spec: ImportSpec,
 }
 
 impl ImportOptions {
@@ -100,24 +104,110 @@ impl ImportOptions {
             .take(40)
             .collect();
         ImportOptions {
-            id_prefix: if stem.is_empty() { "csv".into() } else { stem },
+            stem: if stem.is_empty() { "csv".into() } else { stem },
             file,
-            default_footing: Footing::Permanent,
-            listing: Listing::Partial,
+            spec: ImportSpec::default(),
         }
+    }
+
+    /// Options for a file named `file`, read as `spec` says.
+    pub fn from_spec(file: impl Into<String>, spec: ImportSpec) -> Self {
+        ImportOptions::new(file).with_spec(spec)
+    }
+
+    /// Reads the file as `spec` says, in place of everything set so far.
+    pub fn with_spec(mut self, spec: ImportSpec) -> Self {
+        self.spec = spec;
+        self
+    }
+
+    /// The spec the file is read by.
+    pub fn spec(&self) -> &ImportSpec {
+        &self.spec
+    }
+
+    /// Reads `field` from the column named `column` (in any case), in place
+    /// of the column named after the field, or a constant set before.
+    pub fn with_column(mut self, field: Field, column: impl Into<String>) -> Self {
+        self.spec.constants.remove(&field);
+        self.spec.columns.insert(field, column.into());
+        self
+    }
+
+    /// Gives `field` the text `value` in every row, for a table that has no
+    /// column for it: contributor `USA`, metric `personnel`.
+    pub fn with_constant(mut self, field: Field, value: impl Into<String>) -> Self {
+        self.spec.columns.remove(&field);
+        self.spec.constants.insert(field, value.into());
+        self
+    }
+
+    /// Reads dates in `format`, in `strftime` form (`"%d/%m/%Y"`).
+    pub fn with_date_format(mut self, format: impl Into<String>) -> Self {
+        self.spec.date_format = Some(format.into());
+        self
+    }
+
+    /// Adds a value column of a levels table, whose figures count `metric`:
+    /// a table with value columns has no `value` or `metric` column.
+    pub fn with_value_column(mut self, column: impl Into<String>, metric: &Metric) -> Self {
+        self.spec.values.push(ValueColumn {
+            column: column.into(),
+            metric: metric.name().to_string(),
+        });
+        self
+    }
+
+    /// Skips the rows whose `column` is empty: a published table's fillers.
+    pub fn skip_if_empty(mut self, column: impl Into<String>) -> Self {
+        self.spec.skip.push(Skip {
+            column: column.into(),
+            when: SkipWhen::Empty,
+        });
+        self
+    }
+
+    /// Skips the rows whose `column` holds `text`.
+    pub fn skip_if_equal(mut self, column: impl Into<String>, text: impl Into<String>) -> Self {
+        self.spec.skip.push(Skip {
+            column: column.into(),
+            when: SkipWhen::Equals(text.into()),
+        });
+        self
+    }
+
+    /// Adds a place where rows with an empty `host` find their code, after
+    /// those added before.
+    pub fn with_host_codes(mut self, codes: HostCodes) -> Self {
+        self.spec.host_codes.push(codes);
+        self
+    }
+
+    /// Adds up rows of a levels table for the same contributor, host,
+    /// footing, metric and date, rather than refuse them.
+    pub fn summing_duplicates(mut self) -> Self {
+        self.spec.duplicates = Duplicates::Sum;
+        self
+    }
+
+    /// Reads a changes table's amounts as signed changes, with no verb
+    /// ([`Amounts::Signed`]).
+    pub fn with_signed_amounts(mut self) -> Self {
+        self.spec.amounts = Amounts::Signed;
+        self
     }
 
     /// Sets the prefix of event ids, `PREFIX:LINE`: for a file whose name
     /// the ledger has already imported, since an id the ledger holds is
     /// refused.
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.id_prefix = prefix.into();
+        self.spec.id_prefix = Some(prefix.into());
         self
     }
 
     /// Sets the footing of rows that give none.
     pub fn with_default_footing(mut self, footing: Footing) -> Self {
-        self.default_footing = footing;
+        self.spec.default_footing = Some(footing);
         self
     }
 
@@ -184,18 +274,27 @@ impl ImportOptions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn as_census(mut self) -> Self {
-        self.listing = Listing::Census;
+        self.spec.completeness = Completeness::Census;
         self
     }
 
     /// Whether a levels table is read as a census ([`as_census`](Self::as_census)).
     pub fn is_census(&self) -> bool {
-        self.listing == Listing::Census
+        self.spec.completeness == Completeness::Census
     }
 
     /// The file's name, as messages give it.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// The prefix of event ids: the spec's, or else the file's name.
+    pub fn id_prefix(&self) -> &str {
+        self.spec.id_prefix.as_deref().unwrap_or(&self.stem)
+    }
+
+    fn default_footing(&self) -> Footing {
+        self.spec.default_footing.unwrap_or(Footing::Permanent)
     }
 }
 
@@ -651,27 +750,6 @@ pub fn changes_csv(
     rows.commit(ledger, new_units, events)
 }
 
-/// A `YYYY-MM-DD` date read directly, the form nearly every row has; `None`
-/// for anything else, which the general parser then reads or refuses.
-fn iso_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
-}
-
-/// The texts that mark a figure not reported, compared in any case: an
-/// empty cell, dashes, the statistical offices' `..`, `n/a` and its kin,
-/// the IISS's `n.k.` (not known), and `x` and `*` for suppressed figures.
-const NOT_REPORTED: &[&str] = &[
-    "", "-", "–", "—", "..", "n/a", "na", "n.a.", "n.k.", "x", "*",
-];
 
 /// One row of a levels file, read.
 struct Level {
@@ -684,18 +762,6 @@ struct Level {
     value: Option<u64>,
     footing: Footing,
     source: Option<String>,
-}
-
-/// A row's fields, borrowed from the reader's reused buffer.
-struct Row<'r> {
-    line: usize,
-    record: &'r csv::StringRecord,
-}
-
-impl Row<'_> {
-    fn get(&self, column: usize) -> Option<&str> {
-        self.record.get(column).map(str::trim)
-    }
 }
 
 /// A unit a movement log names.
@@ -714,181 +780,6 @@ enum Origin {
     New(usize),
     /// The file makes it at the first row that names it and reads.
     Unseen,
-}
-
-/// The reader and its one reused record buffer.
-struct Reader<R> {
-    reader: csv::Reader<Tracker<R>>,
-    record: csv::StringRecord,
-}
-
-/// The bytes a CSV reader reads, followed through its grammar as it reads
-/// them, for two things the `csv` crate does not tell:
-///
-/// - the line each record starts on: the crate places a record where the
-///   blank lines before it begin, so a row after a blank line would be
-///   reported, and its events cited, at the wrong line;
-/// - a quote still open at the end of the file: the crate reads one as a
-///   field running to the end of the file, and says nothing.
-///
-/// It follows the reader's own rules: records end at `\r`, `\n` or `\r\n`,
-/// and blank lines between them are skipped; a quote opens a quoted field
-/// only at the start of a field (elsewhere it is a character like any
-/// other), and inside one a doubled quote is a quote. Lines count `\n`, as
-/// the reader counts them.
-struct Tracker<R> {
-    inner: R,
-    state: Quoting,
-    /// The line being read, counting from 1.
-    line: usize,
-    /// The characters read so far of that line.
-    column: usize,
-    /// The line and column of the quote that opened the quoted field being read.
-    opened: (usize, usize),
-    /// The line each record read starts on, until the CSV reader takes it:
-    /// this runs ahead of the reader by at most its buffer.
-    starts: VecDeque<usize>,
-    /// Whether the end of the file has been read.
-    eof: bool,
-}
-
-/// Where in the grammar of a file a reader is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Quoting {
-    /// Between records: line ends here are blank lines.
-    RecordStart,
-    /// At the start of a field: a quote here opens a quoted field.
-    FieldStart,
-    /// In a field that did not start with a quote.
-    Unquoted,
-    /// In a quoted field.
-    Quoted,
-    /// Just after a quote in a quoted field: another quote makes a quote
-    /// character, anything else ends the quoting.
-    QuoteInQuoted,
-}
-
-impl<R> Tracker<R> {
-    fn new(inner: R) -> Self {
-        Tracker {
-            inner,
-            state: Quoting::RecordStart,
-            line: 1,
-            column: 0,
-            opened: (1, 1),
-            starts: VecDeque::new(),
-            eof: false,
-        }
-    }
-
-    /// The line and column of a quote that the end of the file left open.
-    fn unterminated(&self) -> Option<(usize, usize)> {
-        (self.eof && self.state == Quoting::Quoted).then_some(self.opened)
-    }
-
-    /// The line the next record the CSV reader takes starts on.
-    fn next_start(&mut self) -> Option<usize> {
-        self.starts.pop_front()
-    }
-
-    fn scan(&mut self, bytes: &[u8]) {
-        use Quoting::*;
-        for &b in bytes {
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 0;
-            } else if b & 0xC0 != 0x80 {
-                // Characters, not bytes: a UTF-8 continuation byte does not start one.
-                self.column += 1;
-            }
-            if self.state == RecordStart {
-                if matches!(b, b'\r' | b'\n') {
-                    continue;
-                }
-                self.starts.push_back(self.line);
-                self.state = FieldStart;
-            }
-            self.state = match (self.state, b) {
-                (FieldStart, b'"') => {
-                    self.opened = (self.line, self.column);
-                    Quoted
-                }
-                (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, _) => Quoted,
-                (QuoteInQuoted, b'"') => Quoted,
-                (_, b'\r' | b'\n') => RecordStart,
-                (_, b',') => FieldStart,
-                _ => Unquoted,
-            };
-        }
-    }
-}
-
-impl<R: Read> Read for Tracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.eof = true;
-        }
-        // A reader that claims more than the buffer holds is not believed.
-        self.scan(&buf[..n.min(buf.len())]);
-        Ok(n)
-    }
-}
-
-impl<R: Read> Reader<R> {
-    /// The next data row, or `None` at the end; a row the CSV reader cannot
-    /// read is a problem, and reading goes on.
-    fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
-        loop {
-            let result = self.reader.read_record(&mut self.record);
-            if matches!(&result, Ok(false)) {
-                return None;
-            }
-            // Every other outcome but a failure to read took a record.
-            let start = match &result {
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => None,
-                _ => self.reader.get_mut().next_start(),
-            };
-            let line = start.or_else(|| {
-                let p = match &result {
-                    Err(e) => e.position(),
-                    Ok(_) => self.record.position(),
-                };
-                p.map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-            });
-            match result {
-                Ok(_) => {
-                    rows.rows += 1;
-                    return Some(Row {
-                        line: line.unwrap_or(rows.rows + 1),
-                        record: &self.record,
-                    });
-                }
-                Err(e) => {
-                    let message = match e.kind() {
-                        &csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => rows.unequal(&self.record, expected_len, len),
-                        csv::ErrorKind::Utf8 { err, .. } => {
-                            let name = rows.header.get(err.field()).map_or("", String::as_str);
-                            format!("column `{name}`: not UTF-8 text")
-                        }
-                        _ => e.to_string(),
-                    };
-                    rows.problems.push(Diagnostic {
-                        file: rows.options.file.clone(),
-                        line,
-                        column: None,
-                        message,
-                    });
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return None;
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The header's columns, and the problems found so far.
@@ -1199,7 +1090,7 @@ impl Rows<'_> {
 
     fn footing(&mut self, row: &Row<'_>, column: Option<usize>) -> Option<Footing> {
         match column.and_then(|c| row.get(c)).filter(|t| !t.is_empty()) {
-            None => Some(self.options.default_footing),
+            None => Some(self.options.default_footing()),
             Some(_) => self.parse_with(row, column?, "footing", |t| t.parse::<Footing>()),
         }
     }
@@ -1214,7 +1105,7 @@ impl Rows<'_> {
     ) -> Result<Event> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix);
+        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix());
         self.event_with_id(line, unit, date, kind, source)
     }
 
@@ -1230,7 +1121,7 @@ impl Rows<'_> {
     ) -> Result<Event> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix);
+        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix());
         self.event_with_id(line, unit, date, kind, source)
     }
 
@@ -1318,7 +1209,7 @@ impl Rows<'_> {
                     id,
                     ..
                 } => id
-                    .strip_prefix(self.options.id_prefix.as_str())
+                    .strip_prefix(self.options.id_prefix())
                     .and_then(|rest| rest.strip_prefix(':'))
                     .and_then(|rest| rest.split(':').next())
                     .and_then(|l| l.parse().ok()),
@@ -1334,6 +1225,7 @@ impl Rows<'_> {
         Ok(imported)
     }
 }
+
 
 #[cfg(test)]
 mod tests;
