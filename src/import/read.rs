@@ -73,7 +73,7 @@ pub(super) struct Tracker<R> {
     opened: (usize, usize),
     /// The line each record read starts on, until the CSV reader takes it:
     /// this runs ahead of the reader by at most its buffer.
-    starts: VecDeque<usize>,
+    pub(super) starts: VecDeque<usize>,
     /// Whether the end of the file has been read.
     eof: bool,
 }
