@@ -388,7 +388,7 @@ impl Checker<'_> {
             }
         }
         out.extend(said.into_iter().map(|(document, what)| Caveat::MayInclude {
-            document: document.clone(),
+            document: document.to_string(),
             what: what.to_string(),
         }));
         Ok(out)
@@ -454,7 +454,7 @@ mod tests {
             ))
             .unwrap();
             let source = Source {
-                document: format!("{id}-doc"),
+                document: format!("{id}-doc").into(),
                 may_include: may_include.map(String::from),
                 ..Source::default()
             };

@@ -1,7 +1,9 @@
 //! Tests of the CSV importers: a published-style table, every row error with
 //! its line, and atomicity.
 
+use super::read::{iso_date, Tracker};
 use super::*;
+use crate::EventId;
 use crate::{Country, Scope};
 
 fn c(code: &str) -> Country {
@@ -743,3 +745,4 @@ proptest::proptest! {
 }
 
 mod census;
+mod spec;
