@@ -3,7 +3,7 @@
 
 use super::read::{iso_date, Tracker};
 use super::*;
-use crate::EventId;
+use crate::{Document, EventId};
 use crate::{Country, Scope};
 
 fn c(code: &str) -> Country {
@@ -745,4 +745,5 @@ proptest::proptest! {
 }
 
 mod census;
+mod duplicates;
 mod spec;
