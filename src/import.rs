@@ -716,7 +716,6 @@ pub fn changes_csv(
             file.apply(change, &mut rows, ledger)?;
         }
     }
-    rows.finish(&reader)?;
     held.sort_by_key(|c| (c.date, c.line));
     for change in held {
         file.apply(change, &mut rows, ledger)?;

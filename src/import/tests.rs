@@ -746,4 +746,5 @@ proptest::proptest! {
 
 mod census;
 mod duplicates;
+mod signed;
 mod spec;
