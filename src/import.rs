@@ -1027,5 +1027,11 @@ enum Origin {
 }
 
 
+/// The Rust examples of `docs/format.md`, run as doctests so that the page
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/format.md")]
+pub struct FormatPage;
+
 #[cfg(test)]
 mod tests;

@@ -213,3 +213,24 @@ fn the_spec_reads_from_toml_as_a_scenario_file_would_give_it() {
     .unwrap();
     assert_eq!(ImportOptions::from_spec("dmdc-quarterly.csv", spec), options());
 }
+
+#[test]
+fn the_documented_spec_reads_the_table_of_its_shape() {
+    let page = include_str!("../../docs/format.md");
+    let block = page
+        .split("```toml\n")
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.starts_with("# An import spec"))
+        .expect("docs/format.md has an import spec");
+    let spec = toml::from_str(block).unwrap();
+    assert_eq!(ImportOptions::from_spec("dmdc-quarterly.csv", spec), options());
+    // The sample rows the page shows are the fixture's.
+    let sample = page
+        .split("```text\n")
+        .find(|b| b.starts_with("date,year,quarter"))
+        .and_then(|b| b.split("\n```").next())
+        .unwrap();
+    for line in sample.lines() {
+        assert!(TABLE.lines().any(|l| l == line), "{line}");
+    }
+}
