@@ -513,9 +513,23 @@ pub fn levels_csv(
 /// sum, citing the first row. Rows not reported are no figures, and are
 /// left as they are.
 fn duplicates(read: &mut Vec<Level>, rule: Duplicates, rows: &mut Rows<'_>) -> Result<()> {
-    let mut order: Vec<usize> = (0..read.len()).filter(|&i| read[i].value.is_some()).collect();
-    let key = |l: &Level| (l.contributor.clone(), l.host, l.footing, l.metric.clone(), l.date);
-    order.sort_by(|&i, &j| key(&read[i]).cmp(&key(&read[j])).then(read[i].line.cmp(&read[j].line)));
+    let mut order: Vec<usize> = (0..read.len())
+        .filter(|&i| read[i].value.is_some())
+        .collect();
+    let key = |l: &Level| {
+        (
+            l.contributor.clone(),
+            l.host,
+            l.footing,
+            l.metric.clone(),
+            l.date,
+        )
+    };
+    order.sort_by(|&i, &j| {
+        key(&read[i])
+            .cmp(&key(&read[j]))
+            .then(read[i].line.cmp(&read[j].line))
+    });
     let mut gone = vec![false; read.len()];
     let mut first = None::<usize>;
     for &i in &order {
@@ -759,7 +773,12 @@ struct Change {
 }
 
 /// Reads a changes row, or reports why it does not read.
-fn read_change(rows: &mut Rows<'_>, row: &Row<'_>, ledger: &Ledger, signed: bool) -> Option<Change> {
+fn read_change(
+    rows: &mut Rows<'_>,
+    row: &Row<'_>,
+    ledger: &Ledger,
+    signed: bool,
+) -> Option<Change> {
     let date = rows.date(row)?;
     let action = if signed {
         None
@@ -771,7 +790,9 @@ fn read_change(rows: &mut Rows<'_>, row: &Row<'_>, ledger: &Ledger, signed: bool
             "reduce" => Verb::Reduce,
             "withdraw" => Verb::Withdraw,
             _ => {
-                let message = format!("column `event`: `{verb}` is not deploy, reinforce, reduce or withdraw");
+                let message = format!(
+                    "column `event`: `{verb}` is not deploy, reinforce, reduce or withdraw"
+                );
                 rows.problem(row.line, message);
                 return None;
             }
@@ -782,7 +803,11 @@ fn read_change(rows: &mut Rows<'_>, row: &Row<'_>, ledger: &Ledger, signed: bool
     let host = rows.host(row)?;
     // A withdrawal takes the whole unit: it has no metric or amount.
     let withdraw = action == Some(Verb::Withdraw);
-    let metric = if withdraw { None } else { Some(rows.metric(row)?) };
+    let metric = if withdraw {
+        None
+    } else {
+        Some(rows.metric(row)?)
+    };
     let footing = rows.footing(row)?;
     let (action, amount) = match action {
         Some(Verb::Withdraw) => (Action::Verb(Verb::Withdraw), 0),
@@ -994,7 +1019,6 @@ impl ChangesFile {
     }
 }
 
-
 /// One row of a levels file, read.
 struct Level {
     line: usize,
@@ -1025,7 +1049,6 @@ enum Origin {
     /// The file makes it at the first row that names it and reads.
     Unseen,
 }
-
 
 /// The Rust examples of `docs/format.md`, run as doctests so that the page
 /// stays true.

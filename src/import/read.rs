@@ -216,4 +216,3 @@ impl<R: Read> Reader<R> {
         }
     }
 }
-

@@ -193,13 +193,13 @@ pub(super) fn open<'o, R: Read>(
             (Some(name), None) => find(name).map_or(Cell::Absent, Cell::Column),
             (None, None) => {
                 let at = header.iter().position(|h| h == field.name());
+                // A host may come from the spec's codes alone, and signed
+                // amounts have no verb.
+                let spared = (field == Field::Host && !spec.host_codes.is_empty())
+                    || (field == Field::Event && spec.amounts == Amounts::Signed);
                 match (at, need) {
                     (Some(i), _) => Cell::Column(i),
-                    // A host may come from the spec's codes alone.
-                    (None, Need::Required)
-                        if !(field == Field::Host && !spec.host_codes.is_empty())
-                            && !(field == Field::Event && spec.amounts == Amounts::Signed) =>
-                    {
+                    (None, Need::Required) if !spared => {
                         find(field.name());
                         Cell::Absent
                     }
@@ -241,7 +241,9 @@ pub(super) fn open<'o, R: Read>(
         .collect();
     if let Some(format) = &spec.date_format {
         if !strftime_reads(format) {
-            spec_problems.push(format!("`date_format`: `{format}` is not a strftime format"));
+            spec_problems.push(format!(
+                "`date_format`: `{format}` is not a strftime format"
+            ));
         }
     }
     if kind == Kind::Changes && spec.amounts == Amounts::Signed {
@@ -332,9 +334,12 @@ fn constant_reads(field: Field, text: &str, format: Option<&str>) -> Result<(), 
     let text = text.trim();
     let e = |e: Error| e.to_string();
     match field {
-        Field::Date => parse_date(text, format)
-            .map(|_| ())
-            .ok_or_else(|| format!("`{text}` is not a date ({})", format.unwrap_or("YYYY-MM-DD"))),
+        Field::Date => parse_date(text, format).map(|_| ()).ok_or_else(|| {
+            format!(
+                "`{text}` is not a date ({})",
+                format.unwrap_or("YYYY-MM-DD")
+            )
+        }),
         Field::Contributor => text.parse::<Contributor>().map(|_| ()).map_err(e),
         Field::Host => Country::new(text).map(|_| ()).map_err(e),
         Field::Metric => Metric::new(text).map(|_| ()).map_err(e),
@@ -343,7 +348,9 @@ fn constant_reads(field: Field, text: &str, format: Option<&str>) -> Result<(), 
         Field::Kind => text.parse::<UnitKind>().map(|_| ()).map_err(e),
         Field::Event => match text.to_ascii_lowercase().as_str() {
             "deploy" | "reinforce" | "reduce" | "withdraw" => Ok(()),
-            _ => Err(format!("`{text}` is not deploy, reinforce, reduce or withdraw")),
+            _ => Err(format!(
+                "`{text}` is not deploy, reinforce, reduce or withdraw"
+            )),
         },
         Field::Source | Field::Value | Field::Amount => Ok(()),
     }
@@ -398,7 +405,9 @@ impl<'o> Rows<'o> {
     /// How messages name where `field` comes from.
     fn label(&self, field: Field) -> String {
         match self.cells[field as usize] {
-            Cell::Column(i) => format!("column `{}`", self.header.get(i).map_or("", String::as_str)),
+            Cell::Column(i) => {
+                format!("column `{}`", self.header.get(i).map_or("", String::as_str))
+            }
             Cell::Constant(_) => format!("constant `{field}`"),
             Cell::Absent => format!("field `{field}`"),
         }
@@ -505,12 +514,11 @@ impl<'o> Rows<'o> {
                 why.push(format!("column `{name}` is empty"));
                 continue;
             }
-            let found = codes.codes.get(text).copied().or_else(|| {
-                codes
-                    .by_name
-                    .then(|| Country::from_name(text))
-                    .flatten()
-            });
+            let found = codes
+                .codes
+                .get(text)
+                .copied()
+                .or_else(|| codes.by_name.then(|| Country::from_name(text)).flatten());
             match found {
                 Some(c) => return Some(c),
                 None => why.push(format!("column `{name}` gives no code: `{text}`")),
@@ -522,14 +530,15 @@ impl<'o> Rows<'o> {
     }
 
     pub(super) fn contributor(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Contributor> {
-        let contributor =
-            self.parse_with(row, Field::Contributor, |t| t.parse::<Contributor>())?;
+        let contributor = self.parse_with(row, Field::Contributor, |t| t.parse::<Contributor>())?;
         if let Contributor::Alliance(a) = &contributor {
             if ledger.alliance(a).is_none() {
                 let label = self.label(Field::Contributor);
                 self.problem(
                     row.line,
-                    format!("{label}: `{a}` is neither a country code nor an alliance of the ledger"),
+                    format!(
+                        "{label}: `{a}` is neither a country code nor an alliance of the ledger"
+                    ),
                 );
                 return None;
             }
@@ -722,7 +731,11 @@ impl<'o> Rows<'o> {
     ) -> Result<Event> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix());
+        let _ = write!(
+            self.id_text,
+            "{}:{line}:census-{n}",
+            self.options.id_prefix()
+        );
         self.event_with_id(line, unit, date, kind, source)
     }
 
@@ -827,7 +840,6 @@ impl<'o> Rows<'o> {
         Ok(imported)
     }
 }
-
 
 /// Why a text is not a count, as a message says it.
 fn not_a_count(text: &str) -> &'static str {

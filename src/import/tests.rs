@@ -3,8 +3,8 @@
 
 use super::read::{iso_date, Tracker};
 use super::*;
-use crate::{Document, EventId};
 use crate::{Country, Scope};
+use crate::{Document, EventId};
 
 fn c(code: &str) -> Country {
     Country::new(code).unwrap()

@@ -92,7 +92,8 @@ fn sums(
         } else {
             row[column].parse().unwrap()
         };
-        *out.entry((row["date"].parse().unwrap(), key(row))).or_default() += n;
+        *out.entry((row["date"].parse().unwrap(), key(row)))
+            .or_default() += n;
     }
     out
 }
@@ -101,11 +102,15 @@ fn ledger() -> Ledger {
     let mut l = Ledger::new();
     let mut regions: BTreeMap<String, BTreeSet<Country>> = BTreeMap::new();
     for row in rows() {
-        regions.entry(row["region"].clone()).or_default().insert(host(&row));
+        regions
+            .entry(row["region"].clone())
+            .or_default()
+            .insert(host(&row));
     }
     for (name, members) in regions {
         let id = RegionId::new(slug(&name)).unwrap();
-        l.add_region(Region::new(id, name).with_members(members)).unwrap();
+        l.add_region(Region::new(id, name).with_members(members))
+            .unwrap();
     }
     levels_csv(TABLE.as_bytes(), &mut l, &options()).unwrap();
     l
@@ -175,7 +180,12 @@ fn a_missing_quarter_and_a_filler_quarter_carry_the_last_report_on() {
     }
     // Poland's first report is December 2021: before it, no record.
     let pol = Scope::all().in_country(Country::new("POL").unwrap());
-    assert_eq!(l.total(&pol, &Metric::PERSONNEL, d("2021-09-30")).unwrap().get(), None);
+    assert_eq!(
+        l.total(&pol, &Metric::PERSONNEL, d("2021-09-30"))
+            .unwrap()
+            .get(),
+        None
+    );
 }
 
 #[test]
@@ -211,7 +221,10 @@ fn the_spec_reads_from_toml_as_a_scenario_file_would_give_it() {
         "#,
     )
     .unwrap();
-    assert_eq!(ImportOptions::from_spec("dmdc-quarterly.csv", spec), options());
+    assert_eq!(
+        ImportOptions::from_spec("dmdc-quarterly.csv", spec),
+        options()
+    );
 }
 
 #[test]
@@ -223,7 +236,10 @@ fn the_documented_spec_reads_the_table_of_its_shape() {
         .find(|b| b.starts_with("# An import spec"))
         .expect("docs/format.md has an import spec");
     let spec = toml::from_str(block).unwrap();
-    assert_eq!(ImportOptions::from_spec("dmdc-quarterly.csv", spec), options());
+    assert_eq!(
+        ImportOptions::from_spec("dmdc-quarterly.csv", spec),
+        options()
+    );
     // The sample rows the page shows are the fixture's.
     let sample = page
         .split("```text\n")

@@ -27,7 +27,10 @@ fn the_spec_may_sum_them_as_parts_of_one_figure() {
     let options = ImportOptions::new("split.csv").summing_duplicates();
     let imported = levels_csv(SPLIT.as_bytes(), &mut l, &options).unwrap();
     // A figure not reported beside one reported is no second figure.
-    assert_eq!((imported.rows, imported.events, imported.not_reported), (5, 3, 1));
+    assert_eq!(
+        (imported.rows, imported.events, imported.not_reported),
+        (5, 3, 1)
+    );
     let deu = Scope::all().in_country(c("DEU"));
     let at = |day: &str| l.total(&deu, &Metric::PERSONNEL, d(day)).unwrap().get();
     assert_eq!(at("2021-09-30"), Some(21_000 + 13_700));
@@ -73,7 +76,10 @@ fn one_host_under_two_codes_is_a_duplicate_too() {
     let mut l = Ledger::new();
     let p = problems(levels_csv(table.as_bytes(), &mut l, &options));
     assert_eq!(p.len(), 1);
-    assert!(p[0].starts_with("k.csv:3: line 2 already gives personnel of USA in XKX"), "{p:?}");
+    assert!(
+        p[0].starts_with("k.csv:3: line 2 already gives personnel of USA in XKX"),
+        "{p:?}"
+    );
 }
 
 #[test]

@@ -48,9 +48,11 @@ fn a_signed_amount_deploys_reinforces_reduces_and_withdraws() {
 #[test]
 fn a_signed_change_follows_the_ledgers_strength_of_a_unit_it_has() {
     let mut l = Ledger::new();
-    let first = "date,unit,contributor,host,metric,amount\n2022-02-24,uk-est,GBR,EST,personnel,900\n";
+    let first =
+        "date,unit,contributor,host,metric,amount\n2022-02-24,uk-est,GBR,EST,personnel,900\n";
     changes_csv(first.as_bytes(), &mut l, &signed("a.csv")).unwrap();
-    let next = "date,unit,contributor,host,metric,amount\n2022-03-10,uk-est,GBR,EST,personnel,-900\n";
+    let next =
+        "date,unit,contributor,host,metric,amount\n2022-03-10,uk-est,GBR,EST,personnel,-900\n";
     changes_csv(next.as_bytes(), &mut l, &signed("b.csv")).unwrap();
     assert!(kinds(&l).contains(&("b.csv:2".to_string(), "withdraw")));
 }
@@ -112,7 +114,9 @@ fn a_changes_table_through_a_spec_with_names_for_hosts() {
     changes_csv(log.as_bytes(), &mut l, &options).unwrap();
     let est = Scope::all().in_country(c("EST"));
     assert_eq!(
-        l.total(&est, &Metric::PERSONNEL, d("2022-03-10")).unwrap().get(),
+        l.total(&est, &Metric::PERSONNEL, d("2022-03-10"))
+            .unwrap()
+            .get(),
         Some(900 + 750)
     );
 }

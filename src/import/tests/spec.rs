@@ -47,17 +47,28 @@ fn a_published_table_reads_through_columns_constants_and_value_columns() {
     assert_eq!((imported.rows, imported.skipped), (6, 1));
     // Italy's army figure is empty: not reported, so no record.
     assert_eq!(imported.not_reported, 1);
-    assert_eq!(at(&l, &Metric::PERSONNEL, "DEU", "2021-09-30"), Some(34_700));
+    assert_eq!(
+        at(&l, &Metric::PERSONNEL, "DEU", "2021-09-30"),
+        Some(34_700)
+    );
     assert_eq!(at(&l, &army(), "DEU", "2021-09-30"), Some(21_000));
     assert_eq!(at(&l, &army(), "ITA", "2021-09-30"), None);
     // The filler row of December, with its 0, was skipped: the figure carries on.
-    assert_eq!(at(&l, &Metric::PERSONNEL, "DEU", "2021-12-31"), Some(34_700));
-    assert_eq!(at(&l, &Metric::PERSONNEL, "DEU", "2022-03-31"), Some(35_100));
+    assert_eq!(
+        at(&l, &Metric::PERSONNEL, "DEU", "2021-12-31"),
+        Some(34_700)
+    );
+    assert_eq!(
+        at(&l, &Metric::PERSONNEL, "DEU", "2022-03-31"),
+        Some(35_100)
+    );
     // Kosovo has no ISO code in the table: its `ccode` gives one.
     assert_eq!(at(&l, &Metric::PERSONNEL, "XKX", "2022-03-31"), Some(12));
     let usa = Scope::all().from_country(c("USA"));
     assert_eq!(
-        l.total(&usa, &Metric::PERSONNEL, d("2021-09-30")).unwrap().get(),
+        l.total(&usa, &Metric::PERSONNEL, d("2021-09-30"))
+            .unwrap()
+            .get(),
         Some(34_700 + 9 + 12_300)
     );
 }
@@ -137,7 +148,10 @@ fn rows_skipped_by_a_value_are_not_read_and_are_counted() {
         .skip_if_equal("value", "garbage");
     let mut l = Ledger::new();
     let imported = levels_csv(table.as_bytes(), &mut l, &options).unwrap();
-    assert_eq!((imported.rows, imported.skipped, imported.events), (3, 2, 1));
+    assert_eq!(
+        (imported.rows, imported.skipped, imported.events),
+        (3, 2, 1)
+    );
 }
 
 #[test]
@@ -181,7 +195,11 @@ fn a_spec_that_does_not_fit_the_table_is_refused_before_any_row() {
     spec.constants.insert(Field::Host, "DEU".into());
     let mut l = Ledger::new();
     assert_eq!(
-        problems(levels_csv(table.as_bytes(), &mut l, &ImportOptions::from_spec("t.csv", spec))),
+        problems(levels_csv(
+            table.as_bytes(),
+            &mut l,
+            &ImportOptions::from_spec("t.csv", spec)
+        )),
         ["t.csv: spec: field `host` has both a column and a constant"]
     );
 }
@@ -213,5 +231,8 @@ fn a_spec_reads_from_toml_as_a_scenario_file_would_hold_it() {
     .unwrap();
     assert_eq!(ImportOptions::from_spec("dmdc.csv", spec), published());
     let typo = toml::from_str::<ImportSpec>("colums = { host = \"iso3c\" }");
-    assert!(typo.unwrap_err().to_string().contains("unknown field `colums`"));
+    assert!(typo
+        .unwrap_err()
+        .to_string()
+        .contains("unknown field `colums`"));
 }
