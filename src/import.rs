@@ -14,7 +14,17 @@
 //! - **changes** — movements, as trackers log them:
 //!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
-//!   ledger does not know are created from their first row.
+//!   ledger does not know are created from their first row. With signed
+//!   amounts ([`ImportOptions::with_signed_amounts`]) there is no `event`
+//!   column: the verb follows from the unit's strength.
+//!
+//! Those are the names of the plain format. A published table is read as it
+//! comes through an [`ImportSpec`] ([`ImportOptions`] builds one): which
+//! column gives each [`Field`] or which constant stands for it, a date
+//! format, several value columns as several metrics, rows to skip, codes for
+//! hosts that lack one, and whether duplicates are summed. Events cite the
+//! published file's own lines, and share one [`Document`](crate::Document)
+//! per document named.
 //!
 //! Reading is strict, since a lenient reader misreads in silence:
 //!
@@ -25,6 +35,9 @@
 //! - a figure is plain digits, or has commas setting off groups of three:
 //!   `1650`, `"1,650"`, `"1,650,000"`; `1,65`, `1,,650`, `12,3456` and `,650`
 //!   are errors, not 165, 1650, 123456 and 650;
+//! - two figures of a levels table for one contingent, metric and date are
+//!   an error naming both lines, unless the spec sums them
+//!   ([`Duplicates`]);
 //! - event ids (`PREFIX:LINE`) the ledger already holds are refused: import
 //!   a file of the same name again under [`ImportOptions::with_id_prefix`].
 //!
@@ -347,7 +360,10 @@ pub type ImportError = crate::scenario::ScenarioError;
 /// [`Error::Import`] listing every problem with its line: a missing column
 /// or one named twice in the header; a row with more or fewer fields than
 /// the header; a quote never closed (at the line and column it opened); a
-/// row that does not read — an unknown country or alliance, a bad date, a
+/// spec that does not fit the table (a field with both a column and a
+/// constant, one a levels table has not, a constant that does not read, a
+/// bad date format); a second figure for one contributor, host, footing,
+/// metric and date, unless the spec sums them; a row that does not read — an unknown country or alliance, a bad date, a
 /// negative or non-numeric value, or one with commas out of thousands
 /// positions; an event id the ledger already holds; or the row whose event
 /// the ledger refuses. The ledger is then unchanged.
@@ -671,7 +687,18 @@ fn census_zeros(read: &[Level], ledger: &Ledger, rows: &mut Rows<'_>) -> Result<
 /// # Errors
 ///
 /// As [`levels_csv`]; also an unknown `event`, or a unit given with another
-/// contributor than the ledger's.
+/// contributor than the ledger's. With signed amounts, a change of 0, a fall
+/// of a unit not deployed, or one of more than the unit has.
+///
+/// # Signed amounts
+///
+/// With [`Amounts::Signed`] a row gives a signed amount (`900`, `+750`,
+/// `-650`, `"-1,000"`) and no verb. Rows are taken in date order (file order
+/// within a date), and each verb follows from the unit's strength in the
+/// row's metric before it: *deploy* a unit not deployed, *reinforce* for a
+/// rise, *reduce* for a fall, *withdraw* for a fall to nothing, in every
+/// metric. A unit the ledger already has starts from its strength there on
+/// the day before the file's first change of it.
 ///
 /// # Example
 ///
