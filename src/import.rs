@@ -23,7 +23,7 @@
 //! column gives each [`Field`] or which constant stands for it, a date
 //! format, several value columns as several metrics, rows to skip, codes for
 //! hosts that lack one, and whether duplicates are summed. Events cite the
-//! published file's own lines, and share one [`Document`](crate::Document)
+//! published file's own lines, and share one [`Document`]
 //! per document named.
 //!
 //! Reading is strict, since a lenient reader misreads in silence:
