@@ -58,6 +58,7 @@ use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
 
+mod claims;
 mod read;
 mod rows;
 mod spec;
@@ -65,6 +66,7 @@ mod spec;
 use read::Row;
 use rows::Rows;
 
+pub use claims::claims_csv;
 pub use spec::{
     Amounts, Completeness, Duplicates, Field, HostCodes, ImportSpec, Skip, SkipWhen, ValueColumn,
 };

@@ -21,7 +21,7 @@ use crate::scenario::Diagnostic;
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
 
 /// How many [`Field`]s there are.
-const FIELDS: usize = 11;
+const FIELDS: usize = 17;
 
 /// Where a row's field comes from.
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +50,8 @@ pub(super) enum Kind {
     Levels,
     /// Movements.
     Changes,
+    /// Claims.
+    Claims,
 }
 
 /// The header's columns, what the spec makes of them, and the problems
@@ -227,7 +229,7 @@ pub(super) fn open<'o, R: Read>(
             values.push((i, None));
         }
     } else if !spec.values.is_empty() {
-        spec_problems.push("a changes table has no `values`: its amount is one column".into());
+        spec_problems.push(format!("a {kind} table has no `values`"));
     }
     let skips: Vec<_> = spec
         .skip
@@ -300,6 +302,7 @@ impl std::fmt::Display for Kind {
         f.write_str(match self {
             Kind::Levels => "levels",
             Kind::Changes => "changes",
+            Kind::Claims => "claims",
         })
     }
 }
@@ -319,6 +322,12 @@ fn all_fields() -> [Field; FIELDS] {
         Unit,
         Amount,
         Kind,
+        Id,
+        AsOf,
+        Scope,
+        Qualifier,
+        Quote,
+        Line,
     ]
 }
 
@@ -352,7 +361,20 @@ fn constant_reads(field: Field, text: &str, format: Option<&str>) -> Result<(), 
                 "`{text}` is not deploy, reinforce, reduce or withdraw"
             )),
         },
-        Field::Source | Field::Value | Field::Amount => Ok(()),
+        Field::AsOf => text.parse::<crate::AsOf>().map(|_| ()).map_err(e),
+        Field::Qualifier => text
+            .parse::<crate::Qualifier>()
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Field::Id => crate::ClaimId::new(text).map(|_| ()).map_err(e),
+        // A scope needs the ledger's names: it is read at each row.
+        Field::Line => text
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|_| ())
+            .ok_or_else(|| format!("`{text}` is not a line number")),
+        Field::Scope | Field::Source | Field::Quote | Field::Value | Field::Amount => Ok(()),
     }
 }
 
@@ -403,7 +425,7 @@ impl<'o> Rows<'o> {
     }
 
     /// How messages name where `field` comes from.
-    fn label(&self, field: Field) -> String {
+    pub(super) fn label(&self, field: Field) -> String {
         match self.cells[field as usize] {
             Cell::Column(i) => {
                 format!("column `{}`", self.header.get(i).map_or("", String::as_str))
@@ -415,7 +437,7 @@ impl<'o> Rows<'o> {
 
     /// The text of `field` in `row`, as it is: empty, or `None` where the
     /// table lacks the field.
-    fn raw<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<&'r str>
+    pub(super) fn raw<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<&'r str>
     where
         'o: 'r,
     {
@@ -842,7 +864,7 @@ impl<'o> Rows<'o> {
 }
 
 /// Why a text is not a count, as a message says it.
-fn not_a_count(text: &str) -> &'static str {
+pub(super) fn not_a_count(text: &str) -> &'static str {
     let separated = text.contains([',', '_']);
     let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
     if text.starts_with('-') {

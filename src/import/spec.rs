@@ -93,11 +93,12 @@ pub enum Field {
     Host,
     /// What is counted.
     Metric,
-    /// A levels table's figure.
+    /// A levels table's figure, or a claims table's value.
     Value,
     /// The footing.
     Footing,
-    /// The document the row cites; the file's name where empty.
+    /// The document the row cites (or, in a claims table, the claim's
+    /// source); the file's name where empty.
     Source,
     /// A changes table's verb: deploy, reinforce, reduce or withdraw.
     Event,
@@ -107,6 +108,22 @@ pub enum Field {
     Amount,
     /// A changes table's kind of a unit it creates.
     Kind,
+    /// A claims table's claim id.
+    Id,
+    /// A claims table's date of a claim: a day, a month, a range or
+    /// `before DAY`, as [`AsOf`](crate::AsOf) reads it.
+    AsOf,
+    /// A claims table's scope, as [`Scope::parse`](crate::Scope::parse) reads it.
+    Scope,
+    /// A claims table's qualifier (`exact`, `approximate`, `more_than`…);
+    /// exact where empty.
+    Qualifier,
+    /// A claims table's words quoted.
+    Quote,
+    /// A claims table's line in the document the claim cites: a claim and
+    /// the ledger's figures from the same line of the same document are one
+    /// statement, and the figures do not confirm the claim.
+    Line,
 }
 
 impl Field {
@@ -125,6 +142,12 @@ impl Field {
             Field::Unit => "unit",
             Field::Amount => "amount",
             Field::Kind => "kind",
+            Field::Id => "id",
+            Field::AsOf => "as_of",
+            Field::Scope => "scope",
+            Field::Qualifier => "qualifier",
+            Field::Quote => "quote",
+            Field::Line => "line",
         }
     }
 }

@@ -745,6 +745,7 @@ proptest::proptest! {
 }
 
 mod census;
+mod claims;
 mod duplicates;
 mod signed;
 mod spec;
