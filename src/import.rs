@@ -238,6 +238,8 @@ impl ImportOptions {
     /// at that row's line, with id `PREFIX:LINE:census-N`, `LINE` being that
     /// row's line and `N` counting the snapshot's zero records from 1 in
     /// order of host. Row events are `PREFIX:LINE`, so the two never clash.
+    /// With several [value columns](Self::with_value_column), both carry
+    /// the metric: `PREFIX:LINE:METRIC` and `PREFIX:LINE:METRIC:census-N`.
     /// A contingent already at 0 (reported so, or left out before) gets no
     /// second record: its 0 carries on.
     ///

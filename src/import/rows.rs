@@ -753,11 +753,13 @@ impl<'o> Rows<'o> {
     ) -> Result<Event> {
         self.id_text.clear();
         // Writing to a `String` cannot fail.
-        let _ = write!(
-            self.id_text,
-            "{}:{line}:census-{n}",
-            self.options.id_prefix()
-        );
+        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix());
+        // Snapshots of several value columns share their first row: each
+        // metric's zero records are told apart by it.
+        if let (true, EventKind::SetLevel { metric, .. }) = (self.values.len() > 1, &kind) {
+            let _ = write!(self.id_text, ":{metric}");
+        }
+        let _ = write!(self.id_text, ":census-{n}");
         self.event_with_id(line, unit, date, kind, source)
     }
 

@@ -236,3 +236,33 @@ fn a_spec_reads_from_toml_as_a_scenario_file_would_hold_it() {
         .to_string()
         .contains("unknown field `colums`"));
 }
+
+#[test]
+fn a_census_of_several_value_columns_zeroes_each_metric_of_a_host_left_out() {
+    let table = "date,iso3c,troops_ad,army_ad\n\
+                 2021-09-30,DEU,34700,21000\n\
+                 2021-09-30,ITA,12300,4000\n\
+                 2021-12-31,DEU,34800,21100\n";
+    let options = ImportOptions::new("c.csv")
+        .with_column(Field::Host, "iso3c")
+        .with_constant(Field::Contributor, "USA")
+        .with_value_column("troops_ad", &Metric::PERSONNEL)
+        .with_value_column("army_ad", &army())
+        .as_census();
+    let mut l = Ledger::new();
+    let imported = levels_csv(table.as_bytes(), &mut l, &options).unwrap();
+    assert_eq!(imported.census_zeros, 2);
+    assert_eq!(at(&l, &Metric::PERSONNEL, "ITA", "2021-12-31"), Some(0));
+    assert_eq!(at(&l, &army(), "ITA", "2021-12-31"), Some(0));
+    assert_eq!(at(&l, &army(), "ITA", "2021-12-30"), Some(4_000));
+}
+
+#[test]
+fn a_skip_rule_by_value_reads_from_toml() {
+    let spec: ImportSpec =
+        toml::from_str(r#"skip = [{ column = "host", when = { equals = "Total" } }]"#).unwrap();
+    assert_eq!(
+        ImportOptions::from_spec("t.csv", spec),
+        ImportOptions::new("t.csv").skip_if_equal("host", "Total")
+    );
+}
