@@ -52,6 +52,119 @@ impl Layer {
     }
 }
 
+/// The name of a document a [`Source`] cites: text shared, not copied, by
+/// every source that names the same document, so that the million events
+/// of one imported table hold one copy of its name between them.
+///
+/// It reads and compares as the text it holds: `document == "madrid"`,
+/// `&*document`, `document.as_str()`, and it is made from a `&str` or a
+/// `String` with `into()`; a clone is a reference count, not a copy.
+///
+/// # Example
+///
+/// ```
+/// use posture_ledger::{Document, Source};
+///
+/// let report = Document::from("dmdc-2022.csv");
+/// let a = Source { document: report.clone(), line: Some(2), ..Source::default() };
+/// let b = Source { document: report, line: Some(3), ..Source::default() };
+/// assert!(a.document.shares(&b.document));
+/// assert_eq!(a.document, "dmdc-2022.csv");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Document(std::sync::Arc<str>);
+
+impl Document {
+    /// The document's name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the two hold one shared copy of their text.
+    pub fn shares(&self, other: &Document) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Document {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Document {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Document {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Document {
+    fn from(text: &str) -> Self {
+        Document(text.into())
+    }
+}
+
+impl From<String> for Document {
+    fn from(text: String) -> Self {
+        Document(text.into())
+    }
+}
+
+impl From<Document> for String {
+    fn from(document: Document) -> Self {
+        document.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Document {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Document {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Document {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Display for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Document::from)
+    }
+}
+
 /// Where a fact comes from: a document, the date it was reported, a line and a
 /// quote; and what the document says its figures may include beyond what they
 /// name, if it says so.
@@ -59,7 +172,7 @@ impl Layer {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// The document, outlet or speaker.
-    pub document: String,
+    pub document: Document,
     /// The date the source printed or said it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported: Option<NaiveDate>,

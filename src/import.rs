@@ -14,7 +14,17 @@
 //! - **changes** — movements, as trackers log them:
 //!   `date,event,unit,contributor,host,metric,amount[,footing,source,kind]`,
 //!   where `event` is `deploy`, `reinforce`, `reduce` or `withdraw`. Units the
-//!   ledger does not know are created from their first row.
+//!   ledger does not know are created from their first row. With signed
+//!   amounts ([`ImportOptions::with_signed_amounts`]) there is no `event`
+//!   column: the verb follows from the unit's strength.
+//!
+//! Those are the names of the plain format. A published table is read as it
+//! comes through an [`ImportSpec`] ([`ImportOptions`] builds one): which
+//! column gives each [`Field`] or which constant stands for it, a date
+//! format, several value columns as several metrics, rows to skip, codes for
+//! hosts that lack one, and whether duplicates are summed. Events cite the
+//! published file's own lines, and share one [`Document`]
+//! per document named.
 //!
 //! Reading is strict, since a lenient reader misreads in silence:
 //!
@@ -25,6 +35,9 @@
 //! - a figure is plain digits, or has commas setting off groups of three:
 //!   `1650`, `"1,650"`, `"1,650,000"`; `1,65`, `1,,650`, `12,3456` and `,650`
 //!   are errors, not 165, 1650, 123456 and 650;
+//! - two figures of a levels table for one contingent, metric and date are
+//!   an error naming both lines, unless the spec sums them
+//!   ([`Duplicates`]);
 //! - event ids (`PREFIX:LINE`) the ledger already holds are refused: import
 //!   a file of the same name again under [`ImportOptions::with_id_prefix`].
 //!
@@ -32,9 +45,7 @@
 //! with any error changes nothing, and neither does one the ledger refuses.
 //! Rows are streamed, one record buffer reused throughout.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -42,40 +53,46 @@ use chrono::NaiveDate;
 use crate::country::Country;
 use crate::deployment::{Footing, Location};
 use crate::error::{Error, Result};
-use crate::event::{Event, EventId, EventKind, Source};
-use crate::index::FastMap;
+use crate::event::{Document, Event, EventKind};
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
-use crate::scenario::Diagnostic;
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
 
-/// How rows become records.
+mod claims;
+mod read;
+mod rows;
+mod spec;
+
+use read::Row;
+use rows::Rows;
+
+pub use claims::claims_csv;
+pub use spec::{
+    Amounts, Completeness, Duplicates, Field, HostCodes, ImportSpec, Skip, SkipWhen, ValueColumn,
+};
+
+/// How rows become records: the file's name and an [`ImportSpec`], built
+/// here step by step or read from a scenario file.
 ///
 /// # Example
 ///
 /// ```
-/// use posture_ledger::import::ImportOptions;
+/// use posture_ledger::import::{Field, ImportOptions};
 /// use posture_ledger::Footing;
 ///
-/// let options = ImportOptions::new("dmdc-2022.csv").with_default_footing(Footing::Rotational);
+/// let options = ImportOptions::new("dmdc-2022.csv")
+///     .with_column(Field::Host, "iso3c")
+///     .with_constant(Field::Contributor, "USA")
+///     .with_default_footing(Footing::Rotational);
 /// assert_eq!(options.file(), "dmdc-2022.csv");
+/// assert_eq!(options.spec().columns[&Field::Host], "iso3c");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOptions {
     file: String,
-    id_prefix: String,
-    default_footing: Footing,
-    listing: Listing,
-}
-
-/// Whether each dated report of a levels table lists every contingent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Listing {
-    /// A row is an observation; a contingent a date leaves out holds its
-    /// last figure.
-    Partial,
-    /// Each snapshot lists every contingent: one it leaves out has none.
-    Census,
+    /// The prefix of event ids when the spec gives none: the file's name.
+    stem: String,
+    spec: ImportSpec,
 }
 
 impl ImportOptions {
@@ -100,24 +117,110 @@ impl ImportOptions {
             .take(40)
             .collect();
         ImportOptions {
-            id_prefix: if stem.is_empty() { "csv".into() } else { stem },
+            stem: if stem.is_empty() { "csv".into() } else { stem },
             file,
-            default_footing: Footing::Permanent,
-            listing: Listing::Partial,
+            spec: ImportSpec::default(),
         }
+    }
+
+    /// Options for a file named `file`, read as `spec` says.
+    pub fn from_spec(file: impl Into<String>, spec: ImportSpec) -> Self {
+        ImportOptions::new(file).with_spec(spec)
+    }
+
+    /// Reads the file as `spec` says, in place of everything set so far.
+    pub fn with_spec(mut self, spec: ImportSpec) -> Self {
+        self.spec = spec;
+        self
+    }
+
+    /// The spec the file is read by.
+    pub fn spec(&self) -> &ImportSpec {
+        &self.spec
+    }
+
+    /// Reads `field` from the column named `column` (in any case), in place
+    /// of the column named after the field, or a constant set before.
+    pub fn with_column(mut self, field: Field, column: impl Into<String>) -> Self {
+        self.spec.constants.remove(&field);
+        self.spec.columns.insert(field, column.into());
+        self
+    }
+
+    /// Gives `field` the text `value` in every row, for a table that has no
+    /// column for it: contributor `USA`, metric `personnel`.
+    pub fn with_constant(mut self, field: Field, value: impl Into<String>) -> Self {
+        self.spec.columns.remove(&field);
+        self.spec.constants.insert(field, value.into());
+        self
+    }
+
+    /// Reads dates in `format`, in `strftime` form (`"%d/%m/%Y"`).
+    pub fn with_date_format(mut self, format: impl Into<String>) -> Self {
+        self.spec.date_format = Some(format.into());
+        self
+    }
+
+    /// Adds a value column of a levels table, whose figures count `metric`:
+    /// a table with value columns has no `value` or `metric` column.
+    pub fn with_value_column(mut self, column: impl Into<String>, metric: &Metric) -> Self {
+        self.spec.values.push(ValueColumn {
+            column: column.into(),
+            metric: metric.name().to_string(),
+        });
+        self
+    }
+
+    /// Skips the rows whose `column` is empty: a published table's fillers.
+    pub fn skip_if_empty(mut self, column: impl Into<String>) -> Self {
+        self.spec.skip.push(Skip {
+            column: column.into(),
+            when: SkipWhen::Empty,
+        });
+        self
+    }
+
+    /// Skips the rows whose `column` holds `text`.
+    pub fn skip_if_equal(mut self, column: impl Into<String>, text: impl Into<String>) -> Self {
+        self.spec.skip.push(Skip {
+            column: column.into(),
+            when: SkipWhen::Equals(text.into()),
+        });
+        self
+    }
+
+    /// Adds a place where rows with an empty `host` find their code, after
+    /// those added before.
+    pub fn with_host_codes(mut self, codes: HostCodes) -> Self {
+        self.spec.host_codes.push(codes);
+        self
+    }
+
+    /// Adds up rows of a levels table for the same contributor, host,
+    /// footing, metric and date, rather than refuse them.
+    pub fn summing_duplicates(mut self) -> Self {
+        self.spec.duplicates = Duplicates::Sum;
+        self
+    }
+
+    /// Reads a changes table's amounts as signed changes, with no verb
+    /// ([`Amounts::Signed`]).
+    pub fn with_signed_amounts(mut self) -> Self {
+        self.spec.amounts = Amounts::Signed;
+        self
     }
 
     /// Sets the prefix of event ids, `PREFIX:LINE`: for a file whose name
     /// the ledger has already imported, since an id the ledger holds is
     /// refused.
     pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.id_prefix = prefix.into();
+        self.spec.id_prefix = Some(prefix.into());
         self
     }
 
     /// Sets the footing of rows that give none.
     pub fn with_default_footing(mut self, footing: Footing) -> Self {
-        self.default_footing = footing;
+        self.spec.default_footing = Some(footing);
         self
     }
 
@@ -135,6 +238,8 @@ impl ImportOptions {
     /// at that row's line, with id `PREFIX:LINE:census-N`, `LINE` being that
     /// row's line and `N` counting the snapshot's zero records from 1 in
     /// order of host. Row events are `PREFIX:LINE`, so the two never clash.
+    /// With several [value columns](Self::with_value_column), both carry
+    /// the metric: `PREFIX:LINE:METRIC` and `PREFIX:LINE:METRIC:census-N`.
     /// A contingent already at 0 (reported so, or left out before) gets no
     /// second record: its 0 carries on.
     ///
@@ -184,18 +289,27 @@ impl ImportOptions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn as_census(mut self) -> Self {
-        self.listing = Listing::Census;
+        self.spec.completeness = Completeness::Census;
         self
     }
 
     /// Whether a levels table is read as a census ([`as_census`](Self::as_census)).
     pub fn is_census(&self) -> bool {
-        self.listing == Listing::Census
+        self.spec.completeness == Completeness::Census
     }
 
     /// The file's name, as messages give it.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// The prefix of event ids: the spec's, or else the file's name.
+    pub fn id_prefix(&self) -> &str {
+        self.spec.id_prefix.as_deref().unwrap_or(&self.stem)
+    }
+
+    fn default_footing(&self) -> Footing {
+        self.spec.default_footing.unwrap_or(Footing::Permanent)
     }
 }
 
@@ -212,8 +326,12 @@ pub struct Imported {
     /// ([`ImportOptions::as_census`]); 0 outside census mode.
     pub census_zeros: usize,
     /// Rows of a levels table whose figure was not reported (an empty cell
-    /// or a filler such as `n/a`): read, and recorded as nothing.
+    /// or a filler such as `n/a`): read, and recorded as nothing. A row
+    /// of several value columns counts once for each figure not reported.
     pub not_reported: usize,
+    /// Rows a skip rule of the spec matched ([`ImportSpec::skip`]): counted
+    /// among the rows read, and otherwise not read at all.
+    pub skipped: usize,
 }
 
 /// Every problem found in an imported file, in file order: the same list of
@@ -246,7 +364,10 @@ pub type ImportError = crate::scenario::ScenarioError;
 /// [`Error::Import`] listing every problem with its line: a missing column
 /// or one named twice in the header; a row with more or fewer fields than
 /// the header; a quote never closed (at the line and column it opened); a
-/// row that does not read — an unknown country or alliance, a bad date, a
+/// spec that does not fit the table (a field with both a column and a
+/// constant, one a levels table has not, a constant that does not read, a
+/// bad date format); a second figure for one contributor, host, footing,
+/// metric and date, unless the spec sums them; a row that does not read — an unknown country or alliance, a bad date, a
 /// negative or non-numeric value, or one with commas out of thousands
 /// positions; an event id the ledger already holds; or the row whose event
 /// the ledger refuses. The ledger is then unchanged.
@@ -273,36 +394,59 @@ pub fn levels_csv(
     ledger: &mut Ledger,
     options: &ImportOptions,
 ) -> Result<Imported> {
-    let (mut reader, mut rows, columns) = open(
+    use rows::Need::{Optional, Required};
+    let (mut reader, mut rows) = rows::open(
         reader,
         options,
-        &["date", "contributor", "host", "metric", "value"],
+        rows::Kind::Levels,
+        &[
+            (Field::Date, Required),
+            (Field::Contributor, Required),
+            (Field::Host, Required),
+            (Field::Metric, Required),
+            (Field::Value, Required),
+            (Field::Footing, Optional),
+            (Field::Source, Optional),
+        ],
     )?;
-    let [date, contributor, host, metric, value] = columns;
-    let (footing, source) = (rows.optional("footing"), rows.optional("source"));
+    let values = rows.values.clone();
     let mut read = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
+        if rows.skips(&row) {
+            continue;
+        }
+        let start = read.len();
         let parsed = (|| {
-            Some(Level {
-                line: row.line,
-                date: rows.date(&row, date)?,
-                contributor: rows.contributor(&row, contributor, ledger)?,
-                host: rows.country(&row, host)?,
-                metric: rows.metric(&row, metric)?,
-                value: rows.level(&row, value)?,
-                footing: rows.footing(&row, footing)?,
-                source: source
-                    .and_then(|c| row.get(c))
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-            })
+            let date = rows.date(&row)?;
+            let contributor = rows.contributor(&row, ledger)?;
+            let host = rows.host(&row)?;
+            let footing = rows.footing(&row)?;
+            let source = rows.source(&row);
+            for (column, metric) in &values {
+                let metric = match metric {
+                    Some(m) => m.clone(),
+                    None => rows.metric(&row)?,
+                };
+                read.push(Level {
+                    line: row.line,
+                    date,
+                    contributor: contributor.clone(),
+                    host,
+                    metric,
+                    value: rows.level_at(&row, *column)?,
+                    footing,
+                    source: source.clone(),
+                });
+            }
+            Some(())
         })();
-        if let Some(level) = parsed {
-            read.push(level);
+        if parsed.is_none() {
+            read.truncate(start);
         }
     }
     rows.finish(&reader)?;
     let not_reported = read.iter().filter(|l| l.value.is_none()).count();
+    duplicates(&mut read, options.spec.duplicates, &mut rows)?;
 
     // One contingent per contributor, host and footing; its rows of figures
     // in date order. A row not reported records nothing.
@@ -367,7 +511,7 @@ pub fn levels_csv(
                     count: quantity.count,
                 }
             };
-            events.push(rows.event(level.line, &id, level.date, kind, level.source.as_deref())?);
+            events.push(rows.event(level.line, &id, level.date, kind, level.source.as_ref())?);
         }
     }
     let census_zeros = if options.is_census() {
@@ -382,6 +526,77 @@ pub fn levels_csv(
     imported.census_zeros = census_zeros;
     imported.not_reported = not_reported;
     Ok(imported)
+}
+
+/// Two figures for one contributor, host, footing, metric and date: an
+/// error naming both lines, or with [`Duplicates::Sum`], one figure, the
+/// sum, citing the first row. Rows not reported are no figures, and are
+/// left as they are.
+fn duplicates(read: &mut Vec<Level>, rule: Duplicates, rows: &mut Rows<'_>) -> Result<()> {
+    let mut order: Vec<usize> = (0..read.len())
+        .filter(|&i| read[i].value.is_some())
+        .collect();
+    let key = |l: &Level| {
+        (
+            l.contributor.clone(),
+            l.host,
+            l.footing,
+            l.metric.clone(),
+            l.date,
+        )
+    };
+    order.sort_by(|&i, &j| {
+        key(&read[i])
+            .cmp(&key(&read[j]))
+            .then(read[i].line.cmp(&read[j].line))
+    });
+    let mut gone = vec![false; read.len()];
+    let mut first = None::<usize>;
+    for &i in &order {
+        let same = first.is_some_and(|f| key(&read[f]) == key(&read[i]));
+        if !same {
+            first = Some(i);
+            continue;
+        }
+        let Some(f) = first else { continue };
+        let (a, b) = (&read[f], &read[i]);
+        match rule {
+            Duplicates::Refuse => {
+                let message = format!(
+                    "line {} already gives {} of {} in {} ({}) on {}: two figures for one date are an error, unless the spec sums them (`duplicates = \"sum\"`)",
+                    a.line, a.metric, a.contributor, a.host, a.footing, a.date
+                );
+                rows.problem(b.line, message);
+            }
+            Duplicates::Sum => {
+                let (x, y) = (a.value.unwrap_or(0), b.value.unwrap_or(0));
+                match x.checked_add(y).filter(|&s| s <= Count::RECORD_MAX.get()) {
+                    Some(sum) => read[f].value = Some(sum),
+                    None => {
+                        let message = format!(
+                            "the sum of {} with line {}'s figure is larger than a count can hold",
+                            a.metric, a.line
+                        );
+                        rows.problem(b.line, message);
+                    }
+                }
+                gone[i] = true;
+            }
+        }
+    }
+    if !rows.problems.is_empty() {
+        return Err(Error::Import(ImportError::new(std::mem::take(
+            &mut rows.problems,
+        ))));
+    }
+    if gone.contains(&true) {
+        let mut i = 0;
+        read.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
+    }
+    Ok(())
 }
 
 /// The id of the contingent of `contributor` in `host` on `footing`.
@@ -440,7 +655,7 @@ fn census_zeros(read: &[Level], ledger: &Ledger, rows: &mut Rows<'_>) -> Result<
                     &contingent.id,
                     date,
                     kind,
-                    read[first].source.as_deref(),
+                    read[first].source.as_ref(),
                 )?);
                 contingent.at_zero = true;
             }
@@ -476,7 +691,18 @@ fn census_zeros(read: &[Level], ledger: &Ledger, rows: &mut Rows<'_>) -> Result<
 /// # Errors
 ///
 /// As [`levels_csv`]; also an unknown `event`, or a unit given with another
-/// contributor than the ledger's.
+/// contributor than the ledger's. With signed amounts, a change of 0, a fall
+/// of a unit not deployed, or one of more than the unit has.
+///
+/// # Signed amounts
+///
+/// With [`Amounts::Signed`] a row gives a signed amount (`900`, `+750`,
+/// `-650`, `"-1,000"`) and no verb. Rows are taken in date order (file order
+/// within a date), and each verb follows from the unit's strength in the
+/// row's metric before it: *deploy* a unit not deployed, *reinforce* for a
+/// rise, *reduce* for a fall, *withdraw* for a fall to nothing, in every
+/// metric. A unit the ledger already has starts from its strength there on
+/// the day before the file's first change of it.
 ///
 /// # Example
 ///
@@ -498,105 +724,256 @@ pub fn changes_csv(
     ledger: &mut Ledger,
     options: &ImportOptions,
 ) -> Result<Imported> {
-    let (mut reader, mut rows, columns) = open(
+    use rows::Need::{Optional, Required};
+    let (mut reader, mut rows) = rows::open(
         reader,
         options,
+        rows::Kind::Changes,
         &[
-            "date",
-            "event",
-            "unit",
-            "contributor",
-            "host",
-            "metric",
-            "amount",
+            (Field::Date, Required),
+            (Field::Event, Required),
+            (Field::Unit, Required),
+            (Field::Contributor, Required),
+            (Field::Host, Required),
+            (Field::Metric, Required),
+            (Field::Amount, Required),
+            (Field::Footing, Optional),
+            (Field::Source, Optional),
+            (Field::Kind, Optional),
         ],
     )?;
-    let [date, event, unit, contributor, host, metric, amount] = columns;
-    let (footing, source, kind) = (
-        rows.optional("footing"),
-        rows.optional("source"),
-        rows.optional("kind"),
-    );
-    let mut new_units: Vec<Unit> = Vec::new();
-    let mut events = Vec::new();
+    let signed = options.spec.amounts == Amounts::Signed;
+    let mut file = ChangesFile::default();
+    // Signed changes are read in date order, since each one's verb follows
+    // from the strength the ones before it left; changes with verbs are
+    // applied as they are read.
+    let mut held = Vec::new();
     while let Some(row) = reader.next_row(&mut rows) {
-        let parsed = (|| {
-            let date = rows.date(&row, date)?;
-            let action = rows.text(&row, event)?;
-            // Most files write actions in lower case: no copy for those.
-            let action = if action.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(action.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(action)
-            };
-            let u = rows.unit(&row, unit, ledger)?;
-            let contributor = rows.contributor(&row, contributor, ledger)?;
-            let host = rows.country(&row, host)?;
-            // A withdrawal takes the whole unit: it has no metric or amount.
-            let withdraw = action == "withdraw";
-            let metric = if withdraw {
-                None
-            } else {
-                Some(rows.metric(&row, metric)?)
-            };
-            let footing = rows.footing(&row, footing)?;
-            let amount = if withdraw {
-                0
-            } else {
-                rows.count(&row, amount)?
-            };
-            let unit_kind = match kind.and_then(|k| row.get(k)).filter(|t| !t.is_empty()) {
-                None => UnitKind::Contingent,
-                Some(_) => rows.parse_with(&row, kind?, "kind", |t| t.parse::<UnitKind>())?,
-            };
-            Some((
-                date,
-                action,
-                u,
-                contributor,
-                host,
-                metric,
-                footing,
-                amount,
-                unit_kind,
-            ))
-        })();
-        let Some((date, action, u, contributor, host, metric, footing, amount, unit_kind)) = parsed
-        else {
+        if rows.skips(&row) {
+            continue;
+        }
+        let Some(change) = read_change(&mut rows, &row, ledger, signed) else {
             continue;
         };
+        if signed {
+            held.push(change);
+        } else {
+            file.apply(change, &mut rows, ledger)?;
+        }
+    }
+    held.sort_by_key(|c| (c.date, c.line));
+    for change in held {
+        file.apply(change, &mut rows, ledger)?;
+    }
+    rows.finish(&reader)?;
+    rows.commit(ledger, file.new_units, file.events)
+}
+
+/// What a changes row does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verb {
+    Deploy,
+    Reinforce,
+    Reduce,
+    Withdraw,
+}
+
+/// A changes row's action: a verb the table gives, or a signed amount
+/// whose verb follows from the unit's strength.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Verb(Verb),
+    Signed { negative: bool },
+}
+
+/// One row of a changes file, read.
+struct Change {
+    line: usize,
+    date: NaiveDate,
+    action: Action,
+    /// The unit, as its position in [`Rows::units`].
+    unit: usize,
+    contributor: Contributor,
+    host: Country,
+    /// `None` for a withdrawal, which takes the whole unit.
+    metric: Option<Metric>,
+    footing: Footing,
+    amount: u64,
+    unit_kind: UnitKind,
+    source: Option<Document>,
+}
+
+/// Reads a changes row, or reports why it does not read.
+fn read_change(
+    rows: &mut Rows<'_>,
+    row: &Row<'_>,
+    ledger: &Ledger,
+    signed: bool,
+) -> Option<Change> {
+    let date = rows.date(row)?;
+    let action = if signed {
+        None
+    } else {
+        let verb = rows.text(row, Field::Event)?;
+        Some(match verb.to_ascii_lowercase().as_str() {
+            "deploy" => Verb::Deploy,
+            "reinforce" => Verb::Reinforce,
+            "reduce" => Verb::Reduce,
+            "withdraw" => Verb::Withdraw,
+            _ => {
+                let message = format!(
+                    "column `event`: `{verb}` is not deploy, reinforce, reduce or withdraw"
+                );
+                rows.problem(row.line, message);
+                return None;
+            }
+        })
+    };
+    let unit = rows.unit(row, ledger)?;
+    let contributor = rows.contributor(row, ledger)?;
+    let host = rows.host(row)?;
+    // A withdrawal takes the whole unit: it has no metric or amount.
+    let withdraw = action == Some(Verb::Withdraw);
+    let metric = if withdraw {
+        None
+    } else {
+        Some(rows.metric(row)?)
+    };
+    let footing = rows.footing(row)?;
+    let (action, amount) = match action {
+        Some(Verb::Withdraw) => (Action::Verb(Verb::Withdraw), 0),
+        Some(verb) => (Action::Verb(verb), rows.count(row, Field::Amount)?),
+        None => {
+            let (negative, amount) = rows.signed(row)?;
+            (Action::Signed { negative }, amount)
+        }
+    };
+    let unit_kind = rows.unit_kind(row)?;
+    let source = rows.source(row);
+    Some(Change {
+        line: row.line,
+        date,
+        action,
+        unit,
+        contributor,
+        host,
+        metric,
+        footing,
+        amount,
+        unit_kind,
+        source,
+    })
+}
+
+/// What a changes file has made so far.
+#[derive(Default)]
+struct ChangesFile {
+    new_units: Vec<Unit>,
+    events: Vec<Event>,
+    /// For signed changes, each unit's strength after the file's changes
+    /// so far, by its position in [`Rows::units`]: `None` where it is not
+    /// deployed. A unit the file has not changed yet is not here.
+    strength: HashMap<usize, Option<Vec<Quantity>>>,
+}
+
+impl ChangesFile {
+    /// Records a change, or reports why it cannot be.
+    fn apply(&mut self, change: Change, rows: &mut Rows<'_>, ledger: &Ledger) -> Result<()> {
+        let Change {
+            line,
+            date,
+            action,
+            unit: u,
+            contributor,
+            host,
+            metric,
+            footing,
+            amount,
+            unit_kind,
+            source,
+        } = change;
         let id = rows.units[u].id.clone();
+        let verb = match action {
+            Action::Verb(verb) => verb,
+            Action::Signed { negative } => {
+                let Some(metric) = &metric else {
+                    return Ok(());
+                };
+                let now = self.strength.entry(u).or_insert_with(|| {
+                    // The ledger's strength the day before the file's first
+                    // change of the unit.
+                    let before = date.pred_opt().unwrap_or(date);
+                    ledger
+                        .deployment(&id, before)
+                        .ok()
+                        .flatten()
+                        .map(|d| d.strength)
+                });
+                let has = |q: &[Quantity]| {
+                    q.iter()
+                        .find(|q| &q.metric == metric)
+                        .map_or(0, |q| q.count.get())
+                };
+                match (now.as_deref(), negative) {
+                    (None, false) => Verb::Deploy,
+                    (Some(_), false) => Verb::Reinforce,
+                    (None, true) => {
+                        let label = "column `amount`";
+                        rows.problem(
+                            line,
+                            format!("{label}: unit `{id}` is not deployed on {date}: -{amount} takes from nothing"),
+                        );
+                        return Ok(());
+                    }
+                    (Some(q), true) => {
+                        let there = has(q);
+                        let others = q.iter().any(|q| &q.metric != metric && q.count.get() > 0);
+                        if amount > there {
+                            rows.problem(
+                                line,
+                                format!("column `amount`: unit `{id}` has {} {metric} on {date}: -{amount} takes {} more than there are", Count::new(there), Count::new(amount - there)),
+                            );
+                            return Ok(());
+                        } else if amount == there && !others {
+                            Verb::Withdraw
+                        } else {
+                            Verb::Reduce
+                        }
+                    }
+                }
+            }
+        };
         // The unit: the ledger's, or one this file creates.
         match &rows.units[u].origin {
             Origin::Ledger(from) if from != &contributor => {
                 let problem = format!(
                     "column `contributor`: unit `{id}` is contributed by {from}, not {contributor}"
                 );
-                rows.problem(row.line, problem);
-                continue;
+                rows.problem(line, problem);
+                return Ok(());
             }
             Origin::Ledger(_) => {}
-            &Origin::New(n) if new_units[n].contributor() != &contributor => {
+            &Origin::New(n) if self.new_units[n].contributor() != &contributor => {
                 rows.problem(
-                    row.line,
+                    line,
                     format!(
                         "column `contributor`: unit `{id}` is contributed by {} (from an earlier row), not {contributor}",
-                        new_units[n].contributor()
+                        self.new_units[n].contributor()
                     ),
                 );
-                continue;
+                return Ok(());
             }
             &Origin::New(n) => {
-                if let Some(m) = metric.as_ref().filter(|m| !new_units[n].counts(m)) {
-                    let mut metrics = new_units[n].metrics().to_vec();
+                if let Some(m) = metric.as_ref().filter(|m| !self.new_units[n].counts(m)) {
+                    let mut metrics = self.new_units[n].metrics().to_vec();
                     metrics.push(m.clone());
-                    new_units[n] = new_units[n].clone().with_metrics(metrics);
+                    self.new_units[n] = self.new_units[n].clone().with_metrics(metrics);
                 }
             }
             Origin::Unseen => {
-                rows.units[u].origin = Origin::New(new_units.len());
+                rows.units[u].origin = Origin::New(self.new_units.len());
                 let unit = Unit::new(id.clone(), id.to_string(), contributor, unit_kind);
-                new_units.push(match &metric {
+                self.new_units.push(match &metric {
                     Some(m) => unit.with_metrics([m.clone()]),
                     None => unit,
                 });
@@ -604,7 +981,7 @@ pub fn changes_csv(
         }
         // A change must name the country its unit is in: the host of the
         // file's last deploy of it, or else the ledger's deployment.
-        if matches!(action.as_ref(), "reinforce" | "reduce") {
+        if matches!(verb, Verb::Reinforce | Verb::Reduce) {
             let known = rows.units[u].host.or_else(|| {
                 match ledger.deployment(&id, date).ok().flatten()?.location {
                     Location::Country(c) => Some(c),
@@ -614,64 +991,64 @@ pub fn changes_csv(
             });
             if let Some(there) = known.filter(|&there| there != host) {
                 rows.problem(
-                    row.line,
+                    line,
                     format!("column `host`: unit `{id}` is in {there}, not {host}"),
                 );
-                continue;
+                return Ok(());
             }
         }
-        if action == "deploy" {
+        if verb == Verb::Deploy {
             rows.units[u].host = Some(host);
         }
         let count = Count::new(amount);
-        let kind = match (action.as_ref(), metric) {
-            ("withdraw", _) => EventKind::Withdraw,
-            (_, None) => continue,
-            (action, Some(metric)) => match action {
-                "deploy" => EventKind::Deploy {
-                    location: Location::Country(host),
-                    footing,
-                    strength: vec![Quantity::new(metric, count)],
-                },
-                "reinforce" => EventKind::Reinforce { metric, count },
-                "reduce" => EventKind::Reduce { metric, count },
-                other => {
-                    rows.problem(
-                    row.line,
-                    format!("column `event`: `{other}` is not deploy, reinforce, reduce or withdraw"),
-                );
-                    continue;
-                }
+        let kind = match (verb, metric) {
+            (Verb::Withdraw, _) => EventKind::Withdraw,
+            (_, None) => return Ok(()),
+            (Verb::Deploy, Some(metric)) => EventKind::Deploy {
+                location: Location::Country(host),
+                footing,
+                strength: vec![Quantity::new(metric, count)],
             },
+            (Verb::Reinforce, Some(metric)) => EventKind::Reinforce { metric, count },
+            (Verb::Reduce, Some(metric)) => EventKind::Reduce { metric, count },
         };
-        let src = source.and_then(|c| row.get(c)).filter(|s| !s.is_empty());
-        events.push(rows.event(row.line, &id, date, kind, src)?);
+        if let Action::Signed { .. } = action {
+            self.follow(u, &kind);
+        }
+        let event = rows.event(line, &id, date, kind, source.as_ref())?;
+        self.events.push(event);
+        Ok(())
     }
-    rows.finish(&reader)?;
-    rows.commit(ledger, new_units, events)
-}
 
-/// A `YYYY-MM-DD` date read directly, the form nearly every row has; `None`
-/// for anything else, which the general parser then reads or refuses.
-fn iso_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+    /// Follows a signed change's effect on its unit's strength.
+    fn follow(&mut self, u: usize, kind: &EventKind) {
+        let Some(now) = self.strength.get_mut(&u) else {
+            return;
+        };
+        match kind {
+            EventKind::Deploy { strength, .. } => *now = Some(strength.clone()),
+            EventKind::Withdraw => *now = None,
+            EventKind::Reinforce { metric, count } | EventKind::Reduce { metric, count } => {
+                let up = matches!(kind, EventKind::Reinforce { .. });
+                let q = now.get_or_insert_with(Vec::new);
+                match q.iter_mut().find(|q| &q.metric == metric) {
+                    Some(q) => {
+                        let n = if up {
+                            q.count.checked_add(*count)
+                        } else {
+                            q.count.checked_sub(*count)
+                        };
+                        // The ledger refuses a change past a count's range.
+                        q.count = n.unwrap_or(q.count);
+                    }
+                    None if up => q.push(Quantity::new(metric.clone(), *count)),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
-
-/// The texts that mark a figure not reported, compared in any case: an
-/// empty cell, dashes, the statistical offices' `..`, `n/a` and its kin,
-/// the IISS's `n.k.` (not known), and `x` and `*` for suppressed figures.
-const NOT_REPORTED: &[&str] = &[
-    "", "-", "–", "—", "..", "n/a", "na", "n.a.", "n.k.", "x", "*",
-];
 
 /// One row of a levels file, read.
 struct Level {
@@ -683,19 +1060,7 @@ struct Level {
     /// The figure, or `None` where the table marks it not reported.
     value: Option<u64>,
     footing: Footing,
-    source: Option<String>,
-}
-
-/// A row's fields, borrowed from the reader's reused buffer.
-struct Row<'r> {
-    line: usize,
-    record: &'r csv::StringRecord,
-}
-
-impl Row<'_> {
-    fn get(&self, column: usize) -> Option<&str> {
-        self.record.get(column).map(str::trim)
-    }
+    source: Option<Document>,
 }
 
 /// A unit a movement log names.
@@ -716,624 +1081,11 @@ enum Origin {
     Unseen,
 }
 
-/// The reader and its one reused record buffer.
-struct Reader<R> {
-    reader: csv::Reader<Tracker<R>>,
-    record: csv::StringRecord,
-}
-
-/// The bytes a CSV reader reads, followed through its grammar as it reads
-/// them, for two things the `csv` crate does not tell:
-///
-/// - the line each record starts on: the crate places a record where the
-///   blank lines before it begin, so a row after a blank line would be
-///   reported, and its events cited, at the wrong line;
-/// - a quote still open at the end of the file: the crate reads one as a
-///   field running to the end of the file, and says nothing.
-///
-/// It follows the reader's own rules: records end at `\r`, `\n` or `\r\n`,
-/// and blank lines between them are skipped; a quote opens a quoted field
-/// only at the start of a field (elsewhere it is a character like any
-/// other), and inside one a doubled quote is a quote. Lines count `\n`, as
-/// the reader counts them.
-struct Tracker<R> {
-    inner: R,
-    state: Quoting,
-    /// The line being read, counting from 1.
-    line: usize,
-    /// The characters read so far of that line.
-    column: usize,
-    /// The line and column of the quote that opened the quoted field being read.
-    opened: (usize, usize),
-    /// The line each record read starts on, until the CSV reader takes it:
-    /// this runs ahead of the reader by at most its buffer.
-    starts: VecDeque<usize>,
-    /// Whether the end of the file has been read.
-    eof: bool,
-}
-
-/// Where in the grammar of a file a reader is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Quoting {
-    /// Between records: line ends here are blank lines.
-    RecordStart,
-    /// At the start of a field: a quote here opens a quoted field.
-    FieldStart,
-    /// In a field that did not start with a quote.
-    Unquoted,
-    /// In a quoted field.
-    Quoted,
-    /// Just after a quote in a quoted field: another quote makes a quote
-    /// character, anything else ends the quoting.
-    QuoteInQuoted,
-}
-
-impl<R> Tracker<R> {
-    fn new(inner: R) -> Self {
-        Tracker {
-            inner,
-            state: Quoting::RecordStart,
-            line: 1,
-            column: 0,
-            opened: (1, 1),
-            starts: VecDeque::new(),
-            eof: false,
-        }
-    }
-
-    /// The line and column of a quote that the end of the file left open.
-    fn unterminated(&self) -> Option<(usize, usize)> {
-        (self.eof && self.state == Quoting::Quoted).then_some(self.opened)
-    }
-
-    /// The line the next record the CSV reader takes starts on.
-    fn next_start(&mut self) -> Option<usize> {
-        self.starts.pop_front()
-    }
-
-    fn scan(&mut self, bytes: &[u8]) {
-        use Quoting::*;
-        for &b in bytes {
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 0;
-            } else if b & 0xC0 != 0x80 {
-                // Characters, not bytes: a UTF-8 continuation byte does not start one.
-                self.column += 1;
-            }
-            if self.state == RecordStart {
-                if matches!(b, b'\r' | b'\n') {
-                    continue;
-                }
-                self.starts.push_back(self.line);
-                self.state = FieldStart;
-            }
-            self.state = match (self.state, b) {
-                (FieldStart, b'"') => {
-                    self.opened = (self.line, self.column);
-                    Quoted
-                }
-                (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, _) => Quoted,
-                (QuoteInQuoted, b'"') => Quoted,
-                (_, b'\r' | b'\n') => RecordStart,
-                (_, b',') => FieldStart,
-                _ => Unquoted,
-            };
-        }
-    }
-}
-
-impl<R: Read> Read for Tracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.eof = true;
-        }
-        // A reader that claims more than the buffer holds is not believed.
-        self.scan(&buf[..n.min(buf.len())]);
-        Ok(n)
-    }
-}
-
-impl<R: Read> Reader<R> {
-    /// The next data row, or `None` at the end; a row the CSV reader cannot
-    /// read is a problem, and reading goes on.
-    fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
-        loop {
-            let result = self.reader.read_record(&mut self.record);
-            if matches!(&result, Ok(false)) {
-                return None;
-            }
-            // Every other outcome but a failure to read took a record.
-            let start = match &result {
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => None,
-                _ => self.reader.get_mut().next_start(),
-            };
-            let line = start.or_else(|| {
-                let p = match &result {
-                    Err(e) => e.position(),
-                    Ok(_) => self.record.position(),
-                };
-                p.map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-            });
-            match result {
-                Ok(_) => {
-                    rows.rows += 1;
-                    return Some(Row {
-                        line: line.unwrap_or(rows.rows + 1),
-                        record: &self.record,
-                    });
-                }
-                Err(e) => {
-                    let message = match e.kind() {
-                        &csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => rows.unequal(&self.record, expected_len, len),
-                        csv::ErrorKind::Utf8 { err, .. } => {
-                            let name = rows.header.get(err.field()).map_or("", String::as_str);
-                            format!("column `{name}`: not UTF-8 text")
-                        }
-                        _ => e.to_string(),
-                    };
-                    rows.problems.push(Diagnostic {
-                        file: rows.options.file.clone(),
-                        line,
-                        column: None,
-                        message,
-                    });
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return None;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The header's columns, and the problems found so far.
-struct Rows<'o> {
-    header: Vec<String>,
-    options: &'o ImportOptions,
-    problems: Vec<Diagnostic>,
-    metrics: Vec<Metric>,
-    /// Every unit a file has named so far, each found by its id's text.
-    units: Vec<FileUnit>,
-    unit_ix: FastMap<UnitId, usize>,
-    /// The text of the last event id made, reused.
-    id_text: String,
-    rows: usize,
-}
-
-/// Opens a file and finds its columns: the required ones in order, or an error.
-fn open<'o, R: Read, const N: usize>(
-    reader: R,
-    options: &'o ImportOptions,
-    required: &[&str; N],
-) -> Result<(Reader<R>, Rows<'o>, [usize; N])> {
-    {
-        // Every row has as many fields as the header: a row with more or
-        // fewer has lost its alignment (an unquoted `1,650` is two fields),
-        // and reading it by position would misread it.
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .trim(csv::Trim::None)
-            .from_reader(Tracker::new(reader));
-        let mut problems = Vec::new();
-        let mut problem = |line: usize, message: String| {
-            problems.push(Diagnostic {
-                file: options.file.clone(),
-                line: Some(line),
-                column: None,
-                message,
-            });
-        };
-        let header: Result<Vec<String>, String> = match reader.headers() {
-            Ok(h) => Ok(h.iter().map(|h| h.trim().to_ascii_lowercase()).collect()),
-            Err(e) => Err(match e.kind() {
-                csv::ErrorKind::Utf8 { err, .. } => {
-                    format!("column {}: not UTF-8 text", err.field() + 1)
-                }
-                _ => e.to_string(),
-            }),
-        };
-        let line = reader.get_mut().next_start().unwrap_or(1);
-        let header = match header {
-            Ok(header) => header,
-            Err(e) => {
-                problem(line, format!("cannot read the header: {e}"));
-                problems.extend(unterminated(reader.get_ref(), options));
-                return Err(Error::Import(ImportError::new(problems)));
-            }
-        };
-        // Columns are found by name: two of one name leave it unknown which
-        // one the file means.
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (j, name) in header.iter().enumerate() {
-            if name.is_empty() {
-                continue;
-            }
-            if let Some(i) = seen.insert(name, j) {
-                problem(
-                    line,
-                    format!("columns {} and {} are both `{name}`", i + 1, j + 1),
-                );
-                seen.insert(name, i);
-            }
-        }
-        let mut columns = [0; N];
-        let mut missing = Vec::new();
-        for (slot, name) in columns.iter_mut().zip(required) {
-            match header.iter().position(|h| h == name) {
-                Some(i) => *slot = i,
-                None => missing.push(format!("`{name}`")),
-            }
-        }
-        if !missing.is_empty() {
-            problem(
-                line,
-                format!(
-                    "missing column {}: the header is `{}`",
-                    missing.join(", "),
-                    header.join(",")
-                ),
-            );
-        }
-        if !problems.is_empty() {
-            problems.extend(unterminated(reader.get_ref(), options));
-            return Err(Error::Import(ImportError::new(problems)));
-        }
-        Ok((
-            Reader {
-                reader,
-                record: csv::StringRecord::new(),
-            },
-            Rows {
-                header,
-                options,
-                problems: Vec::new(),
-                metrics: Vec::new(),
-                units: Vec::new(),
-                unit_ix: FastMap::default(),
-                id_text: String::new(),
-                rows: 0,
-            },
-            columns,
-        ))
-    }
-}
-
-/// A quote the end of the file left open, as a problem at the quote.
-fn unterminated<R>(tracker: &Tracker<R>, options: &ImportOptions) -> Option<Diagnostic> {
-    let (line, column) = tracker.unterminated()?;
-    Some(Diagnostic {
-        file: options.file.clone(),
-        line: Some(line),
-        column: Some(column),
-        message: "the quote that opens here is never closed: it would take in the rest of the file"
-            .into(),
-    })
-}
-
-impl Rows<'_> {
-    /// The problem with a row of `len` fields under a header of `expected`.
-    fn unequal(&self, record: &csv::StringRecord, expected: u64, len: u64) -> String {
-        let at = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-        let last = self.header.last().map_or("", String::as_str);
-        let gist = if len > expected {
-            match record.get(at(expected)).map(str::trim) {
-                Some(extra) if !extra.is_empty() => {
-                    format!("`{extra}` is past the last column, `{last}`")
-                }
-                _ => format!("an empty field is past the last column, `{last}`"),
-            }
-        } else {
-            let absent: Vec<String> = self
-                .header
-                .iter()
-                .skip(at(len))
-                .map(|h| format!("`{h}`"))
-                .collect();
-            format!("no {}", absent.join(", "))
-        };
-        let fields = if len == 1 { "field" } else { "fields" };
-        format!("the row has {len} {fields}, the header {expected}: {gist}")
-    }
-
-    fn optional(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    fn problem(&mut self, line: usize, message: String) {
-        self.problems.push(Diagnostic {
-            file: self.options.file.clone(),
-            line: Some(line),
-            column: None,
-            message,
-        });
-    }
-
-    fn text<'r>(&mut self, row: &'r Row<'_>, column: usize) -> Option<&'r str> {
-        match row.get(column).filter(|t| !t.is_empty()) {
-            Some(t) => Some(t),
-            None => {
-                let name = self.header.get(column).cloned().unwrap_or_default();
-                self.problem(row.line, format!("column `{name}`: empty"));
-                None
-            }
-        }
-    }
-
-    fn parse_with<T>(
-        &mut self,
-        row: &Row<'_>,
-        column: usize,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T>,
-    ) -> Option<T> {
-        let text = self.text(row, column)?;
-        match parse(text) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.problem(row.line, format!("column `{name}`: {e}"));
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, row: &Row<'_>, column: usize) -> Option<NaiveDate> {
-        let text = self.text(row, column)?;
-        match iso_date(text).map_or_else(|| text.parse(), Ok) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.problem(
-                    row.line,
-                    format!("column `date`: `{text}` is not a date (YYYY-MM-DD)"),
-                );
-                None
-            }
-        }
-    }
-
-    fn country(&mut self, row: &Row<'_>, column: usize) -> Option<Country> {
-        self.parse_with(row, column, "host", Country::new)
-    }
-
-    fn contributor(
-        &mut self,
-        row: &Row<'_>,
-        column: usize,
-        ledger: &Ledger,
-    ) -> Option<Contributor> {
-        let contributor =
-            self.parse_with(row, column, "contributor", |t| t.parse::<Contributor>())?;
-        if let Contributor::Alliance(a) = &contributor {
-            if ledger.alliance(a).is_none() {
-                self.problem(
-                    row.line,
-                    format!("column `contributor`: `{a}` is neither a country code nor an alliance of the ledger"),
-                );
-                return None;
-            }
-        }
-        Some(contributor)
-    }
-
-    /// The unit a row names, as its position in [`units`](Rows::units): one
-    /// lookup of the id's text per row, and everything the importer needs
-    /// to know of the unit found with it. The id is the ledger's own copy
-    /// where it has the unit, so the ledger finds each event's unit by its
-    /// pointer.
-    fn unit(&mut self, row: &Row<'_>, column: usize, ledger: &Ledger) -> Option<usize> {
-        let text = self.text(row, column)?;
-        if let Some(&u) = self.unit_ix.get(text) {
-            return Some(u);
-        }
-        let id = self.parse_with(row, column, "unit", |t| UnitId::new(t))?;
-        let (id, origin) = match ledger.unit(&id) {
-            Some(unit) => (
-                unit.id().clone(),
-                Origin::Ledger(unit.contributor().clone()),
-            ),
-            None => (id, Origin::Unseen),
-        };
-        self.unit_ix.insert(id.clone(), self.units.len());
-        self.units.push(FileUnit {
-            id,
-            origin,
-            host: None,
-        });
-        Some(self.units.len() - 1)
-    }
-
-    fn metric(&mut self, row: &Row<'_>, column: usize) -> Option<Metric> {
-        let text = self.text(row, column)?;
-        // Files hold a handful of metrics: look them up rather than allocate one per row.
-        if let Some(m) = self.metrics.iter().find(|m| m.name() == text) {
-            return Some(m.clone());
-        }
-        match Metric::new(text) {
-            Ok(m) => {
-                self.metrics.push(m.clone());
-                Some(m)
-            }
-            Err(e) => {
-                self.problem(row.line, format!("column `metric`: {e}"));
-                None
-            }
-        }
-    }
-
-    fn count(&mut self, row: &Row<'_>, column: usize) -> Option<u64> {
-        let text = self.text(row, column)?;
-        match text.parse::<Count>() {
-            Ok(c) => Some(c.get()),
-            Err(_) => {
-                let name = self.header.get(column).cloned().unwrap_or_default();
-                let separated = text.contains([',', '_']);
-                let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
-                let why = if text.starts_with('-') {
-                    "is negative"
-                } else if separated && digits.parse::<u64>().is_ok() {
-                    "is not a whole number: separators must set off groups of three digits, as in 1,650"
-                } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                    "is larger than a count can hold"
-                } else {
-                    "is not a whole number"
-                };
-                self.problem(row.line, format!("column `{name}`: `{text}` {why}"));
-                None
-            }
-        }
-    }
-
-    /// A levels row's figure: `Some(None)` where the table marks it not
-    /// reported ([`NOT_REPORTED`]), `None` (and a problem) where it does not read.
-    fn level(&mut self, row: &Row<'_>, column: usize) -> Option<Option<u64>> {
-        let text = row.get(column).unwrap_or_default();
-        if NOT_REPORTED.iter().any(|f| f.eq_ignore_ascii_case(text)) {
-            return Some(None);
-        }
-        self.count(row, column).map(Some)
-    }
-
-    fn footing(&mut self, row: &Row<'_>, column: Option<usize>) -> Option<Footing> {
-        match column.and_then(|c| row.get(c)).filter(|t| !t.is_empty()) {
-            None => Some(self.options.default_footing),
-            Some(_) => self.parse_with(row, column?, "footing", |t| t.parse::<Footing>()),
-        }
-    }
-
-    fn event(
-        &mut self,
-        line: usize,
-        unit: &UnitId,
-        date: NaiveDate,
-        kind: EventKind,
-        source: Option<&str>,
-    ) -> Result<Event> {
-        self.id_text.clear();
-        // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix);
-        self.event_with_id(line, unit, date, kind, source)
-    }
-
-    /// A census's zero record, the `n`th of the snapshot whose first row is
-    /// at `line`: id `PREFIX:LINE:census-N`, citing that row's line.
-    fn census_event(
-        &mut self,
-        (line, n): (usize, usize),
-        unit: &UnitId,
-        date: NaiveDate,
-        kind: EventKind,
-        source: Option<&str>,
-    ) -> Result<Event> {
-        self.id_text.clear();
-        // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}:census-{n}", self.options.id_prefix);
-        self.event_with_id(line, unit, date, kind, source)
-    }
-
-    /// An event with the id in `id_text`, citing `line` of `source` or the file.
-    fn event_with_id(
-        &mut self,
-        line: usize,
-        unit: &UnitId,
-        date: NaiveDate,
-        kind: EventKind,
-        source: Option<&str>,
-    ) -> Result<Event> {
-        let id = EventId::new(&self.id_text)?;
-        let source = Source {
-            document: source.unwrap_or(&self.options.file).to_string(),
-            line: u32::try_from(line).ok(),
-            ..Source::default()
-        };
-        Ok(Event::new(id, unit.clone(), date, kind).with_source(source))
-    }
-
-    /// Every problem found, a quote left open at the end of the file among
-    /// them, or nothing.
-    fn finish<R: Read>(&mut self, reader: &Reader<R>) -> Result<()> {
-        self.problems
-            .extend(unterminated(reader.reader.get_ref(), self.options));
-        if self.problems.is_empty() {
-            return Ok(());
-        }
-        Err(Error::Import(ImportError::new(std::mem::take(
-            &mut self.problems,
-        ))))
-    }
-
-    /// Adds the units and events, all or nothing; a refusal is reported at the
-    /// line of the row it comes from.
-    fn commit(
-        &self,
-        ledger: &mut Ledger,
-        units: Vec<Unit>,
-        events: Vec<Event>,
-    ) -> Result<Imported> {
-        let imported = Imported {
-            rows: self.rows,
-            units: units.len(),
-            events: events.len(),
-            ..Imported::default()
-        };
-        // Ids are `PREFIX:LINE`, and the prefix is the file's name: the same
-        // file imported twice, or two files of one name from different
-        // folders, would give the same ids. Neither may pass for the other.
-        let mut clashes = events
-            .iter()
-            .filter_map(|new| Some((new, ledger.event(new.id())?)));
-        if let Some((new, old)) = clashes.next() {
-            let more = clashes.count();
-            let from = old.source().map_or(String::new(), |s| match s.line {
-                Some(l) => format!(", from `{}` line {l}", s.document),
-                None => format!(", from `{}`", s.document),
-            });
-            let all = if more > 0 {
-                format!(" ({} ids clash)", more + 1)
-            } else {
-                String::new()
-            };
-            return Err(Error::Import(ImportError::new(vec![Diagnostic {
-                file: self.options.file.clone(),
-                line: new
-                    .source()
-                    .and_then(|s| s.line)
-                    .and_then(|l| usize::try_from(l).ok()),
-                column: None,
-                message: format!(
-                    "event id `{}` is already in the ledger{from}: give this import another id prefix with `ImportOptions::with_id_prefix`{all}",
-                    new.id()
-                ),
-            }])));
-        }
-        ledger.extend(units, events).map_err(|e| {
-            // An event's id is `PREFIX:LINE`, or a census's `PREFIX:LINE:census-N`:
-            // the row it comes from.
-            let line = match &e {
-                Error::InvalidRecord {
-                    kind: crate::RecordKind::Event,
-                    id,
-                    ..
-                } => id
-                    .strip_prefix(self.options.id_prefix.as_str())
-                    .and_then(|rest| rest.strip_prefix(':'))
-                    .and_then(|rest| rest.split(':').next())
-                    .and_then(|l| l.parse().ok()),
-                _ => None,
-            };
-            Error::Import(ImportError::new(vec![Diagnostic {
-                file: self.options.file.clone(),
-                line,
-                column: None,
-                message: e.to_string(),
-            }]))
-        })?;
-        Ok(imported)
-    }
-}
+/// The Rust examples of `docs/format.md`, run as doctests so that the page
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/format.md")]
+pub struct FormatPage;
 
 #[cfg(test)]
 mod tests;

@@ -37,7 +37,7 @@ pub use country::{
 };
 pub use deployment::{Deployment, Footing, Location};
 pub use error::{Error, Problem, RecordKind, Result};
-pub use event::{Event, EventId, EventKind, Layer, LayerId, Source};
+pub use event::{Document, Event, EventId, EventKind, Layer, LayerId, Source};
 pub use interval::{Bound, Interval, IntervalError};
 pub use ledger::Ledger;
 pub use metric::{Count, Metric, Quantity};

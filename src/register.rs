@@ -217,7 +217,7 @@ impl fmt::Display for Register {
             .iter()
             .map(|e| {
                 let source = e.source.as_ref().map_or(String::new(), |s| {
-                    let mut out = s.document.clone();
+                    let mut out = s.document.to_string();
                     if let Some(line) = s.line {
                         out.push_str(&format!(" line {line}"));
                     }

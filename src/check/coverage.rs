@@ -440,7 +440,7 @@ impl View<'_> {
             }
         }
         out.extend(said.into_iter().map(|(document, what)| Caveat::MayInclude {
-            document: document.clone(),
+            document: document.to_string(),
             what: what.to_string(),
         }));
         Ok(out)
@@ -506,7 +506,7 @@ mod tests {
             ))
             .unwrap();
             let source = Source {
-                document: format!("{id}-doc"),
+                document: format!("{id}-doc").into(),
                 may_include: may_include.map(String::from),
                 ..Source::default()
             };

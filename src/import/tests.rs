@@ -1,8 +1,10 @@
 //! Tests of the CSV importers: a published-style table, every row error with
 //! its line, and atomicity.
 
+use super::read::{iso_date, Tracker};
 use super::*;
 use crate::{Country, Scope};
+use crate::{Document, EventId};
 
 fn c(code: &str) -> Country {
     Country::new(code).unwrap()
@@ -743,3 +745,7 @@ proptest::proptest! {
 }
 
 mod census;
+mod claims;
+mod duplicates;
+mod signed;
+mod spec;

@@ -6,3 +6,4 @@ mod invariants;
 mod madrid;
 mod model;
 mod readme;
+mod tables;

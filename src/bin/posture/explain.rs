@@ -204,7 +204,7 @@ fn json_entry(e: &Entry) -> JsonEntry {
         announced: e.announced,
         known: e.known,
         source: e.source.as_ref().map(|s| JsonSource {
-            document: s.document.clone(),
+            document: s.document.to_string(),
             reported: s.reported,
             line: s.line,
             quote: s.quote.clone(),
