@@ -188,6 +188,8 @@ pub enum RecordKind {
     Metric,
     /// A correction of an event.
     Correction,
+    /// A table a scenario file imports.
+    Import,
 }
 
 impl fmt::Display for RecordKind {
@@ -202,6 +204,7 @@ impl fmt::Display for RecordKind {
             RecordKind::Claim => "claim",
             RecordKind::Metric => "metric",
             RecordKind::Correction => "correction",
+            RecordKind::Import => "import",
         })
     }
 }

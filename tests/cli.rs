@@ -1876,3 +1876,76 @@ fn the_bundled_scenario_is_named_and_at_defaults_to_the_last_record() {
     let (_, _, stderr) = posture(&["totals", AGREEING]);
     assert!(!stderr.contains("bundled"), "{stderr}");
 }
+
+/// A published quarterly table — hosts without ISO codes, filler rows, a
+/// quarter with no report, service columns, a region column — loads from a
+/// scenario file of twenty lines through `posture totals`, with no code;
+/// its totals by region equal the table's own sums for every quarter with a
+/// report, summed here from the CSV by hand.
+#[test]
+fn a_published_table_imported_by_a_scenario_file_totals_as_the_table_sums() {
+    const FILE: &str = "tests/data/dmdc-quarterly.toml";
+    let table = std::fs::read_to_string("tests/data/dmdc-quarterly.csv").unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (date, region, source, troops) =
+        (col("date"), col("region"), col("source"), col("troops_ad"));
+    let mut sums: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[source].is_empty() {
+            continue; // a filler row: no report
+        }
+        *sums
+            .entry((f[date].to_string(), f[region].to_string()))
+            .or_default() += f[troops].parse::<u64>().unwrap();
+    }
+    let ids = [
+        ("Europe & Central Asia", "europe-central-asia"),
+        ("East Asia & Pacific", "east-asia-pacific"),
+    ];
+    let mut checked = 0;
+    for ((day, name), sum) in &sums {
+        let Some((_, id)) = ids.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        let v = json(
+            &[
+                "totals",
+                FILE,
+                "--at",
+                day,
+                "--scope",
+                &format!("in:{id}"),
+                "--metric",
+                "personnel",
+            ],
+            0,
+        );
+        assert_eq!(
+            v["total"]["totals"]["personnel"]["count"], *sum,
+            "{name} on {day}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 8, "two regions, four quarters with a report");
+    // The quarter of filler rows alone is no report of zero: figures carry on.
+    let last = sums.keys().map(|(d, _)| d.clone()).max().unwrap();
+    let v = json(
+        &[
+            "totals",
+            FILE,
+            "--at",
+            "2022-12-31",
+            "--scope",
+            "in:europe-central-asia",
+            "--metric",
+            "personnel",
+        ],
+        0,
+    );
+    let europe = sums[&(last.clone(), "Europe & Central Asia".to_string())];
+    assert_eq!(v["total"]["totals"]["personnel"]["count"], europe);
+    assert_eq!(v["total"]["totals"]["personnel"]["newest"], last.as_str());
+}

@@ -29,6 +29,8 @@ use crate::event::{Event, Layer};
 use crate::ledger::Ledger;
 use crate::qualifier::TolerancePolicy;
 use crate::unit::Unit;
+#[cfg(feature = "csv")]
+pub use imports::{Import, TableKind};
 
 /// The bundled scenario's text.
 pub const MADRID_2022: &str = include_str!("madrid-2022.toml");
@@ -120,6 +122,10 @@ pub struct ScenarioFile {
     /// Claims.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
+    /// Tables to import, from paths relative to the file.
+    #[cfg(feature = "csv")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<Import>,
 }
 
 /// A scenario's name and description.
@@ -148,6 +154,9 @@ impl Scenario {
     ///
     /// [`Error::Scenario`] listing every record the ledger refuses and every
     /// claim that is not well formed; `file` names the source in messages.
+    ///
+    /// Tables the contents import are read from paths relative to `file`'s
+    /// folder.
     pub fn from_file(contents: ScenarioFile, file: &str) -> Result<Scenario> {
         build(contents, diagnostics(file), &Lines::default())
     }
@@ -200,7 +209,8 @@ impl Scenario {
     }
 
     /// The scenario's contents, as a file holds them: loading them again gives
-    /// back the same scenario.
+    /// back the same scenario. What a scenario imported from tables is
+    /// written as records, not as imports.
     pub fn to_file(&self) -> ScenarioFile {
         ScenarioFile {
             scenario: self.meta.clone(),
@@ -219,6 +229,8 @@ impl Scenario {
                 .collect(),
             corrections: self.ledger.corrections().cloned().collect(),
             claims: self.claims.clone(),
+            #[cfg(feature = "csv")]
+            imports: Vec::new(),
         }
     }
 
@@ -422,6 +434,25 @@ impl Diagnostics<'_> {
         })
     }
 
+    /// Records the problems of import number `i`: a table's own, each at
+    /// its line and column in the table; any other at the import's record.
+    #[cfg(feature = "csv")]
+    fn imported(&mut self, error: &Error, lines: &Lines, i: usize) {
+        match error {
+            Error::Scenario(e) => self.list.extend(e.diagnostics().iter().cloned()),
+            other => {
+                let (line, column) =
+                    lines
+                        .record(RecordKind::Import, i)
+                        .map_or((None, None), |r| {
+                            let (l, c) = r.value("file");
+                            (Some(l), Some(c))
+                        });
+                self.push(line, column, format!("import number {}: {other}", i + 1));
+            }
+        }
+    }
+
     fn finish(self) -> Result<()> {
         if self.list.is_empty() {
             Ok(())
@@ -470,6 +501,18 @@ fn build(
         let done = ledger.add_layer(l);
         refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
+    // Tables next: events and corrections may refer to what they create.
+    #[cfg(feature = "csv")]
+    let folder = std::path::Path::new(diagnostics.file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""))
+        .to_path_buf();
+    #[cfg(feature = "csv")]
+    for (i, import) in contents.imports.iter().enumerate() {
+        if let Err(e) = import.records(&folder, &mut ledger) {
+            diagnostics.imported(&e, lines, i);
+        }
+    }
     if let Err(first) = ledger.apply_batch(contents.events.iter().cloned()) {
         // The batch stops at the first problem; one event at a time finds them all.
         let mut each = ledger.clone();
@@ -509,7 +552,7 @@ fn build(
     let policy = TolerancePolicy::default();
     let mut ids = BTreeSet::new();
     for claim in &contents.claims {
-        if !ids.insert(claim.id()) {
+        if !ids.insert(claim.id().clone()) {
             diagnostics.refused(
                 &claim.error("id", crate::Problem::Duplicate),
                 lines,
@@ -520,11 +563,31 @@ fn build(
             diagnostics.refused(&e, lines, &ledger);
         }
     }
+    #[allow(unused_mut)]
+    let mut claims = contents.claims;
+    #[cfg(feature = "csv")]
+    for (i, import) in contents.imports.iter().enumerate() {
+        match import.claims(&folder, &ledger) {
+            Ok(read) => {
+                for claim in read {
+                    if !ids.insert(claim.id().clone()) {
+                        diagnostics.refused(
+                            &claim.error("id", crate::Problem::Duplicate),
+                            lines,
+                            &ledger,
+                        );
+                    }
+                    claims.push(claim);
+                }
+            }
+            Err(e) => diagnostics.imported(&e, lines, i),
+        }
+    }
     diagnostics.finish()?;
     Ok(Scenario {
         meta: contents.scenario,
         ledger,
-        claims: contents.claims,
+        claims,
     })
 }
 
@@ -595,6 +658,8 @@ struct Sections<V> {
     corrections: Vec<V>,
     #[serde(default)]
     claims: Vec<V>,
+    #[serde(default)]
+    imports: Vec<V>,
     #[serde(flatten)]
     unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 }
@@ -1120,7 +1185,15 @@ fn read_sections<V: Record + Serialize>(
         d.push(
             None,
             None,
-            format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections or claims"),
+            format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections, claims or imports"),
+        );
+    }
+    #[cfg(not(feature = "csv"))]
+    if !sections.imports.is_empty() {
+        d.push(
+            None,
+            None,
+            "section `imports`: this build reads no tables (the crate's `csv` feature is off)",
         );
     }
     let Lines {
@@ -1196,6 +1269,8 @@ fn read_sections<V: Record + Serialize>(
         events: section!(sections.events, RecordKind::Event),
         corrections: section!(sections.corrections, RecordKind::Correction),
         claims: section!(sections.claims, RecordKind::Claim),
+        #[cfg(feature = "csv")]
+        imports: section!(sections.imports, RecordKind::Import),
     }
 }
 
@@ -1227,6 +1302,8 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+#[cfg(feature = "csv")]
+mod imports;
 mod places;
 
 #[cfg(test)]

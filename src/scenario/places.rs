@@ -252,6 +252,7 @@ fn kind_of(section: &str) -> Option<RecordKind> {
         "events" => RecordKind::Event,
         "corrections" => RecordKind::Correction,
         "claims" => RecordKind::Claim,
+        "imports" => RecordKind::Import,
         _ => return None,
     })
 }
