@@ -126,17 +126,22 @@ impl Qualifier {
             | "c." | "an estimated" | "estimated" | "-strong" | "strong" | "or so" => {
                 Qualifier::Approximate
             }
-            "more than" | "over" | "above" | "in excess of" | "upwards of" | "upward of" => {
+            "more than" | "over" | "above" | "in excess of" | "upwards of" | "upward of"
+            | "just over" | "well over" | "just above" | "well above" | "greater than" => {
                 Qualifier::MoreThan
             }
             "at least" | "no fewer than" | "no less than" | "a minimum of" | "or more" => {
                 Qualifier::AtLeast
             }
-            "nearly" | "almost" | "just under" | "just short of" | "just below" => {
+            // "Close to 20,000" is, in reporting, said of a figure just short of it.
+            "nearly" | "almost" | "just under" | "just short of" | "just below" | "close to" => {
                 Qualifier::Nearly
             }
-            "up to" | "at most" | "as many as" | "no more than" | "a maximum of" => Qualifier::UpTo,
+            "up to" | "at most" | "as many as" | "no more than" | "a maximum of" | "or fewer"
+            | "or less" => Qualifier::UpTo,
             "less than" | "fewer than" | "under" | "below" => Qualifier::LessThan,
+            // The words `Display` of a figure writes for this qualifier.
+            "of the order of" | "on the order of" => Qualifier::OrderOfMagnitude,
             _ if magnitude_from_words(&words).is_some() => Qualifier::OrderOfMagnitude,
             _ => return None,
         };
@@ -770,6 +775,11 @@ mod tests {
             ("up to", Some(Qualifier::UpTo)),
             ("at most", Some(Qualifier::UpTo)),
             ("fewer than", Some(Qualifier::LessThan)),
+            ("close to", Some(Qualifier::Nearly)),
+            ("just over", Some(Qualifier::MoreThan)),
+            ("well over", Some(Qualifier::MoreThan)),
+            ("or fewer", Some(Qualifier::UpTo)),
+            ("of the order of", Some(Qualifier::OrderOfMagnitude)),
             ("tens of thousands", Some(Qualifier::OrderOfMagnitude)),
             ("hundreds of thousands", Some(Qualifier::OrderOfMagnitude)),
             ("", None),
