@@ -140,7 +140,9 @@ struct Num {
 /// A reading before it is placed: its value, its tokens, and a metric the
 /// phrase itself names.
 struct Found {
-    value: Value,
+    /// `None` for a phrase refused as a whole, skipped so that no part of it
+    /// is read as a guess ("more than 500 or fewer" is not "500 or fewer").
+    value: Option<Value>,
     start: usize,
     end: usize,
     metric: Option<Metric>,
@@ -154,6 +156,10 @@ pub(crate) fn scan(text: &str) -> Vec<Reading> {
     while i < scanner.tokens.len() {
         match scanner.read_at(i) {
             Some(found) if found.end > found.start => {
+                let Some(value) = found.value else {
+                    i = found.end;
+                    continue;
+                };
                 let (Some(first), Some(last)) = (
                     scanner.tokens.get(found.start),
                     scanner.tokens.get(found.end - 1),
@@ -165,7 +171,7 @@ pub(crate) fn scan(text: &str) -> Vec<Reading> {
                 readings.push(Reading {
                     words: text.get(span.clone()).unwrap_or_default().to_string(),
                     span,
-                    value: found.value,
+                    value,
                     metric,
                 });
                 i = found.end;
@@ -290,11 +296,20 @@ impl<'a> Scanner<'a> {
 
     /// "F-35", "Su-35", "AS-4": a numeral hyphenated to the letters before it.
     fn is_designator(&self, i: usize) -> bool {
+        // "5k-20k": the letters are the suffix of a numeral, not a name.
+        let suffix = i >= 3
+            && self.kind(i - 3) == Some(Kind::Numeral)
+            && self.attached(i - 2)
+            && self
+                .tokens
+                .get(i - 2)
+                .is_some_and(|t| suffix_multiplier(t.text).is_some());
         i >= 2
             && self.punct(i - 1).is_some_and(|c| "-‐–/".contains(c))
             && self.attached(i)
             && self.attached(i - 1)
             && self.kind(i - 2) == Some(Kind::Word)
+            && !suffix
     }
 
     /// "4 p.m.", "4 pm", "4 o'clock".
@@ -411,8 +426,8 @@ impl<'a> Scanner<'a> {
         }
         let b = self.number(a.end + 1, true)?;
         let (low, high) = borrow_scale(a, b);
-        (low <= high).then_some(Found {
-            value: Value::Figure(Figure::Range { low, high }),
+        Some(Found {
+            value: (low <= high).then_some(Value::Figure(Figure::Range { low, high })),
             start: i,
             end: b.end,
             metric: None,
@@ -442,7 +457,7 @@ impl<'a> Scanner<'a> {
             Value::Figure(Figure::Range { low, high })
         };
         Some(Found {
-            value,
+            value: Some(value),
             start: i,
             end: b.end,
             metric: None,
@@ -499,14 +514,16 @@ impl<'a> Scanner<'a> {
             return None;
         };
         let (value, end) = self.simple(k + 2, true)?;
-        let Value::Figure(figure) = value else {
-            return None;
-        };
-        Some(Found {
-            value: Value::Change(Change {
+        let value = match value {
+            Some(Value::Figure(figure)) => Some(Value::Change(Change {
                 delta: Some(Delta { direction, figure }),
                 ..Change::default()
-            }),
+            })),
+            // "an increase of about 3,000–5,000", "an increase of doubling": refused.
+            _ => None,
+        };
+        Some(Found {
+            value,
             start: i,
             end,
             metric: None,
@@ -527,13 +544,13 @@ impl<'a> Scanner<'a> {
                     k + 2
                 };
                 return Some(Found {
-                    value: Value::Change(Change {
+                    value: Some(Value::Change(Change {
                         delta: Some(Delta {
                             direction: Direction::Increase,
                             figure: Figure::exact(1),
                         }),
                         ..Change::default()
-                    }),
+                    })),
                     start: i,
                     end,
                     metric: Some(metric),
@@ -585,25 +602,33 @@ impl<'a> Scanner<'a> {
     }
 
     /// A hedged figure, range, vague count, ratio or multiplier at `i`, and
-    /// "more" after it.
-    fn simple(&self, i: usize, ranges: bool) -> Option<(Value, usize)> {
+    /// "more" after it; a value of `None` is a phrase refused as a whole.
+    fn simple(&self, i: usize, ranges: bool) -> Option<(Option<Value>, usize)> {
+        let (value, end) = self.simple_value(i, ranges)?;
+        Some((value, end))
+    }
+
+    fn simple_value(&self, i: usize, ranges: bool) -> Option<(Option<Value>, usize)> {
         let (pre, j) = match self.pre_hedge(i) {
             Some((q, j)) => (Some(q), j),
             None => (None, i),
         };
         if let Some((factor, end)) = self.multiplier(j) {
-            return Some((ratio_change(pre, factor), end));
+            return Some((Some(ratio_change(pre, factor)), end));
         }
         if let Some((figure, end)) = self.vague(j) {
             // "about hundreds" hedges what is already vague: refused.
             return match pre {
-                None => Some(self.more_after(figure, end)),
-                Some(_) => None,
+                None => {
+                    let (value, end) = self.more_after(figure, end);
+                    Some((Some(value), end))
+                }
+                Some(_) => Some((None, end)),
             };
         }
         if let Some((ratio, end)) = self.ratio(j) {
             let figure = Figure::new(pre.unwrap_or(Qualifier::Exact), ratio);
-            return Some((Value::Ratio(figure), end));
+            return Some((Some(Value::Ratio(figure)), end));
         }
         let a = self.number(j, true)?;
         let mut end = a.end;
@@ -622,20 +647,20 @@ impl<'a> Scanner<'a> {
                 pre.unwrap_or(Qualifier::Exact),
                 a.value / Decimal::ONE_HUNDRED,
             );
-            return Some((Value::Ratio(figure), after));
+            return Some((Some(Value::Ratio(figure)), after));
         }
         // "5-fold", "5fold"
         if self.punct(end) == Some('-') && self.attached(end) && self.is(end + 1, "fold") {
-            return Some((ratio_change(pre, a.value), self.fold_tail(end + 2, a.value).1));
+            return Some((Some(ratio_change(pre, a.value)), self.fold_tail(end + 2, a.value).1));
         }
         if self.is(end, "fold") && self.attached(end) {
-            return Some((ratio_change(pre, a.value), self.fold_tail(end + 1, a.value).1));
+            return Some((Some(ratio_change(pre, a.value)), self.fold_tail(end + 1, a.value).1));
         }
         if ranges {
             if let Some(b) = self.range_end(end) {
                 let (low, high) = borrow_scale(a, b);
                 if low > high {
-                    return None;
+                    return Some((None, b.end));
                 }
                 let value = match pre {
                     None | Some(Qualifier::Exact) => Value::Figure(Figure::Range { low, high }),
@@ -645,7 +670,7 @@ impl<'a> Scanner<'a> {
                         high,
                     },
                 };
-                return Some((value, b.end));
+                return Some((Some(value), b.end));
             }
         }
         let post = self.post_hedge(end);
@@ -658,9 +683,10 @@ impl<'a> Scanner<'a> {
             (Some(Qualifier::Approximate), Some(q)) | (Some(q), Some(Qualifier::Approximate)) => q,
             (Some(p), Some(q)) if p == q => q,
             // "more than 500 or fewer" contradicts itself: refused.
-            (Some(_), Some(_)) => return None,
+            (Some(_), Some(_)) => return Some((None, end)),
         };
-        Some(self.more_after(Figure::new(qualifier, a.value), end))
+        let (value, end) = self.more_after(Figure::new(qualifier, a.value), end);
+        Some((Some(value), end))
     }
 
     /// "two more", "3,000 fewer": a change of the figure; otherwise the figure.
