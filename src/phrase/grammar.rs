@@ -128,6 +128,11 @@ const CHANGE_STEMS: &[&str] = &[
     "swoll",
 ];
 
+/// Verbs that, before "a" and a counted noun, add one: "build a permanent headquarters".
+const ESTABLISH: &[&str] = &[
+    "build", "establish", "open", "create", "station", "deploy", "send", "add",
+];
+
 /// A number read from tokens: its value, its tokens `start..end`, and the
 /// multiplier of its last scale word, if it ends in one ("five million").
 #[derive(Clone, Copy, Debug)]
@@ -530,13 +535,25 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// "a new permanent army headquarters": one more of what the noun counts.
+    /// "a new permanent army headquarters", "will build a permanent
+    /// headquarters": one more of what the noun counts.
     fn new_one(&self, i: usize) -> Option<Found> {
-        if !(self.is(i, "a") && self.is(i + 1, "new")) {
+        let new = self.is(i, "a") && self.is(i + 1, "new");
+        let built = matches!(self.word(i), Some("a" | "an"))
+            && i
+                .checked_sub(1)
+                .and_then(|p| self.word(p))
+                .is_some_and(|w| ESTABLISH.contains(&w));
+        // "station a total of six destroyers" counts six, not one.
+        if !(new || built) || self.pre_hedge(i).is_some() {
             return None;
         }
-        for k in i + 2..i + 6 {
+        let first = if new { i + 2 } else { i + 1 };
+        for k in first..first + 4 {
             let word = self.word(k)?;
+            if number_word(word).is_some() || scale_word(word).is_some() {
+                return None;
+            }
             if let Some(metric) = metric_of(word, self.word(k + 1)) {
                 let end = if metric_of(word, None).is_some() {
                     k + 1

@@ -47,7 +47,7 @@
 //! | hedged ranges | "about 1,100–1,200" | [`Value::HedgedRange`]: the hull of both ends' intervals |
 //! | orders of magnitude | "tens of thousands", "hundreds", "thousands of" | order of magnitude: [10,000, 100,000), … |
 //! | vague counts | "dozens" [24, 144]; "several hundred" [300, 900] (3 to 9 times); "a few thousand" [2,000, 5,000] (2 to 5 times) | [`Figure::Range`] |
-//! | changes | "from four to six", "an increase of nearly 20,000", "increased by 500", "two more", "3,000 fewer", "tens of thousands more", "a new … headquarters" | [`Change`] |
+//! | changes | "from four to six", "an increase of nearly 20,000", "increased by 500", "two more", "3,000 fewer", "tens of thousands more", "a new … headquarters", "build a … headquarters" | [`Change`] |
 //! | factors | "doubled", "more than doubling", "nearly doubled", "tripled", "halved", "a fivefold increase", "5-fold" | [`Change`] with a ratio |
 //! | ratios | "more than half", "nearly a third", "two thirds", "20%", "20 per cent" | [`Value::Ratio`] |
 //!

@@ -182,6 +182,11 @@ fn changes() {
             "a new permanent army headquarters",
             &["a new permanent army headquarters => an increase of 1 1"],
         ),
+        (
+            "will build a permanent headquarters",
+            &["a permanent headquarters => an increase of 1 1"],
+        ),
+        ("a permanent headquarters", &[]),
         ("doubled", &["doubled => a ratio of 2 2"]),
         (
             "more than doubling",

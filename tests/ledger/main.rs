@@ -5,4 +5,5 @@ mod docs;
 mod invariants;
 mod madrid;
 mod model;
+mod phrases;
 mod readme;
