@@ -58,10 +58,43 @@ pub(crate) const PRE_HEDGES: &[&str] = &[
     "a total of",
     "of the order of",
     "on the order of",
+    "larger than",
+    "bigger than",
+    "higher than",
+    "smaller than",
+    "lower than",
+    "exceeding",
+    "exceeds",
+    "exceed",
+    "surpassing",
+    "surpass",
+    "greater than or equal to",
+    "more than or equal to",
+    "equal to or more than",
+    "equal to or greater than",
+    "less than or equal to",
+    "fewer than or equal to",
+    "equal to or less than",
+    "equal to or fewer than",
+    "equal to",
+    "equals",
+    "equals to",
+    "equaling to",
 ];
 
+/// Hedges of one word that, after a number, are not hedges: "2000 over 3
+/// years", "one over three".
+const NOT_AFTER_A_NUMBER: &[&str] = &["over", "above", "under", "below"];
+
 /// Hedges read after a number ("5,000 or more"); "-strong" is read apart.
-pub(crate) const POST_HEDGES: &[&str] = &["or more", "or so", "or fewer", "or less"];
+pub(crate) const POST_HEDGES: &[&str] = &[
+    "or more",
+    "or so",
+    "or fewer",
+    "or less",
+    "or greater",
+    "or above",
+];
 
 /// Words before a numeral that make it a label, not a count: "Article 5",
 /// "day two", "No. 10".
@@ -579,9 +612,35 @@ impl<'a> Scanner<'a> {
 
     /// A hedge before `i`, the longest that matches.
     fn pre_hedge(&self, i: usize) -> Option<(Qualifier, usize)> {
+        // ">30", ">= 30", "≤ 30"
+        if let Some(c) = self.punct(i) {
+            let equal = self.punct(i + 1) == Some('=') && self.attached(i + 1);
+            let symbol = match (c, equal) {
+                ('>', true) => ">=",
+                ('<', true) => "<=",
+                ('>', false) => ">",
+                ('<', false) => "<",
+                ('≥', _) => "≥",
+                ('≤', _) => "≤",
+                _ => return None,
+            };
+            let end = if equal { i + 2 } else { i + 1 };
+            // "<>30", "=<30" are not comparisons this reads.
+            let before = i.checked_sub(1).and_then(|p| self.punct(p));
+            if before.is_some_and(|b| "<>=".contains(b)) || self.punct(end) == Some('>') {
+                return None;
+            }
+            return Qualifier::from_words(symbol).map(|q| (q, end));
+        }
+        let after_number = i.checked_sub(1).is_some_and(|p| {
+            self.kind(p) == Some(Kind::Numeral) || self.word(p).and_then(number_word).is_some()
+        });
         let mut best: Option<(Qualifier, usize)> = None;
         for hedge in PRE_HEDGES {
             let words: Vec<&str> = hedge.split(' ').collect();
+            if after_number && NOT_AFTER_A_NUMBER.contains(hedge) {
+                continue;
+            }
             let matches = words.iter().enumerate().all(|(k, w)| self.is(i + k, w));
             let end = i + words.len();
             if matches && best.is_none_or(|(_, e)| end > e) {
@@ -649,6 +708,29 @@ impl<'a> Scanner<'a> {
         }
         let a = self.number(j, true)?;
         let mut end = a.end;
+        // "one hundred and three quarters", "twenty-three fifths": fractions
+        // of a number this does not read; refused, not read as 103 or 23.
+        if self.word(end).and_then(fraction_word).is_some() {
+            return Some((None, end + 1));
+        }
+        // "one in five", "two out of three": a proportion.
+        let of = if self.is(end, "in") {
+            Some(end + 1)
+        } else if self.is(end, "out") && self.is(end + 1, "of") {
+            Some(end + 2)
+        } else {
+            None
+        };
+        if let Some(k) = of {
+            if let Some(whole) = self.number(k, true) {
+                let counts = a.value.fract().is_zero() && whole.value.fract().is_zero();
+                if counts && a.value > Decimal::ZERO && a.value <= whole.value {
+                    let ratio = a.value.checked_div(whole.value)?;
+                    let figure = Figure::new(pre.unwrap_or(Qualifier::Exact), ratio);
+                    return Some((Some(Value::Ratio(figure)), whole.end));
+                }
+            }
+        }
         // "20%", "20 percent", "20 per cent"
         let percent = if self.punct(end) == Some('%') && self.attached(end) {
             Some(end + 1)
@@ -800,6 +882,12 @@ impl<'a> Scanner<'a> {
 
     /// "half", "a third", "two thirds", "three-quarters".
     fn ratio(&self, j: usize) -> Option<(Decimal, usize)> {
+        self.ratio_at(j, false)
+    }
+
+    /// A fraction at `j`; `scale_after` lets a scale word follow it, as in
+    /// "five and a half million".
+    fn ratio_at(&self, j: usize, scale_after: bool) -> Option<(Decimal, usize)> {
         let word = self.word(j)?;
         if word == "half" {
             let of_scale = |k: usize| self.word(k).and_then(scale_word).is_some();
@@ -820,7 +908,7 @@ impl<'a> Scanner<'a> {
             k += 1;
         }
         let denominator = fraction_word(self.word(k)?)?;
-        if self.word(k + 1).and_then(scale_word).is_some() {
+        if !scale_after && self.word(k + 1).and_then(scale_word).is_some() {
             // "a quarter million" is a number, not read here.
             return None;
         }
@@ -849,8 +937,49 @@ impl<'a> Scanner<'a> {
                 }
                 None
             }
-            Kind::Numeral => self.numeral_number(i),
-            Kind::Word => self.word_number(i, and_ok),
+            Kind::Numeral => self.with_fraction(self.numeral_number(i)?),
+            Kind::Word if matches!(self.word(i), Some("minus" | "negative")) => {
+                let n = self.number(i + 1, and_ok)?;
+                Some(Num {
+                    value: -n.value,
+                    ..n
+                })
+            }
+            Kind::Word => self.with_fraction(self.word_number(i, and_ok)?),
+        }
+    }
+
+    /// "3 million and a half", "five and a half million", "one and a quarter".
+    fn with_fraction(&self, n: Num) -> Option<Num> {
+        if !self.is(n.end, "and") {
+            return Some(n);
+        }
+        let Some((fraction, end)) = self.ratio_at(n.end + 1, true) else {
+            return Some(n);
+        };
+        if fraction >= Decimal::ONE {
+            return Some(n);
+        }
+        if let Some(scale) = n.scale {
+            let value = n.value.checked_add(fraction.checked_mul(scale)?)?;
+            return Some(Num {
+                value,
+                end,
+                scale: Some(scale),
+            });
+        }
+        let value = n.value.checked_add(fraction)?;
+        match self.word(end).and_then(scale_word) {
+            Some(scale) => Some(Num {
+                value: value.checked_mul(scale)?,
+                end: end + 1,
+                scale: Some(scale),
+            }),
+            None => Some(Num {
+                value,
+                end,
+                scale: None,
+            }),
         }
     }
 

@@ -66,6 +66,13 @@ fn number_words() {
             &["twenty-one trillion three hundred => 21,000,000,000,300 21,000,000,000,300"],
         ),
         ("five six", &["five => 5 5", "six => 6 6"]),
+        ("3 million and a half", &["3 million and a half => 3,500,000 3,500,000"]),
+        (
+            "five and a half million",
+            &["five and a half million => 5,500,000 5,500,000"],
+        ),
+        ("one and a quarter", &["one and a quarter => 1.25 1.25"]),
+        ("minus 5", &["minus 5 => −5 error: invalid figure `−5: −5 is below zero: a figure is never negative`: expected one of a figure its qualifier can take"]),
         ("one last time", &["one => 1 1"]),
     ]);
 }
@@ -85,6 +92,19 @@ fn hedges_before() {
         ("as many as 700", &["as many as 700 => up to 700 [0, 700]"]),
         ("fewer than a thousand", &["fewer than a thousand => less than 1,000 [0, 1,000)"]),
         ("a total of six", &["a total of six => 6 6"]),
+        (
+            "less than or equal to 40",
+            &["less than or equal to 40 => up to 40 [0, 40]"],
+        ),
+        (
+            "equal to or more than 30",
+            &["equal to or more than 30 => at least 30 [30, +∞)"],
+        ),
+        ("exceeding 150", &["exceeding 150 => more than 150 (150, +∞)"]),
+        ("when >= 30", &[">= 30 => at least 30 [30, +∞)"]),
+        ("x>10", &[">10 => more than 10 (10, +∞)"]),
+        ("x<>10", &["10 => 10 10"]),
+        ("$5000 over 3 years", &["5000 => 5,000 5,000", "3 => 3 3"]),
         (
             "of the order of 10,000",
             &["of the order of 10,000 => of the order of 10,000 [10,000, 100,000)"],
@@ -221,6 +241,9 @@ fn ratios() {
         ("three-quarters", &["three-quarters => a proportion of 0.75 0.75"]),
         ("20%", &["20% => a proportion of 0.2 0.2"]),
         ("about 20 per cent", &["about 20 per cent => a proportion of about 0.2 [0.15, 0.25]"]),
+        ("one in five", &["one in five => a proportion of 0.2 0.2"]),
+        ("two out of five hundred", &["two out of five hundred => a proportion of 0.004 0.004"]),
+        ("12 out of 10", &["12 => 12 12", "10 => 10 10"]),
     ]);
 }
 
@@ -270,6 +293,9 @@ fn refusals() {
         "some countries",
         "the last few months",
         "1m isn't a number",
+        "one hundred and three quarters",
+        "twenty-three fifths",
+        "two million and three fifths",
     ];
     for text in refused {
         assert_eq!(show(text), Vec::<String>::new(), "{text:?}");
