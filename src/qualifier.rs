@@ -133,7 +133,9 @@ impl Qualifier {
             | "surpassing" | "surpass" | ">" => Qualifier::MoreThan,
             "at least" | "no fewer than" | "no less than" | "a minimum of" | "or more"
             | "or greater" | "or above" | "greater than or equal to" | "more than or equal to"
-            | "equal to or more than" | "equal to or greater than" | ">=" | "≥" => {
+            | "equal to or more than" | "equal to or greater than" | "at least or equal to"
+            | "bigger or equal than" | "higher or equal than" | "larger or equal than"
+            | "greater or equal than" | "more or equal than" | ">=" | "≥" => {
                 Qualifier::AtLeast
             }
             // "Close to 20,000" is, in reporting, said of a figure just short of it.
@@ -142,7 +144,8 @@ impl Qualifier {
             }
             "up to" | "at most" | "as many as" | "no more than" | "a maximum of" | "or fewer"
             | "or less" | "less than or equal to" | "fewer than or equal to"
-            | "equal to or less than" | "equal to or fewer than" | "<=" | "≤" => Qualifier::UpTo,
+            | "equal to or less than" | "equal to or fewer than" | "smaller or equal than"
+            | "less or equal than" | "lower or equal than" | "<=" | "≤" => Qualifier::UpTo,
             "less than" | "fewer than" | "under" | "below" | "smaller than" | "lower than" | "<" => {
                 Qualifier::LessThan
             }

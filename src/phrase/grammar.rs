@@ -80,6 +80,15 @@ pub(crate) const PRE_HEDGES: &[&str] = &[
     "equals",
     "equals to",
     "equaling to",
+    "at least or equal to",
+    "bigger or equal than",
+    "higher or equal than",
+    "larger or equal than",
+    "greater or equal than",
+    "more or equal than",
+    "smaller or equal than",
+    "less or equal than",
+    "lower or equal than",
 ];
 
 /// Hedges of one word that, after a number, are not hedges: "2000 over 3
@@ -300,6 +309,23 @@ impl<'a> Scanner<'a> {
             {
                 blocked[i] = true;
                 blocked[i + 2] = true;
+            }
+        }
+        // "40 000": a group of three digits after a short numeral, with a
+        // space between, groups thousands as often as it separates two
+        // numbers; neither is read.
+        for i in 0..n.saturating_sub(1) {
+            let (a, b) = (&self.tokens[i], &self.tokens[i + 1]);
+            let short = |t: &Token<'_>| t.text.len() <= 3 && t.text.bytes().all(|c| c.is_ascii_digit());
+            if a.kind == Kind::Numeral
+                && b.kind == Kind::Numeral
+                && b.space_before
+                && short(a)
+                && b.text.len() == 3
+                && short(b)
+            {
+                blocked[i] = true;
+                blocked[i + 1] = true;
             }
         }
         // Runs of numerals with only marks between them: phone numbers,
@@ -614,7 +640,7 @@ impl<'a> Scanner<'a> {
     fn pre_hedge(&self, i: usize) -> Option<(Qualifier, usize)> {
         // ">30", ">= 30", "≤ 30"
         if let Some(c) = self.punct(i) {
-            let equal = self.punct(i + 1) == Some('=') && self.attached(i + 1);
+            let equal = self.punct(i + 1) == Some('=');
             let symbol = match (c, equal) {
                 ('>', true) => ">=",
                 ('<', true) => "<=",
@@ -663,7 +689,8 @@ impl<'a> Scanner<'a> {
         }
         POST_HEDGES.iter().find_map(|hedge| {
             let (a, b) = hedge.split_once(' ')?;
-            (self.is(k, a) && self.is(k + 1, b))
+            // "200 or greater than 190" compares with another number.
+            (self.is(k, a) && self.is(k + 1, b) && !self.is(k + 2, "than"))
                 .then(|| Qualifier::from_words(hedge).map(|q| (q, k + 2)))
                 .flatten()
         })
@@ -710,8 +737,19 @@ impl<'a> Scanner<'a> {
         let mut end = a.end;
         // "one hundred and three quarters", "twenty-three fifths": fractions
         // of a number this does not read; refused, not read as 103 or 23.
-        if self.word(end).and_then(fraction_word).is_some() {
+        if self.word(end).and_then(fraction_word).is_some()
+            || matches!(self.word(end), Some("dozen" | "dozens"))
+        {
             return Some((None, end + 1));
+        }
+        // "naught point five", "two hundred point zero three": spoken
+        // decimals, refused with the digits that follow.
+        if self.is(end, "point") && self.word(end + 1).and_then(number_word).is_some() {
+            let mut k = end + 1;
+            while self.word(k).and_then(number_word).is_some() || self.punct(k) == Some('-') {
+                k += 1;
+            }
+            return Some((None, k));
         }
         // "one in five", "two out of three": a proportion.
         let of = if self.is(end, "in") {
@@ -772,6 +810,20 @@ impl<'a> Scanner<'a> {
                 return Some((Some(value), b.end));
             }
         }
+        // "less than 5000 or equal (to)": the bound includes the figure.
+        if self.is(end, "or") && self.is(end + 1, "equal") {
+            let bound = match pre {
+                Some(Qualifier::LessThan) => Some(Qualifier::UpTo),
+                Some(Qualifier::MoreThan) => Some(Qualifier::AtLeast),
+                _ => None,
+            };
+            let next = if self.is(end + 2, "to") { end + 3 } else { end + 2 };
+            let compares = self.number(next, true).is_some();
+            if let (Some(q), false) = (bound, compares) {
+                let (value, end) = self.more_after(Figure::new(q, a.value), next);
+                return Some((Some(value), end));
+            }
+        }
         let post = self.post_hedge(end);
         if let Some((_, after)) = post {
             end = after;
@@ -779,7 +831,8 @@ impl<'a> Scanner<'a> {
         let qualifier = match (pre, post.map(|p| p.0)) {
             (None, None) => Qualifier::Exact,
             (Some(q), None) | (None, Some(q)) => q,
-            (Some(Qualifier::Approximate), Some(q)) | (Some(q), Some(Qualifier::Approximate)) => q,
+            (Some(Qualifier::Approximate | Qualifier::Exact), Some(q))
+            | (Some(q), Some(Qualifier::Approximate)) => q,
             (Some(p), Some(q)) if p == q => q,
             // "more than 500 or fewer" contradicts itself: refused.
             (Some(_), Some(_)) => return Some((None, end)),
@@ -998,6 +1051,12 @@ impl<'a> Scanner<'a> {
                     end += 1;
                 }
             }
+        }
+        // "2.33 k": a suffix written apart.
+        if scale.is_none() && self.tokens.get(end).is_some_and(|t| t.text == "k" || t.text == "K") {
+            value = value.checked_mul(Decimal::ONE_THOUSAND)?;
+            scale = Some(Decimal::ONE_THOUSAND);
+            end += 1;
         }
         // At most two scale words: "1.5 million", "three hundred thousand".
         for _ in 0..2 {

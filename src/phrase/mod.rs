@@ -357,7 +357,8 @@ pub fn read_figure(phrase: &str) -> Option<Figure> {
 /// ```
 /// use posture_ledger::phrase::line_column;
 ///
-/// assert_eq!(line_column("one\n“two” 3", 11), Some((2, 7)));
+/// assert_eq!(line_column("one\n“two” 3", 14), Some((2, 7))); // "3", after 6 chars
+/// assert_eq!(line_column("one\n“two” 3", 5), None); // inside "“"
 /// assert_eq!(line_column("abc", 9), None);
 /// ```
 #[must_use]

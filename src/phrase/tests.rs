@@ -30,6 +30,7 @@ fn numerals() {
         ("9641", &["9641 => 9,641 9,641"]),
         ("1.5 million", &["1.5 million => 1,500,000 1,500,000"]),
         ("3.7k", &["3.7k => 3,700 3,700"]),
+        ("2.33 k", &["2.33 k => 2,330 2,330"]),
         ("10M", &["10M => 10,000,000 10,000,000"]),
         ("2bn", &["2bn => 2,000,000,000 2,000,000,000"]),
         ("a gain, 12.5.", &["12.5 => 12.5 12.5"]),
@@ -101,6 +102,14 @@ fn hedges_before() {
             &["equal to or more than 30 => at least 30 [30, +∞)"],
         ),
         ("exceeding 150", &["exceeding 150 => more than 150 (150, +∞)"]),
+        ("smaller or equal than 100", &["smaller or equal than 100 => up to 100 [0, 100]"]),
+        ("less than 5000 or equal", &["less than 5000 or equal => up to 5,000 [0, 5,000]"]),
+        ("more than 5000 or equal to it", &["more than 5000 or equal to => at least 5,000 [5,000, +∞)"]),
+        ("equal to 5000 or less", &["equal to 5000 or less => up to 5,000 [0, 5,000]"]),
+        (
+            "200 or greater than 190",
+            &["200 => 200 200", "greater than 190 => more than 190 (190, +∞)"],
+        ),
         ("when >= 30", &[">= 30 => at least 30 [30, +∞)"]),
         ("x>10", &[">10 => more than 10 (10, +∞)"]),
         ("x<>10", &["10 => 10 10"]),
@@ -296,6 +305,10 @@ fn refusals() {
         "one hundred and three quarters",
         "twenty-three fifths",
         "two million and three fifths",
+        "three hundred and two dozens",
+        "naught point five",
+        "40 000",
+        "1 234 567",
     ];
     for text in refused {
         assert_eq!(show(text), Vec::<String>::new(), "{text:?}");
