@@ -132,7 +132,7 @@ impl Qualifier {
             | "larger than" | "bigger than" | "higher than" | "exceeding" | "exceeds" | "exceed"
             | "surpassing" | "surpass" | ">" => Qualifier::MoreThan,
             "at least" | "no fewer than" | "no less than" | "a minimum of" | "or more"
-            | "or greater" | "or above" | "greater than or equal to" | "more than or equal to"
+            | "or greater" | "or above" | "and more" | "and above" | "greater than or equal to" | "more than or equal to"
             | "equal to or more than" | "equal to or greater than" | "at least or equal to"
             | "bigger or equal than" | "higher or equal than" | "larger or equal than"
             | "greater or equal than" | "more or equal than" | ">=" | "≥" => {

@@ -103,6 +103,8 @@ pub(crate) const POST_HEDGES: &[&str] = &[
     "or less",
     "or greater",
     "or above",
+    "and more",
+    "and above",
 ];
 
 /// Words before a numeral that make it a label, not a count: "Article 5",
@@ -689,10 +691,20 @@ impl<'a> Scanner<'a> {
         }
         POST_HEDGES.iter().find_map(|hedge| {
             let (a, b) = hedge.split_once(' ')?;
-            // "200 or greater than 190" compares with another number.
-            (self.is(k, a) && self.is(k + 1, b) && !self.is(k + 2, "than"))
-                .then(|| Qualifier::from_words(hedge).map(|q| (q, k + 2)))
-                .flatten()
+            if !(self.is(k, a) && self.is(k + 1, b)) {
+                return None;
+            }
+            // "200 or greater than 190" compares with another number;
+            // "200 or greater than" ends there.
+            let end = if self.is(k + 2, "than") {
+                if self.number(k + 3, true).is_some() {
+                    return None;
+                }
+                k + 3
+            } else {
+                k + 2
+            };
+            Qualifier::from_words(hedge).map(|q| (q, end))
         })
     }
 
@@ -761,6 +773,13 @@ impl<'a> Scanner<'a> {
         };
         if let Some(k) = of {
             if let Some(whole) = self.number(k, true) {
+                // "two out of five hundreds": the whole is vague; refused.
+                let vague = self.word(whole.end).is_some_and(|w| {
+                    w.strip_suffix('s').and_then(scale_word).is_some()
+                });
+                if vague {
+                    return Some((None, whole.end + 1));
+                }
                 let counts = a.value.fract().is_zero() && whole.value.fract().is_zero();
                 if counts && a.value > Decimal::ZERO && a.value <= whole.value {
                     let ratio = a.value.checked_div(whole.value)?;
@@ -979,7 +998,11 @@ impl<'a> Scanner<'a> {
         match self.kind(i)? {
             Kind::Punct => {
                 let sign = self.punct(i).is_some_and(|c| c == '-' || c == '−');
-                let leads = i == 0 || !self.attached(i);
+                let after_comparison = i
+                    .checked_sub(1)
+                    .and_then(|p| self.punct(p))
+                    .is_some_and(|c| "<>=≤≥".contains(c));
+                let leads = i == 0 || !self.attached(i) || after_comparison;
                 if sign && leads && self.kind(i + 1) == Some(Kind::Numeral) && self.attached(i + 1)
                 {
                     let n = self.numeral_number(i + 1)?;
@@ -1012,6 +1035,16 @@ impl<'a> Scanner<'a> {
         };
         if fraction >= Decimal::ONE {
             return Some(n);
+        }
+        // "one billion and a half million": the fraction is of the scale after it.
+        let scale_after = self.word(end).and_then(scale_word);
+        if let (Some(_), Some(after)) = (n.scale, scale_after) {
+            let value = n.value.checked_add(fraction.checked_mul(after)?)?;
+            return Some(Num {
+                value,
+                end: end + 1,
+                scale: Some(after),
+            });
         }
         if let Some(scale) = n.scale {
             let value = n.value.checked_add(fraction.checked_mul(scale)?)?;

@@ -73,6 +73,10 @@ fn number_words() {
             &["five and a half million => 5,500,000 5,500,000"],
         ),
         ("one and a quarter", &["one and a quarter => 1.25 1.25"]),
+        (
+            "one billion and a half million",
+            &["one billion and a half million => 1,000,500,000 1,000,500,000"],
+        ),
         ("minus 5", &["minus 5 => −5 error: invalid figure `−5: −5 is below zero: a figure is never negative`: expected one of a figure its qualifier can take"]),
         ("one last time", &["one => 1 1"]),
     ]);
@@ -125,6 +129,8 @@ fn hedges_before() {
 fn hedges_after() {
     table(&[
         ("5,000 or more", &["5,000 or more => at least 5,000 [5,000, +∞)"]),
+        ("200 or greater than", &["200 or greater than => at least 200 [200, +∞)"]),
+        ("five hundred and more", &["five hundred and more => at least 500 [500, +∞)"]),
         ("40 or so", &["40 or so => about 40 [35, 45]"]),
         ("500 or fewer", &["500 or fewer => up to 500 [0, 500]"]),
         ("the present 4,000-strong force", &["4,000-strong => about 4,000 [3,500, 4,500]"]),
@@ -308,6 +314,7 @@ fn refusals() {
         "three hundred and two dozens",
         "naught point five",
         "40 000",
+        "two out of five hundreds",
         "1 234 567",
     ];
     for text in refused {
