@@ -749,7 +749,13 @@ impl<'a> Scanner<'a> {
         let mut end = a.end;
         // "one hundred and three quarters", "twenty-three fifths": fractions
         // of a number this does not read; refused, not read as 103 or 23.
-        if self.word(end).and_then(fraction_word).is_some()
+        let and_a_fraction = self.is(end, "and")
+            && matches!(self.word(end + 1), Some("a" | "one"))
+            && self.word(end + 2).is_some_and(is_ordinal);
+        if and_a_fraction {
+            return Some((None, end + 3));
+        }
+        if self.word(end).is_some_and(is_ordinal)
             || matches!(self.word(end), Some("dozen" | "dozens"))
         {
             return Some((None, end + 1));
@@ -1220,16 +1226,20 @@ impl<'a> Scanner<'a> {
             let Some(word) = word else { break };
             let fresh = matches!(last, Last::Start | Last::Hundred | Last::Large | Last::And);
             match word {
+                // A number ends in its scale word only if nothing follows it.
                 NumberWord::Unit(u) if fresh || (last == Last::Tens && u > 0) => {
                     current = current.checked_add(i128::from(u))?;
+                    scale = None;
                     last = Last::Unit;
                 }
                 NumberWord::Teen(t) if fresh => {
                     current = current.checked_add(i128::from(t))?;
+                    scale = None;
                     last = Last::Teen;
                 }
                 NumberWord::Tens(t) if fresh => {
                     current = current.checked_add(i128::from(t))?;
+                    scale = None;
                     last = Last::Tens;
                 }
                 NumberWord::Hundred
@@ -1312,6 +1322,21 @@ pub(crate) const VAGUE_FEW: (i64, i64) = (2, 5);
 pub(crate) const VAGUE_SEVERAL: (i64, i64) = (3, 9);
 /// "dozens": two dozen to a gross, [24, 144].
 pub(crate) const VAGUE_DOZENS: (i64, i64) = (24, 144);
+
+/// Whether `word` is an ordinal or a fraction's denominator: "fifths",
+/// "third", "hundredths", "twentieth".
+fn is_ordinal(word: &str) -> bool {
+    let word = word.strip_suffix('s').unwrap_or(word);
+    if fraction_word(word).is_some() || matches!(word, "first" | "second") {
+        return true;
+    }
+    word.strip_suffix("th").is_some_and(|stem| {
+        number_word(stem).is_some()
+            || stem
+                .strip_suffix("ie")
+                .is_some_and(|tens| number_word(&format!("{tens}y")).is_some())
+    })
+}
 
 /// A change by a factor: "more than doubling" is a ratio of more than 2.
 fn ratio_change(qualifier: Option<Qualifier>, factor: Decimal) -> Value {

@@ -74,6 +74,10 @@ fn number_words() {
         ),
         ("one and a quarter", &["one and a quarter => 1.25 1.25"]),
         (
+            "one hundred and thirty and two fifths",
+            &["one hundred and thirty and two fifths => 130.4 130.4"],
+        ),
+        (
             "one billion and a half million",
             &["one billion and a half million => 1,000,500,000 1,000,500,000"],
         ),
@@ -315,6 +319,8 @@ fn refusals() {
         "naught point five",
         "40 000",
         "two out of five hundreds",
+        "a hundred trillionths",
+        "two hundred and thirty two and a thirtieth",
         "1 234 567",
     ];
     for text in refused {
