@@ -1108,8 +1108,48 @@ impl<'a> Scanner<'a> {
                 _ => break,
             }
         }
+        // "3 hundred and 21", "4 thousand 3 hundred and 21": a smaller part
+        // after a scale word belongs to the number.
+        while let Some(m) = scale {
+            let and = self.is(end, "and");
+            let k = if and { end + 1 } else { end };
+            let part = match self.kind(k) {
+                Some(Kind::Numeral) if !and || self.word(k + 1).and_then(scale_word).is_none() => {
+                    self.numeral_part(k)
+                }
+                Some(Kind::Word) if and => self.word_number(k, true),
+                _ => None,
+            };
+            let Some(part) = part else { break };
+            let smaller = part.value > Decimal::ZERO
+                && part.value < m
+                && (and || part.scale.is_some_and(|s| s < m));
+            if !smaller {
+                break;
+            }
+            value = value.checked_add(part.value)?;
+            end = part.end;
+            scale = part.scale;
+        }
         if self.compound_adjective(end) {
             return None;
+        }
+        Some(Num { value, end, scale })
+    }
+
+    /// A numeral and the scale words after it, for the parts of
+    /// "4 thousand 3 hundred and 21".
+    fn numeral_part(&self, i: usize) -> Option<Num> {
+        if self.is_blocked(i) {
+            return None;
+        }
+        let mut value = numeral(self.tokens.get(i)?.text)?;
+        let mut end = i + 1;
+        let mut scale = None;
+        if let Some(m) = self.word(end).and_then(scale_word) {
+            value = value.checked_mul(m)?;
+            scale = Some(m);
+            end += 1;
         }
         Some(Num { value, end, scale })
     }

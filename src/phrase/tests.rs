@@ -41,6 +41,15 @@ fn numerals() {
             &["−1,650 => −1,650 error: invalid figure `−1,650: −1,650 is below zero: a figure is never negative`: expected one of a figure its qualifier can take"],
         ),
         ("322 hundred", &["322 hundred => 32,200 32,200"]),
+        ("3 hundred and 21", &["3 hundred and 21 => 321 321"]),
+        (
+            "4 thousand 3 hundred and 21",
+            &["4 thousand 3 hundred and 21 => 4,321 4,321"],
+        ),
+        (
+            "3 hundred and 2 hundred",
+            &["3 hundred => 300 300", "2 hundred => 200 200"],
+        ),
         ("2000 troops", &["2000 => 2,000 2,000"]),
     ]);
 }

@@ -169,7 +169,7 @@ fn the_hedges_domain_md_spells_out_come_out_as_it_says() {
 
 /// The pass rate measured when this test was written; it must not drop.
 /// See docs/phrases.md for what it counts and why the rest differ.
-const MEASURED_NUMBER: usize = 112;
+const MEASURED_NUMBER: usize = 117;
 const MEASURED_RANGE: usize = 29;
 
 /// One end of an interval in Recognizers-Text's notation: `None` unbounded.
