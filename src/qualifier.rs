@@ -129,26 +129,51 @@ impl Qualifier {
             }
             "more than" | "over" | "above" | "in excess of" | "upwards of" | "upward of"
             | "just over" | "well over" | "just above" | "well above" | "greater than"
-            | "larger than" | "bigger than" | "higher than" | "exceeding" | "exceeds" | "exceed"
-            | "surpassing" | "surpass" | ">" => Qualifier::MoreThan,
-            "at least" | "no fewer than" | "no less than" | "a minimum of" | "or more"
-            | "or greater" | "or above" | "and more" | "and above" | "greater than or equal to" | "more than or equal to"
-            | "equal to or more than" | "equal to or greater than" | "at least or equal to"
-            | "bigger or equal than" | "higher or equal than" | "larger or equal than"
-            | "greater or equal than" | "more or equal than" | ">=" | "≥" => {
-                Qualifier::AtLeast
-            }
+            | "larger than" | "bigger than" | "higher than" | "exceeding" | "exceeds"
+            | "exceed" | "surpassing" | "surpass" | ">" => Qualifier::MoreThan,
+            "at least"
+            | "no fewer than"
+            | "no less than"
+            | "a minimum of"
+            | "or more"
+            | "or greater"
+            | "or above"
+            | "and more"
+            | "and above"
+            | "greater than or equal to"
+            | "more than or equal to"
+            | "equal to or more than"
+            | "equal to or greater than"
+            | "at least or equal to"
+            | "bigger or equal than"
+            | "higher or equal than"
+            | "larger or equal than"
+            | "greater or equal than"
+            | "more or equal than"
+            | ">="
+            | "≥" => Qualifier::AtLeast,
             // "Close to 20,000" is, in reporting, said of a figure just short of it.
             "nearly" | "almost" | "just under" | "just short of" | "just below" | "close to" => {
                 Qualifier::Nearly
             }
-            "up to" | "at most" | "as many as" | "no more than" | "a maximum of" | "or fewer"
-            | "or less" | "less than or equal to" | "fewer than or equal to"
-            | "equal to or less than" | "equal to or fewer than" | "smaller or equal than"
-            | "less or equal than" | "lower or equal than" | "<=" | "≤" => Qualifier::UpTo,
-            "less than" | "fewer than" | "under" | "below" | "smaller than" | "lower than" | "<" => {
-                Qualifier::LessThan
-            }
+            "up to"
+            | "at most"
+            | "as many as"
+            | "no more than"
+            | "a maximum of"
+            | "or fewer"
+            | "or less"
+            | "less than or equal to"
+            | "fewer than or equal to"
+            | "equal to or less than"
+            | "equal to or fewer than"
+            | "smaller or equal than"
+            | "less or equal than"
+            | "lower or equal than"
+            | "<="
+            | "≤" => Qualifier::UpTo,
+            "less than" | "fewer than" | "under" | "below" | "smaller than" | "lower than"
+            | "<" => Qualifier::LessThan,
             // The words `Display` of a figure writes for this qualifier.
             "of the order of" | "on the order of" => Qualifier::OrderOfMagnitude,
             _ if magnitude_from_words(&words).is_some() => Qualifier::OrderOfMagnitude,

@@ -4,8 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::numbers::{
-    fraction_word, multiplier_word, number_word, numeral, scale_word, suffix_multiplier,
-    NumberWord,
+    fraction_word, multiplier_word, number_word, numeral, scale_word, suffix_multiplier, NumberWord,
 };
 use super::tokens::{tokenize, Kind, Token};
 use super::{Reading, Value};
@@ -174,7 +173,14 @@ const CHANGE_STEMS: &[&str] = &[
 
 /// Verbs that, before "a" and a counted noun, add one: "build a permanent headquarters".
 const ESTABLISH: &[&str] = &[
-    "build", "establish", "open", "create", "station", "deploy", "send", "add",
+    "build",
+    "establish",
+    "open",
+    "create",
+    "station",
+    "deploy",
+    "send",
+    "add",
 ];
 
 /// A number read from tokens: its value, its tokens `start..end`, and the
@@ -287,9 +293,10 @@ impl<'a> Scanner<'a> {
             }
             let next_attached_word = self.kind(i + 1) == Some(Kind::Word) && self.attached(i + 1);
             let bad_suffix = next_attached_word
-                && self.tokens.get(i + 1).is_some_and(|t| {
-                    suffix_multiplier(t.text).is_none() && t.lower != "fold"
-                });
+                && self
+                    .tokens
+                    .get(i + 1)
+                    .is_some_and(|t| suffix_multiplier(t.text).is_none() && t.lower != "fold");
             blocked[i] = numeral(token.text).is_none()
                 || (self.kind(i.wrapping_sub(1)) == Some(Kind::Word) && self.attached(i))
                 || self.is_designator(i)
@@ -318,7 +325,8 @@ impl<'a> Scanner<'a> {
         // numbers; neither is read.
         for i in 0..n.saturating_sub(1) {
             let (a, b) = (&self.tokens[i], &self.tokens[i + 1]);
-            let short = |t: &Token<'_>| t.text.len() <= 3 && t.text.bytes().all(|c| c.is_ascii_digit());
+            let short =
+                |t: &Token<'_>| t.text.len() <= 3 && t.text.bytes().all(|c| c.is_ascii_digit());
             if a.kind == Kind::Numeral
                 && b.kind == Kind::Numeral
                 && b.space_before
@@ -463,7 +471,7 @@ impl<'a> Scanner<'a> {
         if let Some(f) = self.between(i) {
             return Some(f);
         }
-        if let Some(f) = self.from_to(i) {
+        if let Some(f) = self.range_from(i) {
             return Some(f);
         }
         if let Some(f) = self.change_of(i) {
@@ -502,7 +510,7 @@ impl<'a> Scanner<'a> {
 
     /// "from four to six": a change when a verb of change comes shortly
     /// before, or a hedge or a fall says so; otherwise a range.
-    fn from_to(&self, i: usize) -> Option<Found> {
+    fn range_from(&self, i: usize) -> Option<Found> {
         if !self.is(i, "from") {
             return None;
         }
@@ -550,14 +558,41 @@ impl<'a> Scanner<'a> {
         let article = matches!(self.word(i), Some("a" | "an"));
         let k = if article { i + 1 } else { i };
         let word = self.word(k)?;
-        let nouns_up = ["increase", "rise", "jump", "boost", "surge", "growth", "gain"];
-        let nouns_down = ["decrease", "reduction", "cut", "drop", "fall", "decline", "loss"];
+        let nouns_up = [
+            "increase", "rise", "jump", "boost", "surge", "growth", "gain",
+        ];
+        let nouns_down = [
+            "decrease",
+            "reduction",
+            "cut",
+            "drop",
+            "fall",
+            "decline",
+            "loss",
+        ];
         let verbs_up = [
-            "increased", "increases", "rose", "rises", "risen", "grew", "grows", "grown",
-            "jumped", "boosted", "expanded", "swelled",
+            "increased",
+            "increases",
+            "rose",
+            "rises",
+            "risen",
+            "grew",
+            "grows",
+            "grown",
+            "jumped",
+            "boosted",
+            "expanded",
+            "swelled",
         ];
         let verbs_down = [
-            "decreased", "decreases", "reduced", "cut", "fell", "dropped", "declined", "shrank",
+            "decreased",
+            "decreases",
+            "reduced",
+            "cut",
+            "fell",
+            "dropped",
+            "declined",
+            "shrank",
             "shrunk",
         ];
         let direction = if self.is(k + 1, "of") {
@@ -601,8 +636,7 @@ impl<'a> Scanner<'a> {
     fn new_one(&self, i: usize) -> Option<Found> {
         let new = self.is(i, "a") && self.is(i + 1, "new");
         let built = matches!(self.word(i), Some("a" | "an"))
-            && i
-                .checked_sub(1)
+            && i.checked_sub(1)
                 .and_then(|p| self.word(p))
                 .is_some_and(|w| ESTABLISH.contains(&w));
         // "station a total of six destroyers" counts six, not one.
@@ -780,9 +814,9 @@ impl<'a> Scanner<'a> {
         if let Some(k) = of {
             if let Some(whole) = self.number(k, true) {
                 // "two out of five hundreds": the whole is vague; refused.
-                let vague = self.word(whole.end).is_some_and(|w| {
-                    w.strip_suffix('s').and_then(scale_word).is_some()
-                });
+                let vague = self
+                    .word(whole.end)
+                    .is_some_and(|w| w.strip_suffix('s').and_then(scale_word).is_some());
                 if vague {
                     return Some((None, whole.end + 1));
                 }
@@ -795,15 +829,14 @@ impl<'a> Scanner<'a> {
             }
         }
         // "20%", "20 percent", "20 per cent"
-        let percent = if self.punct(end) == Some('%') && self.attached(end) {
-            Some(end + 1)
-        } else if self.is(end, "percent") {
-            Some(end + 1)
-        } else if self.is(end, "per") && self.is(end + 1, "cent") {
-            Some(end + 2)
-        } else {
-            None
-        };
+        let percent =
+            if (self.punct(end) == Some('%') && self.attached(end)) || self.is(end, "percent") {
+                Some(end + 1)
+            } else if self.is(end, "per") && self.is(end + 1, "cent") {
+                Some(end + 2)
+            } else {
+                None
+            };
         if let Some(after) = percent {
             let figure = Figure::new(
                 pre.unwrap_or(Qualifier::Exact),
@@ -813,10 +846,16 @@ impl<'a> Scanner<'a> {
         }
         // "5-fold", "5fold"
         if self.punct(end) == Some('-') && self.attached(end) && self.is(end + 1, "fold") {
-            return Some((Some(ratio_change(pre, a.value)), self.fold_tail(end + 2, a.value).1));
+            return Some((
+                Some(ratio_change(pre, a.value)),
+                self.fold_tail(end + 2, a.value).1,
+            ));
         }
         if self.is(end, "fold") && self.attached(end) {
-            return Some((Some(ratio_change(pre, a.value)), self.fold_tail(end + 1, a.value).1));
+            return Some((
+                Some(ratio_change(pre, a.value)),
+                self.fold_tail(end + 1, a.value).1,
+            ));
         }
         if ranges {
             if let Some(b) = self.range_end(end) {
@@ -842,7 +881,11 @@ impl<'a> Scanner<'a> {
                 Some(Qualifier::MoreThan) => Some(Qualifier::AtLeast),
                 _ => None,
             };
-            let next = if self.is(end + 2, "to") { end + 3 } else { end + 2 };
+            let next = if self.is(end + 2, "to") {
+                end + 3
+            } else {
+                end + 2
+            };
             let compares = self.number(next, true).is_some();
             if let (Some(q), false) = (bound, compares) {
                 let (value, end) = self.more_after(Figure::new(q, a.value), next);
@@ -1092,7 +1135,12 @@ impl<'a> Scanner<'a> {
             }
         }
         // "2.33 k": a suffix written apart.
-        if scale.is_none() && self.tokens.get(end).is_some_and(|t| t.text == "k" || t.text == "K") {
+        if scale.is_none()
+            && self
+                .tokens
+                .get(end)
+                .is_some_and(|t| t.text == "k" || t.text == "K")
+        {
             value = value.checked_mul(Decimal::ONE_THOUSAND)?;
             scale = Some(Decimal::ONE_THOUSAND);
             end += 1;
@@ -1404,11 +1452,10 @@ fn borrow_scale(a: Num, b: Num) -> (Decimal, Decimal) {
 pub(crate) fn metric_of(word: &str, next: Option<&str>) -> Option<Metric> {
     let name = match word {
         "troops" | "troop" | "soldiers" | "soldier" | "personnel" | "servicemen"
-        | "servicewomen" | "servicemembers" | "sailors" | "marines" | "airmen"
-        | "paratroopers" => "personnel",
-        "service" if matches!(next, Some("members" | "men" | "women" | "personnel")) => {
+        | "servicewomen" | "servicemembers" | "sailors" | "marines" | "airmen" | "paratroopers" => {
             "personnel"
         }
+        "service" if matches!(next, Some("members" | "men" | "women" | "personnel")) => "personnel",
         "warships" | "warship" | "ships" | "ship" | "destroyers" | "destroyer" | "frigates"
         | "frigate" | "vessels" | "submarines" | "carriers" => "ships",
         "squadrons" | "squadron" => "squadrons",

@@ -28,16 +28,18 @@ pub(crate) fn numeral(text: &str) -> Option<Decimal> {
         if !groups.all(|g| g.len() == 3) {
             return None;
         }
-    } else if whole.len() > 1 && whole.starts_with('0') {
-        return None;
-    } else if whole.is_empty() && fraction.is_none() {
+    } else if (whole.len() > 1 && whole.starts_with('0'))
+        || (whole.is_empty() && fraction.is_none())
+    {
         return None;
     }
     let mut mantissa: i128 = 0;
     for b in whole.bytes().chain(fraction.unwrap_or("").bytes()) {
         match b {
             b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i128::from(b - b'0'))?;
             }
             b',' => {}
             _ => return None,

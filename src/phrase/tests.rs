@@ -99,16 +99,37 @@ fn number_words() {
 fn hedges_before() {
     table(&[
         ("some 3,700", &["some 3,700 => about 3,700 [3,650, 3,750]"]),
-        ("about 10,000", &["about 10,000 => about 10,000 [5,000, 15,000]"]),
-        ("nearly 20,000", &["nearly 20,000 => nearly 20,000 [18,000, 20,000)"]),
-        ("close to 20,000", &["close to 20,000 => nearly 20,000 [18,000, 20,000)"]),
-        ("just over 500", &["just over 500 => more than 500 (500, +∞)"]),
-        ("well over 500", &["well over 500 => more than 500 (500, +∞)"]),
-        ("More than 100,000", &["More than 100,000 => more than 100,000 (100,000, +∞)"]),
+        (
+            "about 10,000",
+            &["about 10,000 => about 10,000 [5,000, 15,000]"],
+        ),
+        (
+            "nearly 20,000",
+            &["nearly 20,000 => nearly 20,000 [18,000, 20,000)"],
+        ),
+        (
+            "close to 20,000",
+            &["close to 20,000 => nearly 20,000 [18,000, 20,000)"],
+        ),
+        (
+            "just over 500",
+            &["just over 500 => more than 500 (500, +∞)"],
+        ),
+        (
+            "well over 500",
+            &["well over 500 => more than 500 (500, +∞)"],
+        ),
+        (
+            "More than 100,000",
+            &["More than 100,000 => more than 100,000 (100,000, +∞)"],
+        ),
         ("at least 18", &["at least 18 => at least 18 [18, +∞)"]),
         ("up to 700", &["up to 700 => up to 700 [0, 700]"]),
         ("as many as 700", &["as many as 700 => up to 700 [0, 700]"]),
-        ("fewer than a thousand", &["fewer than a thousand => less than 1,000 [0, 1,000)"]),
+        (
+            "fewer than a thousand",
+            &["fewer than a thousand => less than 1,000 [0, 1,000)"],
+        ),
         ("a total of six", &["a total of six => 6 6"]),
         (
             "less than or equal to 40",
@@ -118,14 +139,32 @@ fn hedges_before() {
             "equal to or more than 30",
             &["equal to or more than 30 => at least 30 [30, +∞)"],
         ),
-        ("exceeding 150", &["exceeding 150 => more than 150 (150, +∞)"]),
-        ("smaller or equal than 100", &["smaller or equal than 100 => up to 100 [0, 100]"]),
-        ("less than 5000 or equal", &["less than 5000 or equal => up to 5,000 [0, 5,000]"]),
-        ("more than 5000 or equal to it", &["more than 5000 or equal to => at least 5,000 [5,000, +∞)"]),
-        ("equal to 5000 or less", &["equal to 5000 or less => up to 5,000 [0, 5,000]"]),
+        (
+            "exceeding 150",
+            &["exceeding 150 => more than 150 (150, +∞)"],
+        ),
+        (
+            "smaller or equal than 100",
+            &["smaller or equal than 100 => up to 100 [0, 100]"],
+        ),
+        (
+            "less than 5000 or equal",
+            &["less than 5000 or equal => up to 5,000 [0, 5,000]"],
+        ),
+        (
+            "more than 5000 or equal to it",
+            &["more than 5000 or equal to => at least 5,000 [5,000, +∞)"],
+        ),
+        (
+            "equal to 5000 or less",
+            &["equal to 5000 or less => up to 5,000 [0, 5,000]"],
+        ),
         (
             "200 or greater than 190",
-            &["200 => 200 200", "greater than 190 => more than 190 (190, +∞)"],
+            &[
+                "200 => 200 200",
+                "greater than 190 => more than 190 (190, +∞)",
+            ],
         ),
         ("when >= 30", &[">= 30 => at least 30 [30, +∞)"]),
         ("x>10", &[">10 => more than 10 (10, +∞)"]),
@@ -141,17 +180,32 @@ fn hedges_before() {
 #[test]
 fn hedges_after() {
     table(&[
-        ("5,000 or more", &["5,000 or more => at least 5,000 [5,000, +∞)"]),
-        ("200 or greater than", &["200 or greater than => at least 200 [200, +∞)"]),
-        ("five hundred and more", &["five hundred and more => at least 500 [500, +∞)"]),
+        (
+            "5,000 or more",
+            &["5,000 or more => at least 5,000 [5,000, +∞)"],
+        ),
+        (
+            "200 or greater than",
+            &["200 or greater than => at least 200 [200, +∞)"],
+        ),
+        (
+            "five hundred and more",
+            &["five hundred and more => at least 500 [500, +∞)"],
+        ),
         ("40 or so", &["40 or so => about 40 [35, 45]"]),
         ("500 or fewer", &["500 or fewer => up to 500 [0, 500]"]),
-        ("the present 4,000-strong force", &["4,000-strong => about 4,000 [3,500, 4,500]"]),
+        (
+            "the present 4,000-strong force",
+            &["4,000-strong => about 4,000 [3,500, 4,500]"],
+        ),
         (
             "about five hundred or more",
             &["about five hundred or more => at least 500 [500, +∞)"],
         ),
-        ("some 4,000-strong", &["some 4,000-strong => about 4,000 [3,500, 4,500]"]),
+        (
+            "some 4,000-strong",
+            &["some 4,000-strong => about 4,000 [3,500, 4,500]"],
+        ),
     ]);
 }
 
@@ -196,11 +250,26 @@ fn vague_counts() {
             "hundreds of thousands",
             &["hundreds of thousands => of the order of 100,000 [100,000, 1,000,000)"],
         ),
-        ("hundreds", &["hundreds => of the order of 100 [100, 1,000)"]),
-        ("dozens of troops", &["dozens => between 24 and 144 [24, 144]"]),
-        ("several hundred", &["several hundred => between 300 and 900 [300, 900]"]),
-        ("a few thousand", &["a few thousand => between 2,000 and 5,000 [2,000, 5,000]"]),
-        ("several dozen", &["several dozen => between 36 and 108 [36, 108]"]),
+        (
+            "hundreds",
+            &["hundreds => of the order of 100 [100, 1,000)"],
+        ),
+        (
+            "dozens of troops",
+            &["dozens => between 24 and 144 [24, 144]"],
+        ),
+        (
+            "several hundred",
+            &["several hundred => between 300 and 900 [300, 900]"],
+        ),
+        (
+            "a few thousand",
+            &["a few thousand => between 2,000 and 5,000 [2,000, 5,000]"],
+        ),
+        (
+            "several dozen",
+            &["several dozen => between 36 and 108 [36, 108]"],
+        ),
     ]);
 }
 
@@ -217,11 +286,23 @@ fn changes() {
             "an increase of nearly 20,000",
             &["an increase of nearly 20,000 => an increase of nearly 20,000 [18,000, 20,000)"],
         ),
-        ("a cut of 3,000", &["a cut of 3,000 => a decrease of 3,000 −3,000"]),
-        ("increased by 500", &["increased by 500 => an increase of 500 500"]),
-        ("two more F-35 squadrons", &["two more => an increase of 2 2"]),
+        (
+            "a cut of 3,000",
+            &["a cut of 3,000 => a decrease of 3,000 −3,000"],
+        ),
+        (
+            "increased by 500",
+            &["increased by 500 => an increase of 500 500"],
+        ),
+        (
+            "two more F-35 squadrons",
+            &["two more => an increase of 2 2"],
+        ),
         ("3,000 more", &["3,000 more => an increase of 3,000 3,000"]),
-        ("3,000 fewer", &["3,000 fewer => a decrease of 3,000 −3,000"]),
+        (
+            "3,000 fewer",
+            &["3,000 fewer => a decrease of 3,000 −3,000"],
+        ),
         (
             "tens of thousands more troops",
             &["tens of thousands more => an increase of the order of 10,000 [10,000, 100,000)"],
@@ -240,13 +321,22 @@ fn changes() {
             "more than doubling",
             &["more than doubling => a ratio of more than 2 (2, +∞)"],
         ),
-        ("nearly doubled", &["nearly doubled => a ratio of nearly 2 [1.8, 2)"]),
+        (
+            "nearly doubled",
+            &["nearly doubled => a ratio of nearly 2 [1.8, 2)"],
+        ),
         ("tripled", &["tripled => a ratio of 3 3"]),
         ("halved", &["halved => a ratio of 0.5 0.5"]),
-        ("a fivefold increase", &["a fivefold increase => a ratio of 5 5"]),
+        (
+            "a fivefold increase",
+            &["a fivefold increase => a ratio of 5 5"],
+        ),
         ("a ten-fold rise", &["a ten-fold rise => a ratio of 10 10"]),
         ("5-fold", &["5-fold => a ratio of 5 5"]),
-        ("more than 5,000 more than", &["more than 5,000 => more than 5,000 (5,000, +∞)"]),
+        (
+            "more than 5,000 more than",
+            &["more than 5,000 => more than 5,000 (5,000, +∞)"],
+        ),
     ]);
 }
 
@@ -394,10 +484,13 @@ fn whole_phrases() {
         read_figure("about 3,700"),
         Some(Figure::new(Qualifier::Approximate, Decimal::from(3_700)))
     );
-    assert_eq!(read_figure("  between 3,000 and 5,000 "), Some(Figure::Range {
-        low: Decimal::from(3_000),
-        high: Decimal::from(5_000)
-    }));
+    assert_eq!(
+        read_figure("  between 3,000 and 5,000 "),
+        Some(Figure::Range {
+            low: Decimal::from(3_000),
+            high: Decimal::from(5_000)
+        })
+    );
     assert_eq!(read_figure("two more"), None);
     assert_eq!(read_figure("some 3,700 soldiers"), None);
     assert_eq!(read_figure(""), None);
@@ -409,9 +502,15 @@ fn a_policy_changes_every_reading() {
         .with_approximation(crate::Approximation::Relative(Decimal::new(1, 1)))
         .unwrap();
     let reading = read_phrase("about 4,000").unwrap();
-    assert_eq!(reading.interval(&policy).unwrap().to_string(), "[3,600, 4,400]");
+    assert_eq!(
+        reading.interval(&policy).unwrap().to_string(),
+        "[3,600, 4,400]"
+    );
     let hedged = read_phrase("about 1,100–1,200").unwrap();
-    assert_eq!(hedged.interval(&policy).unwrap().to_string(), "[990, 1,320]");
+    assert_eq!(
+        hedged.interval(&policy).unwrap().to_string(),
+        "[990, 1,320]"
+    );
 }
 
 fn decimal() -> impl Strategy<Value = Decimal> {

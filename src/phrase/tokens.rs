@@ -44,11 +44,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
         let kind = if c.is_alphabetic() {
             at += c.len_utf8();
             while let Some(d) = char_at(text, at) {
-                if d.is_alphabetic() {
-                    at += d.len_utf8();
-                } else if (d == '\'' || d == '’')
-                    && char_at(text, at + d.len_utf8()).is_some_and(char::is_alphabetic)
-                {
+                let apostrophe = (d == '\'' || d == '’')
+                    && char_at(text, at + d.len_utf8()).is_some_and(char::is_alphabetic);
+                if d.is_alphabetic() || apostrophe {
                     at += d.len_utf8();
                 } else {
                     break;
@@ -90,8 +88,10 @@ mod tests {
     #[test]
     fn splits_words_numerals_and_marks() {
         let tokens = tokenize("some 3,700 “F-35” Europe’s 1.5k.");
-        let shown: Vec<(Kind, &str, bool)> =
-            tokens.iter().map(|t| (t.kind, t.text, t.space_before)).collect();
+        let shown: Vec<(Kind, &str, bool)> = tokens
+            .iter()
+            .map(|t| (t.kind, t.text, t.space_before))
+            .collect();
         assert_eq!(
             shown,
             [

@@ -158,11 +158,20 @@ fn the_hedges_domain_md_spells_out_come_out_as_it_says() {
             .find(|r| r.words() == words)
             .unwrap_or_else(|| panic!("{words:?} is not read"))
     };
-    assert_eq!(find("4,000-strong").interval(&policy).unwrap().to_string(), "[3,500, 4,500]");
-    assert_eq!(find("some 3,700").interval(&policy).unwrap().to_string(), "[3,650, 3,750]");
+    assert_eq!(
+        find("4,000-strong").interval(&policy).unwrap().to_string(),
+        "[3,500, 4,500]"
+    );
+    assert_eq!(
+        find("some 3,700").interval(&policy).unwrap().to_string(),
+        "[3,650, 3,750]"
+    );
     let doubling = find("more than doubling").interval(&policy).unwrap();
     let uk = find("1,650").interval(&policy).unwrap();
-    assert_eq!(uk.checked_mul(&doubling).unwrap().to_string(), "(3,300, +∞)");
+    assert_eq!(
+        uk.checked_mul(&doubling).unwrap().to_string(),
+        "(3,300, +∞)"
+    );
 }
 
 // ---- the peer suite ----------------------------------------------------
@@ -221,9 +230,8 @@ fn same_end(a: End, b: End) -> bool {
 /// The value a reading gives as one number: an exact figure or proportion.
 fn our_number(r: &Reading) -> Option<f64> {
     match r.value() {
-        Value::Figure(Figure::Hedged { value, .. }) | Value::Ratio(Figure::Hedged { value, .. }) => {
-            Some(number(*value))
-        }
+        Value::Figure(Figure::Hedged { value, .. })
+        | Value::Ratio(Figure::Hedged { value, .. }) => Some(number(*value)),
         _ => None,
     }
 }
@@ -244,7 +252,9 @@ fn run_spec(path: &Path, ranges: bool) -> (usize, usize) {
                 // The peer counts chars, ends included.
                 let start = input[..r.span().start].chars().count();
                 let end = start + r.words().chars().count() - 1;
-                let text_ok = w["Text"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(r.words()));
+                let text_ok = w["Text"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(r.words()));
                 let span_ok = w["Start"].as_u64() == Some(start as u64)
                     && w["End"].as_u64() == Some(end as u64);
                 let value = w["Resolution"]["value"].as_str().unwrap_or_default();
@@ -270,7 +280,9 @@ fn run_spec(path: &Path, ranges: bool) -> (usize, usize) {
             let ours: Vec<String> = got
                 .iter()
                 .map(|r| {
-                    let i = r.interval(&policy).map_or_else(|e| e.to_string(), |i| i.to_string());
+                    let i = r
+                        .interval(&policy)
+                        .map_or_else(|e| e.to_string(), |i| i.to_string());
                     format!("{:?} {} {i}", r.words(), r.value())
                 })
                 .collect();
@@ -288,7 +300,10 @@ fn run_spec(path: &Path, ranges: bool) -> (usize, usize) {
 fn recognizers_text_number_specs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peer-specs/recognizers-text");
     if !dir.is_dir() {
-        println!("skipped: {} is absent (a fresh clone has no ../shared)", dir.display());
+        println!(
+            "skipped: {} is absent (a fresh clone has no ../shared)",
+            dir.display()
+        );
         return;
     }
     let (number_passed, number_total) = run_spec(&dir.join("NumberModel.json"), false);
@@ -299,6 +314,12 @@ fn recognizers_text_number_specs() {
         number_passed + range_passed,
         number_total + range_total
     );
-    assert!(number_passed >= MEASURED_NUMBER, "numbers: {number_passed} < {MEASURED_NUMBER}");
-    assert!(range_passed >= MEASURED_RANGE, "ranges: {range_passed} < {MEASURED_RANGE}");
+    assert!(
+        number_passed >= MEASURED_NUMBER,
+        "numbers: {number_passed} < {MEASURED_NUMBER}"
+    );
+    assert!(
+        range_passed >= MEASURED_RANGE,
+        "ranges: {range_passed} < {MEASURED_RANGE}"
+    );
 }
