@@ -482,10 +482,10 @@ impl<'a> Scanner<'a> {
         }
         // "a fivefold increase"
         if matches!(self.word(i), Some("a" | "an")) && self.multiplier(i + 1).is_some() {
-            let (value, end) = self.simple(i + 1, true)?;
+            let (value, end) = self.simple(i + 1)?;
             return Some(found(value, end));
         }
-        let (value, end) = self.simple(i, true)?;
+        let (value, end) = self.simple(i)?;
         Some(found(value, end))
     }
 
@@ -614,7 +614,7 @@ impl<'a> Scanner<'a> {
         } else {
             return None;
         };
-        let (value, end) = self.simple(k + 2, true)?;
+        let (value, end) = self.simple(k + 2)?;
         let value = match value {
             Some(Value::Figure(figure)) => Some(Value::Change(Change {
                 delta: Some(Delta { direction, figure }),
@@ -752,12 +752,7 @@ impl<'a> Scanner<'a> {
 
     /// A hedged figure, range, vague count, ratio or multiplier at `i`, and
     /// "more" after it; a value of `None` is a phrase refused as a whole.
-    fn simple(&self, i: usize, ranges: bool) -> Option<(Option<Value>, usize)> {
-        let (value, end) = self.simple_value(i, ranges)?;
-        Some((value, end))
-    }
-
-    fn simple_value(&self, i: usize, ranges: bool) -> Option<(Option<Value>, usize)> {
+    fn simple(&self, i: usize) -> Option<(Option<Value>, usize)> {
         let (pre, j) = match self.pre_hedge(i) {
             Some((q, j)) => (Some(q), j),
             None => (None, i),
@@ -857,22 +852,20 @@ impl<'a> Scanner<'a> {
                 self.fold_tail(end + 1, a.value).1,
             ));
         }
-        if ranges {
-            if let Some(b) = self.range_end(end) {
-                let (low, high) = borrow_scale(a, b);
-                if low > high {
-                    return Some((None, b.end));
-                }
-                let value = match pre {
-                    None | Some(Qualifier::Exact) => Value::Figure(Figure::Range { low, high }),
-                    Some(qualifier) => Value::HedgedRange {
-                        qualifier,
-                        low,
-                        high,
-                    },
-                };
-                return Some((Some(value), b.end));
+        if let Some(b) = self.range_end(end) {
+            let (low, high) = borrow_scale(a, b);
+            if low > high {
+                return Some((None, b.end));
             }
+            let value = match pre {
+                None | Some(Qualifier::Exact) => Value::Figure(Figure::Range { low, high }),
+                Some(qualifier) => Value::HedgedRange {
+                    qualifier,
+                    low,
+                    high,
+                },
+            };
+            return Some((Some(value), b.end));
         }
         // "less than 5000 or equal (to)": the bound includes the figure.
         if self.is(end, "or") && self.is(end + 1, "equal") {

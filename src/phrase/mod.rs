@@ -148,11 +148,8 @@ impl fmt::Display for Value {
                 high,
             } => write!(
                 f,
-                "{} between {} and {}",
-                Figure::new(*qualifier, Decimal::ZERO)
-                    .to_string()
-                    .trim_end_matches('0')
-                    .trim_end(),
+                "{}between {} and {}",
+                crate::claim::hedge_words(*qualifier),
                 Thousands(low),
                 Thousands(high)
             ),
