@@ -699,12 +699,19 @@ impl<'a> Scanner<'a> {
         });
         let mut best: Option<(Qualifier, usize)> = None;
         for hedge in PRE_HEDGES {
-            let words: Vec<&str> = hedge.split(' ').collect();
             if after_number && NOT_AFTER_A_NUMBER.contains(hedge) {
                 continue;
             }
-            let matches = words.iter().enumerate().all(|(k, w)| self.is(i + k, w));
-            let end = i + words.len();
+            // Compared word by word, without allocating: this runs at every token.
+            let mut end = i;
+            let mut matches = true;
+            for word in hedge.split(' ') {
+                if !self.is(end, word) {
+                    matches = false;
+                    break;
+                }
+                end += 1;
+            }
             if matches && best.is_none_or(|(_, e)| end > e) {
                 if let Some(q) = Qualifier::from_words(hedge) {
                     best = Some((q, end));
@@ -967,7 +974,11 @@ impl<'a> Scanner<'a> {
 
     /// "tens of thousands", "hundreds", "dozens", "several hundred", "a few thousand".
     fn vague(&self, j: usize) -> Option<(Figure, usize)> {
-        for len in [3, 1] {
+        let magnitude_word = matches!(
+            self.word(j),
+            Some("tens" | "hundreds" | "thousands" | "millions")
+        );
+        for len in [3, 1].into_iter().filter(|_| magnitude_word) {
             let words: Option<Vec<&str>> = (0..len).map(|k| self.word(j + k)).collect();
             if let Some(value) = words.and_then(|w| magnitude_from_words(&w.join(" "))) {
                 return Some((Figure::new(Qualifier::OrderOfMagnitude, value), j + len));

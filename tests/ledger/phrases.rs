@@ -323,3 +323,33 @@ fn recognizers_text_number_specs() {
         "ranges: {range_passed} < {MEASURED_RANGE}"
     );
 }
+
+#[test]
+fn the_example_of_docs_phrases_md_prints_what_the_page_says() {
+    const PAGE: &str = include_str!("../../docs/phrases.md");
+    let block = PAGE
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("docs/phrases.md has a Rust example");
+    let text = block
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("let text = \""))
+        .and_then(|l| l.strip_suffix("\";"))
+        .expect("the example reads a text");
+    let printed: Vec<String> = block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("// "))
+        .map(str::to_string)
+        .collect();
+    let policy = TolerancePolicy::default();
+    let ours: Vec<String> = phrase::read(text)
+        .iter()
+        .map(|r| {
+            let (line, column) = r.line_column(text).unwrap_or_default();
+            let interval = r.interval(&policy).unwrap();
+            format!("{line}:{column} {:?} {} {interval}", r.words(), r.value())
+        })
+        .collect();
+    assert_eq!(ours, printed);
+}
