@@ -183,6 +183,13 @@ const ESTABLISH: &[&str] = &[
     "add",
 ];
 
+/// Words that may follow a fraction ("a third of", "a third were"): any
+/// other word after a singular fraction word makes it an ordinal ("a third time").
+const FRACTION_FOLLOWERS: &[&str] = &[
+    "of", "and", "or", "is", "are", "was", "were", "will", "would", "could", "may", "might",
+    "have", "has", "had", "than", "more", "less", "fewer",
+];
+
 /// A number read from tokens: its value, its tokens `start..end`, and the
 /// multiplier of its last scale word, if it ends in one ("five million").
 #[derive(Clone, Copy, Debug)]
@@ -1032,7 +1039,17 @@ impl<'a> Scanner<'a> {
         if self.punct(k) == Some('-') && self.attached(k) && self.attached(k + 1) {
             k += 1;
         }
-        let denominator = fraction_word(self.word(k)?)?;
+        let fraction = self.word(k)?;
+        let denominator = fraction_word(fraction)?;
+        // "a third time", "a second term": an ordinal before its noun, not a
+        // fraction, which stands alone or is "of" something.
+        let singular = !fraction.ends_with('s');
+        let noun_after = self
+            .word(k + 1)
+            .is_some_and(|w| !FRACTION_FOLLOWERS.contains(&w));
+        if denominator != 2 && singular && noun_after && !scale_after {
+            return None;
+        }
         if !scale_after && self.word(k + 1).and_then(scale_word).is_some() {
             // "a quarter million" is a number, not read here.
             return None;
