@@ -450,21 +450,26 @@ impl Figure {
     }
 }
 
+/// The words `Display` writes before a figure for its qualifier, with a
+/// trailing space: `"about "`, `""` for exact. The phrase reader reads them back.
+pub(crate) fn hedge_words(qualifier: Qualifier) -> &'static str {
+    match qualifier {
+        Qualifier::Exact => "",
+        Qualifier::Approximate => "about ",
+        Qualifier::MoreThan => "more than ",
+        Qualifier::AtLeast => "at least ",
+        Qualifier::Nearly => "nearly ",
+        Qualifier::UpTo => "up to ",
+        Qualifier::LessThan => "less than ",
+        Qualifier::OrderOfMagnitude => "of the order of ",
+    }
+}
+
 impl fmt::Display for Figure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Figure::Hedged { qualifier, value } => {
-                let words = match qualifier {
-                    Qualifier::Exact => "",
-                    Qualifier::Approximate => "about ",
-                    Qualifier::MoreThan => "more than ",
-                    Qualifier::AtLeast => "at least ",
-                    Qualifier::Nearly => "nearly ",
-                    Qualifier::UpTo => "up to ",
-                    Qualifier::LessThan => "less than ",
-                    Qualifier::OrderOfMagnitude => "of the order of ",
-                };
-                write!(f, "{words}{}", Thousands(value))
+                write!(f, "{}{}", hedge_words(*qualifier), Thousands(value))
             }
             Figure::Range { low, high } => {
                 write!(f, "between {} and {}", Thousands(low), Thousands(high))

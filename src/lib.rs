@@ -18,6 +18,7 @@ mod index;
 pub mod interval;
 mod ledger;
 mod metric;
+pub mod phrase;
 pub mod qualifier;
 mod register;
 pub mod scenario;

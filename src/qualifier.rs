@@ -121,22 +121,61 @@ impl Qualifier {
     pub fn from_words(words: &str) -> Option<Qualifier> {
         let words = normalize_words(words);
         let qualifier = match words.as_str() {
-            "exactly" | "precisely" | "a total of" | "in total" | "all told" => Qualifier::Exact,
+            "exactly" | "precisely" | "a total of" | "in total" | "all told" | "equal to"
+            | "equals" | "equals to" | "equaling to" => Qualifier::Exact,
             "some" | "about" | "around" | "roughly" | "approximately" | "approx." | "circa"
             | "c." | "an estimated" | "estimated" | "-strong" | "strong" | "or so" => {
                 Qualifier::Approximate
             }
-            "more than" | "over" | "above" | "in excess of" | "upwards of" | "upward of" => {
-                Qualifier::MoreThan
-            }
-            "at least" | "no fewer than" | "no less than" | "a minimum of" | "or more" => {
-                Qualifier::AtLeast
-            }
-            "nearly" | "almost" | "just under" | "just short of" | "just below" => {
+            "more than" | "over" | "above" | "in excess of" | "upwards of" | "upward of"
+            | "just over" | "well over" | "just above" | "well above" | "greater than"
+            | "larger than" | "bigger than" | "higher than" | "exceeding" | "exceeds"
+            | "exceed" | "surpassing" | "surpass" | ">" => Qualifier::MoreThan,
+            "at least"
+            | "no fewer than"
+            | "no less than"
+            | "a minimum of"
+            | "or more"
+            | "or greater"
+            | "or above"
+            | "and more"
+            | "and above"
+            | "greater than or equal to"
+            | "more than or equal to"
+            | "equal to or more than"
+            | "equal to or greater than"
+            | "at least or equal to"
+            | "bigger or equal than"
+            | "higher or equal than"
+            | "larger or equal than"
+            | "greater or equal than"
+            | "more or equal than"
+            | ">="
+            | "≥" => Qualifier::AtLeast,
+            // "Close to 20,000" is, in reporting, said of a figure just short of it.
+            "nearly" | "almost" | "just under" | "just short of" | "just below" | "close to" => {
                 Qualifier::Nearly
             }
-            "up to" | "at most" | "as many as" | "no more than" | "a maximum of" => Qualifier::UpTo,
-            "less than" | "fewer than" | "under" | "below" => Qualifier::LessThan,
+            "up to"
+            | "at most"
+            | "as many as"
+            | "no more than"
+            | "a maximum of"
+            | "or fewer"
+            | "or less"
+            | "less than or equal to"
+            | "fewer than or equal to"
+            | "equal to or less than"
+            | "equal to or fewer than"
+            | "smaller or equal than"
+            | "less or equal than"
+            | "lower or equal than"
+            | "<="
+            | "≤" => Qualifier::UpTo,
+            "less than" | "fewer than" | "under" | "below" | "smaller than" | "lower than"
+            | "<" => Qualifier::LessThan,
+            // The words `Display` of a figure writes for this qualifier.
+            "of the order of" | "on the order of" => Qualifier::OrderOfMagnitude,
             _ if magnitude_from_words(&words).is_some() => Qualifier::OrderOfMagnitude,
             _ => return None,
         };
@@ -770,6 +809,11 @@ mod tests {
             ("up to", Some(Qualifier::UpTo)),
             ("at most", Some(Qualifier::UpTo)),
             ("fewer than", Some(Qualifier::LessThan)),
+            ("close to", Some(Qualifier::Nearly)),
+            ("just over", Some(Qualifier::MoreThan)),
+            ("well over", Some(Qualifier::MoreThan)),
+            ("or fewer", Some(Qualifier::UpTo)),
+            ("of the order of", Some(Qualifier::OrderOfMagnitude)),
             ("tens of thousands", Some(Qualifier::OrderOfMagnitude)),
             ("hundreds of thousands", Some(Qualifier::OrderOfMagnitude)),
             ("", None),

@@ -465,7 +465,24 @@ proptest! {
         let ledger = scenario::madrid_2022().expect("loads").into_ledger();
         let _ = Scope::parse(&text, &ledger);
     }
+
+    #[test]
+    fn phrases_from_arbitrary_and_mutated_text(
+        text in prop_oneof![".{0,400}", mutated(MADRID_REPORT)],
+    ) {
+        for reading in posture_ledger::phrase::read(&text) {
+            let span = reading.span();
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            prop_assert_eq!(text.get(span), Some(reading.words()));
+            prop_assert!(reading.line_column(&text).is_some());
+            let _ = reading.interval(&posture_ledger::TolerancePolicy::default());
+            let _ = reading.value().to_string();
+        }
+    }
 }
+
+/// The Madrid report, for the phrase reader.
+const MADRID_REPORT: &str = include_str!("data/madrid-summit-2022.txt");
 
 #[cfg(feature = "csv")]
 mod csv {

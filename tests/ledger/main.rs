@@ -5,5 +5,6 @@ mod docs;
 mod invariants;
 mod madrid;
 mod model;
+mod phrases;
 mod readme;
 mod tables;
