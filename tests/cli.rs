@@ -1949,3 +1949,94 @@ fn a_published_table_imported_by_a_scenario_file_totals_as_the_table_sums() {
     assert_eq!(v["total"]["totals"]["personnel"]["count"], europe);
     assert_eq!(v["total"]["totals"]["personnel"]["newest"], last.as_str());
 }
+
+/// `posture import` turns a published table into a scenario file that every
+/// command reads, with the same figures as a scenario importing the table;
+/// `-` reads the table from standard input.
+#[test]
+fn import_turns_a_table_into_a_scenario_file() {
+    let args = [
+        "import",
+        "tests/data/dmdc-quarterly.csv",
+        "--spec",
+        "tests/data/dmdc-spec.toml",
+        "--name",
+        "US personnel abroad",
+    ];
+    let (code, stdout, stderr) = posture(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let file = tmp("imported.toml");
+    std::fs::write(&file, &stdout).unwrap();
+    let imported = scenario::Scenario::from_path(&file).unwrap();
+    assert_eq!(imported.name(), "US personnel abroad");
+    let by_import = scenario::Scenario::from_path("tests/data/dmdc-quarterly.toml").unwrap();
+    for host in ["DEU", "ITA", "POL", "XKX", "JPN", "KOR", "BHR"] {
+        let s = Scope::all().in_country(posture_ledger::Country::new(host).unwrap());
+        for day in ["2021-09-30", "2022-03-31", "2022-12-31"] {
+            let d = day.parse().unwrap();
+            assert_eq!(
+                imported.ledger().total(&s, &Metric::PERSONNEL, d).unwrap(),
+                by_import.ledger().total(&s, &Metric::PERSONNEL, d).unwrap(),
+                "{host} on {day}"
+            );
+        }
+    }
+    // From standard input, the same records.
+    let table = std::fs::read("tests/data/dmdc-quarterly.csv").unwrap();
+    let out = cargo_bin_cmd!("posture")
+        .args([
+            "import",
+            "-",
+            "--spec",
+            "tests/data/dmdc-spec.toml",
+            "--name",
+            "US personnel abroad",
+        ])
+        .write_stdin(table)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let from_stdin = String::from_utf8(out.stdout).unwrap();
+    let piped = scenario::Scenario::from_toml(&from_stdin, "piped.toml").unwrap();
+    assert_eq!(
+        piped.ledger().events().len(),
+        imported.ledger().events().len()
+    );
+    let germany = Scope::all().in_country(posture_ledger::Country::new("DEU").unwrap());
+    let d = "2022-09-30".parse().unwrap();
+    assert_eq!(
+        piped
+            .ledger()
+            .total(&germany, &Metric::PERSONNEL, d)
+            .unwrap(),
+        imported
+            .ledger()
+            .total(&germany, &Metric::PERSONNEL, d)
+            .unwrap()
+    );
+    // A table with a problem is refused at its line, and nothing is written.
+    let bad = tmp("bad-table.csv");
+    std::fs::write(
+        &bad,
+        "date,contributor,host,metric,value\n2022-09-30,USA,DEU,personnel,1,65\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = posture(&["import", bad.to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("bad-table.csv:2"), "{stderr}");
+}
+
+/// The README's table import shows what the command prints.
+#[test]
+fn the_readme_shows_the_table_import_as_the_command_prints_it() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let (code, stdout, stderr) = posture(&["totals", "tests/data/dmdc-quarterly.toml", "--at", "2022-09-30"]);
+    assert_eq!(code, 0, "{stderr}");
+    // The table as printed, up to its last row; the note under it is left out there.
+    let table: String = stdout
+        .split("\n\nRows overlap")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(readme.contains(&table), "the README's block is not\n{table}");
+}

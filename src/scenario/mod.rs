@@ -281,6 +281,60 @@ impl Scenario {
     pub fn into_ledger(self) -> Ledger {
         self.ledger
     }
+
+    /// Reads a table into the scenario: a levels or changes table's units
+    /// and events into its ledger, a claims table's claims beside its own.
+    /// What it added is the table's: saved again
+    /// ([`to_toml`](Scenario::to_toml)), the scenario holds it as records.
+    ///
+    /// # Errors
+    ///
+    /// As the [`import`](crate::import) function of the kind; a claim id
+    /// the scenario already holds is refused. A refused table leaves the
+    /// scenario as it was.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::import::ImportOptions;
+    /// use posture_ledger::scenario::{self, TableKind};
+    /// use posture_ledger::{Country, Metric, Scope};
+    ///
+    /// let mut madrid = scenario::madrid_2022()?;
+    /// let table = "date,contributor,host,metric,value\n2022-09-30,USA,DEU,personnel,35781\n";
+    /// madrid.import(table.as_bytes(), TableKind::Levels, &ImportOptions::new("dmdc.csv"))?;
+    /// let germany = Scope::all().in_country(Country::new("DEU")?);
+    /// let total = madrid.ledger().total(&germany, &Metric::PERSONNEL, "2022-12-31".parse()?)?;
+    /// assert_eq!(total.get(), Some(35_781));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "csv")]
+    pub fn import(
+        &mut self,
+        table: impl std::io::Read,
+        kind: TableKind,
+        options: &crate::import::ImportOptions,
+    ) -> Result<()> {
+        match kind {
+            TableKind::Levels => {
+                crate::import::levels_csv(table, &mut self.ledger, options).map(|_| ())
+            }
+            TableKind::Changes => {
+                crate::import::changes_csv(table, &mut self.ledger, options).map(|_| ())
+            }
+            TableKind::Claims => {
+                let claims = crate::import::claims_csv(table, &self.ledger, options)?;
+                if let Some(twice) = claims
+                    .iter()
+                    .find(|c| self.claims.iter().any(|own| own.id() == c.id()))
+                {
+                    return Err(twice.error("id", crate::Problem::Duplicate));
+                }
+                self.claims.extend(claims);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The Madrid 2022 scenario: the posture facts, events and claims of a report

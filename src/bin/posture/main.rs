@@ -25,6 +25,7 @@ mod csv;
 mod diff;
 mod explain;
 mod groups;
+mod import;
 mod table;
 mod totals;
 mod validate;
@@ -61,6 +62,9 @@ enum Command {
     /// Every problem in a scenario file, each with its line and column:
     /// exit status 0 when the file is sound, 2 when it is not.
     Validate(validate::ValidateArgs),
+    /// A published table turned into a scenario file, on stdout: levels,
+    /// changes or claims, read as an import spec says.
+    Import(import::ImportArgs),
 }
 
 /// The options every command takes.
@@ -169,6 +173,7 @@ fn main() -> ExitCode {
         Command::Chart(a) => chart::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Import(a) => import::run(a),
     };
     match result {
         Ok(done) => {
