@@ -365,8 +365,9 @@ impl Timeline {
     /// baseline or all with one layer), at most [`MAX_LINES`] of them: the
     /// groups with no record in the range are left out, the others sorted
     /// by their last total, largest first, and past the first
-    /// `MAX_LINES - 1` drawn as one line, "other", the whole scope's total
-    /// less the groups drawn. The groups must not overlap.
+    /// `MAX_LINES - 1` drawn as one line, "other": the whole scope's total
+    /// less the groups drawn, drawn too when no group is left out but the
+    /// groups do not hold the whole. The groups must not overlap.
     ///
     /// # Errors
     ///
@@ -395,26 +396,36 @@ impl Timeline {
         timeline
             .series
             .sort_by(|a, b| b.last().cmp(&a.last()).then(a.label.cmp(&b.label)));
-        if timeline.series.len() > MAX_LINES {
-            let rest = timeline.series.split_off(MAX_LINES - 1);
-            let mut other = whole.clone();
-            other.label = format!("Other ({} more)", rest.len());
-            for (i, total) in other.totals.iter_mut().enumerate() {
-                let shown: Option<u64> = timeline
-                    .series
-                    .iter()
-                    .filter_map(|s| s.totals[i])
-                    .try_fold(0u64, u64::checked_add);
-                *total = match (*total, shown) {
-                    (Some(w), Some(s)) => Some(w.checked_sub(s).ok_or_else(|| Error::Chart {
-                        reason: format!(
-                            "the groups drawn add up to more than the whole on {}: they overlap",
-                            timeline.dates[i]
-                        ),
-                    })?),
-                    (w, _) => w,
-                };
-            }
+        let rest = if timeline.series.len() > MAX_LINES {
+            timeline.series.split_off(MAX_LINES - 1).len()
+        } else {
+            0
+        };
+        // What the lines drawn leave of the whole: the groups past the
+        // cap, and whatever no group holds (a unit placed in a region, not
+        // a country), drawn as one line where it is not nothing.
+        let mut other = whole;
+        other.label = match rest {
+            0 => "Other".to_string(),
+            n => format!("Other ({n} more)"),
+        };
+        for (i, total) in other.totals.iter_mut().enumerate() {
+            let shown: Option<u64> = timeline
+                .series
+                .iter()
+                .filter_map(|s| s.totals[i])
+                .try_fold(0u64, u64::checked_add);
+            *total = match (*total, shown) {
+                (Some(w), Some(s)) => Some(w.checked_sub(s).ok_or_else(|| Error::Chart {
+                    reason: format!(
+                        "the groups drawn add up to more than the whole on {}: they overlap",
+                        timeline.dates[i]
+                    ),
+                })?),
+                (w, _) => w,
+            };
+        }
+        if rest > 0 || other.totals.iter().any(|t| t.is_some_and(|t| t > 0)) {
             timeline.series.push(other);
         }
         Ok(timeline)

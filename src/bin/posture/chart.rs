@@ -134,6 +134,13 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         Some(m) => crate::groups::metrics(ledger, Some(m))?.remove(0),
         None => default_metric(ledger)?,
     };
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            return Err(Failure::new(format!(
+                "--from {from} is after --to {to}: the chart runs forwards in time"
+            )));
+        }
+    }
     let known_at = args.common.known_at;
     let mut options = ChartOptions::new().size(args.width, args.height);
     if let Some(d) = args.from {
@@ -206,10 +213,8 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
     let subtitle = match &args.subtitle {
         Some(s) => s.clone(),
         None => format!(
-            "{}: totals at the end of each day, {} to {}{}",
+            "{}: totals at the end of each day, {from} to {to}{}",
             scenario.name(),
-            from.format("%-d %b %Y"),
-            to.format("%-d %b %Y"),
             crate::as_known(known_at)
         ),
     };
@@ -245,10 +250,9 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         })?,
         Format::Text => {
             let mut out = format!(
-                "{} · {}\n{}\n\n",
+                "{} · {scope}, {metric}, at the end of each date{}\n\n",
                 scenario.name(),
-                timeline.title(),
-                timeline.subtitle()
+                crate::as_known(known_at)
             );
             let series = timeline.series();
             let header = std::iter::once("date".to_string())
