@@ -442,8 +442,7 @@ impl Timeline {
             let Statement::Quantity { scope, metric, .. } = claim.statement() else {
                 continue;
             };
-            if scope != &self.scope || metric != &self.metric || !layers.contains(&claim.layer())
-            {
+            if scope != &self.scope || metric != &self.metric || !layers.contains(&claim.layer()) {
                 continue;
             }
             let prefix = format!("{}:", claim.id());
@@ -547,8 +546,8 @@ impl Timeline {
         font()?;
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, (self.width, self.height))
-                .into_drawing_area();
+            let root =
+                SVGBackend::with_string(&mut svg, (self.width, self.height)).into_drawing_area();
             self.draw(&root)?;
             root.present().map_err(drawing)?;
         }
@@ -654,7 +653,11 @@ impl Timeline {
             .series
             .iter()
             .flat_map(|s| s.totals.iter().copied().flatten())
-            .chain(self.claims.iter().flat_map(|c| c.low.into_iter().chain(c.high)))
+            .chain(
+                self.claims
+                    .iter()
+                    .flat_map(|c| c.low.into_iter().chain(c.high)),
+            )
             .max()
             .unwrap_or(0);
         let (top, step) = nice_top(largest);
@@ -837,11 +840,9 @@ impl Timeline {
             // The day the figure turns stale, as a position on the axis.
             let turns = match (self.max_age, s.newest[i]) {
                 _ if s.stale[i] => a,
-                (Some(m), Some(newest)) => {
-                    newest
-                        .checked_add_days(chrono::Days::new(u64::from(m) + 1))
-                        .map_or(f64::INFINITY, &day)
-                }
+                (Some(m), Some(newest)) => newest
+                    .checked_add_days(chrono::Days::new(u64::from(m) + 1))
+                    .map_or(f64::INFINITY, &day),
                 _ => f64::INFINITY,
             };
             let next = if i + 1 < n { s.totals[i + 1] } else { None };
@@ -945,7 +946,11 @@ pub fn svg(ledger: &Ledger, scope: &Scope, metric: &Metric) -> Result<String> {
 }
 
 /// The range's ends and every event date between them, in order.
-fn dates(ledger: &Ledger, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<NaiveDate>> {
+fn dates(
+    ledger: &Ledger,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<NaiveDate>> {
     let effective: BTreeSet<NaiveDate> = ledger.events().iter().map(|e| e.effective()).collect();
     let (Some(from), Some(to)) = (
         from.or(effective.first().copied()),
@@ -971,12 +976,16 @@ fn dates(ledger: &Ledger, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Res
 pub fn scope_name(ledger: &Ledger, scope: &Scope) -> String {
     let places = |p: &Places| {
         let mut names: Vec<String> = p.countries.iter().map(|c| c.name().to_string()).collect();
+        names.extend(p.regions.iter().map(|r| {
+            ledger
+                .region(r)
+                .map_or(r.to_string(), |r| r.name().to_string())
+        }));
         names.extend(
-            p.regions
+            p.alliances
                 .iter()
-                .map(|r| ledger.region(r).map_or(r.to_string(), |r| r.name().to_string())),
+                .map(|a| alliance_name(ledger, a.as_str())),
         );
-        names.extend(p.alliances.iter().map(|a| alliance_name(ledger, a.as_str())));
         and_list(&names)
     };
     let mut out = match scope.contributors() {
@@ -989,14 +998,22 @@ pub fn scope_name(ledger: &Ledger, scope: &Scope) -> String {
     if let Some(bases) = scope.bases() {
         let names: Vec<String> = bases
             .iter()
-            .map(|b| ledger.base(b).map_or(b.to_string(), |b| b.name().to_string()))
+            .map(|b| {
+                ledger
+                    .base(b)
+                    .map_or(b.to_string(), |b| b.name().to_string())
+            })
             .collect();
         out.push_str(&format!(" at {}", and_list(&names)));
     }
     if let Some(units) = scope.units() {
         let names: Vec<String> = units
             .iter()
-            .map(|u| ledger.unit(u).map_or(u.to_string(), |u| u.name().to_string()))
+            .map(|u| {
+                ledger
+                    .unit(u)
+                    .map_or(u.to_string(), |u| u.name().to_string())
+            })
             .collect();
         out.push_str(&format!(" of {}", and_list(&names)));
     }
@@ -1098,7 +1115,7 @@ fn verdict_colour(v: Verdict) -> RGBColor {
 }
 
 /// Colours for the lines after the first's near-black.
-const PALETTE: [RGBColor; 7] = [
+const PALETTE: [RGBColor; 8] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xd6, 0x27, 0x28),
     RGBColor(0x2c, 0xa0, 0x2c),
@@ -1106,6 +1123,7 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0x8c, 0x56, 0x4b),
     RGBColor(0x17, 0xbe, 0xcf),
+    RGBColor(0xe3, 0x77, 0xc2),
 ];
 
 /// The colour of series `i`.
@@ -1206,7 +1224,10 @@ pub fn calendar_ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, Stri
     } else if span > 75 {
         months(1, &month_label)
     } else {
-        let step = [1, 2, 7, 14].into_iter().find(|s| span / s <= 10).unwrap_or(14) as u64;
+        let step = [1, 2, 7, 14]
+            .into_iter()
+            .find(|s| span / s <= 10)
+            .unwrap_or(14) as u64;
         let mut out = Vec::new();
         let mut d = first;
         while d <= last {
@@ -1247,7 +1268,9 @@ mod tests {
         assert_eq!(years.first().map(|t| t.1.as_str()), Some("2020"));
         assert!(years.iter().all(|(t, _)| t.month() == 1 && t.day() == 1));
         let quarters = calendar_ticks(d("2021-11-04"), d("2022-12-26"));
-        assert!(quarters.iter().all(|(t, _)| t.day() == 1 && t.month0() % 3 == 0));
+        assert!(quarters
+            .iter()
+            .all(|(t, _)| t.day() == 1 && t.month0() % 3 == 0));
         assert_eq!(quarters[0].1, "Jan 2022");
         let months = calendar_ticks(d("2022-02-23"), d("2022-06-29"));
         assert_eq!(

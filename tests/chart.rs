@@ -56,7 +56,10 @@ fn texts(svg: &str) -> Vec<String> {
 fn baltic() -> Timeline {
     let s = scenario::madrid_2022().unwrap();
     let scope = Scope::parse(BALTIC, s.ledger()).unwrap();
-    let report = s.ledger().check_with(s.claims(), CheckOptions::new()).unwrap();
+    let report = s
+        .ledger()
+        .check_with(s.claims(), CheckOptions::new())
+        .unwrap();
     Timeline::new(s.ledger(), &scope, &Metric::PERSONNEL, &ChartOptions::new())
         .unwrap()
         .with_claims(s.claims(), &report)
@@ -66,10 +69,21 @@ fn baltic() -> Timeline {
 fn an_svg_chart_holds_its_title_ticks_and_source_line_as_text() {
     let out = tmp("baltic.svg");
     let o = out.to_str().unwrap();
-    let v = json(&["chart", "--scope", BALTIC, "--title", "Troops in the Baltics", "-o", o]);
+    let v = json(&[
+        "chart",
+        "--scope",
+        BALTIC,
+        "--title",
+        "Troops in the Baltics",
+        "-o",
+        o,
+    ]);
     let svg = std::fs::read_to_string(&out).unwrap();
     let texts = texts(&svg);
-    assert!(texts.iter().any(|t| t == "Troops in the Baltics"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "Troops in the Baltics"),
+        "{texts:?}"
+    );
     let timeline = baltic();
     let ticks = timeline.ticks();
     assert!(ticks.len() >= 3, "{ticks:?}");
@@ -93,7 +107,9 @@ fn an_svg_chart_holds_its_title_ticks_and_source_line_as_text() {
 fn a_png_chart_decodes_to_the_size_asked_for_and_is_not_blank() {
     let out = tmp("baltic.png");
     let o = out.to_str().unwrap();
-    json(&["chart", "--scope", BALTIC, "--width", "640", "--height", "400", "-o", o]);
+    json(&[
+        "chart", "--scope", BALTIC, "--width", "640", "--height", "400", "-o", o,
+    ]);
     let decoder = png::Decoder::new(std::fs::File::open(&out).unwrap());
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
@@ -143,7 +159,13 @@ fn a_chart_by_host_draws_a_line_per_host_country() {
         let scope = Scope::all().in_country(country);
         let expected: Vec<Option<u64>> = dates
             .iter()
-            .map(|&d| ledger.view().total(&scope, &Metric::PERSONNEL, d).unwrap().get())
+            .map(|&d| {
+                ledger
+                    .view()
+                    .total(&scope, &Metric::PERSONNEL, d)
+                    .unwrap()
+                    .get()
+            })
             .collect();
         assert_eq!(totals, expected, "{label}");
         // Sorted by the final value, largest first.
@@ -167,15 +189,23 @@ fn a_chart_by_host_draws_a_line_per_host_country() {
         })
         .filter(|c| {
             let scope = Scope::all().in_country(*c);
-            dates
-                .iter()
-                .any(|&d| ledger.view().total(&scope, &Metric::PERSONNEL, d).unwrap().is_recorded())
+            dates.iter().any(|&d| {
+                ledger
+                    .view()
+                    .total(&scope, &Metric::PERSONNEL, d)
+                    .unwrap()
+                    .is_recorded()
+            })
         })
         .collect();
     assert_eq!(
         countries,
         hosts.len().min(posture_ledger::chart::MAX_LINES - 1).max(
-            if hosts.len() <= posture_ledger::chart::MAX_LINES { hosts.len() } else { 0 }
+            if hosts.len() <= posture_ledger::chart::MAX_LINES {
+                hosts.len()
+            } else {
+                0
+            }
         )
     );
 }
