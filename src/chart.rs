@@ -668,10 +668,8 @@ impl Timeline {
             .copied()
             .zip(ticks.iter().map(|(_, l)| l.clone()))
             .collect();
-        let y_keys: Vec<f64> = (0..)
-            .map(|i: u64| (i * step) as f64)
-            .take_while(|&y| y <= top as f64)
-            .collect();
+        // i × step ≤ top: never past a u64.
+        let y_keys: Vec<f64> = (0..=top / step).map(|i| (i * step) as f64).collect();
         let x_range = Axis::new(-(end * 0.01), end, x_keys);
         let y_range = Axis::new(0.0, top as f64, y_keys);
         let mut chart = ChartBuilder::on(area)
@@ -1062,7 +1060,7 @@ pub fn metric_name(metric: &Metric) -> String {
 /// A layer's name for a legend: its id in words, then its description up to
 /// the first stop or colon: "Requested: what the Baltic states ask of NATO".
 pub fn layer_name(ledger: &Ledger, layer: &LayerId) -> String {
-    let name = capitalised(&words(&layer.to_string()));
+    let name = capitalised(&words(layer.as_str()));
     let description = ledger
         .layers()
         .iter()
@@ -1149,8 +1147,10 @@ fn nice_top(largest: u64) -> (u64, u64) {
             let Some(step) = power.checked_mul(m) else {
                 return (u64::MAX, u64::MAX / 4);
             };
-            let steps = target / step + 1;
-            if steps <= 6 {
+            // Written so as not to overflow: target / step + 1 ≤ 6.
+            let steps = target / step;
+            if steps <= 5 {
+                let steps = steps + 1;
                 return match step.checked_mul(steps) {
                     Some(top) => (top, step),
                     None => (u64::MAX, step),
@@ -1201,10 +1201,13 @@ pub fn calendar_ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, Stri
     };
     if span > 3 * 365 {
         let years = (span / 365) as i32;
-        let step = [1, 2, 5, 10, 20, 50, 100]
+        // 1, 2 or 5 times a power of ten, whatever the span: the calendar
+        // runs over half a million years.
+        let step = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
             .into_iter()
+            .flat_map(|p| [p, 2 * p, 5 * p])
             .find(|s| years / s <= 10)
-            .unwrap_or(100);
+            .unwrap_or(1_000_000);
         let mut out = Vec::new();
         let mut year = first.year() + 1;
         if NaiveDate::from_ymd_opt(first.year(), 1, 1) == Some(first) {
