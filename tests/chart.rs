@@ -16,7 +16,7 @@ use serde_json::Value;
 const BALTIC: &str = "from:NATO in:baltic-states kind:battlegroup";
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chart");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chart-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     let _ = std::fs::remove_file(&path);
