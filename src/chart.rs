@@ -17,10 +17,10 @@
 //!
 //! let scenario = scenario::madrid_2022()?;
 //! let baltics = Scope::parse("from:NATO in:baltic-states kind:battlegroup", scenario.ledger())?;
-//! let timeline = Timeline::new(scenario.ledger(), &baltics, &Metric::PERSONNEL, &ChartOptions::new())?
-//!     .with_title(scenario.name());
-//! let svg = timeline.svg()?;
-//! assert!(svg.contains("NATO forces in the Baltic states"));
+//! let timeline = Timeline::new(scenario.ledger(), &baltics, &Metric::PERSONNEL, &ChartOptions::new())?;
+//! assert_eq!(timeline.title(), "NATO forces in the Baltic states, battlegroup units: Personnel");
+//! let svg = timeline.with_subtitle(scenario.name()).svg()?;
+//! assert!(svg.contains("NATO forces in the Baltic states") && svg.contains("Madrid 2022"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -1300,6 +1300,59 @@ mod tests {
             assert!(step > 0);
         }
         assert_eq!(nice_top(4_949), (5_000, 1_000));
+    }
+
+    /// The baseline of British troops in Estonia over 2022 and 2023, as
+    /// drawn: its fresh and stale runs.
+    fn gbr_in_est(options: ChartOptions) -> (Timeline, Vec<Vec<(f64, f64)>>, Vec<Vec<(f64, f64)>>) {
+        let ledger = crate::scenario::madrid_2022().unwrap().into_ledger();
+        let scope = Scope::parse("from:GBR in:EST", &ledger).unwrap();
+        let options = options.from(d("2022-01-01")).to(d("2023-12-31"));
+        let timeline =
+            Timeline::with_layers(&ledger, &scope, &Metric::PERSONNEL, &[], &options).unwrap();
+        let first = timeline.dates()[0];
+        let day = |x: NaiveDate| (x - first).num_days() as f64;
+        let (fresh, stale) = timeline.runs(&timeline.series()[0], day(d("2024-01-30")), day);
+        (timeline, fresh, stale)
+    }
+
+    #[test]
+    fn no_line_is_drawn_before_the_first_record() {
+        let (timeline, fresh, stale) = gbr_in_est(ChartOptions::new());
+        let s = &timeline.series()[0];
+        let recorded = s.totals.iter().position(Option::is_some).unwrap();
+        assert!(recorded > 0, "the range starts before the first record");
+        let first = timeline.dates()[0];
+        let start = (timeline.dates()[recorded] - first).num_days() as f64;
+        let xs = fresh.iter().chain(&stale).flatten().map(|p| p.0);
+        assert!(xs.clone().all(|x| x >= start));
+        assert!(xs.clone().any(|x| x == start));
+        assert!(stale.is_empty(), "no maximum age, nothing stale");
+    }
+
+    #[test]
+    fn a_figure_is_drawn_stale_from_the_day_it_turns_stale() {
+        let (timeline, _, stale) = gbr_in_est(ChartOptions::new().max_age(180));
+        let s = &timeline.series()[0];
+        let newest = s.newest.iter().flatten().max().copied().unwrap();
+        let turns = newest.checked_add_days(chrono::Days::new(181)).unwrap();
+        let first = timeline.dates()[0];
+        let at = (turns - first).num_days() as f64;
+        assert_eq!(stale.first().map(|r| r[0].0), Some(at));
+        // The library agrees: the day before is current, the day itself stale.
+        let ledger = crate::scenario::madrid_2022().unwrap().into_ledger();
+        let scope = Scope::parse("from:GBR in:EST", &ledger).unwrap();
+        let view = ledger.view().max_age(180);
+        let before = turns.pred_opt().unwrap();
+        assert!(!view
+            .total(&scope, &Metric::PERSONNEL, before)
+            .unwrap()
+            .is_stale());
+        assert!(view
+            .total(&scope, &Metric::PERSONNEL, turns)
+            .unwrap()
+            .is_stale());
+        assert!(timeline.svg().unwrap().contains("more than 180 days old"));
     }
 
     #[test]
