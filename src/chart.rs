@@ -816,13 +816,7 @@ impl Timeline {
     /// The runs of points of `s` to draw as lines: fresh figures, and stale
     /// ones (a figure turns stale, within a step, the day after it is
     /// `max_age` days old). Steps: a total holds until the next date.
-    #[allow(clippy::type_complexity)]
-    fn runs(
-        &self,
-        s: &Series,
-        end: f64,
-        day: impl Fn(NaiveDate) -> f64,
-    ) -> (Vec<Vec<(f64, f64)>>, Vec<Vec<(f64, f64)>>) {
+    fn runs(&self, s: &Series, end: f64, day: impl Fn(NaiveDate) -> f64) -> (Runs, Runs) {
         let mut fresh = Vec::new();
         let mut stale = Vec::new();
         let n = self.dates.len();
@@ -865,6 +859,9 @@ impl Timeline {
         (fresh, stale)
     }
 }
+
+/// Runs of points to draw as lines, each a step of a series.
+type Runs = Vec<Vec<(f64, f64)>>;
 
 /// A linear axis whose ticks are the key points given: calendar dates,
 /// round counts.
@@ -1304,7 +1301,7 @@ mod tests {
 
     /// The baseline of British troops in Estonia over 2022 and 2023, as
     /// drawn: its fresh and stale runs.
-    fn gbr_in_est(options: ChartOptions) -> (Timeline, Vec<Vec<(f64, f64)>>, Vec<Vec<(f64, f64)>>) {
+    fn gbr_in_est(options: ChartOptions) -> (Timeline, Runs, Runs) {
         let ledger = crate::scenario::madrid_2022().unwrap().into_ledger();
         let scope = Scope::parse("from:GBR in:EST", &ledger).unwrap();
         let options = options.from(d("2022-01-01")).to(d("2023-12-31"));
