@@ -1353,6 +1353,31 @@ mod tests {
     }
 
     #[test]
+    fn a_chart_that_cannot_be_drawn_is_an_error_saying_why() {
+        let ledger = crate::scenario::madrid_2022().unwrap().into_ledger();
+        let all = Scope::all();
+        let backwards = ChartOptions::new().from(d("2022-07-01")).to(d("2022-06-01"));
+        let err = Timeline::new(&ledger, &all, &Metric::PERSONNEL, &backwards).unwrap_err();
+        assert!(matches!(err, Error::Chart { .. }));
+        assert_eq!(
+            err.to_string(),
+            "cannot draw the chart: the range starts on 2022-07-01, after it ends on 2022-06-01: \
+             a chart runs forwards in time"
+        );
+        let tiny = ChartOptions::new().size(100, 100);
+        let timeline = Timeline::new(&ledger, &all, &Metric::PERSONNEL, &tiny).unwrap();
+        for err in [timeline.svg().unwrap_err(), timeline.png().unwrap_err()] {
+            assert_eq!(
+                err.to_string(),
+                "cannot draw the chart: 100 × 100 pixels is too small for a chart: at least 200 × 150"
+            );
+        }
+        let empty = Ledger::new();
+        let err = Timeline::new(&empty, &all, &Metric::PERSONNEL, &ChartOptions::new()).unwrap_err();
+        assert!(err.to_string().contains("no events to date the chart"), "{err}");
+    }
+
+    #[test]
     fn a_count_axis_past_any_count_has_no_label_there() {
         assert_eq!(label_count(u64::MAX as f64 * 1.15), "");
         assert_eq!(label_count(-1.0), "");
