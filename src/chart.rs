@@ -36,8 +36,8 @@ use serde::Serialize;
 
 use crate::check::{Report, Rule, Verdict};
 use crate::claim::{Claim, ClaimId, Statement};
-use crate::error::{Error, Result};
-use crate::event::LayerId;
+use crate::error::{Error, RecordKind, Result};
+use crate::event::{EventId, LayerId};
 use crate::interval::Bound;
 use crate::ledger::Ledger;
 use crate::metric::{group_thousands, Metric};
@@ -231,6 +231,16 @@ pub struct ClaimMark {
     pub verdict: Verdict,
 }
 
+/// A marked date: a thin vertical line with a short label, for an event a
+/// reader should see (an announcement, a reinforcement).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Marker {
+    /// The date marked.
+    pub date: NaiveDate,
+    /// The label beside the line.
+    pub label: String,
+}
+
 /// A chart's content: title, lines, claims, sources; drawn by
 /// [`svg`](Timeline::svg) and [`png`](Timeline::png).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -243,6 +253,7 @@ pub struct Timeline {
     dates: Vec<NaiveDate>,
     series: Vec<Series>,
     claims: Vec<ClaimMark>,
+    markers: Vec<Marker>,
     sources: Vec<String>,
     max_age: Option<u32>,
     width: u32,
@@ -354,6 +365,7 @@ impl Timeline {
             dates,
             series,
             claims: Vec::new(),
+            markers: Vec::new(),
             sources,
             max_age: options.max_age,
             width: options.width,
@@ -511,6 +523,44 @@ impl Timeline {
     /// The lines, in the legend's order.
     pub fn series(&self) -> &[Series] {
         &self.series
+    }
+
+    /// The same chart with `event` marked at the date it takes effect,
+    /// labelled `label`, or by default with its kind and its unit's name
+    /// ("reinforce: UK battlegroup in Estonia").
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the ledger has no such event.
+    pub fn with_event(
+        mut self,
+        ledger: &Ledger,
+        event: &EventId,
+        label: Option<&str>,
+    ) -> Result<Self> {
+        let e = ledger
+            .event(event)
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        let label = match label {
+            Some(l) => l.to_string(),
+            None => format!(
+                "{}: {}",
+                words(e.kind().name()),
+                ledger
+                    .unit(e.unit())
+                    .map_or(e.unit().to_string(), |u| u.name().to_string())
+            ),
+        };
+        self.markers.push(Marker {
+            date: e.effective(),
+            label,
+        });
+        Ok(self)
+    }
+
+    /// The dates marked.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
     }
 
     /// The claims drawn.
@@ -762,6 +812,37 @@ impl Timeline {
                     .map_err(failed)?;
             }
         }
+        // Marked events: a thin line up the plot, labelled at its top.
+        for (i, m) in self.markers.iter().enumerate() {
+            if m.date < first || m.date > last {
+                continue;
+            }
+            let x = day(m.date);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, top as f64)],
+                    RGBColor(0x77, 0x77, 0x77).stroke_width(1),
+                )))
+                .map_err(failed)?;
+            // Labels step down so that markers close together stay legible,
+            // and stand on the side of their line that has room.
+            let y = top as f64 * (0.97 - 0.05 * (i % 4) as f64);
+            let side = if x < span / 2.0 {
+                HPos::Left
+            } else {
+                HPos::Right
+            };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    m.label.clone(),
+                    (x, y),
+                    (FAMILY, 12)
+                        .into_font()
+                        .color(&RGBColor(0x44, 0x44, 0x44))
+                        .pos(Pos::new(side, VPos::Top)),
+                )))
+                .map_err(failed)?;
+        }
         // Claims: a whisker over the figures each allows, at its days.
         for c in &self.claims {
             let colour = verdict_colour(c.verdict);
@@ -804,7 +885,12 @@ impl Timeline {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            // Out of the way of marked events' labels, at the plot's corners.
+            .position(if self.markers.is_empty() {
+                SeriesLabelPosition::UpperLeft
+            } else {
+                SeriesLabelPosition::UpperMiddle
+            })
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(0xcc, 0xcc, 0xcc))
             .label_font((FAMILY, 13))
@@ -1356,7 +1442,9 @@ mod tests {
     fn a_chart_that_cannot_be_drawn_is_an_error_saying_why() {
         let ledger = crate::scenario::madrid_2022().unwrap().into_ledger();
         let all = Scope::all();
-        let backwards = ChartOptions::new().from(d("2022-07-01")).to(d("2022-06-01"));
+        let backwards = ChartOptions::new()
+            .from(d("2022-07-01"))
+            .to(d("2022-06-01"));
         let err = Timeline::new(&ledger, &all, &Metric::PERSONNEL, &backwards).unwrap_err();
         assert!(matches!(err, Error::Chart { .. }));
         assert_eq!(
@@ -1373,8 +1461,12 @@ mod tests {
             );
         }
         let empty = Ledger::new();
-        let err = Timeline::new(&empty, &all, &Metric::PERSONNEL, &ChartOptions::new()).unwrap_err();
-        assert!(err.to_string().contains("no events to date the chart"), "{err}");
+        let err =
+            Timeline::new(&empty, &all, &Metric::PERSONNEL, &ChartOptions::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("no events to date the chart"),
+            "{err}"
+        );
     }
 
     #[test]

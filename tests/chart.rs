@@ -209,3 +209,51 @@ fn a_chart_by_host_draws_a_line_per_host_country() {
         )
     );
 }
+
+#[test]
+fn a_marked_event_is_drawn_at_its_date_with_its_label() {
+    let out = tmp("marked.svg");
+    let o = out.to_str().unwrap();
+    let v = json(&[
+        "chart",
+        "--scope",
+        BALTIC,
+        "--mark",
+        "efp-at-invasion=Russia invades Ukraine",
+        "--mark",
+        "efp-est-2022-06-28",
+        "-o",
+        o,
+    ]);
+    let s = scenario::madrid_2022().unwrap();
+    let ledger = s.ledger();
+    let event = |id: &str| {
+        ledger
+            .event(&posture_ledger::EventId::new(id).unwrap())
+            .unwrap()
+    };
+    let markers = v["markers"].as_array().unwrap();
+    assert_eq!(markers.len(), 2);
+    assert_eq!(markers[0]["label"], "Russia invades Ukraine");
+    assert_eq!(
+        markers[0]["date"],
+        event("efp-at-invasion").effective().to_string()
+    );
+    // Without a label, the event's kind and its unit's name.
+    let e = event("efp-est-2022-06-28");
+    let unit = ledger.unit(e.unit()).unwrap().name();
+    assert_eq!(markers[1]["label"], format!("{}: {unit}", e.kind().name()));
+    let texts = texts(&std::fs::read_to_string(&out).unwrap());
+    for m in markers {
+        let label = m["label"].as_str().unwrap();
+        assert!(texts.iter().any(|t| t == label), "{label} in {texts:?}");
+    }
+
+    let unknown = cargo_bin_cmd!("posture")
+        .args(["chart", "--mark", "no-such-event", "-o", o])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr)
+        .contains("--mark `no-such-event`: unknown event `no-such-event`"));
+}

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, ValueEnum};
 use posture_ledger::chart::{self, ChartOptions, Line, Timeline};
-use posture_ledger::{CheckOptions, Count, Country, LayerId, Ledger, Metric};
+use posture_ledger::{CheckOptions, Count, Country, EventId, LayerId, Ledger, Metric};
 use serde::Serialize;
 
 use crate::groups::By;
@@ -46,6 +46,11 @@ pub struct ChartArgs {
     /// The line under the title; the scenario and the range when left out.
     #[arg(long, value_name = "TEXT")]
     subtitle: Option<String>,
+    /// Marks an event (by id) with a line at the date it takes effect,
+    /// labelled with its kind and unit, or with LABEL after `=`; repeat for
+    /// several.
+    #[arg(long, value_name = "EVENT[=LABEL]")]
+    mark: Vec<String>,
     /// Leaves out the scenario's claims, otherwise drawn as intervals.
     #[arg(long)]
     no_claims: bool,
@@ -122,6 +127,7 @@ struct Output<'a> {
     dates: &'a [NaiveDate],
     series: &'a [chart::Series],
     claims: &'a [chart::ClaimMark],
+    markers: &'a [chart::Marker],
     sources: &'a [String],
 }
 
@@ -222,6 +228,16 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
     if let Some(t) = &args.title {
         timeline = timeline.with_title(t.clone());
     }
+    for mark in &args.mark {
+        let (id, label) = match mark.split_once('=') {
+            Some((id, label)) => (id, Some(label)),
+            None => (mark.as_str(), None),
+        };
+        let event = EventId::new(id).map_err(|e| Failure::new(format!("--mark `{mark}`: {e}")))?;
+        timeline = timeline
+            .with_event(ledger, &event, label)
+            .map_err(|e| Failure::new(format!("--mark `{mark}`: {e}")))?;
+    }
     let dates = timeline.dates();
     let bytes = match picture(&args.output) {
         Some(Picture::Png) => timeline.png()?,
@@ -246,6 +262,7 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             dates,
             series: timeline.series(),
             claims: timeline.claims(),
+            markers: timeline.markers(),
             sources: timeline.sources(),
         })?,
         Format::Text => {
