@@ -143,6 +143,25 @@ fn a_chart_by_host_draws_a_line_per_host_country() {
         .collect();
     let series = v["series"].as_array().unwrap();
     assert!(series.len() <= posture_ledger::chart::MAX_LINES + 1);
+    // A claim is about the whole scope, which a chart by group draws no line of.
+    let other = tmp("gbr-est.svg");
+    let o2 = other.to_str().unwrap();
+    let whole = json(&["chart", "--scope", "from:GBR in:EST", "-o", o2]);
+    assert!(!whole["claims"].as_array().unwrap().is_empty());
+    let by_kind = json(&[
+        "chart",
+        "--scope",
+        "from:GBR in:EST",
+        "--by",
+        "kind",
+        "-o",
+        o2,
+    ]);
+    assert_eq!(
+        by_kind["claims"],
+        serde_json::json!([]),
+        "no claim beside the groups"
+    );
     let svg = std::fs::read_to_string(&out).unwrap();
     let texts = texts(&svg);
     let mut last = None;

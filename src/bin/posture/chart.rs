@@ -198,7 +198,9 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             Timeline::with_layers(ledger, &scope, &metric, &layers, &options)?
         }
     };
-    let timeline = if args.no_claims {
+    // A claim is about the whole scope, which a chart by group draws no
+    // line of: beside the groups' lines it would mislead.
+    let timeline = if args.no_claims || args.by.is_some() {
         timeline
     } else {
         let mut check = CheckOptions::new();
