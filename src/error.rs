@@ -119,6 +119,13 @@ pub enum Error {
     #[cfg(feature = "csv")]
     #[error("{0}")]
     Import(crate::import::ImportError),
+    /// A chart could not be drawn (feature `chart`): its range, its size,
+    /// or the drawing library refused.
+    #[error("cannot draw the chart: {reason}")]
+    Chart {
+        /// Why.
+        reason: String,
+    },
     /// A file could not be read.
     #[error("cannot read {path}: {message}")]
     Io {

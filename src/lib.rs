@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 mod base;
+#[cfg(feature = "chart")]
+pub mod chart;
 mod check;
 pub mod claim;
 mod correction;

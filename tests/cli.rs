@@ -519,15 +519,17 @@ fn chart_draws_the_baseline_and_each_layer() {
     );
     let svg = std::fs::read_to_string(&out).unwrap();
     assert!(svg.starts_with("<svg"));
+    // Names in words, from the ledger's names and descriptions, not ids.
     for text in [
-        "NATO in baltic-states, battlegroup, personnel",
-        "baseline",
-        "with `requested`",
-        "with `pledged`",
+        "NATO forces in the Baltic states, battlegroup units: Personnel",
+        "Recorded",
+        "Requested: what the Baltic states ask of NATO",
+        "Pledged: what allies say they may or will do",
         "50,000",
     ] {
         assert!(svg.contains(text), "{text}");
     }
+    assert!(!svg.contains('`'), "no code formatting in the picture");
 
     let v = json(&args, 0);
     assert_eq!(v["from"], "2022-02-23");
@@ -592,7 +594,7 @@ fn chart_refuses_unusable_input() {
         &["is after --to"],
     );
     assert!(!out.exists(), "no picture of unusable input");
-    misused(&["chart"], "--output <OUT.svg>");
+    misused(&["chart"], "--output <OUT.svg|OUT.png>");
     refused(
         &["chart", "-o", "/nonexistent-dir/x.svg"],
         &["cannot write the chart to /nonexistent-dir/x.svg"],
@@ -1285,21 +1287,21 @@ fn chart_of_a_single_day_draws_it() {
 }
 
 #[test]
-fn chart_refuses_an_output_name_that_does_not_end_in_svg() {
-    let png = tmp("chart.png");
-    let old = b"\x89PNG\r\n\x1a\n an older picture".to_vec();
-    std::fs::write(&png, &old).unwrap();
+fn chart_refuses_an_output_name_that_does_not_end_in_svg_or_png() {
+    let pdf = tmp("chart.pdf");
+    let old = b"%PDF an older picture".to_vec();
+    std::fs::write(&pdf, &old).unwrap();
     misused(
-        &["chart", "-o", png.to_str().unwrap()],
-        "charts are drawn as SVG only",
+        &["chart", "-o", pdf.to_str().unwrap()],
+        "charts are drawn as SVG or PNG",
     );
-    assert_eq!(std::fs::read(&png).unwrap(), old, "the .png is left alone");
-    for name in ["chart.pdf", "chart", "chart.svg.png"] {
+    assert_eq!(std::fs::read(&pdf).unwrap(), old, "the .pdf is left alone");
+    for name in ["chart.jpg", "chart", "chart.png.pdf"] {
         let path = tmp(name);
         let _ = std::fs::remove_file(&path);
         misused(
             &["chart", "-o", path.to_str().unwrap()],
-            "must end in `.svg`",
+            "must end in `.svg` or `.png`",
         );
         assert!(!path.exists(), "{name}");
     }
@@ -1825,10 +1827,11 @@ fn every_command_writes_csv_rows_the_library_computes() {
         "-o",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(header, ["date", "series", "layer", "count"]);
+    assert_eq!(header, ["date", "series", "layer", "count", "stale"]);
+    assert_eq!(rows[0][0], "2022-06-28");
     assert_eq!(
-        rows[0][..2],
-        ["2022-06-28".to_string(), "baseline".to_string()]
+        rows[0][2], "",
+        "the first series is the baseline's, of no layer"
     );
     assert_eq!(rows[0][3], "", "no record before the UK's deploy");
 

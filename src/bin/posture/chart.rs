@@ -1,17 +1,18 @@
-//! `posture chart`: an SVG timeline of a scope's total, the baseline and each
-//! what-if layer, at every event date in the range.
+//! `posture chart`: a timeline of a scope's total, the baseline and each
+//! what-if layer (or a line per group), as SVG or PNG, drawn by
+//! `posture_ledger::chart`.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clap::builder::TypedValueParser as _;
-use clap::Args;
-use plotters::prelude::*;
-use posture_ledger::{Count, LayerId, Ledger, Metric, Scope};
+use clap::{Args, ValueEnum};
+use posture_ledger::chart::{self, ChartOptions, Line, Timeline};
+use posture_ledger::{CheckOptions, Count, Country, EventId, LayerId, Ledger, Metric};
 use serde::Serialize;
 
+use crate::groups::By;
 use crate::table::{self, Table};
 use crate::{Common, Done, Failure, Format, Query};
 
@@ -29,16 +30,48 @@ pub struct ChartArgs {
     to: Option<NaiveDate>,
     /// A what-if layer to draw beside the baseline; repeat for several.
     /// Every layer of the scenario when left out.
-    #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer)]
+    #[arg(long, value_name = "LAYER", value_parser = crate::parse_layer, conflicts_with = "by")]
     layer: Vec<LayerId>,
     /// Draws the baseline alone, without what-if layers.
     #[arg(long, conflicts_with = "layer")]
     baseline_only: bool,
-    /// Where to write the SVG picture: a file name ending in `.svg` (other
-    /// formats, PNG among them, are not supported yet). The file is replaced
-    /// only once the whole picture is written.
-    #[arg(short, long, value_name = "OUT.svg", value_parser = output_path())]
+    /// A line per group of the scope, in the baseline: per host country,
+    /// contributing country, footing or unit kind. At most 8 lines, the
+    /// smallest groups drawn together as "other".
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    /// The chart's title; the scope and metric in words when left out.
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// The line under the title; the scenario and the range when left out.
+    #[arg(long, value_name = "TEXT")]
+    subtitle: Option<String>,
+    /// Marks an event (by id) with a line at the date it takes effect,
+    /// labelled with its kind and unit, or with LABEL after `=`; repeat for
+    /// several.
+    #[arg(long, value_name = "EVENT[=LABEL]")]
+    mark: Vec<String>,
+    /// Leaves out the scenario's claims, otherwise drawn as intervals.
+    #[arg(long)]
+    no_claims: bool,
+    /// The picture's width in pixels.
+    #[arg(long, value_name = "PIXELS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(200..=8000))]
+    width: u32,
+    /// The picture's height in pixels.
+    #[arg(long, value_name = "PIXELS", default_value_t = 600, value_parser = clap::value_parser!(u32).range(150..=8000))]
+    height: u32,
+    /// Where to write the picture: a file name ending in `.svg` or `.png`,
+    /// which chooses the format. The file is replaced only once the whole
+    /// picture is written.
+    #[arg(short, long, value_name = "OUT.svg|OUT.png", value_parser = output_path())]
     output: PathBuf,
+}
+
+/// A picture's format, from its file name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Picture {
+    Svg,
+    Png,
 }
 
 /// Reads `-o` as a path (which need not be UTF-8), checked by `check_output`.
@@ -46,22 +79,30 @@ fn output_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
     clap::builder::PathBufValueParser::new().try_map(check_output)
 }
 
-/// Checks `-o`: a file name ending in `.svg`, since SVG is all this binary
-/// draws. Refused here, before anything is read or written, so that SVG
-/// bytes never land under a `.png` name.
+/// The format a file name asks for, if it is one this binary draws.
+fn picture(path: &Path) -> Option<Picture> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => Some(Picture::Svg),
+        Some(e) if e.eq_ignore_ascii_case("png") => Some(Picture::Png),
+        _ => None,
+    }
+}
+
+/// Checks `-o`: a file name ending in `.svg` or `.png`. Refused here,
+/// before anything is read or written, so that a picture never lands under
+/// a name that says another format.
 fn check_output(path: PathBuf) -> Result<PathBuf, String> {
     if path.as_os_str() == "-" {
         return Err(
             "the chart is written to a file, not to stdout (which carries its table or JSON): \
-             give a file name ending in `.svg`"
+             give a file name ending in `.svg` or `.png`"
                 .to_string(),
         );
     }
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("svg") => Ok(path),
-        _ => Err(
-            "charts are drawn as SVG only, so the file name must end in `.svg` \
-             (PNG and other formats are not supported yet)"
+    match picture(&path) {
+        Some(_) => Ok(path),
+        None => Err(
+            "charts are drawn as SVG or PNG, chosen by the file name: it must end in `.svg` or `.png`"
                 .to_string(),
         ),
     }
@@ -69,7 +110,7 @@ fn check_output(path: PathBuf) -> Result<PathBuf, String> {
 
 /// `chart --format json`; docs/cli.md documents it.
 #[derive(Serialize)]
-struct Output {
+struct Output<'a> {
     schema_version: u32,
     command: &'static str,
     scenario: String,
@@ -77,20 +118,17 @@ struct Output {
     query: String,
     scope: String,
     metric: String,
+    by: Option<By>,
     from: NaiveDate,
     to: NaiveDate,
     output: String,
-    dates: Vec<NaiveDate>,
-    series: Vec<Series>,
-}
-
-/// One line of the chart: the baseline, or the baseline with a layer.
-#[derive(Serialize)]
-struct Series {
-    layer: Option<String>,
-    label: String,
-    /// `None` (JSON `null`) where no record covers the scope: no line there.
-    totals: Vec<Option<u64>>,
+    title: &'a str,
+    subtitle: &'a str,
+    dates: &'a [NaiveDate],
+    series: &'a [chart::Series],
+    claims: &'a [chart::ClaimMark],
+    markers: &'a [chart::Marker],
+    sources: &'a [String],
 }
 
 pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
@@ -102,40 +140,112 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         Some(m) => crate::groups::metrics(ledger, Some(m))?.remove(0),
         None => default_metric(ledger)?,
     };
-    let layers: Vec<LayerId> = if args.baseline_only {
-        Vec::new()
-    } else if args.layer.is_empty() {
-        ledger.layers().iter().map(|l| l.id.clone()).collect()
-    } else {
-        for l in &args.layer {
-            crate::check_layer(ledger, l)?;
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            return Err(Failure::new(format!(
+                "--from {from} is after --to {to}: the chart runs forwards in time"
+            )));
         }
-        args.layer.clone()
-    };
-    let dates = dates(ledger, args.from, args.to)?;
-    let known_at = args.common.known_at;
-    let mut series = vec![Series {
-        layer: None,
-        label: "baseline".to_string(),
-        totals: totals(ledger, None, &args.common, &scope, &metric, &dates)?,
-    }];
-    for l in &layers {
-        series.push(Series {
-            layer: Some(l.to_string()),
-            label: format!("with `{l}`"),
-            totals: totals(ledger, Some(l), &args.common, &scope, &metric, &dates)?,
-        });
     }
-    let title = format!(
-        "{}: {scope}, {metric}, {} to {}{}",
-        scenario.name(),
-        dates[0],
-        dates[dates.len() - 1],
-        crate::as_known(known_at)
-    );
-    let svg = draw(&title, &metric, &dates, &series)?;
+    let known_at = args.common.known_at;
+    let mut options = ChartOptions::new().size(args.width, args.height);
+    if let Some(d) = args.from {
+        options = options.from(d);
+    }
+    if let Some(d) = args.to {
+        options = options.to(d);
+    }
+    if let Some(k) = known_at {
+        options = options.known_at(k);
+    }
+    if let Some(days) = args.common.max_age {
+        options = options.max_age(days);
+    }
+    let timeline = match args.by {
+        Some(by) => {
+            let groups = crate::groups::split(ledger, text, &scope, by)?
+                .into_iter()
+                .filter_map(|g| {
+                    let key = g.key?;
+                    // Groups that can overlap (a region holds its countries,
+                    // an alliance its members' units) are drawn by country
+                    // alone, which never overlap: the rest is "other".
+                    let label = match key.parse::<Country>() {
+                        Ok(c) => c.name().to_string(),
+                        Err(_) if by.overlaps() => return None,
+                        Err(_) => capitalised(&key.replace('_', " ")),
+                    };
+                    Some(Line {
+                        label,
+                        scope: g.scope,
+                        layer: None,
+                    })
+                })
+                .collect();
+            Timeline::grouped(ledger, &scope, &metric, groups, &options)?
+        }
+        None => {
+            let layers: Vec<LayerId> = if args.baseline_only {
+                Vec::new()
+            } else if args.layer.is_empty() {
+                ledger.layers().iter().map(|l| l.id.clone()).collect()
+            } else {
+                for l in &args.layer {
+                    crate::check_layer(ledger, l)?;
+                }
+                args.layer.clone()
+            };
+            Timeline::with_layers(ledger, &scope, &metric, &layers, &options)?
+        }
+    };
+    // A claim is about the whole scope, which a chart by group draws no
+    // line of: beside the groups' lines it would mislead.
+    let timeline = if args.no_claims || args.by.is_some() {
+        timeline
+    } else {
+        let mut check = CheckOptions::new();
+        if let Some(k) = known_at {
+            check = check.known_at(k);
+        }
+        if let Some(days) = args.common.max_age {
+            check = check.max_age(days);
+        }
+        let report = ledger.check_with(scenario.claims(), check)?;
+        timeline.with_claims(scenario.claims(), &report)
+    };
+    let (from, to) = match timeline.dates() {
+        [first, .., last] => (*first, *last),
+        [only] => (*only, *only),
+        [] => return Err(Failure::new("internal error: a chart with no dates")),
+    };
+    let subtitle = match &args.subtitle {
+        Some(s) => s.clone(),
+        None => format!(
+            "{}: totals at the end of each day, {from} to {to}{}",
+            scenario.name(),
+            crate::as_known(known_at)
+        ),
+    };
+    let mut timeline = timeline.with_subtitle(subtitle);
+    if let Some(t) = &args.title {
+        timeline = timeline.with_title(t.clone());
+    }
+    for mark in &args.mark {
+        let (id, label) = match mark.split_once('=') {
+            Some((id, label)) => (id, Some(label)),
+            None => (mark.as_str(), None),
+        };
+        let event = EventId::new(id).map_err(|e| Failure::new(format!("--mark `{mark}`: {e}")))?;
+        timeline = timeline
+            .with_event(ledger, &event, label)
+            .map_err(|e| Failure::new(format!("--mark `{mark}`: {e}")))?;
+    }
+    let dates = timeline.dates();
+    let bytes = match picture(&args.output) {
+        Some(Picture::Png) => timeline.png()?,
+        _ => timeline.svg()?.into_bytes(),
+    };
 
-    let (from, to) = (dates[0], dates[dates.len() - 1]);
     let stdout = match args.common.format {
         Format::Json => crate::to_json(&Output {
             schema_version: crate::SCHEMA_VERSION,
@@ -145,21 +255,28 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
             query: crate::groups::whole(text, &scope).query,
             scope: scope.to_string(),
             metric: metric.to_string(),
+            by: args.by,
             from,
             to,
             output: args.output.display().to_string(),
+            title: timeline.title(),
+            subtitle: timeline.subtitle(),
             dates,
-            series,
+            series: timeline.series(),
+            claims: timeline.claims(),
+            markers: timeline.markers(),
+            sources: timeline.sources(),
         })?,
         Format::Csv => {
-            let mut csv = crate::csv::Csv::new(&["date", "series", "layer", "count"]);
-            for s in &series {
-                for (d, t) in dates.iter().zip(&s.totals) {
+            let mut csv = crate::csv::Csv::new(&["date", "series", "layer", "count", "stale"]);
+            for s in timeline.series() {
+                for (i, (d, t)) in dates.iter().zip(&s.totals).enumerate() {
                     csv.row([
                         d.to_string(),
                         s.label.clone(),
                         crate::csv::opt(s.layer.as_ref()),
                         crate::csv::opt(*t),
+                        s.stale.get(i).copied().unwrap_or(false).to_string(),
                     ]);
                 }
             }
@@ -171,6 +288,7 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
                 scenario.name(),
                 crate::as_known(known_at)
             );
+            let series = timeline.series();
             let header = std::iter::once("date".to_string())
                 .chain(series.iter().map(|s| s.label.clone()))
                 .collect();
@@ -186,19 +304,32 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
                 );
             }
             out.push_str(&t.render());
-            out.push_str(&format!("\nwrote {}\n", args.output.display()));
+            out.push_str(&format!(
+                "\n{}\nwrote {}\n",
+                timeline.source_line(),
+                args.output.display()
+            ));
             out
         }
     };
     // Last, once everything else has succeeded: the picture replaces the
     // file only when it is whole.
-    write_atomically(&args.output, svg.as_bytes()).map_err(|e| {
+    write_atomically(&args.output, &bytes).map_err(|e| {
         Failure::new(format!(
             "cannot write the chart to {}: {e}",
             args.output.display()
         ))
     })?;
     Ok(Done::ok(stdout))
+}
+
+/// `text` with its first letter upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
@@ -275,249 +406,4 @@ fn default_metric(ledger: &Ledger) -> Result<Metric, Failure> {
     all.into_iter()
         .next()
         .ok_or_else(|| Failure::new("the scenario has no units, so nothing to chart"))
-}
-
-/// The range's ends and every event date between them, in order.
-fn dates(
-    ledger: &Ledger,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Vec<NaiveDate>, Failure> {
-    let effective: BTreeSet<NaiveDate> = ledger.events().iter().map(|e| e.effective()).collect();
-    let (Some(from), Some(to)) = (
-        from.or(effective.first().copied()),
-        to.or(effective.last().copied()),
-    ) else {
-        return Err(Failure::new(
-            "the scenario has no events to date the chart: give --from and --to",
-        ));
-    };
-    if from > to {
-        return Err(Failure::new(format!(
-            "--from {from} is after --to {to}: the chart runs forwards in time"
-        )));
-    }
-    let mut dates: BTreeSet<NaiveDate> = effective.range(from..=to).copied().collect();
-    dates.insert(from);
-    dates.insert(to);
-    Ok(dates.into_iter().collect())
-}
-
-/// The scope's total at the end of each date, from the library.
-fn totals(
-    ledger: &Ledger,
-    layer: Option<&LayerId>,
-    common: &crate::Common,
-    scope: &Scope,
-    metric: &Metric,
-    dates: &[NaiveDate],
-) -> Result<Vec<Option<u64>>, Failure> {
-    let view = crate::view(ledger, layer, common)?;
-    dates
-        .iter()
-        .map(|&d| Ok(view.total(scope, metric, d)?.get()))
-        .collect()
-}
-
-/// Colours for the layers' lines, after the baseline's black.
-const PALETTE: [RGBColor; 5] = [
-    RGBColor(0x1f, 0x77, 0xb4),
-    RGBColor(0xd6, 0x27, 0x28),
-    RGBColor(0x2c, 0xa0, 0x2c),
-    RGBColor(0xff, 0x7f, 0x0e),
-    RGBColor(0x94, 0x67, 0xbd),
-];
-
-/// The colour of series `i`: black for the baseline, then the palette.
-fn colour(i: usize) -> RGBColor {
-    match i {
-        0 => BLACK,
-        _ => PALETTE[(i - 1) % PALETTE.len()],
-    }
-}
-
-/// The line of series `i`: the baseline's heavier.
-fn style(i: usize) -> ShapeStyle {
-    colour(i).stroke_width(if i == 0 { 3 } else { 2 })
-}
-
-/// Draws the series as step lines (a total holds until the next event
-/// changes it), with a marker at each date and the final figure labelled,
-/// and returns the SVG text. Nothing is written to a file here, so a drawing
-/// that fails, or panics, leaves no half-written picture.
-fn draw(
-    title: &str,
-    metric: &Metric,
-    dates: &[NaiveDate],
-    series: &[Series],
-) -> Result<String, Failure> {
-    let failed = |e: &dyn std::fmt::Display| Failure::new(format!("cannot draw the chart: {e}"));
-    let mut svg = String::new();
-    let first = dates[0];
-    let day = |d: NaiveDate| (d - first).num_days() as f64;
-    let span = day(dates[dates.len() - 1]);
-    // Room on the right for the last figure to show as a level, not a point.
-    let end = span + (span * 0.06).max(1.0);
-    let top = series
-        .iter()
-        .flat_map(|s| s.totals.iter().copied().flatten())
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64
-        * 1.15;
-
-    let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| failed(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(90)
-        .build_cartesian_2d(-(end * 0.01)..end, 0f64..top)
-        .map_err(|e| failed(&e))?;
-    let label_date = |x: &f64| label_date(first, *x);
-    let label_count = |y: &f64| label_count(*y);
-    chart
-        .configure_mesh()
-        .x_desc("date (totals at the end of the day)")
-        .y_desc(metric.to_string())
-        .x_labels(8)
-        .y_labels(8)
-        .x_label_formatter(&label_date)
-        .y_label_formatter(&label_count)
-        .light_line_style(RGBColor(0xee, 0xee, 0xee))
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(|e| failed(&e))?;
-
-    // The legend lists the series in order, from empty series drawn first…
-    for (i, s) in series.iter().enumerate() {
-        chart
-            .draw_series(LineSeries::new(std::iter::empty::<(f64, f64)>(), style(i)))
-            .map_err(|e| failed(&e))?
-            .label(s.label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style(i)));
-    }
-    // …while the lines are drawn layers first, so the baseline stays on top
-    // where they agree.
-    let mut labelled: Vec<u64> = Vec::new();
-    for (i, s) in series.iter().enumerate().rev() {
-        // A line for each run of dates with a record: none where there is
-        // no record, which is unknown, not 0.
-        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-        let mut previous: Option<u64> = None;
-        for (&d, &v) in dates.iter().zip(&s.totals) {
-            match (previous, v) {
-                (Some(p), Some(v)) => {
-                    if let Some(run) = runs.last_mut() {
-                        run.push((day(d), p as f64));
-                        run.push((day(d), v as f64));
-                    }
-                }
-                (None, Some(v)) => runs.push(vec![(day(d), v as f64)]),
-                (_, None) => {}
-            }
-            previous = v;
-        }
-        let last = s.totals[s.totals.len() - 1];
-        if let (Some(last), Some(run)) = (last, runs.last_mut()) {
-            run.push((end, last as f64));
-        }
-        for run in runs {
-            if i == 0 {
-                chart.draw_series(LineSeries::new(run, style(i)))
-            } else {
-                chart.draw_series(DashedLineSeries::new(run, 8, 5, style(i)))
-            }
-            .map_err(|e| failed(&e))?;
-        }
-        chart
-            .draw_series(dates.iter().zip(&s.totals).filter_map(|(&d, &v)| {
-                v.map(|v| Circle::new((day(d), v as f64), 3, colour(i).filled()))
-            }))
-            .map_err(|e| failed(&e))?;
-        // The final figure, once per distinct value.
-        let Some(last) = last else {
-            continue;
-        };
-        if !labelled.contains(&last) {
-            labelled.push(last);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    table::count(Count::new(last)),
-                    (end, last as f64),
-                    ("sans-serif", 14).into_font().color(&colour(i)).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Right,
-                            plotters::style::text_anchor::VPos::Bottom,
-                        ),
-                    ),
-                )))
-                .map_err(|e| failed(&e))?;
-        }
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(0xaa, 0xaa, 0xaa))
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(|e| failed(&e))?;
-    root.present().map_err(|e| failed(&e))?;
-    drop(chart);
-    drop(root);
-    Ok(svg)
-}
-
-/// The label of the x axis at `x` days after `first`. The axis runs a little
-/// beyond the dates on both sides, which may be past the ends of the
-/// calendar: such a position has no label.
-fn label_date(first: NaiveDate, x: f64) -> String {
-    chrono::TimeDelta::try_days(x.round() as i64)
-        .and_then(|days| first.checked_add_signed(days))
-        .map_or(String::new(), |d| d.to_string())
-}
-
-/// The label of the y axis at `y`, when that is a count: not past the
-/// largest (the axis runs above the largest total, which may be near it),
-/// nor below zero, where a cast would saturate to a figure that is not there.
-fn label_count(y: f64) -> String {
-    let y = y.round();
-    // 2⁶⁴, exact as a float: every float below it is a count.
-    if (0.0..18_446_744_073_709_551_616.0).contains(&y) {
-        table::count(Count::new(y as u64))
-    } else {
-        String::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn axis_positions_past_the_ends_of_the_calendar_have_no_label() {
-        assert_eq!(label_date(NaiveDate::MAX, 0.0), NaiveDate::MAX.to_string());
-        assert_eq!(label_date(NaiveDate::MAX, 1.0), "");
-        assert_eq!(label_date(NaiveDate::MIN, -1.0), "");
-        assert_eq!(label_date(NaiveDate::MIN, f64::MAX), "");
-        assert_eq!(
-            label_date(NaiveDate::MIN, f64::NAN),
-            NaiveDate::MIN.to_string()
-        );
-    }
-
-    #[test]
-    fn a_count_axis_above_the_largest_count_has_no_label_there() {
-        // The axis runs 15% above the largest total, which for a total near
-        // u64::MAX is past any count: labelling it u64::MAX would be wrong.
-        let max = u64::MAX as f64;
-        assert_eq!(label_count(max * 1.15), "");
-        assert_eq!(label_count(-1.0), "");
-        assert_eq!(label_count(f64::NAN), "");
-        assert_eq!(label_count(1_650.4), "1,650");
-        assert_eq!(label_count(0.0), "0");
-    }
 }
