@@ -28,6 +28,7 @@ pub struct Extracted {
     sentence: Range<usize>,
     metric: Option<(Metric, MetricFrom)>,
     places: Vec<NamedPlace>,
+    hosts: Vec<NamedPlace>,
     interval: Result<Interval>,
 }
 
@@ -75,15 +76,25 @@ impl Extracted {
         &self.places
     }
 
-    /// The places the sentence names as the location of something: after "in",
-    /// "to", "across", "at"… (see [`PlaceRole::Host`]). A guess at the hosts.
+    /// A guess at the hosts: of the places the sentence names as the location
+    /// of something (after "in", "to", "across", "at"…, see
+    /// [`PlaceRole::Host`]), the first after the phrase, or else the last
+    /// before it, with the places listed with it ("in Estonia, Lithuania, and
+    /// Latvia"). "1,650 troops stationed in Estonia" is in `EST`; in "two more
+    /// F-35 squadrons to Britain, as well as a new … headquarters in Poland"
+    /// the squadrons go to `GBR` and the headquarters to `POL`.
     #[must_use]
     pub fn hosts(&self) -> Places {
-        self.places_in(PlaceRole::Host)
+        let mut places = Places::default();
+        for named in &self.hosts {
+            add(&mut places, &named.place);
+        }
+        places
     }
 
-    /// The other places the sentence names: a subject, a possessor ("Britain,
-    /// which already has"; "NATO leader"). A guess at the contributors.
+    /// The places the sentence names other than as a location: a subject, a
+    /// possessor ("Britain, which already has"; "NATO leader"). A guess at
+    /// the contributors.
     #[must_use]
     pub fn others(&self) -> Places {
         self.places_in(PlaceRole::Other)
@@ -92,17 +103,7 @@ impl Extracted {
     fn places_in(&self, role: PlaceRole) -> Places {
         let mut places = Places::default();
         for named in self.places.iter().filter(|p| p.role == role) {
-            match &named.place {
-                Place::Country(c) => {
-                    places.countries.insert(*c);
-                }
-                Place::Region(r) => {
-                    places.regions.insert(r.clone());
-                }
-                Place::Alliance(a) => {
-                    places.alliances.insert(a.clone());
-                }
-            }
+            add(&mut places, &named.place);
         }
         places
     }
@@ -115,6 +116,20 @@ impl Extracted {
     /// qualifier, a negative count, an overflow.
     pub fn interval(&self) -> std::result::Result<&Interval, &crate::Error> {
         self.interval.as_ref()
+    }
+}
+
+fn add(places: &mut Places, place: &Place) {
+    match place {
+        Place::Country(c) => {
+            places.countries.insert(*c);
+        }
+        Place::Region(r) => {
+            places.regions.insert(r.clone());
+        }
+        Place::Alliance(a) => {
+            places.alliances.insert(a.clone());
+        }
     }
 }
 
@@ -221,11 +236,12 @@ pub fn extract(text: &str, ledger: &Ledger, policy: &TolerancePolicy) -> Vec<Ext
                 None => metric_in_sentence(text, &words, &sentence, &span)
                     .map(|m| (m, MetricFrom::Sentence)),
             };
-            let places = places
+            let places: Vec<NamedPlace> = places
                 .iter()
                 .filter(|p| sentence.start <= p.span.start && p.span.end <= sentence.end)
                 .cloned()
                 .collect();
+            let hosts = nearest_hosts(text, &places, &span);
             let interval = reading.interval(policy);
             Extracted {
                 reading,
@@ -234,6 +250,7 @@ pub fn extract(text: &str, ledger: &Ledger, policy: &TolerancePolicy) -> Vec<Ext
                 sentence,
                 metric,
                 places,
+                hosts,
                 interval,
             }
         })
@@ -374,7 +391,8 @@ fn words(text: &str) -> Vec<Word> {
                 let single_caps = text[at..end]
                     .split('.')
                     .all(|part| part.chars().count() == 1);
-                if single_caps && (after.is_some_and(char::is_uppercase) || text[at..b].contains('.'))
+                if single_caps
+                    && (after.is_some_and(char::is_uppercase) || text[at..b].contains('.'))
                 {
                     end = b + 1;
                     chars.next();
@@ -484,6 +502,36 @@ fn find_places(text: &str, words: &[Word], ledger: &Ledger) -> Vec<NamedPlace> {
     out
 }
 
+/// The host places nearest the phrase at `span`: the first after it, or
+/// else the last before it, with the places listed with it.
+fn nearest_hosts(text: &str, places: &[NamedPlace], span: &Range<usize>) -> Vec<NamedPlace> {
+    let hosts: Vec<&NamedPlace> = places
+        .iter()
+        .filter(|p| p.role == PlaceRole::Host)
+        .collect();
+    let joined = |a: &NamedPlace, b: &NamedPlace| {
+        text.get(a.span.end..b.span.start).is_some_and(|gap| {
+            gap.split(|c: char| c.is_whitespace() || c == ',')
+                .all(|w| w.is_empty() || w == "and" || w == "or" || w == "the")
+        })
+    };
+    let Some(mut first) = hosts
+        .iter()
+        .position(|p| p.span.start >= span.end)
+        .or_else(|| hosts.iter().rposition(|p| p.span.end <= span.start))
+    else {
+        return Vec::new();
+    };
+    while first > 0 && joined(hosts[first - 1], hosts[first]) {
+        first -= 1;
+    }
+    let mut last = first;
+    while last + 1 < hosts.len() && joined(hosts[last], hosts[last + 1]) {
+        last += 1;
+    }
+    hosts[first..=last].iter().map(|p| (*p).clone()).collect()
+}
+
 /// The country `slice` names, when it names one as a word of running text:
 /// a code only in capitals and not as part of a designator ("AS-4").
 fn country_named(text: &str, slice: &str, end: usize) -> Option<Country> {
@@ -585,10 +633,16 @@ mod tests {
         let cases: [(&str, &[&str]); 6] = [
             ("One. Two", &["One.", "Two"]),
             ("a 4 p.m. meeting. Then", &["a 4 p.m. meeting.", "Then"]),
-            ("Mr. Biden came. 300 left.", &["Mr. Biden came.", "300 left."]),
+            (
+                "Mr. Biden came. 300 left.",
+                &["Mr. Biden came.", "300 left."],
+            ),
             ("wrapped\nline. Next", &["wrapped\nline.", "Next"]),
             ("para one\n \npara two", &["para one", "para two"]),
-            ("“Quoted.” Next? Yes! no", &["“Quoted.”", "Next?", "Yes! no"]),
+            (
+                "“Quoted.” Next? Yes! no",
+                &["“Quoted.”", "Next?", "Yes! no"],
+            ),
         ];
         for (text, expected) in cases {
             let found: Vec<&str> = sentences(text).into_iter().map(|s| &text[s]).collect();
@@ -601,7 +655,10 @@ mod tests {
         let ledger = ledger();
         let cases: [(&str, &[(&str, PlaceRole)]); 8] = [
             ("5 troops in Estonia", &[("EST", PlaceRole::Host)]),
-            ("5 troops to the Baltic states", &[("baltic-states", PlaceRole::Host)]),
+            (
+                "5 troops to the Baltic states",
+                &[("baltic-states", PlaceRole::Host)],
+            ),
             ("5 troops across Europe", &[("europe", PlaceRole::Host)]),
             ("NATO has 5 troops", &[("NATO", PlaceRole::Other)]),
             ("Britain has 5 troops", &[("GBR", PlaceRole::Other)]),
@@ -670,6 +727,16 @@ mod tests {
                 (None, None)
             ]
         );
+    }
+
+    #[test]
+    fn the_hosts_are_the_nearest_places_of_location_after_the_phrase_with_their_list() {
+        let ledger = ledger();
+        let text = "They send two more squadrons to Britain, a new headquarters in Poland, \
+                    and 300 troops in Estonia, Lithuania, and Latvia; 40 stay.";
+        let found = extract(text, &ledger, &TolerancePolicy::default());
+        let hosts: Vec<String> = found.iter().map(|f| f.hosts().to_string()).collect();
+        assert_eq!(hosts, ["GBR", "POL", "EST+LTU+LVA", "EST+LTU+LVA"]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod check;
 mod csv;
 mod diff;
 mod explain;
+mod extract;
 mod groups;
 mod table;
 mod totals;
@@ -61,6 +62,10 @@ enum Command {
     /// Every problem in a scenario file, each with its line and column:
     /// exit status 0 when the file is sound, 2 when it is not.
     Validate(validate::ValidateArgs),
+    /// Every quantity phrase of an article, with its line and column,
+    /// qualifier, interval, metric and the places its sentence names; or,
+    /// with --format toml, draft claims for a person to confirm.
+    Extract(extract::ExtractArgs),
 }
 
 /// The options every command takes.
@@ -169,6 +174,7 @@ fn main() -> ExitCode {
         Command::Chart(a) => chart::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Extract(a) => extract::run(a),
     };
     match result {
         Ok(done) => {
