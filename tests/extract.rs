@@ -88,7 +88,10 @@ fn extract_lists_every_figure_of_the_report_with_its_line_and_interval() {
             .find(|l| l.starts_with(&format!("{}:{} ", e.line(), e.column())))
             .unwrap_or_else(|| panic!("a row for {}:{}", e.line(), e.column()));
         assert!(row.contains(e.reading().words()), "{row}");
-        assert!(row.contains(&e.interval().expect("interval").to_string()), "{row}");
+        assert!(
+            row.contains(&e.interval().expect("interval").to_string()),
+            "{row}"
+        );
     }
 }
 
@@ -205,7 +208,11 @@ fn draft_claims_load_into_the_bundled_scenario_once_the_marked_blanks_are_filled
 
     // Without --reported, `as_of` is a blank to fill too.
     let (_, undated, _) = posture(&["extract", MADRID, "--format", "toml"], "");
-    let undated = filled(&filled(&undated, "metric", "\"personnel\""), "as_of", "\"2022-06-29\"");
+    let undated = filled(
+        &filled(&undated, "metric", "\"personnel\""),
+        "as_of",
+        "\"2022-06-29\"",
+    );
     assert!(Scenario::from_toml(&with(&undated), "draft.toml").is_ok());
 }
 
@@ -238,5 +245,8 @@ fn extract_writes_csv_rows_and_refuses_a_missing_article() {
     let (code, stdout, stderr) = posture(&["extract", "tests/data/no-such-article.txt"], "");
     assert_eq!(code, 2);
     assert_eq!(stdout, "");
-    assert!(stderr.contains("error: tests/data/no-such-article.txt"), "{stderr}");
+    assert!(
+        stderr.contains("error: tests/data/no-such-article.txt"),
+        "{stderr}"
+    );
 }
