@@ -114,8 +114,8 @@ impl Extracted {
     ///
     /// The error of [`Reading::interval`]: a figure that cannot take its
     /// qualifier, a negative count, an overflow.
-    pub fn interval(&self) -> std::result::Result<&Interval, &crate::Error> {
-        self.interval.as_ref()
+    pub fn interval(&self) -> Result<Interval> {
+        self.interval.clone()
     }
 }
 

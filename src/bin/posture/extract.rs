@@ -182,7 +182,7 @@ struct JsonPhrase<'a> {
     words: &'a str,
     value: String,
     qualifier: Option<Qualifier>,
-    interval: Option<JsonInterval<'a>>,
+    interval: Option<JsonInterval>,
     error: Option<String>,
     metric: Option<String>,
     metric_from: Option<&'static str>,
@@ -193,9 +193,9 @@ struct JsonPhrase<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonInterval<'a> {
+struct JsonInterval {
     text: String,
-    interval: &'a Interval,
+    interval: Interval,
 }
 
 #[derive(Serialize)]
@@ -219,7 +219,7 @@ fn json_phrase<'a>(text: &'a str, e: &'a Extracted) -> JsonPhrase<'a> {
             text: i.to_string(),
             interval: i,
         }),
-        error: e.interval().err().map(ToString::to_string),
+        error: e.interval().err().map(|err| err.to_string()),
         metric: e.metric().map(ToString::to_string),
         metric_from: e.metric_from().map(|f| match f {
             MetricFrom::Noun => "noun",
@@ -275,7 +275,7 @@ fn csv(found: &[Extracted]) -> String {
             e.reading()
                 .qualifier()
                 .map_or(String::new(), |q| q.to_string()),
-            e.interval().map_or(String::new(), ToString::to_string),
+            e.interval().map_or(String::new(), |i| i.to_string()),
             crate::csv::opt(e.metric()),
             crate::csv::opt(e.metric_from().map(|f| match f {
                 MetricFrom::Noun => "noun",
