@@ -565,11 +565,13 @@ fn role_of(text: &str, words: &[Word], i: usize, found: &[NamedPlace]) -> PlaceR
     }
     // "in Estonia, Lithuania, and Latvia": joined by a comma and/or "and".
     if let Some(last) = found.last() {
-        let gap = &text[last.span.end..words[j].span.start];
-        let joined = gap
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .all(|w| w.is_empty() || w == "and" || w == "or");
-        if joined && last.span.end <= words[j].span.start {
+        let joined = text
+            .get(last.span.end..words[j].span.start)
+            .is_some_and(|gap| {
+                gap.split(|c: char| c.is_whitespace() || c == ',')
+                    .all(|w| w.is_empty() || w == "and" || w == "or")
+            });
+        if joined {
             return last.role;
         }
     }
@@ -737,6 +739,27 @@ mod tests {
         let found = extract(text, &ledger, &TolerancePolicy::default());
         let hosts: Vec<String> = found.iter().map(|f| f.hosts().to_string()).collect();
         assert_eq!(hosts, ["GBR", "POL", "EST+LTU+LVA", "EST+LTU+LVA"]);
+    }
+
+    proptest::proptest! {
+        /// Nothing panics on any text, and every span is the text's own.
+        #[test]
+        fn extract_reads_any_text_without_panicking(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "in ", "the ", "Estonia", "Baltic states", "NATO", "U.S.", "US-", "4", ",",
+                ". ", "\n", "\n\n", "’s ", "“", "” ", "more than ", "1,650 ", "troops ",
+                "and ", "é", "Korea, Republic of", "A.", "x",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            let ledger = ledger();
+            for e in extract(&text, &ledger, &TolerancePolicy::default()) {
+                proptest::prop_assert!(text.get(e.sentence()).is_some());
+                for p in e.places() {
+                    proptest::prop_assert_eq!(&text[p.span.clone()], p.words.as_str());
+                }
+            }
+        }
     }
 
     #[test]
