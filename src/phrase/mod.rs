@@ -76,6 +76,7 @@
 //! - a hedge on a vague count ("about hundreds") and two hedges that
 //!   contradict each other ("more than 500 or fewer").
 
+mod extract;
 mod grammar;
 mod numbers;
 mod tokens;
@@ -90,6 +91,8 @@ use crate::error::{Error, Result};
 use crate::interval::{Interval, Thousands};
 use crate::metric::Metric;
 use crate::qualifier::{Qualifier, TolerancePolicy};
+
+pub use extract::{extract, sentences, Extracted, MetricFrom, NamedPlace, Place, PlaceRole};
 
 /// What a counted noun counts: "troops", "soldiers", "service members",
 /// "personnel" → personnel; "warships", "destroyers", "ships" → ships;

@@ -24,6 +24,7 @@ mod check;
 mod csv;
 mod diff;
 mod explain;
+mod extract;
 mod groups;
 mod import;
 mod table;
@@ -65,6 +66,10 @@ enum Command {
     /// A published table turned into a scenario file, on stdout: levels,
     /// changes or claims, read as an import spec says.
     Import(import::ImportArgs),
+    /// Every quantity phrase of an article, with its line and column,
+    /// qualifier, interval, metric and the places its sentence names; or,
+    /// with --format toml, draft claims for a person to confirm.
+    Extract(extract::ExtractArgs),
 }
 
 /// The options every command takes.
@@ -174,6 +179,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Import(a) => import::run(a),
+        Command::Extract(a) => extract::run(a),
     };
     match result {
         Ok(done) => {
