@@ -1106,18 +1106,18 @@ impl<'a> Checker<'a> {
         date: NaiveDate,
     ) -> Result<Option<String>> {
         let total = view.total(scope, metric, date)?;
-        let (true, Some(newest)) = (total.is_stale(), total.newest()) else {
+        let (true, Some(oldest)) = (total.is_stale(), total.oldest_figure()) else {
             return Ok(None);
         };
         let why = match (total.valid_until(), view.max_age_days()) {
-            (Some(until), _) if until < date => text!("holds only until {until}"),
-            (_, Some(days)) => text!("is more than {days} days before {date}"),
+            (Some(until), _) if until < date => text!("a figure it adds holds only until {until}"),
+            (_, Some(days)) => text!(
+                "a figure it adds was last observed on {oldest}, more than {days} days before {date}"
+            ),
             // Stale for one reason or the other, by construction.
-            (_, None) => text!("no longer holds on {date}"),
+            (_, None) => text!("a figure it adds no longer holds on {date}"),
         };
-        Ok(Some(text!(
-            "its newest observation there, of {newest}, {why}: the figure is stale, not current"
-        )))
+        Ok(Some(text!("{why}: the total is stale, not current")))
     }
 
     /// The recorded events that cite the claim's own line and count towards
@@ -1144,8 +1144,11 @@ impl<'a> Checker<'a> {
                 .is_some_and(|s| s.line == Some(line) && &s.document == document);
             let visible = event.layer().is_none() || event.layer() == claim.layer();
             if cites && visible && event.effective() <= as_of.last() {
+                // The event's figure is the ledger's there if the event itself
+                // observed the scope: a line of the register behind the total.
                 let within = scope.clone().unit(event.unit().clone());
-                if view.total(&within, metric, as_of.last())?.is_recorded() {
+                let register = view.explain(&within, metric, as_of.last())?;
+                if register.entries().iter().any(|e| e.event == *event.id()) {
                     out.push(event.id().clone());
                 }
             }
@@ -1374,15 +1377,16 @@ impl<'a> Checker<'a> {
                     vec![claim.id().clone()],
                 );
                 f.summary = if self.counts(metric) {
-                    let (where_, which) = (
-                        self.describe(scope, metric, claim.layer()),
-                        match (ledger_before, ledger_after) {
-                            (None, Some(_)) => text!("on {before_at}, before the change"),
-                            (Some(_), None) => text!("on {as_of}, after the change"),
-                            _ => text!("on {before_at} or on {as_of}"),
-                        },
-                    );
-                    match p.view.first_record(scope, metric, as_of.last())? {
+                    // The side with no record, in the view it is read in: a
+                    // layer claim's "before" is the baseline's.
+                    let before_layer = before_view.layer_index().and(claim.layer());
+                    let (view, layer, which) = match (ledger_before, ledger_after) {
+                        (None, Some(_)) => (before_view, before_layer, text!("on {before_at}, before the change")),
+                        (Some(_), None) => (p.view, claim.layer(), text!("on {as_of}, after the change")),
+                        _ => (p.view, claim.layer(), text!("on {before_at} or on {as_of}")),
+                    };
+                    let where_ = self.describe(scope, metric, layer);
+                    match view.first_record(scope, metric, as_of.last())? {
                         Some(first) => text!(
                             "the ledger has no record of {where_} {which}: its records there begin on {first}"
                         ),

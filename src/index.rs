@@ -489,12 +489,10 @@ impl Coverage {
         if seen <= 0 {
             return Coverage { seen, newest: None };
         }
-        let mut upto = key;
-        loop {
-            let Some(last) = parts.iter().filter_map(|s| s.last_step(upto)).max() else {
-                // Unreachable while `seen > 0`: some part steps at or before `key`.
-                return Coverage { seen, newest: None };
-            };
+        // The common case, and every baseline's: the last step of any part
+        // is an observation.
+        let last = parts.iter().filter_map(|s| s.last_step(key)).max();
+        if let Some(last) = last {
             let here: i64 = parts
                 .iter()
                 .filter_map(|s| {
@@ -508,10 +506,25 @@ impl Coverage {
                     newest: Some(last),
                 };
             }
-            match last.checked_sub(1) {
-                Some(k) => upto = k,
-                None => return Coverage { seen, newest: None },
+        }
+        // A layer took the last observations away. The count of
+        // observations in view only grows with the key, so the newest is the
+        // first key at which it reaches its count at `key`: a binary search
+        // over keys, 64 steps of one search per part, however many steps
+        // the layer cancels.
+        let (mut low, mut high) = (0, key);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let at: i64 = parts.iter().map(|s| s.seen_at(mid)).sum();
+            if at >= seen {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
+        }
+        Coverage {
+            seen,
+            newest: Some(low),
         }
     }
 }

@@ -113,6 +113,9 @@ pub struct Ledger {
     versions: FastMap<u32, Vec<u32>>,
     /// The key such a replacement stands at: its original's.
     standing: FastMap<u32, Key>,
+    /// Whether any event gives its figure an end (`valid_until`): totals
+    /// then work out the age of each figure they add.
+    ends: bool,
 }
 
 /// A correction with the events it concerns.
@@ -905,6 +908,7 @@ impl Ledger {
     /// Applies a plan: nothing here can fail.
     fn commit(&mut self, batch: Vec<Event>, mut plan: Plan) {
         let base = self.events.len() as u32;
+        self.ends |= batch.iter().any(|e| e.valid_until().is_some());
         if self.events.is_empty() {
             // No copy: a first large batch would otherwise be held twice.
             self.events = batch;
@@ -1384,13 +1388,24 @@ impl Ledger {
             .get(metric)
             .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
         let filter = self.filter(scope, date)?;
-        let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
+        // The newest observation of each unit that adds something: how old
+        // the figures are that the total adds up. Only where a figure can be
+        // stale, since the cells mix units: the units are replayed for it.
+        let ages = lens.max_age.is_some() || self.ends;
+        let mut figures: Vec<Key> = Vec::new();
+        let (total, coverage) = if ages || filter.units.is_some() || lens.known_at.is_some() {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
-            self.replayed(&filter, m, lens, key, date, |c| {
+            let mut units: FastMap<u32, (i128, Key)> = FastMap::default();
+            self.replayed(&filter, m, lens, key, date, |u, c| {
                 total += c.delta;
                 seen += i64::from(c.seen);
                 newest = newest.max(Some(c.key));
+                let unit = units.entry(u).or_insert((0, c.key));
+                *unit = (unit.0 + c.delta, unit.1.max(c.key));
             })?;
+            if ages {
+                figures.extend(units.values().filter(|(n, _)| *n != 0).map(|&(_, k)| k));
+            }
             (total, index::Coverage { seen, newest })
         } else {
             let mut parts = Vec::new();
@@ -1406,11 +1421,23 @@ impl Ledger {
             })?;
         Ok(match coverage.newest {
             Some(newest) if coverage.seen > 0 => {
-                let until = self
-                    .events
-                    .get(self.version(index::seq(newest), lens.known_at) as usize)
-                    .and_then(Event::valid_until);
+                // A total of 0 is as old as its newest observation.
+                if figures.is_empty() {
+                    figures.push(newest);
+                }
+                let oldest = figures.iter().copied().min().unwrap_or(newest);
+                // The first day a figure it adds stops holding, if its
+                // source gave one.
+                let until = figures
+                    .iter()
+                    .filter_map(|&k| {
+                        self.events
+                            .get(self.version(index::seq(k), lens.known_at) as usize)
+                            .and_then(Event::valid_until)
+                    })
+                    .min();
                 Total::recorded(count, date_of(newest))
+                    .oldest(date_of(oldest))
                     .holding_until(until)
                     .aged(date, lens.max_age)
             }
@@ -1432,7 +1459,7 @@ impl Ledger {
         lens: Lens,
         key: Key,
         date: NaiveDate,
-        mut each: impl FnMut(&Contribution),
+        mut each: impl FnMut(u32, &Contribution),
     ) -> Result<()> {
         let replay = Replay::recorded(self, lens.known_at);
         let all: Vec<u32>;
@@ -1459,7 +1486,7 @@ impl Ledger {
                 .map_err(|f| internal(&f.problem))?;
             for c in &changes {
                 if c.cell.metric == m && filter.matches(self, &c.cell, date) {
-                    each(c);
+                    each(u, c);
                 }
             }
         }
@@ -1487,7 +1514,7 @@ impl Ledger {
         let filter = self.filter(scope, date)?;
         let first = if filter.units.is_some() || lens.known_at.is_some() {
             let mut first: Option<Key> = None;
-            self.replayed(&filter, m, lens, Key::MAX, date, |c| {
+            self.replayed(&filter, m, lens, Key::MAX, date, |_, c| {
                 first = Some(first.map_or(c.key, |f| f.min(c.key)));
             })?;
             first

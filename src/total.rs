@@ -52,9 +52,13 @@ pub struct Total {
 struct Observed {
     count: Count,
     newest: NaiveDate,
+    /// The oldest of the newest observations of the parts the total adds.
+    oldest: NaiveDate,
     /// The last day the newest observation holds, where its source gave one.
     until: Option<NaiveDate>,
     stale: bool,
+    /// Stale because a figure it adds has ended (not, or not only, by age).
+    ended: bool,
 }
 
 impl Total {
@@ -67,10 +71,21 @@ impl Total {
             record: Some(Observed {
                 count,
                 newest,
+                oldest: newest,
                 until: None,
                 stale: false,
+                ended: false,
             }),
         }
+    }
+
+    /// The same total, the oldest of the figures it adds last observed on
+    /// `oldest` (no later than its newest observation).
+    pub(crate) fn oldest(mut self, oldest: NaiveDate) -> Total {
+        if let Some(r) = self.record.as_mut() {
+            r.oldest = oldest.min(r.newest);
+        }
+        self
     }
 
     /// The same total, its newest observation holding until the end of
@@ -83,18 +98,18 @@ impl Total {
     }
 
     /// The same total as read on `date`, marked stale when it is recorded
-    /// and its newest observation is more than `max_age` days before `date`,
-    /// or holds only until a day before `date`.
+    /// and a figure it adds was last observed more than `max_age` days
+    /// before `date`, or holds only until a day before `date`.
     pub(crate) fn aged(mut self, date: NaiveDate, max_age: Option<u32>) -> Total {
         if let Some(r) = self.record.as_mut() {
             let too_old = max_age.is_some_and(|age| {
                 let limit = date
                     .checked_sub_days(chrono::Days::new(u64::from(age)))
                     .unwrap_or(NaiveDate::MIN);
-                r.newest < limit
+                r.oldest < limit
             });
-            let ended = r.until.is_some_and(|until| until < date);
-            r.stale = too_old || ended;
+            r.ended = r.until.is_some_and(|until| until < date);
+            r.stale = too_old || r.ended;
         }
         self
     }
@@ -120,7 +135,9 @@ impl Total {
         self.record.is_some()
     }
 
-    /// Whether the newest observation is older than the view's maximum age.
+    /// Whether a figure the total adds is older than the view's maximum
+    /// age, or holds only until a day before the date asked about: the total
+    /// is then not current, even where other figures it adds are.
     pub fn is_stale(&self) -> bool {
         self.record.is_some_and(|r| r.stale)
     }
@@ -130,19 +147,38 @@ impl Total {
         self.record.map(|r| r.newest)
     }
 
-    /// The last day the newest observation holds, where its source gave one.
+    /// Whether the total is stale because a figure it adds holds only until
+    /// a day before the date asked about ([`valid_until`](Total::valid_until)).
+    pub fn has_ended(&self) -> bool {
+        self.record.is_some_and(|r| r.ended)
+    }
+
+    /// The oldest of the figures the total adds: the date of the newest
+    /// observation of the part (a host, a contributor, a unit, as the scope
+    /// is summed) observed longest ago, among the parts that add anything.
+    /// A region total whose hosts reported this quarter but one, which last
+    /// reported four years ago, is four years old here. Worked out unit by
+    /// unit where a figure can be stale — in a view with a maximum age, or a
+    /// ledger with figures given an end — and otherwise the newest
+    /// observation.
+    pub fn oldest_figure(&self) -> Option<NaiveDate> {
+        self.record.map(|r| r.oldest)
+    }
+
+    /// The first day on which a figure the total adds stops holding, where
+    /// its source gave one ([`Event::with_valid_until`](crate::Event::with_valid_until)).
     pub fn valid_until(&self) -> Option<NaiveDate> {
         self.record.and_then(|r| r.until)
     }
 }
 
-/// `4,000`; `no record`; `4,000 (stale: newest 2018-09-30)`. Width and
-/// alignment apply to the whole.
+/// `4,000`; `no record`; `4,000 (stale: a figure of 2018-09-30)`. Width
+/// and alignment apply to the whole.
 impl fmt::Display for Total {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.record {
             None => f.pad("no record"),
-            Some(r) if r.stale => f.pad(&format!("{} (stale: newest {})", r.count, r.newest)),
+            Some(r) if r.stale => f.pad(&format!("{} (stale: a figure of {})", r.count, r.oldest)),
             Some(r) => f.pad(&r.count.to_string()),
         }
     }
@@ -156,9 +192,13 @@ struct TotalRecord {
     count: Option<Count>,
     newest: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    oldest_figure: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     valid_until: Option<NaiveDate>,
     #[serde(default)]
     stale: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    ended: bool,
 }
 
 impl From<Total> for TotalRecord {
@@ -166,8 +206,11 @@ impl From<Total> for TotalRecord {
         TotalRecord {
             count: t.count(),
             newest: t.newest(),
+            // Written where it says more than `newest`.
+            oldest_figure: t.oldest_figure().filter(|&o| Some(o) != t.newest()),
             valid_until: t.valid_until(),
             stale: t.is_stale(),
+            ended: t.has_ended(),
         }
     }
 }
@@ -177,13 +220,23 @@ impl TryFrom<TotalRecord> for Total {
 
     fn try_from(r: TotalRecord) -> Result<Self, Self::Error> {
         match (r.count, r.newest, r.stale) {
-            (None, None, false) if r.valid_until.is_none() => Ok(Total::NO_RECORD),
+            (None, None, false)
+                if r.valid_until.is_none() && r.oldest_figure.is_none() && !r.ended =>
+            {
+                Ok(Total::NO_RECORD)
+            }
+            (Some(_), Some(newest), _) if r.oldest_figure.is_some_and(|o| o > newest) => {
+                Err("a total's oldest figure is no newer than its newest observation")
+            }
+            (Some(_), Some(_), false) if r.ended => Err("a total whose figure has ended is stale"),
             (Some(count), Some(newest), stale) => Ok(Total {
                 record: Some(Observed {
                     count,
                     newest,
+                    oldest: r.oldest_figure.unwrap_or(newest),
                     until: r.valid_until,
                     stale,
+                    ended: r.ended,
                 }),
             }),
             (None, None, _) => Err("a total with no record has no age"),
@@ -220,7 +273,7 @@ mod tests {
             (old.count(), old.current()),
             (Some(Count::new(1_650)), None)
         );
-        assert_eq!(old.to_string(), "1,650 (stale: newest 2022-06-29)");
+        assert_eq!(old.to_string(), "1,650 (stale: a figure of 2022-06-29)");
         assert!(!Total::NO_RECORD.aged(day("2030-01-01"), Some(0)).is_stale());
     }
 

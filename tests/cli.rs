@@ -1579,7 +1579,9 @@ fn max_age_marks_old_figures_stale_in_text_and_json() {
         .expect("a row for ISL");
     assert!(row.ends_with("1,200 (stale)"), "{stdout}");
     assert!(
-        stdout.contains("(stale): the newest observation is older than --max-age"),
+        stdout.contains(
+            "(stale): a figure the total adds is older than --max-age (the oldest figure, 2018-09-30)"
+        ),
         "{stdout}"
     );
     let v = json(&["totals", STALE, "--at", SUMMIT, "--max-age", "365"], 0);
@@ -1602,7 +1604,7 @@ fn max_age_marks_old_figures_stale_in_text_and_json() {
     let (code, stdout, _) = posture(&["check", STALE, "--max-age", "365"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("newest observation there, of 2018-09-30, is more than 365 days")
+        stdout.contains("a figure it adds was last observed on 2018-09-30, more than 365 days")
             && stdout.contains("stale"),
         "{stdout}"
     );

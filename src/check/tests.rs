@@ -1640,7 +1640,7 @@ fn a_claim_against_a_stale_figure_is_unverifiable_and_says_how_old_it_is() {
     assert_eq!(f.verdict, Verdict::Unverifiable);
     assert!(
         f.summary
-            .contains("newest observation there, of 2022-02-20, is more than 365 days before")
+            .contains("a figure it adds was last observed on 2022-02-20, more than 365 days before")
             && f.summary.contains("stale"),
         "{}",
         f.summary
@@ -1807,4 +1807,142 @@ fn a_claim_of_a_metric_with_no_record_says_which_metrics_are_recorded() {
         json["findings"][0]["caveats"][0]["recorded"],
         serde_json::json!(["ships"])
     );
+}
+
+/// A recorded 0 was blamed on the claim's own line: a unit that moved out of
+/// the scope holds a record of 0 there, and an event of the claim's line that
+/// never touched the scope made the 0 "the claim's own". Only an event that
+/// observed the scope makes the ledger's figure the claim's own.
+#[test]
+fn a_zero_left_by_a_move_is_not_the_claims_own_figure() {
+    let mut l = ledger();
+    let ev = |id: &str, date: &str, kind, line| {
+        Event::new(EventId::new(id).unwrap(), UnitId::new("uk").unwrap(), d(date), kind)
+            .with_source(source(line))
+    };
+    l.apply_batch([
+        ev(
+            "move",
+            "2022-07-01",
+            EventKind::Relocate {
+                to: Location::Country(c("LVA")),
+            },
+            101,
+        ),
+        ev(
+            "more",
+            "2022-07-02",
+            EventKind::Reinforce {
+                metric: Metric::PERSONNEL,
+                count: Count::new(100),
+            },
+            5,
+        ),
+    ])
+    .unwrap();
+    // The claim cites line 5, whose event reinforced the unit in Latvia.
+    let mut claim = quantity("est", "2022-07-03", uk_in_est(), Qualifier::Exact, 1_000);
+    claim = Claim::quantity(
+        claim.id().clone(),
+        source(5),
+        claim.as_of(),
+        uk_in_est(),
+        Metric::PERSONNEL,
+        Figure::exact(1_000),
+    );
+    let report = l.check(&[claim]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["est"]);
+    assert_eq!(f.verdict, Verdict::Conflicting, "{}", f.summary);
+    assert!(f.events.is_empty());
+}
+
+/// A layer claim's "before" is read in the baseline: where the baseline has
+/// no record, the finding says so of the baseline, not of the layer whose
+/// records begin earlier.
+#[test]
+fn a_layer_claims_missing_before_is_the_baselines() {
+    let mut l = ledger();
+    l.add_unit(Unit::new(UnitId::new("isl").unwrap(), "UK in Iceland", c("GBR"), UnitKind::Land))
+        .unwrap();
+    l.apply(
+        Event::new(
+            EventId::new("isl-pledge").unwrap(),
+            UnitId::new("isl").unwrap(),
+            d("2022-06-01"),
+            EventKind::Deploy {
+                location: Location::Country(c("ISL")),
+                footing: Footing::Pledged,
+                strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(500))],
+            },
+        )
+        .in_layer(LayerId::new("pledged").unwrap()),
+    )
+    .unwrap();
+    let claim = Claim::change(
+        ClaimId::new("more").unwrap(),
+        source(1),
+        "2022-06-29".parse().unwrap(),
+        Scope::all().from_country(c("GBR")).in_country(c("ISL")),
+        Metric::PERSONNEL,
+        Change {
+            delta: Some(Delta {
+                direction: Direction::Increase,
+                figure: Figure::exact(500),
+            }),
+            ..Change::default()
+        },
+    )
+    .in_layer(LayerId::new("pledged").unwrap());
+    let report = l.check(&[claim]).unwrap();
+    let f = finding(&report, Rule::ClaimVsLedger, &["more"]);
+    assert_eq!(f.verdict, Verdict::Unverifiable);
+    assert_eq!(
+        f.summary,
+        "the ledger has no record of GBR in ISL personnel at any date"
+    );
+}
+
+/// Staleness looked at the newest observation alone: one fresh host hid a
+/// figure years old in the same region total. A total is stale where any
+/// figure it adds is, and says the oldest; a figure given an end makes the
+/// sum stale after it, however fresh the rest.
+#[test]
+fn a_total_is_as_stale_as_the_oldest_figure_it_adds() {
+    let mut l = ledger();
+    l.add_unit(Unit::new(UnitId::new("dk").unwrap(), "Danes", c("DNK"), UnitKind::Land))
+        .unwrap();
+    let deploy = |id: &str, date: &str, n| {
+        Event::new(
+            EventId::new(id).unwrap(),
+            UnitId::new("dk").unwrap(),
+            d(date),
+            EventKind::Deploy {
+                location: Location::Country(c("LVA")),
+                footing: Footing::Rotational,
+                strength: vec![Quantity::new(Metric::PERSONNEL, Count::new(n))],
+            },
+        )
+    };
+    l.apply(deploy("dk-2024", "2024-01-01", 700)).unwrap();
+    let view = l.view().max_age(365);
+    let at = d("2024-06-01");
+    let region = view.total(&baltics(), &Metric::PERSONNEL, at).unwrap();
+    assert!(region.is_stale(), "{region}");
+    assert_eq!(region.newest(), Some(d("2024-01-01")));
+    assert_eq!(region.oldest_figure(), Some(d("2022-02-20")));
+    let latvia = view
+        .total(&Scope::all().in_country(c("LVA")), &Metric::PERSONNEL, at)
+        .unwrap();
+    assert!(!latvia.is_stale(), "{latvia}");
+
+    // A fresh figure beside one that has ended: the sum is stale after the end.
+    let mut l = ledger();
+    l.add_unit(Unit::new(UnitId::new("dk").unwrap(), "Danes", c("DNK"), UnitKind::Land))
+        .unwrap();
+    l.apply(deploy("dk-2022", "2022-03-01", 700).with_valid_until(d("2022-09-30")))
+        .unwrap();
+    let region = l.total(&baltics(), &Metric::PERSONNEL, d("2022-12-01")).unwrap();
+    assert!(region.is_stale() && region.has_ended(), "{region}");
+    assert_eq!(region.valid_until(), Some(d("2022-09-30")));
+    assert!(!l.total(&baltics(), &Metric::PERSONNEL, d("2022-09-30")).unwrap().is_stale());
 }

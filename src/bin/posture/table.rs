@@ -101,21 +101,27 @@ pub const NO_RECORD: &str = "—";
 /// The notes under a table whose cells include `totals`: what `—` and
 /// `(stale)` mean, where any cell needs it.
 pub fn notes<'t>(totals: impl IntoIterator<Item = &'t Total>) -> String {
-    let (mut none, mut stale) = (false, None::<chrono::NaiveDate>);
+    let (mut none, mut old, mut ended) = (false, None::<chrono::NaiveDate>, false);
     for t in totals {
         none |= !t.is_recorded();
-        if let (true, Some(newest)) = (t.is_stale(), t.newest()) {
-            stale = Some(stale.map_or(newest, |oldest| oldest.min(newest)));
+        if let (true, Some(o)) = (t.is_stale(), t.oldest_figure()) {
+            ended |= t.has_ended();
+            old = Some(old.map_or(o, |a| a.min(o)));
         }
     }
     let mut out = String::new();
     if none {
         out.push_str("\n— no record: nothing the ledger holds covers this scope on this date; that is unknown, not 0\n");
     }
-    if let Some(oldest) = stale {
+    if let Some(oldest) = old {
+        out.push_str(if none { "" } else { "\n" });
         out.push_str(&format!(
-            "{}(stale): the newest observation is older than --max-age (the oldest, {oldest}); the figure may no longer hold\n",
-            if none { "" } else { "\n" }
+            "(stale): a figure the total adds {} (the oldest figure, {oldest}); the total may no longer hold\n",
+            if ended {
+                "holds only until a date before this one, as its source says, or is older than --max-age"
+            } else {
+                "is older than --max-age"
+            }
         ));
     }
     out
