@@ -218,7 +218,6 @@ pub(crate) struct Contribution {
 }
 
 const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
-
 /// The step function of one cell: `keys[i]` is where an observation is made
 /// and `totals[i]` the cell's total from there on; `seen[i]` counts the
 /// observations up to and including `keys[i]`. A key is kept where the total
@@ -232,7 +231,7 @@ const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
 pub(crate) struct Series {
     keys: Vec<Key>,
     totals: Totals,
-    seen: Vec<i64>,
+    seen: Seen,
     /// Every [`FENCE`]th key, `fences[i] == keys[i * FENCE]`: a search reads
     /// this small array, which stays in cache, and then one short block of
     /// `keys`, instead of missing the cache at every level of a long one.
@@ -301,8 +300,95 @@ impl Totals {
     }
 }
 
+/// A series' cumulative observation counts, `seen[i]` for its `i`th key,
+/// in the smallest form that holds them: nothing at all while every key is
+/// one observation (`seen[i] == i + 1`, most cells' series), 32 bits while
+/// the counts are never negative and fit, and 64 bits from the first that
+/// does not (a what-if layer's differences, which may take observations
+/// away), so that no count is ever cut.
+#[derive(Clone, Debug)]
+enum Seen {
+    /// `len` keys, each one observation.
+    Ones(usize),
+    Narrow(Vec<u32>),
+    Wide(Vec<i64>),
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen::Ones(0)
+    }
+}
+
+impl Seen {
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Seen::Ones(len) => {
+                debug_assert!(i < *len);
+                // A series holds fewer keys than memory has bytes.
+                i64::try_from(i).map_or(i64::MAX, |i| i + 1)
+            }
+            Seen::Narrow(v) => i64::from(v[i]),
+            Seen::Wide(v) => v[i],
+        }
+    }
+
+    fn last(&self) -> Option<i64> {
+        match self {
+            Seen::Ones(0) => None,
+            Seen::Ones(len) => Some(self.get(len - 1)),
+            Seen::Narrow(v) => v.last().map(|&n| i64::from(n)),
+            Seen::Wide(v) => v.last().copied(),
+        }
+    }
+
+    fn push(&mut self, seen: i64) {
+        match self {
+            Seen::Ones(len) if usize::try_from(seen).is_ok_and(|n| n == *len + 1) => *len += 1,
+            Seen::Ones(len) => {
+                let len = *len;
+                *self = match (u32::try_from(len), u32::try_from(seen)) {
+                    (Ok(n), Ok(_)) => Seen::Narrow((1..=n).collect()),
+                    _ => Seen::Wide(
+                        (1..=len)
+                            .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
+                            .collect(),
+                    ),
+                };
+                self.push(seen);
+            }
+            Seen::Narrow(v) => match u32::try_from(seen) {
+                Ok(n) => v.push(n),
+                Err(_) => {
+                    let wide: Vec<i64> = v.iter().map(|&n| i64::from(n)).collect();
+                    *self = Seen::Wide(wide);
+                    self.push(seen);
+                }
+            },
+            Seen::Wide(v) => v.push(seen),
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Seen::Ones(n) => *n = (*n).min(len),
+            Seen::Narrow(v) => v.truncate(len),
+            Seen::Wide(v) => v.truncate(len),
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Seen::Ones(_) => {}
+            Seen::Narrow(v) => v.reserve(n),
+            Seen::Wide(v) => v.reserve(n),
+        }
+    }
+}
+
 impl Series {
     /// The total at `key`, counting every change at or before it.
+    #[cfg(test)]
     pub fn at(&self, key: Key) -> i128 {
         match self.upto(key) {
             0 => 0,
@@ -311,16 +397,17 @@ impl Series {
     }
 
     /// How many observations lie at or before `key`.
+    #[cfg(test)]
     pub fn seen_at(&self, key: Key) -> i64 {
         match self.upto(key) {
             0 => 0,
-            n => self.seen[n - 1],
+            n => self.seen.get(n - 1),
         }
     }
 
     /// The observations made at `keys[i]`.
     fn seen_here(&self, i: usize) -> i64 {
-        self.seen[i] - i.checked_sub(1).map_or(0, |j| self.seen[j])
+        self.seen.get(i) - i.checked_sub(1).map_or(0, |j| self.seen.get(j))
     }
 
     /// The last key at or before `key` where this series steps, if any.
@@ -350,7 +437,7 @@ impl Series {
     pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<Option<i128>>) {
         let start = self.upto(from);
         let end = if to == from { start } else { self.upto(to) };
-        let value = |i: usize| (self.seen[i] > 0).then(|| self.totals.get(i));
+        let value = |i: usize| (self.seen.get(i) > 0).then(|| self.totals.get(i));
         let mut push = |total: Option<i128>| {
             if out.last() != Some(&total) {
                 out.push(total);
@@ -371,7 +458,7 @@ impl Series {
     /// The key of the first observation, if any: where a record begins.
     pub fn first_seen(&self) -> Option<Key> {
         (0..self.keys.len())
-            .find(|&i| self.seen[i] > 0)
+            .find(|&i| self.seen.get(i) > 0)
             .map(|i| self.keys[i])
     }
 
@@ -424,7 +511,7 @@ impl Series {
     }
 
     fn last_seen(&self) -> i64 {
-        self.seen.last().copied().unwrap_or(0)
+        self.seen.last().unwrap_or(0)
     }
 
     fn push(&mut self, key: Key, total: i128, seen: i64) {
@@ -447,7 +534,17 @@ impl Series {
             self.keys.reserve(changes.len());
             self.totals.reserve(changes.len());
             self.seen.reserve(changes.len());
-            self.extend_netted(changes);
+            // No key twice: each change is a step of its own, with no
+            // netting to do.
+            let (mut total, mut seen) = (self.last_total(), self.last_seen());
+            for &(key, delta, count) in changes {
+                debug_assert!(self.keys.last().is_none_or(|&last| last < key));
+                if delta != 0 || count != 0 {
+                    total += delta;
+                    seen += count;
+                    self.push(key, total, seen);
+                }
+            }
             return;
         }
         // A change in the past: merge as deltas from the first affected position
@@ -479,13 +576,47 @@ pub(crate) struct Coverage {
 }
 
 impl Coverage {
-    /// The coverage at `key` of the sum of `parts`. Where every part is a
-    /// baseline's, each step is an observation and the newest is the last
-    /// step of any part; where a layer's differences take observations
-    /// away, the newest is the last key whose observations, summed over
-    /// the parts, remain.
-    pub fn of(parts: &[&Series], key: Key) -> Coverage {
-        let seen: i64 = parts.iter().map(|s| s.seen_at(key)).sum();
+    /// The total at `key` of the sum of `parts`, and its coverage. Where
+    /// every part is a baseline's, each step is an observation and the
+    /// newest is the last step of any part; where a layer's differences
+    /// take observations away, the newest is the last key whose
+    /// observations, summed over the parts, remain.
+    ///
+    /// One search per part finds the total, the newest step of every part
+    /// and how many observations are made there; only where those sum to
+    /// none (a layer took them away) does [`Coverage::searched`] search
+    /// further back.
+    pub fn with_total(parts: &[&Series], key: Key) -> (i128, Coverage) {
+        let (mut total, mut seen) = (0i128, 0i64);
+        // The newest step at or before `key` of any part, and the
+        // observations the parts make there.
+        let mut newest: Option<(Key, i64)> = None;
+        for s in parts {
+            let Some(i) = s.upto(key).checked_sub(1) else {
+                continue;
+            };
+            total += s.totals.get(i);
+            seen += s.seen.get(i);
+            let (k, here) = (s.keys[i], s.seen_here(i));
+            newest = match newest {
+                Some((best, n)) if best == k => Some((best, n + here)),
+                Some((best, _)) if best > k => newest,
+                _ => Some((k, here)),
+            };
+        }
+        let coverage = match newest {
+            _ if seen <= 0 => Coverage { seen, newest: None },
+            Some((k, here)) if here > 0 => Coverage {
+                seen,
+                newest: Some(k),
+            },
+            _ => Coverage::searched(parts, key, seen),
+        };
+        (total, coverage)
+    }
+
+    /// The coverage where the newest step's observations cancel: searches back for the last key whose observations remain.
+    fn searched(parts: &[&Series], key: Key, seen: i64) -> Coverage {
         if seen <= 0 {
             return Coverage { seen, newest: None };
         }
@@ -513,6 +644,88 @@ impl Coverage {
                 None => return Coverage { seen, newest: None },
             }
         }
+    }
+}
+
+/// A change to a sum while a batch's changes are sorted by sum and key:
+/// the sum's rank, the key, the delta and the observations.
+trait SumChange: Copy {
+    /// `c` under the rank of a sum it feeds.
+    fn new(rank: u64, c: &Contribution) -> Self;
+    fn rank(&self) -> u64;
+    fn key(&self) -> Key;
+    fn delta(&self) -> i128;
+    fn seen(&self) -> i64;
+}
+
+/// A [`SumChange`] whose delta fits 64 bits: 32 bytes, where a 128-bit
+/// delta's alignment makes one 48, and sorting moves them whole.
+#[derive(Clone, Copy)]
+struct NarrowSumChange {
+    rank: u64,
+    key: Key,
+    delta: i64,
+    seen: i32,
+}
+
+const _: () = assert!(std::mem::size_of::<NarrowSumChange>() == 32);
+
+impl SumChange for NarrowSumChange {
+    fn new(rank: u64, c: &Contribution) -> Self {
+        // Taken only for a batch whose every delta fits, checked first.
+        let delta = c.delta;
+        debug_assert!(i64::try_from(delta).is_ok());
+        let delta = i64::try_from(delta).unwrap_or(if delta < 0 { i64::MIN } else { i64::MAX });
+        NarrowSumChange {
+            rank,
+            key: c.key,
+            delta,
+            seen: c.seen,
+        }
+    }
+    fn rank(&self) -> u64 {
+        self.rank
+    }
+    fn key(&self) -> Key {
+        self.key
+    }
+    fn delta(&self) -> i128 {
+        i128::from(self.delta)
+    }
+    fn seen(&self) -> i64 {
+        i64::from(self.seen)
+    }
+}
+
+/// A [`SumChange`] of any delta.
+#[derive(Clone, Copy)]
+struct WideSumChange {
+    rank: u64,
+    key: Key,
+    delta: i128,
+    seen: i32,
+}
+
+impl SumChange for WideSumChange {
+    fn new(rank: u64, c: &Contribution) -> Self {
+        WideSumChange {
+            rank,
+            key: c.key,
+            delta: c.delta,
+            seen: c.seen,
+        }
+    }
+    fn rank(&self) -> u64 {
+        self.rank
+    }
+    fn key(&self) -> Key {
+        self.key
+    }
+    fn delta(&self) -> i128 {
+        self.delta
+    }
+    fn seen(&self) -> i64 {
+        i64::from(self.seen)
     }
 }
 
@@ -576,13 +789,42 @@ impl Cells {
             });
             self.cells[slot].1.apply(&changes);
         }
-        // The sums take the same changes, summed per sum, metric and key: the
-        // hosts' first, then the regions' lasting members', then the
-        // contributors', so that a large batch holds the list of one kind of
-        // sum at a time.
+        // Every real change fits 64 bits; a batch with one that does not
+        // (a figure near the limit of a count) feeds the sums in 128 bits.
+        if sorted.iter().all(|c| i64::try_from(c.delta).is_ok()) {
+            self.feed_sums::<NarrowSumChange>(sorted, &host, &member_of);
+        } else {
+            self.feed_sums::<WideSumChange>(sorted, &host, &member_of);
+        }
+        debug_assert_eq!(
+            self.by_host.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+        debug_assert_eq!(
+            self.by_contributor.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+        debug_assert_eq!(
+            self.by_pair.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+    }
+
+    /// Feeds the sums the changes of [`Cells::apply`], summed per sum,
+    /// metric and key: the hosts' first, then the regions' lasting
+    /// members', then the contributors', so that a large batch holds the
+    /// list of one kind of sum at a time. `E` is how a change is held while
+    /// they are sorted: in 32 bytes where every delta fits 64 bits.
+    fn feed_sums<'r, E: SumChange>(
+        &mut self,
+        sorted: &[Contribution],
+        host: &impl Fn(Loc) -> Host,
+        member_of: &impl Fn(crate::Country) -> &'r [u32],
+    ) {
         // Each change goes in under its sum's rank, worked out once, so the
         // sort compares integers; the sums are told by rank.
-        let mut by_sum: Vec<(u64, Change)> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
+        let mut by_sum: Vec<E> = Vec::new();
         let mut sums_by_rank: FastMap<u64, (Sum, u16)> = FastMap::default();
         for kind in [SumKind::Host, SumKind::Members, SumKind::Contributor] {
             by_sum.clear();
@@ -602,40 +844,24 @@ impl Cells {
                     };
                     let rank = sum.rank(cell.metric);
                     sums_by_rank.insert(rank, (sum, cell.metric));
-                    by_sum.extend(
-                        group
-                            .iter()
-                            .map(|c| (rank, (c.key, c.delta, i64::from(c.seen)))),
-                    );
+                    by_sum.extend(group.iter().map(|c| E::new(rank, c)));
                 }
             }
-            by_sum.sort_unstable_by_key(|&(rank, (k, _, _))| (rank, k));
-            for group in by_sum.chunk_by(|a, b| a.0 == b.0) {
+            by_sum.sort_unstable_by_key(|c| (c.rank(), c.key()));
+            for group in by_sum.chunk_by(|a, b| a.rank() == b.rank()) {
                 changes.clear();
-                for same_key in group.chunk_by(|a, b| a.1 .0 == b.1 .0) {
-                    let delta: i128 = same_key.iter().map(|c| c.1 .1).sum();
-                    let seen: i64 = same_key.iter().map(|c| c.1 .2).sum();
+                for same_key in group.chunk_by(|a, b| a.key() == b.key()) {
+                    let delta: i128 = same_key.iter().map(|c| c.delta()).sum();
+                    let seen: i64 = same_key.iter().map(|c| c.seen()).sum();
                     if delta != 0 || seen != 0 {
-                        changes.push((same_key[0].1 .0, delta, seen));
+                        changes.push((same_key[0].key(), delta, seen));
                     }
                 }
-                if let Some(&sum) = sums_by_rank.get(&group[0].0) {
+                if let Some(&sum) = sums_by_rank.get(&group[0].rank()) {
                     self.sums.entry(sum).or_default().apply(&changes);
                 }
             }
         }
-        debug_assert_eq!(
-            self.by_host.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
-        debug_assert_eq!(
-            self.by_contributor.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
-        debug_assert_eq!(
-            self.by_pair.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
     }
 
     /// Every cell with its series.
@@ -833,6 +1059,34 @@ mod tests {
         );
         let narrow = series(&[(10, 5), (20, 7)]);
         assert!(matches!(narrow.totals, Totals::Narrow(_)));
+    }
+
+    #[test]
+    fn observation_counts_take_the_narrowest_form_that_holds_them() {
+        // One observation at every key: nothing is stored.
+        let ones = series(&[(10, 5), (20, -5), (30, 0)]);
+        assert!(matches!(ones.seen, Seen::Ones(3)));
+        assert_eq!([ones.seen_at(9), ones.seen_at(30)], [0, 3]);
+        // Two at one key: 32-bit counts, the ones before kept.
+        let mut s = ones.clone();
+        s.apply(&[(40, 1, 2)]);
+        assert!(matches!(s.seen, Seen::Narrow(_)));
+        assert_eq!([10, 20, 30, 40].map(|k| s.seen_at(k)), [1, 2, 3, 5]);
+        // A count taken away below none, or past 32 bits: 64-bit counts.
+        let mut taken = ones.clone();
+        taken.apply(&[(5, 0, -1)]);
+        assert!(matches!(taken.seen, Seen::Wide(_)));
+        assert_eq!([5, 10, 30].map(|k| taken.seen_at(k)), [-1, 0, 2]);
+        let mut many = s.clone();
+        let past = i64::from(u32::MAX);
+        many.apply(&[(50, 0, past)]);
+        assert!(matches!(many.seen, Seen::Wide(_)));
+        assert_eq!([many.seen_at(40), many.seen_at(50)], [5, 5 + past]);
+        // A change in the past truncates every form alike.
+        let mut back = ones;
+        back.apply(&[(15, 1, 1)]);
+        assert!(matches!(back.seen, Seen::Ones(4)));
+        assert_eq!([back.at(15), back.at(30)], [6, 1]);
     }
 
     #[test]

@@ -1395,8 +1395,7 @@ impl Ledger {
         } else {
             let mut parts = Vec::new();
             self.parts(&filter, m, layer, date, |series| parts.push(series));
-            let total = parts.iter().map(|s| s.at(key)).sum();
-            (total, index::Coverage::of(&parts, key))
+            index::Coverage::with_total(&parts, key)
         };
         debug_assert!(total >= 0, "a total is never negative");
         let count = u64::try_from(total)
