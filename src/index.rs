@@ -210,14 +210,56 @@ pub(crate) struct Contribution {
     /// so that sorting compares two integers. It sits in what would be
     /// padding: a change is 48 bytes with it or without.
     pub group: u32,
-    pub delta: i128,
+    pub delta: Delta,
     /// How many observations of the cell the change is: 1 for an event's
     /// change, even of nothing (a level that repeats the last, a withdrawal
     /// of a unit of strength 0), −1 where a difference takes one away.
     pub seen: i32,
 }
 
-const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
+// The largest thing a large batch holds, one or two per event: 56 bytes,
+// with the delta in two halves; an `i128` field, aligned to 16 bytes,
+// would make it 64.
+const _: () = assert!(std::mem::size_of::<Contribution>() == 56);
+
+/// A change's delta, an `i128` held in two 64-bit halves so that it is
+/// aligned to 8 bytes, not 16: every value of an `i128`, exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Delta {
+    low: u64,
+    high: i64,
+}
+
+impl Delta {
+    /// The delta as a number.
+    pub fn get(self) -> i128 {
+        (i128::from(self.high) << 64) | i128::from(self.low)
+    }
+}
+
+impl From<i128> for Delta {
+    fn from(delta: i128) -> Self {
+        // The low half's bits, then the high half's, sign and all.
+        Delta {
+            low: (delta & i128::from(u64::MAX)) as u64,
+            high: (delta >> 64) as i64,
+        }
+    }
+}
+
+impl std::ops::Neg for Delta {
+    type Output = Delta;
+    fn neg(self) -> Delta {
+        Delta::from(-self.get())
+    }
+}
+
+impl std::ops::AddAssign for Delta {
+    fn add_assign(&mut self, other: Delta) {
+        *self = Delta::from(self.get() + other.get());
+    }
+}
+
 /// The step function of one cell: `keys[i]` is where an observation is made
 /// and `totals[i]` the cell's total from there on; `seen[i]` counts the
 /// observations up to and including `keys[i]`. A key is kept where the total
@@ -673,7 +715,7 @@ const _: () = assert!(std::mem::size_of::<NarrowSumChange>() == 32);
 impl SumChange for NarrowSumChange {
     fn new(rank: u64, c: &Contribution) -> Self {
         // Taken only for a batch whose every delta fits, checked first.
-        let delta = c.delta;
+        let delta = c.delta.get();
         debug_assert!(i64::try_from(delta).is_ok());
         let delta = i64::try_from(delta).unwrap_or(if delta < 0 { i64::MIN } else { i64::MAX });
         NarrowSumChange {
@@ -711,7 +753,7 @@ impl SumChange for WideSumChange {
         WideSumChange {
             rank,
             key: c.key,
-            delta: c.delta,
+            delta: c.delta.get(),
             seen: c.seen,
         }
     }
@@ -766,7 +808,11 @@ impl Cells {
             let cell = group[0].cell;
             let h = host(cell.loc);
             changes.clear();
-            changes.extend(group.iter().map(|c| (c.key, c.delta, i64::from(c.seen))));
+            changes.extend(
+                group
+                    .iter()
+                    .map(|c| (c.key, c.delta.get(), i64::from(c.seen))),
+            );
             let slot = *self.slots.entry(cell).or_insert_with(|| {
                 let slot = self.cells.len();
                 self.cells.push((cell, Series::default()));
@@ -791,7 +837,7 @@ impl Cells {
         }
         // Every real change fits 64 bits; a batch with one that does not
         // (a figure near the limit of a count) feeds the sums in 128 bits.
-        if sorted.iter().all(|c| i64::try_from(c.delta).is_ok()) {
+        if sorted.iter().all(|c| i64::try_from(c.delta.get()).is_ok()) {
             self.feed_sums::<NarrowSumChange>(sorted, &host, &member_of);
         } else {
             self.feed_sums::<WideSumChange>(sorted, &host, &member_of);
@@ -950,7 +996,7 @@ pub(crate) fn net(changes: &mut Vec<Contribution>) {
         }
         same
     });
-    changes.retain(|c| c.delta != 0 || c.seen != 0);
+    changes.retain(|c| c.delta != Delta::default() || c.seen != 0);
 }
 
 /// `after − before` as a list of contributions sorted by cell then key, with
@@ -976,7 +1022,7 @@ pub(crate) fn difference(after: &[Contribution], before: &[Contribution]) -> Vec
             _ => out.push(c),
         }
     }
-    out.retain(|c| c.delta != 0 || c.seen != 0);
+    out.retain(|c| c.delta != Delta::default() || c.seen != 0);
     out
 }
 
@@ -1062,6 +1108,18 @@ mod tests {
     }
 
     #[test]
+    fn a_delta_in_halves_holds_every_i128() {
+        let big = i128::from(u64::MAX);
+        for d in [0, 1, -1, big, -big, big + 1, -big - 1, i128::MAX, i128::MIN] {
+            assert_eq!(Delta::from(d).get(), d, "{d}");
+        }
+        assert_eq!((-Delta::from(big)).get(), -big);
+        let mut sum = Delta::from(big);
+        sum += Delta::from(big);
+        assert_eq!(sum.get(), 2 * big);
+    }
+
+    #[test]
     fn observation_counts_take_the_narrowest_form_that_holds_them() {
         // One observation at every key: nothing is stored.
         let ones = series(&[(10, 5), (20, -5), (30, 0)]);
@@ -1130,11 +1188,11 @@ mod tests {
             kind: UnitKind::Battlegroup,
             metric: 0,
         };
-        let c = |key, delta| Contribution {
+        let c = |key, delta: i128| Contribution {
             key,
             cell,
             group: 0,
-            delta,
+            delta: Delta::from(delta),
             seen: 1,
         };
         let d = difference(&[c(1, 10), c(2, 5)], &[c(1, 10), c(3, 4)]);

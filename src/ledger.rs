@@ -1387,7 +1387,7 @@ impl Ledger {
         let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
             self.replayed(&filter, m, lens, key, date, |c| {
-                total += c.delta;
+                total += c.delta.get();
                 seen += i64::from(c.seen);
                 newest = newest.max(Some(c.key));
             })?;
@@ -2193,7 +2193,7 @@ impl<'a> Replay<'a> {
                             metric,
                         },
                         group: 0,
-                        delta,
+                        delta: index::Delta::from(delta),
                         seen: 1,
                     });
                 }
