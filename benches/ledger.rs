@@ -5,6 +5,7 @@
 //! cargo bench --bench ledger             # build, point query, compare, conflicts
 //! cargo bench --bench ledger -- memory   # peak memory per event, instead
 //! cargo bench --bench ledger -- conflicts  # 10⁴ conflicting claims: time and peak memory
+//! cargo bench --bench ledger -- instructions  # one build of 10⁵ events, 10⁴ region totals, once
 //! ```
 
 mod common;
@@ -354,7 +355,62 @@ fn memory(n: usize) {
     black_box(&ledger);
 }
 
+/// Builds the generated ledger in one batch, once: the function
+/// `instructions` names for callgrind to count (`--toggle-collect`).
+#[inline(never)]
+fn counted_build(world: Ledger, events: Vec<Event>) -> Ledger {
+    let mut ledger = world;
+    ledger.apply_batch(events).expect("valid");
+    ledger
+}
+
+/// `k` region totals on dates spread over the history, once: the other
+/// function `instructions` names for callgrind.
+#[inline(never)]
+fn counted_region_totals(ledger: &Ledger, regions: &[Scope], dates: &[NaiveDate], k: usize) {
+    for i in 0..k {
+        let total = ledger
+            .total(
+                &regions[i % regions.len()],
+                &Metric::PERSONNEL,
+                dates[i % dates.len()],
+            )
+            .expect("a total");
+        black_box(total);
+    }
+}
+
+/// One build of `INSTRUCTION_EVENTS` events (10⁵ unless set) in one batch,
+/// then 10⁴ region totals on it, each once and without criterion's
+/// repetitions, to be counted by callgrind:
+///
+/// ```sh
+/// valgrind --tool=callgrind --toggle-collect='*counted_build*' target/release/deps/ledger-* instructions
+/// valgrind --tool=callgrind --toggle-collect='*counted_region_totals*' target/release/deps/ledger-* instructions
+/// ```
+///
+/// The toggles leave out generating the events and dropping the ledger,
+/// which a criterion run of `build` does not time either.
+fn instructions() {
+    let n = match std::env::var("INSTRUCTION_EVENTS") {
+        Ok(v) => v.parse().expect("INSTRUCTION_EVENTS is a number"),
+        Err(_) => 100_000,
+    };
+    let generated = common::generate(n, SEED);
+    let ledger = counted_build(generated.world, generated.events);
+    let regions: Vec<Scope> = common::regions()
+        .into_iter()
+        .map(|r| Scope::all().in_region(r))
+        .collect();
+    counted_region_totals(&ledger, &regions, &dates(61), 10_000);
+    println!("instructions/{n}: built, and 10^4 region totals read");
+}
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "instructions") {
+        instructions();
+        return;
+    }
     if std::env::args().skip(1).any(|a| a == "memory") {
         let sizes: Vec<usize> = match std::env::var("MEMORY_EVENTS") {
             Ok(v) => vec![v.parse().expect("MEMORY_EVENTS is a number")],

@@ -1381,8 +1381,14 @@ impl<'a> Checker<'a> {
                     // layer claim's "before" is the baseline's.
                     let before_layer = before_view.layer_index().and(claim.layer());
                     let (view, layer, which) = match (ledger_before, ledger_after) {
-                        (None, Some(_)) => (before_view, before_layer, text!("on {before_at}, before the change")),
-                        (Some(_), None) => (p.view, claim.layer(), text!("on {as_of}, after the change")),
+                        (None, Some(_)) => (
+                            before_view,
+                            before_layer,
+                            text!("on {before_at}, before the change"),
+                        ),
+                        (Some(_), None) => {
+                            (p.view, claim.layer(), text!("on {as_of}, after the change"))
+                        }
                         _ => (p.view, claim.layer(), text!("on {before_at} or on {as_of}")),
                     };
                     let where_ = self.describe(scope, metric, layer);

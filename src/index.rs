@@ -210,14 +210,55 @@ pub(crate) struct Contribution {
     /// so that sorting compares two integers. It sits in what would be
     /// padding: a change is 48 bytes with it or without.
     pub group: u32,
-    pub delta: i128,
+    pub delta: Delta,
     /// How many observations of the cell the change is: 1 for an event's
     /// change, even of nothing (a level that repeats the last, a withdrawal
     /// of a unit of strength 0), −1 where a difference takes one away.
     pub seen: i32,
 }
 
-const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
+// The largest thing a large batch holds, one or two per event: 56 bytes,
+// with the delta in two halves; an `i128` field, aligned to 16 bytes,
+// would make it 64.
+const _: () = assert!(std::mem::size_of::<Contribution>() == 56);
+
+/// A change's delta, an `i128` held in two 64-bit halves so that it is
+/// aligned to 8 bytes, not 16: every value of an `i128`, exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Delta {
+    low: u64,
+    high: i64,
+}
+
+impl Delta {
+    /// The delta as a number.
+    pub fn get(self) -> i128 {
+        (i128::from(self.high) << 64) | i128::from(self.low)
+    }
+}
+
+impl From<i128> for Delta {
+    fn from(delta: i128) -> Self {
+        // The low half's bits, then the high half's, sign and all.
+        Delta {
+            low: (delta & i128::from(u64::MAX)) as u64,
+            high: (delta >> 64) as i64,
+        }
+    }
+}
+
+impl std::ops::Neg for Delta {
+    type Output = Delta;
+    fn neg(self) -> Delta {
+        Delta::from(-self.get())
+    }
+}
+
+impl std::ops::AddAssign for Delta {
+    fn add_assign(&mut self, other: Delta) {
+        *self = Delta::from(self.get() + other.get());
+    }
+}
 
 /// The step function of one cell: `keys[i]` is where an observation is made
 /// and `totals[i]` the cell's total from there on; `seen[i]` counts the
@@ -232,7 +273,7 @@ const _: () = assert!(std::mem::size_of::<Contribution>() <= 64);
 pub(crate) struct Series {
     keys: Vec<Key>,
     totals: Totals,
-    seen: Vec<i64>,
+    seen: Seen,
     /// Every [`FENCE`]th key, `fences[i] == keys[i * FENCE]`: a search reads
     /// this small array, which stays in cache, and then one short block of
     /// `keys`, instead of missing the cache at every level of a long one.
@@ -301,8 +342,95 @@ impl Totals {
     }
 }
 
+/// A series' cumulative observation counts, `seen[i]` for its `i`th key,
+/// in the smallest form that holds them: nothing at all while every key is
+/// one observation (`seen[i] == i + 1`, most cells' series), 32 bits while
+/// the counts are never negative and fit, and 64 bits from the first that
+/// does not (a what-if layer's differences, which may take observations
+/// away), so that no count is ever cut.
+#[derive(Clone, Debug)]
+enum Seen {
+    /// `len` keys, each one observation.
+    Ones(usize),
+    Narrow(Vec<u32>),
+    Wide(Vec<i64>),
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen::Ones(0)
+    }
+}
+
+impl Seen {
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Seen::Ones(len) => {
+                debug_assert!(i < *len);
+                // A series holds fewer keys than memory has bytes.
+                i64::try_from(i).map_or(i64::MAX, |i| i + 1)
+            }
+            Seen::Narrow(v) => i64::from(v[i]),
+            Seen::Wide(v) => v[i],
+        }
+    }
+
+    fn last(&self) -> Option<i64> {
+        match self {
+            Seen::Ones(0) => None,
+            Seen::Ones(len) => Some(self.get(len - 1)),
+            Seen::Narrow(v) => v.last().map(|&n| i64::from(n)),
+            Seen::Wide(v) => v.last().copied(),
+        }
+    }
+
+    fn push(&mut self, seen: i64) {
+        match self {
+            Seen::Ones(len) if usize::try_from(seen).is_ok_and(|n| n == *len + 1) => *len += 1,
+            Seen::Ones(len) => {
+                let len = *len;
+                *self = match (u32::try_from(len), u32::try_from(seen)) {
+                    (Ok(n), Ok(_)) => Seen::Narrow((1..=n).collect()),
+                    _ => Seen::Wide(
+                        (1..=len)
+                            .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
+                            .collect(),
+                    ),
+                };
+                self.push(seen);
+            }
+            Seen::Narrow(v) => match u32::try_from(seen) {
+                Ok(n) => v.push(n),
+                Err(_) => {
+                    let wide: Vec<i64> = v.iter().map(|&n| i64::from(n)).collect();
+                    *self = Seen::Wide(wide);
+                    self.push(seen);
+                }
+            },
+            Seen::Wide(v) => v.push(seen),
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Seen::Ones(n) => *n = (*n).min(len),
+            Seen::Narrow(v) => v.truncate(len),
+            Seen::Wide(v) => v.truncate(len),
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Seen::Ones(_) => {}
+            Seen::Narrow(v) => v.reserve(n),
+            Seen::Wide(v) => v.reserve(n),
+        }
+    }
+}
+
 impl Series {
     /// The total at `key`, counting every change at or before it.
+    #[cfg(test)]
     pub fn at(&self, key: Key) -> i128 {
         match self.upto(key) {
             0 => 0,
@@ -314,18 +442,13 @@ impl Series {
     pub fn seen_at(&self, key: Key) -> i64 {
         match self.upto(key) {
             0 => 0,
-            n => self.seen[n - 1],
+            n => self.seen.get(n - 1),
         }
     }
 
     /// The observations made at `keys[i]`.
     fn seen_here(&self, i: usize) -> i64 {
-        self.seen[i] - i.checked_sub(1).map_or(0, |j| self.seen[j])
-    }
-
-    /// The last key at or before `key` where this series steps, if any.
-    fn last_step(&self, key: Key) -> Option<Key> {
-        self.upto(key).checked_sub(1).map(|i| self.keys[i])
+        self.seen.get(i) - i.checked_sub(1).map_or(0, |j| self.seen.get(j))
     }
 
     /// How many changes lie at or before `key`.
@@ -350,7 +473,7 @@ impl Series {
     pub fn day_ends(&self, from: Key, to: Key, out: &mut Vec<Option<i128>>) {
         let start = self.upto(from);
         let end = if to == from { start } else { self.upto(to) };
-        let value = |i: usize| (self.seen[i] > 0).then(|| self.totals.get(i));
+        let value = |i: usize| (self.seen.get(i) > 0).then(|| self.totals.get(i));
         let mut push = |total: Option<i128>| {
             if out.last() != Some(&total) {
                 out.push(total);
@@ -371,7 +494,7 @@ impl Series {
     /// The key of the first observation, if any: where a record begins.
     pub fn first_seen(&self) -> Option<Key> {
         (0..self.keys.len())
-            .find(|&i| self.seen[i] > 0)
+            .find(|&i| self.seen.get(i) > 0)
             .map(|i| self.keys[i])
     }
 
@@ -424,7 +547,7 @@ impl Series {
     }
 
     fn last_seen(&self) -> i64 {
-        self.seen.last().copied().unwrap_or(0)
+        self.seen.last().unwrap_or(0)
     }
 
     fn push(&mut self, key: Key, total: i128, seen: i64) {
@@ -447,7 +570,17 @@ impl Series {
             self.keys.reserve(changes.len());
             self.totals.reserve(changes.len());
             self.seen.reserve(changes.len());
-            self.extend_netted(changes);
+            // No key twice: each change is a step of its own, with no
+            // netting to do.
+            let (mut total, mut seen) = (self.last_total(), self.last_seen());
+            for &(key, delta, count) in changes {
+                debug_assert!(self.keys.last().is_none_or(|&last| last < key));
+                if delta != 0 || count != 0 {
+                    total += delta;
+                    seen += count;
+                    self.push(key, total, seen);
+                }
+            }
             return;
         }
         // A change in the past: merge as deltas from the first affected position
@@ -479,33 +612,50 @@ pub(crate) struct Coverage {
 }
 
 impl Coverage {
-    /// The coverage at `key` of the sum of `parts`. Where every part is a
-    /// baseline's, each step is an observation and the newest is the last
-    /// step of any part; where a layer's differences take observations
-    /// away, the newest is the last key whose observations, summed over
-    /// the parts, remain.
-    pub fn of(parts: &[&Series], key: Key) -> Coverage {
-        let seen: i64 = parts.iter().map(|s| s.seen_at(key)).sum();
+    /// The total at `key` of the sum of `parts`, and its coverage. Where
+    /// every part is a baseline's, each step is an observation and the
+    /// newest is the last step of any part; where a layer's differences
+    /// take observations away, the newest is the last key whose
+    /// observations, summed over the parts, remain.
+    ///
+    /// One search per part finds the total, the newest step of every part
+    /// and how many observations are made there; only where those sum to
+    /// none (a layer took them away) does [`Coverage::searched`] search
+    /// further back.
+    pub fn with_total(parts: &[&Series], key: Key) -> (i128, Coverage) {
+        let (mut total, mut seen) = (0i128, 0i64);
+        // The newest step at or before `key` of any part, and the
+        // observations the parts make there.
+        let mut newest: Option<(Key, i64)> = None;
+        for s in parts {
+            let Some(i) = s.upto(key).checked_sub(1) else {
+                continue;
+            };
+            total += s.totals.get(i);
+            seen += s.seen.get(i);
+            let (k, here) = (s.keys[i], s.seen_here(i));
+            newest = match newest {
+                Some((best, n)) if best == k => Some((best, n + here)),
+                Some((best, _)) if best > k => newest,
+                _ => Some((k, here)),
+            };
+        }
+        let coverage = match newest {
+            _ if seen <= 0 => Coverage { seen, newest: None },
+            Some((k, here)) if here > 0 => Coverage {
+                seen,
+                newest: Some(k),
+            },
+            _ => Coverage::searched(parts, key, seen),
+        };
+        (total, coverage)
+    }
+
+    /// The coverage where the newest step's observations cancel: a layer
+    /// took the last observations away.
+    fn searched(parts: &[&Series], key: Key, seen: i64) -> Coverage {
         if seen <= 0 {
             return Coverage { seen, newest: None };
-        }
-        // The common case, and every baseline's: the last step of any part
-        // is an observation.
-        let last = parts.iter().filter_map(|s| s.last_step(key)).max();
-        if let Some(last) = last {
-            let here: i64 = parts
-                .iter()
-                .filter_map(|s| {
-                    let n = s.upto(last);
-                    (n > 0 && s.keys[n - 1] == last).then(|| s.seen_here(n - 1))
-                })
-                .sum();
-            if here > 0 {
-                return Coverage {
-                    seen,
-                    newest: Some(last),
-                };
-            }
         }
         // A layer took the last observations away. The count of
         // observations in view only grows with the key, so the newest is the
@@ -526,6 +676,88 @@ impl Coverage {
             seen,
             newest: Some(low),
         }
+    }
+}
+
+/// A change to a sum while a batch's changes are sorted by sum and key:
+/// the sum's rank, the key, the delta and the observations.
+trait SumChange: Copy {
+    /// `c` under the rank of a sum it feeds.
+    fn new(rank: u64, c: &Contribution) -> Self;
+    fn rank(&self) -> u64;
+    fn key(&self) -> Key;
+    fn delta(&self) -> i128;
+    fn seen(&self) -> i64;
+}
+
+/// A [`SumChange`] whose delta fits 64 bits: 32 bytes, where a 128-bit
+/// delta's alignment makes one 48, and sorting moves them whole.
+#[derive(Clone, Copy)]
+struct NarrowSumChange {
+    rank: u64,
+    key: Key,
+    delta: i64,
+    seen: i32,
+}
+
+const _: () = assert!(std::mem::size_of::<NarrowSumChange>() == 32);
+
+impl SumChange for NarrowSumChange {
+    fn new(rank: u64, c: &Contribution) -> Self {
+        // Taken only for a batch whose every delta fits, checked first.
+        let delta = c.delta.get();
+        debug_assert!(i64::try_from(delta).is_ok());
+        let delta = i64::try_from(delta).unwrap_or(if delta < 0 { i64::MIN } else { i64::MAX });
+        NarrowSumChange {
+            rank,
+            key: c.key,
+            delta,
+            seen: c.seen,
+        }
+    }
+    fn rank(&self) -> u64 {
+        self.rank
+    }
+    fn key(&self) -> Key {
+        self.key
+    }
+    fn delta(&self) -> i128 {
+        i128::from(self.delta)
+    }
+    fn seen(&self) -> i64 {
+        i64::from(self.seen)
+    }
+}
+
+/// A [`SumChange`] of any delta.
+#[derive(Clone, Copy)]
+struct WideSumChange {
+    rank: u64,
+    key: Key,
+    delta: i128,
+    seen: i32,
+}
+
+impl SumChange for WideSumChange {
+    fn new(rank: u64, c: &Contribution) -> Self {
+        WideSumChange {
+            rank,
+            key: c.key,
+            delta: c.delta.get(),
+            seen: c.seen,
+        }
+    }
+    fn rank(&self) -> u64 {
+        self.rank
+    }
+    fn key(&self) -> Key {
+        self.key
+    }
+    fn delta(&self) -> i128 {
+        self.delta
+    }
+    fn seen(&self) -> i64 {
+        i64::from(self.seen)
     }
 }
 
@@ -566,7 +798,11 @@ impl Cells {
             let cell = group[0].cell;
             let h = host(cell.loc);
             changes.clear();
-            changes.extend(group.iter().map(|c| (c.key, c.delta, i64::from(c.seen))));
+            changes.extend(
+                group
+                    .iter()
+                    .map(|c| (c.key, c.delta.get(), i64::from(c.seen))),
+            );
             let slot = *self.slots.entry(cell).or_insert_with(|| {
                 let slot = self.cells.len();
                 self.cells.push((cell, Series::default()));
@@ -589,13 +825,42 @@ impl Cells {
             });
             self.cells[slot].1.apply(&changes);
         }
-        // The sums take the same changes, summed per sum, metric and key: the
-        // hosts' first, then the regions' lasting members', then the
-        // contributors', so that a large batch holds the list of one kind of
-        // sum at a time.
+        // Every real change fits 64 bits; a batch with one that does not
+        // (a figure near the limit of a count) feeds the sums in 128 bits.
+        if sorted.iter().all(|c| i64::try_from(c.delta.get()).is_ok()) {
+            self.feed_sums::<NarrowSumChange>(sorted, &host, &member_of);
+        } else {
+            self.feed_sums::<WideSumChange>(sorted, &host, &member_of);
+        }
+        debug_assert_eq!(
+            self.by_host.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+        debug_assert_eq!(
+            self.by_contributor.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+        debug_assert_eq!(
+            self.by_pair.values().map(Vec::len).sum::<usize>(),
+            self.cells.len()
+        );
+    }
+
+    /// Feeds the sums the changes of [`Cells::apply`], summed per sum,
+    /// metric and key: the hosts' first, then the regions' lasting
+    /// members', then the contributors', so that a large batch holds the
+    /// list of one kind of sum at a time. `E` is how a change is held while
+    /// they are sorted: in 32 bytes where every delta fits 64 bits.
+    fn feed_sums<'r, E: SumChange>(
+        &mut self,
+        sorted: &[Contribution],
+        host: &impl Fn(Loc) -> Host,
+        member_of: &impl Fn(crate::Country) -> &'r [u32],
+    ) {
         // Each change goes in under its sum's rank, worked out once, so the
         // sort compares integers; the sums are told by rank.
-        let mut by_sum: Vec<(u64, Change)> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
+        let mut by_sum: Vec<E> = Vec::new();
         let mut sums_by_rank: FastMap<u64, (Sum, u16)> = FastMap::default();
         for kind in [SumKind::Host, SumKind::Members, SumKind::Contributor] {
             by_sum.clear();
@@ -615,40 +880,24 @@ impl Cells {
                     };
                     let rank = sum.rank(cell.metric);
                     sums_by_rank.insert(rank, (sum, cell.metric));
-                    by_sum.extend(
-                        group
-                            .iter()
-                            .map(|c| (rank, (c.key, c.delta, i64::from(c.seen)))),
-                    );
+                    by_sum.extend(group.iter().map(|c| E::new(rank, c)));
                 }
             }
-            by_sum.sort_unstable_by_key(|&(rank, (k, _, _))| (rank, k));
-            for group in by_sum.chunk_by(|a, b| a.0 == b.0) {
+            by_sum.sort_unstable_by_key(|c| (c.rank(), c.key()));
+            for group in by_sum.chunk_by(|a, b| a.rank() == b.rank()) {
                 changes.clear();
-                for same_key in group.chunk_by(|a, b| a.1 .0 == b.1 .0) {
-                    let delta: i128 = same_key.iter().map(|c| c.1 .1).sum();
-                    let seen: i64 = same_key.iter().map(|c| c.1 .2).sum();
+                for same_key in group.chunk_by(|a, b| a.key() == b.key()) {
+                    let delta: i128 = same_key.iter().map(|c| c.delta()).sum();
+                    let seen: i64 = same_key.iter().map(|c| c.seen()).sum();
                     if delta != 0 || seen != 0 {
-                        changes.push((same_key[0].1 .0, delta, seen));
+                        changes.push((same_key[0].key(), delta, seen));
                     }
                 }
-                if let Some(&sum) = sums_by_rank.get(&group[0].0) {
+                if let Some(&sum) = sums_by_rank.get(&group[0].rank()) {
                     self.sums.entry(sum).or_default().apply(&changes);
                 }
             }
         }
-        debug_assert_eq!(
-            self.by_host.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
-        debug_assert_eq!(
-            self.by_contributor.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
-        debug_assert_eq!(
-            self.by_pair.values().map(Vec::len).sum::<usize>(),
-            self.cells.len()
-        );
     }
 
     /// Every cell with its series.
@@ -737,7 +986,7 @@ pub(crate) fn net(changes: &mut Vec<Contribution>) {
         }
         same
     });
-    changes.retain(|c| c.delta != 0 || c.seen != 0);
+    changes.retain(|c| c.delta != Delta::default() || c.seen != 0);
 }
 
 /// `after − before` as a list of contributions sorted by cell then key, with
@@ -763,7 +1012,7 @@ pub(crate) fn difference(after: &[Contribution], before: &[Contribution]) -> Vec
             _ => out.push(c),
         }
     }
-    out.retain(|c| c.delta != 0 || c.seen != 0);
+    out.retain(|c| c.delta != Delta::default() || c.seen != 0);
     out
 }
 
@@ -777,6 +1026,37 @@ mod tests {
             s.apply(&[(k, d, 1)]);
         }
         s
+    }
+
+    /// A layer that moves a unit out early cancels every later baseline
+    /// observation in its cell: the newest that remains is found by a
+    /// search, not a walk back through each cancelled step.
+    #[test]
+    fn the_newest_observation_a_layer_leaves_is_found_past_what_it_cancels() {
+        let n: u64 = 10_000;
+        let base = series(&(1..=n).map(|k| (k * 10, 1)).collect::<Vec<_>>());
+        // The layer takes away every observation after key 50, and the
+        // figures with them.
+        let mut layer = Series::default();
+        let cancel: Vec<Change> = (6..=n).map(|k| (k * 10, -1, -1)).collect();
+        layer.apply(&cancel);
+        let (total, coverage) = Coverage::with_total(&[&base, &layer], n * 10 + 5);
+        assert_eq!(total, 5);
+        assert_eq!(
+            coverage,
+            Coverage {
+                seen: 5,
+                newest: Some(50)
+            }
+        );
+        // Without the layer, the newest is the last step.
+        let (_, alone) = Coverage::with_total(&[&base], n * 10 + 5);
+        assert_eq!(alone.newest, Some(n * 10));
+        // Cancelled down to nothing: no record.
+        let mut all = Series::default();
+        all.apply(&(1..=n).map(|k| (k * 10, -1, -1)).collect::<Vec<_>>());
+        let (_, none) = Coverage::with_total(&[&base, &all], n * 10 + 5);
+        assert_eq!(none.newest, None);
     }
 
     #[test]
@@ -849,6 +1129,46 @@ mod tests {
     }
 
     #[test]
+    fn a_delta_in_halves_holds_every_i128() {
+        let big = i128::from(u64::MAX);
+        for d in [0, 1, -1, big, -big, big + 1, -big - 1, i128::MAX, i128::MIN] {
+            assert_eq!(Delta::from(d).get(), d, "{d}");
+        }
+        assert_eq!((-Delta::from(big)).get(), -big);
+        let mut sum = Delta::from(big);
+        sum += Delta::from(big);
+        assert_eq!(sum.get(), 2 * big);
+    }
+
+    #[test]
+    fn observation_counts_take_the_narrowest_form_that_holds_them() {
+        // One observation at every key: nothing is stored.
+        let ones = series(&[(10, 5), (20, -5), (30, 0)]);
+        assert!(matches!(ones.seen, Seen::Ones(3)));
+        assert_eq!([ones.seen_at(9), ones.seen_at(30)], [0, 3]);
+        // Two at one key: 32-bit counts, the ones before kept.
+        let mut s = ones.clone();
+        s.apply(&[(40, 1, 2)]);
+        assert!(matches!(s.seen, Seen::Narrow(_)));
+        assert_eq!([10, 20, 30, 40].map(|k| s.seen_at(k)), [1, 2, 3, 5]);
+        // A count taken away below none, or past 32 bits: 64-bit counts.
+        let mut taken = ones.clone();
+        taken.apply(&[(5, 0, -1)]);
+        assert!(matches!(taken.seen, Seen::Wide(_)));
+        assert_eq!([5, 10, 30].map(|k| taken.seen_at(k)), [-1, 0, 2]);
+        let mut many = s.clone();
+        let past = i64::from(u32::MAX);
+        many.apply(&[(50, 0, past)]);
+        assert!(matches!(many.seen, Seen::Wide(_)));
+        assert_eq!([many.seen_at(40), many.seen_at(50)], [5, 5 + past]);
+        // A change in the past truncates every form alike.
+        let mut back = ones;
+        back.apply(&[(15, 1, 1)]);
+        assert!(matches!(back.seen, Seen::Ones(4)));
+        assert_eq!([back.at(15), back.at(30)], [6, 1]);
+    }
+
+    #[test]
     fn a_sum_of_series_steps_where_any_part_does() {
         let a = series(&[(10, 5), (30, 2)]);
         let b = series(&[(20, 1), (30, -2)]);
@@ -889,11 +1209,11 @@ mod tests {
             kind: UnitKind::Battlegroup,
             metric: 0,
         };
-        let c = |key, delta| Contribution {
+        let c = |key, delta: i128| Contribution {
             key,
             cell,
             group: 0,
-            delta,
+            delta: Delta::from(delta),
             seen: 1,
         };
         let d = difference(&[c(1, 10), c(2, 5)], &[c(1, 10), c(3, 4)]);

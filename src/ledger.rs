@@ -1397,11 +1397,11 @@ impl Ledger {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
             let mut units: FastMap<u32, (i128, Key)> = FastMap::default();
             self.replayed(&filter, m, lens, key, date, |u, c| {
-                total += c.delta;
+                total += c.delta.get();
                 seen += i64::from(c.seen);
                 newest = newest.max(Some(c.key));
                 let unit = units.entry(u).or_insert((0, c.key));
-                *unit = (unit.0 + c.delta, unit.1.max(c.key));
+                *unit = (unit.0 + c.delta.get(), unit.1.max(c.key));
             })?;
             if ages {
                 figures.extend(units.values().filter(|(n, _)| *n != 0).map(|&(_, k)| k));
@@ -1410,8 +1410,7 @@ impl Ledger {
         } else {
             let mut parts = Vec::new();
             self.parts(&filter, m, layer, date, |series| parts.push(series));
-            let total = parts.iter().map(|s| s.at(key)).sum();
-            (total, index::Coverage::of(&parts, key))
+            index::Coverage::with_total(&parts, key)
         };
         debug_assert!(total >= 0, "a total is never negative");
         let count = u64::try_from(total)
@@ -2223,7 +2222,7 @@ impl<'a> Replay<'a> {
                             metric,
                         },
                         group: 0,
-                        delta,
+                        delta: index::Delta::from(delta),
                         seen: 1,
                     });
                 }

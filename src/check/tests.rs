@@ -1639,9 +1639,9 @@ fn a_claim_against_a_stale_figure_is_unverifiable_and_says_how_old_it_is() {
     let f = finding(&aged, Rule::ClaimVsLedger, &["later"]);
     assert_eq!(f.verdict, Verdict::Unverifiable);
     assert!(
-        f.summary
-            .contains("a figure it adds was last observed on 2022-02-20, more than 365 days before")
-            && f.summary.contains("stale"),
+        f.summary.contains(
+            "a figure it adds was last observed on 2022-02-20, more than 365 days before"
+        ) && f.summary.contains("stale"),
         "{}",
         f.summary
     );
@@ -1817,8 +1817,13 @@ fn a_claim_of_a_metric_with_no_record_says_which_metrics_are_recorded() {
 fn a_zero_left_by_a_move_is_not_the_claims_own_figure() {
     let mut l = ledger();
     let ev = |id: &str, date: &str, kind, line| {
-        Event::new(EventId::new(id).unwrap(), UnitId::new("uk").unwrap(), d(date), kind)
-            .with_source(source(line))
+        Event::new(
+            EventId::new(id).unwrap(),
+            UnitId::new("uk").unwrap(),
+            d(date),
+            kind,
+        )
+        .with_source(source(line))
     };
     l.apply_batch([
         ev(
@@ -1862,8 +1867,13 @@ fn a_zero_left_by_a_move_is_not_the_claims_own_figure() {
 #[test]
 fn a_layer_claims_missing_before_is_the_baselines() {
     let mut l = ledger();
-    l.add_unit(Unit::new(UnitId::new("isl").unwrap(), "UK in Iceland", c("GBR"), UnitKind::Land))
-        .unwrap();
+    l.add_unit(Unit::new(
+        UnitId::new("isl").unwrap(),
+        "UK in Iceland",
+        c("GBR"),
+        UnitKind::Land,
+    ))
+    .unwrap();
     l.apply(
         Event::new(
             EventId::new("isl-pledge").unwrap(),
@@ -1909,8 +1919,13 @@ fn a_layer_claims_missing_before_is_the_baselines() {
 #[test]
 fn a_total_is_as_stale_as_the_oldest_figure_it_adds() {
     let mut l = ledger();
-    l.add_unit(Unit::new(UnitId::new("dk").unwrap(), "Danes", c("DNK"), UnitKind::Land))
-        .unwrap();
+    l.add_unit(Unit::new(
+        UnitId::new("dk").unwrap(),
+        "Danes",
+        c("DNK"),
+        UnitKind::Land,
+    ))
+    .unwrap();
     let deploy = |id: &str, date: &str, n| {
         Event::new(
             EventId::new(id).unwrap(),
@@ -1937,12 +1952,22 @@ fn a_total_is_as_stale_as_the_oldest_figure_it_adds() {
 
     // A fresh figure beside one that has ended: the sum is stale after the end.
     let mut l = ledger();
-    l.add_unit(Unit::new(UnitId::new("dk").unwrap(), "Danes", c("DNK"), UnitKind::Land))
-        .unwrap();
+    l.add_unit(Unit::new(
+        UnitId::new("dk").unwrap(),
+        "Danes",
+        c("DNK"),
+        UnitKind::Land,
+    ))
+    .unwrap();
     l.apply(deploy("dk-2022", "2022-03-01", 700).with_valid_until(d("2022-09-30")))
         .unwrap();
-    let region = l.total(&baltics(), &Metric::PERSONNEL, d("2022-12-01")).unwrap();
+    let region = l
+        .total(&baltics(), &Metric::PERSONNEL, d("2022-12-01"))
+        .unwrap();
     assert!(region.is_stale() && region.has_ended(), "{region}");
     assert_eq!(region.valid_until(), Some(d("2022-09-30")));
-    assert!(!l.total(&baltics(), &Metric::PERSONNEL, d("2022-09-30")).unwrap().is_stale());
+    assert!(!l
+        .total(&baltics(), &Metric::PERSONNEL, d("2022-09-30"))
+        .unwrap()
+        .is_stale());
 }

@@ -237,7 +237,7 @@ impl Ledger {
                 !pending
                     || (event.effective() > date && event.announced().is_some_and(|a| a <= date))
             })
-            .map(|c| (c.key, c.delta))
+            .map(|c| (c.key, c.delta.get()))
             .collect();
         // Log order; one line per event, its changes to several cells
         // netted. An event that observes the scope and changes nothing (a
