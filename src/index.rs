@@ -781,6 +781,12 @@ pub(crate) struct Cells {
     regions: Vec<u32>,
     /// Per host or region's lasting members, and metric, the sum of their cells.
     sums: FastMap<(Sum, u16), Series>,
+    /// What the cells hold, wherever they are: metric, contributor, footing
+    /// and kind; for a caveat's "the ledger records such forces elsewhere",
+    /// a lookup rather than a pass over every cell.
+    shapes: FastSet<(u16, Contrib, Footing, UnitKind)>,
+    /// The same without the contributor.
+    kinds: FastSet<(u16, Footing, UnitKind)>,
 }
 
 impl Cells {
@@ -804,6 +810,9 @@ impl Cells {
                     .map(|c| (c.key, c.delta.get(), i64::from(c.seen))),
             );
             let slot = *self.slots.entry(cell).or_insert_with(|| {
+                self.shapes
+                    .insert((cell.metric, cell.contributor, cell.footing, cell.kind));
+                self.kinds.insert((cell.metric, cell.footing, cell.kind));
                 let slot = self.cells.len();
                 self.cells.push((cell, Series::default()));
                 let cells = self.by_host.entry(h).or_default();
@@ -936,6 +945,26 @@ impl Cells {
             .flatten()
             .filter_map(|&slot| self.cells.get(slot))
             .map(|(cell, series)| (cell, series))
+    }
+
+    /// The contributors of any cell.
+    pub fn contributors(&self) -> impl Iterator<Item = Contrib> + '_ {
+        self.by_contributor.keys().copied()
+    }
+
+    /// Whether any cell, at any date, holds `metric` on `footing` in units
+    /// of `kind`, from `contributor` if given.
+    pub fn holds(
+        &self,
+        metric: u16,
+        contributor: Option<Contrib>,
+        footing: Footing,
+        kind: UnitKind,
+    ) -> bool {
+        match contributor {
+            Some(c) => self.shapes.contains(&(metric, c, footing, kind)),
+            None => self.kinds.contains(&(metric, footing, kind)),
+        }
     }
 
     /// The regions that hold regional figures.

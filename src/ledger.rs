@@ -116,6 +116,11 @@ pub struct Ledger {
     /// Whether any event gives its figure an end (`valid_until`): totals
     /// then work out the age of each figure they add.
     ends: bool,
+    /// The events whose source says what its figures may include, in log
+    /// order: what a caveat reads, without reading every event.
+    noted: Vec<u32>,
+    /// The units an alliance contributes as a whole, in the order added.
+    alliance_units: Vec<u32>,
 }
 
 /// A correction with the events it concerns.
@@ -510,6 +515,9 @@ impl Ledger {
         }
         self.unit_ix.insert(unit.id().clone(), n);
         self.unit_by_copy.insert(unit.id().addr(), n);
+        if matches!(contributor, Contrib::Alliance(_)) {
+            self.alliance_units.push(n);
+        }
         self.units.push(UnitRecord {
             unit,
             contributor,
@@ -909,6 +917,12 @@ impl Ledger {
     fn commit(&mut self, batch: Vec<Event>, mut plan: Plan) {
         let base = self.events.len() as u32;
         self.ends |= batch.iter().any(|e| e.valid_until().is_some());
+        self.noted.extend(
+            (base..)
+                .zip(&batch)
+                .filter(|(_, e)| e.source().is_some_and(|s| s.may_include.is_some()))
+                .map(|(i, _)| i),
+        );
         if self.events.is_empty() {
             // No copy: a first large batch would otherwise be held twice.
             self.events = batch;
@@ -1490,6 +1504,60 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+
+    /// Whether the ledger, in `layer`'s view, holds `metric` at any date on
+    /// one of `footings` in units of one of `kinds`, from `contributor` if
+    /// given: where a caveat says such forces are recorded elsewhere.
+    pub(crate) fn ever_holds(
+        &self,
+        metric: &Metric,
+        layer: Option<u16>,
+        contributor: Option<Country>,
+        footings: &[Footing],
+        kinds: &[crate::unit::UnitKind],
+    ) -> bool {
+        let Some(&m) = self.metric_ix.get(metric) else {
+            return false;
+        };
+        let contributor = contributor.map(Contrib::Country);
+        let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
+        std::iter::once(&self.baseline)
+            .chain(layer_cells)
+            .any(|cells| {
+                footings
+                    .iter()
+                    .any(|&f| kinds.iter().any(|&k| cells.holds(m, contributor, f, k)))
+            })
+    }
+
+    /// The countries that contribute anything the cells hold, in `layer`'s
+    /// view.
+    pub(crate) fn contributor_countries(&self, layer: Option<u16>) -> BTreeSet<Country> {
+        let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
+        std::iter::once(&self.baseline)
+            .chain(layer_cells)
+            .flat_map(|cells| cells.contributors())
+            .filter_map(|c| match c {
+                Contrib::Country(c) => Some(c),
+                Contrib::Alliance(_) => None,
+            })
+            .collect()
+    }
+
+    /// The events whose source says what its figures may include.
+    pub(crate) fn noted_events(&self) -> impl Iterator<Item = &Event> {
+        self.noted
+            .iter()
+            .filter_map(|&i| self.events.get(i as usize))
+    }
+
+    /// The units an alliance contributes as a whole.
+    pub(crate) fn alliance_units(&self) -> impl Iterator<Item = &Unit> {
+        self.alliance_units
+            .iter()
+            .filter_map(|&u| self.units.get(u as usize))
+            .map(|r| &r.unit)
     }
 
     /// The date of the first record of `metric` in `scope`, with memberships

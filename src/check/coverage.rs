@@ -279,17 +279,23 @@ impl View<'_> {
             return Ok(out);
         }
         // Elsewhere is like with like: the units of the claim's kinds when
-        // asking after footings, on its footings when asking after kinds.
-        let (mut of_kinds, mut on_footings) = (Scope::all(), Scope::all());
-        for &kind in scope.kinds().into_iter().flatten() {
-            of_kinds = of_kinds.of_kind(kind);
-        }
-        for &footing in scope.footings().into_iter().flatten() {
-            on_footings = on_footings.on_footing(footing);
-        }
+        // asking after footings, on its footings when asking after kinds;
+        // at any date, from what the cells hold, without reading them.
+        let kinds: Vec<UnitKind> = match scope.kinds() {
+            Some(k) => k.iter().copied().collect(),
+            None => UnitKind::ALL.to_vec(),
+        };
+        let footings: Vec<Footing> = match scope.footings() {
+            Some(f) => f.iter().copied().collect(),
+            None => Footing::ALL.to_vec(),
+        };
+        let layer = view.layer_index();
+        let elsewhere = |contributor: Option<Country>, f: &[Footing], k: &[UnitKind]| {
+            ledger.ever_holds(metric, layer, contributor, f, k)
+        };
 
         // Footings: those the claim counts, of which the ledger holds
-        // anything anywhere on the date, against those in the scope.
+        // anything anywhere, against those in the scope on the date.
         let counted: Vec<Footing> = match scope.footings() {
             Some(f) => f.iter().copied().collect(),
             None => IN_PLACE.to_vec(),
@@ -298,7 +304,7 @@ impl View<'_> {
         for &footing in &counted {
             if has(&scope.only_footing(footing))? {
                 recorded.insert(footing);
-            } else if has(&of_kinds.only_footing(footing))? {
+            } else if elsewhere(None, &[footing], &kinds) {
                 missing.insert(footing);
             }
         }
@@ -320,7 +326,7 @@ impl View<'_> {
         for &kind in &counted {
             if has(&scope.only_kind(kind))? {
                 recorded.insert(kind);
-            } else if has(&on_footings.only_kind(kind))? {
+            } else if elsewhere(None, &footings, &[kind]) {
                 missing.insert(kind);
             }
         }
@@ -336,34 +342,22 @@ impl View<'_> {
 
         // Contributors, likewise; a unit an alliance contributes as a whole
         // stands for its members' forces.
-        let mut like = on_footings.clone();
-        for &kind in scope.kinds().into_iter().flatten() {
-            like = like.of_kind(kind);
-        }
         let counted: BTreeSet<Country> = match scope.contributors() {
             Some(places) => ledger.countries(places, date)?.into_iter().collect(),
-            None => ledger
-                .units()
-                .filter_map(|u| match u.contributor() {
-                    Contributor::Country(c) => Some(*c),
-                    Contributor::Alliance(_) => None,
-                })
-                .collect(),
+            None => ledger.contributor_countries(layer),
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &country in &counted {
             if has(&scope.only_contributor(country))? {
                 recorded.insert(country);
-            } else if has(&like.only_contributor(country))? {
+            } else if elsewhere(Some(country), &footings, &kinds) {
                 missing.insert(country);
             }
         }
         if !recorded.is_empty() && !missing.is_empty() {
             let mut whole = false;
-            for unit in ledger.units() {
-                if matches!(unit.contributor(), Contributor::Alliance(_))
-                    && has(&scope.clone().unit(unit.id().clone()))?
-                {
+            for unit in ledger.alliance_units() {
+                if has(&scope.clone().unit(unit.id().clone()))? {
                     whole = true;
                     break;
                 }
@@ -381,7 +375,7 @@ impl View<'_> {
         // Overlaps: an alliance's own unit in a host, beside its members'
         // national units there, within the claim's contributors.
         let mut overlaps: BTreeMap<(Country, &AllianceId), BTreeSet<Country>> = BTreeMap::new();
-        for unit in ledger.units() {
+        for unit in ledger.alliance_units() {
             let Contributor::Alliance(a) = unit.contributor() else {
                 continue;
             };
@@ -424,7 +418,7 @@ impl View<'_> {
         // the scope then.
         let layer = view.layer_index().and_then(|i| ledger.layer_id(i));
         let mut said = BTreeSet::new();
-        for event in ledger.events() {
+        for event in ledger.noted_events() {
             let Some((document, what)) = event.source().and_then(|s| {
                 let what = s.may_include.as_deref()?.trim();
                 (!what.is_empty()).then_some((&s.document, what))

@@ -60,6 +60,7 @@ impl Ledger {
         for metric in self.metrics.drain(metrics..) {
             self.metric_ix.remove(&metric);
         }
+        self.alliance_units.retain(|&u| (u as usize) < units);
     }
 }
 
