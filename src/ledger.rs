@@ -1600,6 +1600,79 @@ impl Ledger {
         Ok(first.map(date_of))
     }
 
+    /// What the ledger records in `scope` in `metric` on `date`, in `lens`'s
+    /// view, cell by cell: the contributors, footings and kinds of the cells
+    /// with a record then. One pass over the scope's cells, for a caveat
+    /// that would otherwise ask a total of each contributor, footing and
+    /// kind in turn. `None` where the total is replayed (a unit filter, a
+    /// date of knowledge): ask the totals then.
+    ///
+    /// # Errors
+    ///
+    /// As [`total_at`](Ledger::total_at), but for the overflow of a total.
+    pub(crate) fn recorded_shapes(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        lens: Lens,
+    ) -> Result<Option<BTreeSet<(Contributor, Footing, crate::unit::UnitKind)>>> {
+        let Some(&m) = self.metric_ix.get(metric) else {
+            return Ok(Some(BTreeSet::new()));
+        };
+        let filter = self.filter(scope, date)?;
+        if filter.units.is_some() || lens.known_at.is_some() {
+            return Ok(None);
+        }
+        let key = end_of(date);
+        let mut out = BTreeSet::new();
+        let layer_cells = lens
+            .layer
+            .and_then(|l| self.layer_cells.get(usize::from(l)));
+        for cells in std::iter::once(&self.baseline).chain(layer_cells) {
+            let mut each = |cell: &CellKey, series: &Series| {
+                if cell.metric == m && series.seen_at(key) > 0 && filter.matches(self, cell, date) {
+                    let contributor = match cell.contributor {
+                        Contrib::Country(c) => Some(Contributor::Country(c)),
+                        Contrib::Alliance(a) => self
+                            .alliances
+                            .items
+                            .get(a as usize)
+                            .map(|x| Contributor::Alliance(x.id().clone())),
+                    };
+                    if let Some(contributor) = contributor {
+                        out.insert((contributor, cell.footing, cell.kind));
+                    }
+                }
+            };
+            match (&filter.hosts, &filter.contributors) {
+                (Some(hosts), Some(_)) => {
+                    for host in self.hosts_within(cells, hosts, date) {
+                        for contributor in filter.contributor_ids() {
+                            cells
+                                .of_pair(host, contributor)
+                                .for_each(|(c, s)| each(c, s));
+                        }
+                    }
+                }
+                (Some(hosts), None) => {
+                    for host in self.hosts_within(cells, hosts, date) {
+                        cells.of_host(host).for_each(|(c, s)| each(c, s));
+                    }
+                }
+                (None, Some(_)) => {
+                    for contributor in filter.contributor_ids() {
+                        cells
+                            .of_contributor(contributor)
+                            .for_each(|(c, s)| each(c, s));
+                    }
+                }
+                (None, None) => cells.iter().for_each(|(c, s)| each(c, s)),
+            }
+        }
+        Ok(Some(out))
+    }
+
     /// The series whose sum is the filter's total in metric `m`, in `layer`'s
     /// view, each passed to `each`: the hosts' or a region's sums where the
     /// filter is on hosts alone, else the matching cells.

@@ -102,6 +102,11 @@ impl<'a> View<'a> {
         self.lens.max_age
     }
 
+    /// What this view sees.
+    pub(crate) fn lens(&self) -> Lens {
+        self.lens
+    }
+
     /// The ledger this view reads.
     pub(crate) fn ledger(&self) -> &'a Ledger {
         self.ledger

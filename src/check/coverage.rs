@@ -293,6 +293,16 @@ impl View<'_> {
         let elsewhere = |contributor: Option<Country>, f: &[Footing], k: &[UnitKind]| {
             ledger.ever_holds(metric, layer, contributor, f, k)
         };
+        // What the scope holds, in one pass over its cells where the index
+        // answers; else a total for each footing, kind and contributor.
+        let shapes = ledger.recorded_shapes(scope, metric, date, view.lens())?;
+        let in_scope =
+            |narrower: &Scope, shape: &dyn Fn(&(Contributor, Footing, UnitKind)) -> bool| {
+                match &shapes {
+                    Some(s) => Ok(s.iter().any(shape)),
+                    None => has(narrower),
+                }
+            };
 
         // Footings: those the claim counts, of which the ledger holds
         // anything anywhere, against those in the scope on the date.
@@ -302,7 +312,7 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &footing in &counted {
-            if has(&scope.only_footing(footing))? {
+            if in_scope(&scope.only_footing(footing), &|(_, f, _)| *f == footing)? {
                 recorded.insert(footing);
             } else if elsewhere(None, &[footing], &kinds) {
                 missing.insert(footing);
@@ -324,7 +334,7 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &kind in &counted {
-            if has(&scope.only_kind(kind))? {
+            if in_scope(&scope.only_kind(kind), &|(_, _, k)| *k == kind)? {
                 recorded.insert(kind);
             } else if elsewhere(None, &footings, &[kind]) {
                 missing.insert(kind);
@@ -348,7 +358,8 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &country in &counted {
-            if has(&scope.only_contributor(country))? {
+            let own = Contributor::Country(country);
+            if in_scope(&scope.only_contributor(country), &|(c, _, _)| *c == own)? {
                 recorded.insert(country);
             } else if elsewhere(Some(country), &footings, &kinds) {
                 missing.insert(country);
