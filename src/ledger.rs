@@ -1629,9 +1629,18 @@ impl Ledger {
         let layer_cells = lens
             .layer
             .and_then(|l| self.layer_cells.get(usize::from(l)));
-        for cells in std::iter::once(&self.baseline).chain(layer_cells) {
+        for (i, cells) in std::iter::once(&self.baseline)
+            .chain(layer_cells)
+            .enumerate()
+        {
+            // A baseline's every step is an observation: its first key says
+            // whether it records anything by `key`.
+            let records = |series: &Series| match i {
+                0 => series.baseline_records_at(key),
+                _ => series.seen_at(key) > 0,
+            };
             let mut each = |cell: &CellKey, series: &Series| {
-                if cell.metric == m && series.seen_at(key) > 0 && filter.matches(self, cell, date) {
+                if cell.metric == m && records(series) && filter.matches(self, cell, date) {
                     let contributor = match cell.contributor {
                         Contrib::Country(c) => Some(Contributor::Country(c)),
                         Contrib::Alliance(a) => self
