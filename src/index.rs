@@ -213,7 +213,9 @@ pub(crate) struct Contribution {
     pub delta: Delta,
     /// How many observations of the cell the change is: 1 for an event's
     /// change, even of nothing (a level that repeats the last, a withdrawal
-    /// of a unit of strength 0), −1 where a difference takes one away.
+    /// of a unit of strength 0); in a difference or once netted, any count,
+    /// negative where observations are taken away, 0 where a change moved
+    /// but its observation stayed.
     pub seen: i32,
 }
 
@@ -451,7 +453,7 @@ impl Series {
         self.seen.get(i) - i.checked_sub(1).map_or(0, |j| self.seen.get(j))
     }
 
-    /// How many changes lie at or before `key`.
+    /// How many steps lie at or before `key`.
     fn upto(&self, key: Key) -> usize {
         // Blocks whose first key is at or before `key`; the last of them
         // holds the last change at or before it.
@@ -978,7 +980,8 @@ impl Cells {
         &self.regions
     }
 
-    /// The sum of the cells a sum covers in `metric`, if any changed.
+    /// The sum of the cells a sum covers in `metric`, if any changed or
+    /// was observed.
     pub fn sum(&self, sum: Sum, metric: u16) -> Option<&Series> {
         self.sums.get(&(sum, metric))
     }
