@@ -2019,7 +2019,10 @@ fn days(date: NaiveDate) -> i32 {
 
 /// The date of a key's day.
 pub(crate) fn date_of(key: Key) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(index::day(key)).unwrap_or(NaiveDate::MAX)
+    let date = NaiveDate::from_num_days_from_ce_opt(index::day(key));
+    // Every key the index holds was made from a date.
+    debug_assert!(date.is_some(), "key {key:#x} has no date");
+    date.unwrap_or(NaiveDate::MAX)
 }
 
 /// The index's key for the end of `date`.
