@@ -58,3 +58,31 @@ fn the_documented_example_scenario_loads_and_adds_up() -> Result<(), Box<dyn std
     assert_eq!(scenario.claims().len(), 2);
     Ok(())
 }
+
+/// The `[policy]` block of `docs/format.md`.
+fn policy_block() -> &'static str {
+    PAGE.split_once("```toml\n[policy]")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("docs/format.md has a [policy] example")
+}
+
+#[test]
+fn the_documented_policy_table_reads_as_the_page_says() -> Result<(), Box<dyn std::error::Error>> {
+    use posture_ledger::Qualifier;
+    let text = format!("{}\n[policy]{}", example(), policy_block());
+    let scenario = Scenario::from_toml(&text, "tapa.toml")?;
+    let policy = scenario.policy();
+    let approximate = policy.interval(Qualifier::Approximate, 1_650.into())?;
+    let nearly = policy.interval(Qualifier::Nearly, 20_000.into())?;
+    let block = policy_block();
+    assert!(
+        block.contains(&format!("1,650 → {approximate}")),
+        "{approximate}"
+    );
+    assert!(block.contains(&format!("20,000 → {nearly}")), "{nearly}");
+    let rounding = posture_ledger::TolerancePolicy::default()
+        .interval(Qualifier::Approximate, 1_650.into())?;
+    assert!(block.contains(&format!("1,650 → {rounding}")), "{rounding}");
+    Ok(())
+}
