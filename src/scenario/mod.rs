@@ -1310,6 +1310,34 @@ fn read_sections<V: Record + Serialize>(
     };
     let policy = sections.policy.and_then(|v| {
         placed.record = policy_places.as_ref();
+        // An approximation written as a table takes one key, `relative`:
+        // serde reports any other as "wanted exactly 1 element", which names
+        // nothing, so the keys are looked at first.
+        let extra: Vec<String> = v
+            .at("approximation")
+            .and_then(Record::entries)
+            .map(|e| {
+                e.iter()
+                    .map(|(k, _)| k.to_string())
+                    .filter(|k| k != "relative")
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in &extra {
+            placed.push_found(
+                "policy",
+                Found {
+                    message: format!(
+                        "field `approximation`: unknown field `{key}`, expected `relative`"
+                    ),
+                    path: format!("approximation.{key}"),
+                    at_key: true,
+                },
+            );
+        }
+        if !extra.is_empty() {
+            return None;
+        }
         let (policy, problems) = v.read::<TolerancePolicy>();
         for mut e in problems {
             // A tolerance out of range is refused after the table has read,

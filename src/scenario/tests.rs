@@ -455,10 +455,20 @@ fn an_unknown_key_in_any_table_of_the_bundled_scenario_is_refused() {
 #[test]
 fn an_unknown_key_in_any_table_of_the_documented_example_is_refused() {
     let page = include_str!("../../docs/format.md");
-    for block in page.split("```toml\n").skip(1) {
-        let example = block.split("\n```").next().unwrap();
+    let blocks: Vec<&str> = page
+        .split("```toml\n")
+        .skip(1)
+        .map(|block| block.split("\n```").next().unwrap())
+        .collect();
+    for example in &blocks {
         // Import specs are tested as specs, in tests/ledger/tables.rs.
         if example.starts_with("# An import spec") {
+            continue;
+        }
+        // The `[policy]` table is shown alone; it is tested in the first
+        // example's scenario.
+        if example.starts_with("[policy]") {
+            every_table_refuses_an_unknown_key(&format!("{}\n{example}\n", blocks[0]));
             continue;
         }
         every_table_refuses_an_unknown_key(example);
@@ -1304,6 +1314,14 @@ fn a_policy_table_refuses_unknown_keys_and_bad_tolerances_at_their_lines() {
             "{e:?}"
         );
     }
+
+    // A key inside the approximation's table, named and placed.
+    let text = about_1700("\n[policy]\napproximation = { relative = 0.1, relatve = 0.2 }\n");
+    let e = errors(Scenario::from_toml(&text, "inner.toml"));
+    assert_eq!(
+        e,
+        ["inner.toml:5:35: policy: field `approximation`: unknown field `relatve`, expected `relative`"]
+    );
 
     // An approximation rule the crate does not know, at its table.
     let text = about_1700("\n[policy]\napproximation = \"sometimes\"\n");
