@@ -114,6 +114,7 @@ pub(super) fn toml_table_places(text: &str, section: &str) -> Option<RecordPlace
 /// The places of a section of a JSON file that is one object, as
 /// `"policy"`, and of its keys; `None` when the text is not JSON or has no
 /// such object.
+#[cfg(feature = "json")]
 pub(super) fn json_table_places(text: &str, section: &str) -> Option<RecordPlaces> {
     let mut walk = JsonWalk {
         bytes: text.as_bytes(),
