@@ -259,6 +259,63 @@ pub enum Approximation {
     Relative(Decimal),
 }
 
+/// Written `rounding` or `relative:0.1` by [`Display`](fmt::Display) and
+/// [`FromStr`], as `posture --policy` takes it.
+impl fmt::Display for Approximation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Approximation::Rounding => f.write_str("rounding"),
+            Approximation::Relative(t) => write!(f, "relative:{}", t.normalize()),
+        }
+    }
+}
+
+impl FromStr for Approximation {
+    type Err = QualifierError;
+
+    /// Reads `rounding` or `relative:F`, F a fraction in [0, 1) such as `0.1`.
+    ///
+    /// # Errors
+    ///
+    /// [`QualifierError::PolicySetting`] for anything else, and
+    /// [`QualifierError::InvalidTolerance`] for a fraction out of range.
+    fn from_str(s: &str) -> Result<Approximation, QualifierError> {
+        let setting = |reason| QualifierError::PolicySetting {
+            setting: s.to_owned(),
+            reason,
+        };
+        let text = s.trim();
+        if text.eq_ignore_ascii_case("rounding") {
+            return Ok(Approximation::Rounding);
+        }
+        let Some((rule, fraction)) = text.split_once(':') else {
+            return Err(setting(
+                "expected `rounding` or `relative:F`, F a fraction such as 0.1",
+            ));
+        };
+        if !rule.trim().eq_ignore_ascii_case("relative") {
+            return Err(setting(
+                "expected `rounding` or `relative:F`, F a fraction such as 0.1",
+            ));
+        }
+        let t = fraction_from_str(fraction)
+            .ok_or_else(|| setting("the fraction is not a number such as 0.1"))?;
+        check_tolerance(ToleranceKind::Relative, t)?;
+        Ok(Approximation::Relative(t))
+    }
+}
+
+/// A fraction written as a plain decimal number (`0.1`, `.05`), or `None`.
+fn fraction_from_str(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    // Decimal's parser takes `1e-1` and `_` separators; a tolerance is
+    // written plainly, so anything else is refused.
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    Decimal::from_str(text).ok()
+}
+
 /// Which tolerance of a [`TolerancePolicy`] was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ToleranceKind {
@@ -287,6 +344,14 @@ pub enum QualifierError {
     UnknownQualifier {
         /// The text that was read.
         name: String,
+    },
+    /// A policy setting, as `--policy` takes them, does not read.
+    #[error("policy setting `{setting}`: {reason}")]
+    PolicySetting {
+        /// The setting as written.
+        setting: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// A tolerance is outside its allowed range.
     #[error("invalid {kind}: {}", crate::interval::group_thousands(.tolerance))]
@@ -378,6 +443,29 @@ impl Default for TolerancePolicy {
             approximation: Approximation::Rounding,
             nearly: Decimal::new(1, 1),
         }
+    }
+}
+
+/// Written as `posture --policy` takes it, every setting named:
+/// `approximation=rounding,nearly=0.1`; [`FromStr`] reads it back.
+impl fmt::Display for TolerancePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "approximation={},nearly={}",
+            self.approximation,
+            self.nearly.normalize()
+        )
+    }
+}
+
+impl FromStr for TolerancePolicy {
+    type Err = QualifierError;
+
+    /// The crate's defaults with `s`'s settings applied, as
+    /// [`with_settings`](TolerancePolicy::with_settings) reads them.
+    fn from_str(s: &str) -> Result<TolerancePolicy, QualifierError> {
+        TolerancePolicy::default().with_settings(s)
     }
 }
 
@@ -479,6 +567,72 @@ impl TolerancePolicy {
             approximation,
             ..self
         })
+    }
+
+    /// The same policy with `settings` applied, left to right: the syntax of
+    /// `posture --policy`, a comma-separated list of
+    ///
+    /// - `rounding` or `approximation=rounding`: approximate figures by rounding;
+    /// - `relative:F` or `approximation=relative:F`: approximate figures ± F of
+    ///   the figure, F in [0, 1);
+    /// - `nearly=F`: "nearly v" allows `[v·(1 − F), v)`, F in (0, 1);
+    /// - `default`: the crate's defaults, forgetting what came before.
+    ///
+    /// What a list does not name is kept from `self`, so that a command line
+    /// can change one tolerance of a file's policy.
+    ///
+    /// # Errors
+    ///
+    /// [`QualifierError::PolicySetting`] for a setting that does not read,
+    /// naming it; [`QualifierError::InvalidTolerance`] for a fraction out of
+    /// range.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use posture_ledger::qualifier::{Approximation, TolerancePolicy};
+    /// use rust_decimal::Decimal;
+    ///
+    /// # fn main() -> Result<(), posture_ledger::qualifier::QualifierError> {
+    /// let policy = TolerancePolicy::default().with_settings("relative:0.1,nearly=0.05")?;
+    /// assert_eq!(policy.approximation(), Approximation::Relative(Decimal::new(1, 1)));
+    /// assert_eq!(policy.nearly(), Decimal::new(5, 2));
+    /// assert_eq!(policy.to_string(), "approximation=relative:0.1,nearly=0.05");
+    /// assert_eq!(policy.to_string().parse::<TolerancePolicy>()?, policy);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_settings(self, settings: &str) -> Result<TolerancePolicy, QualifierError> {
+        let mut policy = self;
+        for setting in settings.split(',') {
+            let text = setting.trim();
+            let refused = |reason| QualifierError::PolicySetting {
+                setting: text.to_owned(),
+                reason,
+            };
+            // The rule's own complaint, about the whole setting as written.
+            let approximation = |rule: &str| match rule.parse::<Approximation>() {
+                Err(QualifierError::PolicySetting { reason, .. }) => Err(refused(reason)),
+                other => other,
+            };
+            policy = match text.split_once('=') {
+                None if text.eq_ignore_ascii_case("default") => TolerancePolicy::default(),
+                None if text.is_empty() => {
+                    return Err(refused("empty: expected a setting such as `nearly=0.1`"))
+                }
+                // A bare setting is an approximation rule, named or not.
+                None => policy.with_approximation(approximation(text)?)?,
+                Some((key, value)) => match key.trim().to_ascii_lowercase().as_str() {
+                    "approximation" => policy.with_approximation(approximation(value)?)?,
+                    "nearly" => policy
+                        .with_nearly(fraction_from_str(value).ok_or_else(|| {
+                            refused("the fraction is not a number such as 0.1")
+                        })?)?,
+                    _ => return Err(refused("unknown key: expected `approximation` or `nearly`")),
+                },
+            };
+        }
+        Ok(policy)
     }
 
     /// The interval of figures that `qualifier value` allows.
@@ -828,6 +982,76 @@ mod tests {
             Some(d("100000"))
         );
         assert_eq!(magnitude_from_words("tens"), Some(d("10")));
+    }
+
+    #[test]
+    fn policy_settings_read_left_to_right_and_round_trip() {
+        let d = |n: i64, scale: u32| Decimal::new(n, scale);
+        let base = TolerancePolicy::default().with_nearly(d(2, 1)).unwrap();
+        let cases: &[(&str, Approximation, Decimal)] = &[
+            ("rounding", Approximation::Rounding, d(2, 1)),
+            ("relative:0.1", Approximation::Relative(d(1, 1)), d(2, 1)),
+            (
+                " Relative : .25 ",
+                Approximation::Relative(d(25, 2)),
+                d(2, 1),
+            ),
+            ("relative:0", Approximation::Relative(d(0, 0)), d(2, 1)),
+            ("nearly=0.05", Approximation::Rounding, d(5, 2)),
+            (
+                "approximation=relative:0.1,nearly=0.05",
+                Approximation::Relative(d(1, 1)),
+                d(5, 2),
+            ),
+            ("relative:0.1,rounding", Approximation::Rounding, d(2, 1)),
+            ("nearly=0.05,default", Approximation::Rounding, d(1, 1)),
+        ];
+        for (text, approximation, nearly) in cases {
+            let p = base.clone().with_settings(text).unwrap();
+            assert_eq!(
+                (p.approximation(), p.nearly()),
+                (*approximation, *nearly),
+                "{text}"
+            );
+            assert_eq!(
+                p.to_string().parse::<TolerancePolicy>().unwrap(),
+                p,
+                "{text}"
+            );
+        }
+        let refused: &[(&str, &str)] = &[
+            ("", "policy setting ``: empty"),
+            ("rounding,", "policy setting ``: empty"),
+            ("roundish", "policy setting `roundish`: expected `rounding`"),
+            ("relative", "policy setting `relative`: expected `rounding`"),
+            (
+                "relative:",
+                "policy setting `relative:`: the fraction is not a number",
+            ),
+            (
+                "relative:1e-1",
+                "policy setting `relative:1e-1`: the fraction is not a number",
+            ),
+            (
+                "relative:-0.1",
+                "policy setting `relative:-0.1`: the fraction is not a number",
+            ),
+            ("relative:1", "invalid relative tolerance (in [0, 1)): 1"),
+            ("nearly=0", "invalid nearly tolerance (in (0, 1)): 0"),
+            (
+                "nearly=abc",
+                "policy setting `nearly=abc`: the fraction is not a number",
+            ),
+            (
+                "approximation=sometimes",
+                "policy setting `approximation=sometimes`: expected `rounding`",
+            ),
+            ("nerly=0.1", "policy setting `nerly=0.1`: unknown key"),
+        ];
+        for (text, message) in refused {
+            let e = base.clone().with_settings(text).unwrap_err().to_string();
+            assert!(e.starts_with(message), "{text}: {e}");
+        }
     }
 
     #[test]

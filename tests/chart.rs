@@ -276,3 +276,30 @@ fn a_marked_event_is_drawn_at_its_date_with_its_label() {
     assert!(String::from_utf8_lossy(&unknown.stderr)
         .contains("--mark `no-such-event`: unknown event `no-such-event`"));
 }
+
+/// A chart draws a file's claims as the file's `[policy]` reads them: the
+/// verdict and the band are `posture check`'s.
+#[test]
+fn chart_draws_the_claims_under_the_files_policy() {
+    let file = "tests/data/cli/policy.toml";
+    let out = tmp("policy.svg");
+    let v = json(&[
+        "chart",
+        file,
+        "--scope",
+        "from:GBR in:EST",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let s = posture_ledger::scenario::Scenario::from_path(file).unwrap();
+    let interval = s
+        .policy()
+        .interval(posture_ledger::Qualifier::Approximate, 1_700.into())
+        .unwrap();
+    let claim = &v["claims"][0];
+    assert_eq!(claim["claim"], "P1");
+    assert_eq!(claim["verdict"], "conflicting");
+    let bound = |b: posture_ledger::interval::Bound| b.value().unwrap().normalize().to_string();
+    assert_eq!(claim["low"].to_string(), bound(interval.low()));
+    assert_eq!(claim["high"].to_string(), bound(interval.high()));
+}

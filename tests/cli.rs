@@ -17,6 +17,7 @@ use serde_json::Value;
 const BROKEN: &str = "tests/data/cli/broken.toml";
 const SYNTAX: &str = "tests/data/cli/syntax.toml";
 const AGREEING: &str = "tests/data/cli/agreeing.toml";
+const POLICY: &str = "tests/data/cli/policy.toml";
 const SUMMIT: &str = "2022-06-29";
 
 /// Runs `posture` with `args` and returns its exit status, stdout and stderr.
@@ -466,6 +467,62 @@ fn check_exits_zero_when_nothing_conflicts() {
     assert_eq!(
         evidence["interval"],
         serde_json::json!({"low": {"included": "1645"}, "high": {"included": "1655"}})
+    );
+}
+
+/// The interval the library gives claim `P1` of `policy.toml` ("about
+/// 1,700") under `policy`.
+fn about_1700(policy: &posture_ledger::TolerancePolicy) -> String {
+    policy
+        .interval(posture_ledger::Qualifier::Approximate, 1_700.into())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn check_reads_the_claims_under_the_files_policy_and_the_command_lines() {
+    let file = scenario::Scenario::from_path(POLICY).unwrap();
+    // The file's policy, 1 % either side of 1,700, leaves out the ledger's 1,650.
+    let v = json(&["check", POLICY], 1);
+    assert_eq!(v["findings"][0]["verdict"], "conflicting");
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["text"],
+        about_1700(file.policy())
+    );
+    let (code, stdout, _) = posture(&["check", POLICY]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("CONFLICTING"), "{stdout}");
+
+    // `--policy rounding` overrides it: 1,700 rounds from [1,650, 1,750].
+    let rounding: posture_ledger::TolerancePolicy = "rounding".parse().unwrap();
+    let v = json(&["check", POLICY, "--policy", "rounding"], 0);
+    assert_eq!(v["findings"][0]["verdict"], "consistent");
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["text"],
+        about_1700(&rounding)
+    );
+
+    // A setting the command line leaves out is the file's: a new "nearly"
+    // keeps the file's 1 %.
+    let v = json(&["check", POLICY, "--policy", "nearly=0.05"], 1);
+    assert_eq!(v["findings"][0]["verdict"], "conflicting");
+    // `default` forgets the file's policy; then one setting on top.
+    let v = json(&["check", POLICY, "--policy", "default,relative:0.05"], 0);
+    let wide: posture_ledger::TolerancePolicy = "relative:0.05".parse().unwrap();
+    assert_eq!(v["findings"][0]["evidence"][0]["text"], about_1700(&wide));
+
+    // The bundled scenario agrees with the file's: without --policy nothing changes.
+    let (_, plain, _) = posture(&["check", AGREEING]);
+    let (_, same, _) = posture(&["check", AGREEING, "--policy", "default"]);
+    assert_eq!(plain, same);
+
+    refused(
+        &["check", POLICY, "--policy", "relative:1.5"],
+        &["--policy: invalid relative tolerance (in [0, 1)): 1.5"],
+    );
+    refused(
+        &["check", "--policy", "nerly=0.1"],
+        &["--policy: policy setting `nerly=0.1`: unknown key"],
     );
 }
 

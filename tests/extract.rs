@@ -44,6 +44,34 @@ fn json(args: &[&str]) -> Value {
 }
 
 #[test]
+fn extract_reads_the_phrases_under_the_policy_given() {
+    let text = article();
+    let ledger = scenario::madrid_2022().expect("bundled").into_ledger();
+    let settings = "approximation=relative:0.1,nearly=0.05";
+    let policy: TolerancePolicy = settings.parse().expect("a policy");
+    let expected = phrase::extract(&text, &ledger, &policy);
+    let default = phrase::extract(&text, &ledger, &TolerancePolicy::default());
+    let out = json(&[MADRID, "--policy", settings]);
+    let phrases = out["phrases"].as_array().expect("phrases");
+    assert_eq!(phrases.len(), expected.len());
+    let mut changed = 0;
+    for ((p, e), d) in phrases.iter().zip(&expected).zip(&default) {
+        assert_eq!(p["words"], e.reading().words());
+        let interval = e.interval().expect("every Madrid figure has an interval");
+        assert_eq!(p["interval"]["text"], interval.to_string());
+        changed += usize::from(e.interval() != d.interval());
+    }
+    // "some 3,700" and "nearly 20,000" are among those read otherwise.
+    assert!(changed >= 2, "{changed} intervals changed");
+    let (code, stdout, stderr) = posture(&["extract", MADRID, "--policy", "nearly=1"], "");
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.contains("--policy: invalid nearly tolerance (in (0, 1)): 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn extract_lists_every_figure_of_the_report_with_its_line_and_interval() {
     let text = article();
     let ledger = scenario::madrid_2022().expect("bundled").into_ledger();

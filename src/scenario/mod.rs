@@ -27,7 +27,7 @@ use crate::country::{Alliance, Region};
 use crate::error::{Error, RecordKind, Result};
 use crate::event::{Event, Layer};
 use crate::ledger::Ledger;
-use crate::qualifier::TolerancePolicy;
+use crate::qualifier::{ToleranceKind, TolerancePolicy};
 use crate::unit::Unit;
 #[cfg(feature = "csv")]
 pub use imports::{Import, TableKind};
@@ -122,6 +122,11 @@ pub struct ScenarioFile {
     /// Claims.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
+    /// How the scenario's hedged figures are read (the `[policy]` table):
+    /// its claims are validated and checked under it. The crate's
+    /// [`TolerancePolicy::default`] when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<TolerancePolicy>,
     /// Tables to import, from paths relative to the file.
     #[cfg(feature = "csv")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -145,6 +150,10 @@ pub struct Scenario {
     meta: Meta,
     ledger: Ledger,
     claims: Vec<Claim>,
+    /// The policy as the file wrote it, to write it back as written.
+    written_policy: Option<TolerancePolicy>,
+    /// The policy in force: the file's, else the default.
+    policy: TolerancePolicy,
 }
 
 impl Scenario {
@@ -229,6 +238,7 @@ impl Scenario {
                 .collect(),
             corrections: self.ledger.corrections().cloned().collect(),
             claims: self.claims.clone(),
+            policy: self.written_policy.clone(),
             #[cfg(feature = "csv")]
             imports: Vec::new(),
         }
@@ -275,6 +285,23 @@ impl Scenario {
     /// The scenario's claims, to check against the ledger.
     pub fn claims(&self) -> &[Claim] {
         &self.claims
+    }
+
+    /// How the scenario's hedged figures are read: the file's `[policy]`,
+    /// or [`TolerancePolicy::default`] when it has none. Its claims were
+    /// validated under it; check them with it, as `posture check` does:
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, CheckOptions};
+    ///
+    /// let madrid = scenario::madrid_2022()?;
+    /// let options = CheckOptions::from(madrid.policy());
+    /// let report = madrid.ledger().check_with(madrid.claims(), options)?;
+    /// assert!(!report.findings().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn policy(&self) -> &TolerancePolicy {
+        &self.policy
     }
 
     /// The ledger, by value.
@@ -364,6 +391,8 @@ pub fn madrid_2022() -> Result<Scenario> {
 #[derive(Default)]
 struct Lines {
     records: HashMap<RecordKind, Vec<places::RecordPlaces>>,
+    /// Where the `[policy]` table and its keys are written.
+    policy: Option<places::RecordPlaces>,
     /// The positions in their section of the records with each id.
     by_id: HashMap<(RecordKind, String), Vec<usize>>,
     /// How many duplicates of each id have been placed so far.
@@ -603,7 +632,7 @@ fn build(
         let done = ledger.correct(c);
         refuse(done, &ledger, &mut diagnostics, &mut refused);
     }
-    let policy = TolerancePolicy::default();
+    let policy = contents.policy.clone().unwrap_or_default();
     let mut ids = BTreeSet::new();
     for claim in &contents.claims {
         if !ids.insert(claim.id().clone()) {
@@ -642,6 +671,8 @@ fn build(
         meta: contents.scenario,
         ledger,
         claims,
+        written_policy: contents.policy,
+        policy,
     })
 }
 
@@ -714,6 +745,7 @@ struct Sections<V> {
     claims: Vec<V>,
     #[serde(default)]
     imports: Vec<V>,
+    policy: Option<V>,
     #[serde(flatten)]
     unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 }
@@ -1082,6 +1114,7 @@ fn read_toml<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
     };
     let mut lines = Lines {
         records: places::toml_places(text).unwrap_or_default(),
+        policy: places::toml_table_places(text, "policy"),
         ..Lines::default()
     };
     let contents = read_sections(sections, &mut d, &mut lines);
@@ -1186,6 +1219,7 @@ fn read_json<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
     };
     let mut lines = Lines {
         records: places::json_places(text).unwrap_or_default(),
+        policy: places::json_table_places(text, "policy"),
         ..Lines::default()
     };
     let contents = read_sections(sections, &mut d, &mut lines);
@@ -1239,7 +1273,7 @@ fn read_sections<V: Record + Serialize>(
         d.push(
             None,
             None,
-            format!("unknown section `{name}`: expected scenario, regions, alliances, bases, units, layers, events, corrections, claims or imports"),
+            format!("unknown section `{name}`: expected scenario, policy, regions, alliances, bases, units, layers, events, corrections, claims or imports"),
         );
     }
     #[cfg(not(feature = "csv"))]
@@ -1252,6 +1286,7 @@ fn read_sections<V: Record + Serialize>(
     }
     let Lines {
         records,
+        policy: policy_places,
         by_id,
         unreadable,
         ..
@@ -1273,6 +1308,54 @@ fn read_sections<V: Record + Serialize>(
             meta.unwrap_or_default()
         }
     };
+    let policy = sections.policy.and_then(|v| {
+        placed.record = policy_places.as_ref();
+        // An approximation written as a table takes one key, `relative`:
+        // serde reports any other as "wanted exactly 1 element", which names
+        // nothing, so the keys are looked at first.
+        let extra: Vec<String> = v
+            .at("approximation")
+            .and_then(Record::entries)
+            .map(|e| {
+                e.iter()
+                    .map(|(k, _)| k.to_string())
+                    .filter(|k| k != "relative")
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in &extra {
+            placed.push_found(
+                "policy",
+                Found {
+                    message: format!(
+                        "field `approximation`: unknown field `{key}`, expected `relative`"
+                    ),
+                    path: format!("approximation.{key}"),
+                    at_key: true,
+                },
+            );
+        }
+        if !extra.is_empty() {
+            return None;
+        }
+        let (policy, problems) = v.read::<TolerancePolicy>();
+        for mut e in problems {
+            // A tolerance out of range is refused after the table has read,
+            // which loses its path: the message names the tolerance, and so
+            // its key.
+            if !e.at_key && (e.path.is_empty() || e.path == ".") {
+                let tolerance = ToleranceKind::Nearly.to_string();
+                e.path = if e.message.contains(&tolerance) {
+                    "nearly".into()
+                } else {
+                    "approximation".into()
+                };
+            }
+            placed.push_found("policy", e);
+        }
+        policy
+    });
+    placed.record = None;
     macro_rules! section {
         ($list:expr, $kind:expr) => {{
             let mut out = Vec::new();
@@ -1323,6 +1406,7 @@ fn read_sections<V: Record + Serialize>(
         events: section!(sections.events, RecordKind::Event),
         corrections: section!(sections.corrections, RecordKind::Correction),
         claims: section!(sections.claims, RecordKind::Claim),
+        policy,
         #[cfg(feature = "csv")]
         imports: section!(sections.imports, RecordKind::Import),
     }

@@ -87,6 +87,66 @@ pub(super) fn toml_places(text: &str) -> Option<HashMap<RecordKind, Vec<RecordPl
     Some(out)
 }
 
+/// The places of a section that is one table, as `[policy]`, and of its
+/// keys; `None` when the text is not TOML or has no such table.
+pub(super) fn toml_table_places(text: &str, section: &str) -> Option<RecordPlaces> {
+    let doc = DeTable::parse(text).ok()?;
+    let lines = LineIndex::new(text);
+    let (key, value) = doc.get_ref().get_key_value(section)?;
+    let DeValue::Table(t) = value.get_ref() else {
+        return None;
+    };
+    // The header's bracket, not the table's span, which starts at its first
+    // key; an inline `policy = {…}` starts at its key.
+    let at = key.span().start;
+    let start = text[..at]
+        .rfind(|c: char| !c.is_whitespace())
+        .filter(|&i| text[i..].starts_with('['))
+        .unwrap_or(at);
+    let mut p = RecordPlaces {
+        start: lines.place(start),
+        ..RecordPlaces::default()
+    };
+    walk_table(t, "", &lines, &mut p);
+    Some(p)
+}
+
+/// The places of a section of a JSON file that is one object, as
+/// `"policy"`, and of its keys; `None` when the text is not JSON or has no
+/// such object.
+#[cfg(feature = "json")]
+pub(super) fn json_table_places(text: &str, section: &str) -> Option<RecordPlaces> {
+    let mut walk = JsonWalk {
+        bytes: text.as_bytes(),
+        at: 0,
+        lines: LineIndex::new(text),
+    };
+    walk.space();
+    walk.expect(b'{')?;
+    loop {
+        walk.space();
+        if walk.eat(b'}') {
+            return None;
+        }
+        let key_at = walk.lines.place(walk.at);
+        let name = walk.string()?;
+        walk.space();
+        walk.expect(b':')?;
+        walk.space();
+        let mut p = RecordPlaces {
+            start: key_at,
+            ..RecordPlaces::default()
+        };
+        let is_object = walk.peek() == Some(b'{');
+        walk.value(String::new(), &mut p)?;
+        if name == section && is_object {
+            return Some(p);
+        }
+        walk.space();
+        walk.eat(b',');
+    }
+}
+
 /// The places of every record of every section of a JSON file, in file
 /// order; `None` when the text is not JSON (its syntax error is reported by
 /// the reader). serde_json's values carry no places, so the text is walked

@@ -455,10 +455,20 @@ fn an_unknown_key_in_any_table_of_the_bundled_scenario_is_refused() {
 #[test]
 fn an_unknown_key_in_any_table_of_the_documented_example_is_refused() {
     let page = include_str!("../../docs/format.md");
-    for block in page.split("```toml\n").skip(1) {
-        let example = block.split("\n```").next().unwrap();
+    let blocks: Vec<&str> = page
+        .split("```toml\n")
+        .skip(1)
+        .map(|block| block.split("\n```").next().unwrap())
+        .collect();
+    for example in &blocks {
         // Import specs are tested as specs, in tests/ledger/tables.rs.
         if example.starts_with("# An import spec") {
+            continue;
+        }
+        // The `[policy]` table is shown alone; it is tested in the first
+        // example's scenario.
+        if example.starts_with("[policy]") {
+            every_table_refuses_an_unknown_key(&format!("{}\n{example}\n", blocks[0]));
             continue;
         }
         every_table_refuses_an_unknown_key(example);
@@ -1203,4 +1213,119 @@ strength = {{ personnel = 35000 }}
         ),
         "{e:?}"
     );
+}
+
+/// A scenario whose one claim, "about 1,700", meets a ledger of 1,650: at
+/// the edge of what rounding allows, and well outside 1 % of 1,700.
+fn about_1700(policy: &str) -> String {
+    format!(
+        r#"[scenario]
+name = "policy"
+{policy}
+[[units]]
+id = "gbr-est"
+name = "British troops in Estonia"
+contributor = "GBR"
+kind = "battlegroup"
+
+[[events]]
+id = "arrive"
+unit = "gbr-est"
+effective = "2022-03-01"
+kind = "deploy"
+location = {{ country = "EST" }}
+footing = "rotational"
+strength = {{ personnel = 1650 }}
+
+[[claims]]
+id = "P1"
+as_of = "2022-06-29"
+source = {{ document = "a test", line = 1, quote = "about 1,700 British troops in Estonia" }}
+kind = "quantity"
+scope = {{ contributors = {{ countries = ["GBR"] }}, hosts = {{ countries = ["EST"] }} }}
+metric = "personnel"
+qualifier = "approximate"
+value = 1700
+"#
+    )
+}
+
+fn verdicts(s: &Scenario) -> Vec<crate::Verdict> {
+    let report = s
+        .ledger()
+        .check_with(s.claims(), crate::CheckOptions::from(s.policy()))
+        .unwrap();
+    report.findings().iter().map(|f| f.verdict).collect()
+}
+
+#[test]
+fn a_policy_table_sets_how_the_claims_are_read() {
+    let plain = Scenario::from_toml(&about_1700(""), "plain.toml").unwrap();
+    assert_eq!(plain.policy(), &crate::TolerancePolicy::default());
+    assert_eq!(verdicts(&plain), [crate::Verdict::Consistent]);
+
+    let strict = about_1700("\n[policy]\napproximation = { relative = \"0.01\" }\nnearly = 0.05\n");
+    let strict = Scenario::from_toml(&strict, "strict.toml").unwrap();
+    let expected = crate::TolerancePolicy::default()
+        .with_approximation(crate::qualifier::Approximation::Relative(
+            rust_decimal::Decimal::new(1, 2),
+        ))
+        .unwrap()
+        .with_nearly(rust_decimal::Decimal::new(5, 2))
+        .unwrap();
+    assert_eq!(strict.policy(), &expected);
+    assert_eq!(verdicts(&strict), [crate::Verdict::Conflicting]);
+
+    // Saved and read again, the policy is the file's; a file without one
+    // writes none.
+    let again = Scenario::from_toml(&strict.to_toml().unwrap(), "again.toml").unwrap();
+    assert_eq!(again.policy(), &expected);
+    assert_eq!(again.to_file(), strict.to_file());
+    assert!(!plain.to_toml().unwrap().contains("[policy]"));
+    #[cfg(feature = "json")]
+    {
+        let json = Scenario::from_json(&strict.to_json().unwrap(), "again.json").unwrap();
+        assert_eq!(json.policy(), &expected);
+    }
+}
+
+#[test]
+fn a_policy_table_refuses_unknown_keys_and_bad_tolerances_at_their_lines() {
+    let text = about_1700("\n[policy]\nnearly = 0.05\nrelative = 0.1\n");
+    let e = errors(Scenario::from_toml(&text, "typo.toml"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("typo.toml:6:1: policy: "), "{e:?}");
+    assert!(e[0].contains("unknown field `relative`"), "{e:?}");
+
+    let text = about_1700("\n[policy]\nnearly = 1.5\n");
+    let e = errors(Scenario::from_toml(&text, "wide.toml"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("wide.toml:5:10: policy: "), "{e:?}");
+    assert!(e[0].contains("nearly tolerance"), "{e:?}");
+
+    #[cfg(feature = "json")]
+    {
+        let json =
+            "{\n  \"scenario\": {\"name\": \"j\"},\n  \"policy\": {\n    \"nerly\": 0.2\n  }\n}\n";
+        let e = errors(Scenario::from_json(json, "typo.json"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("typo.json:4:5: policy: unknown field `nerly`"),
+            "{e:?}"
+        );
+    }
+
+    // A key inside the approximation's table, named and placed.
+    let text = about_1700("\n[policy]\napproximation = { relative = 0.1, relatve = 0.2 }\n");
+    let e = errors(Scenario::from_toml(&text, "inner.toml"));
+    assert_eq!(
+        e,
+        ["inner.toml:5:35: policy: field `approximation`: unknown field `relatve`, expected `relative`"]
+    );
+
+    // An approximation rule the crate does not know, at its table.
+    let text = about_1700("\n[policy]\napproximation = \"sometimes\"\n");
+    let e = errors(Scenario::from_toml(&text, "variant.toml"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("variant.toml:5:"), "{e:?}");
 }

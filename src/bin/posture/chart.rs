@@ -203,7 +203,8 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
     let timeline = if args.no_claims || args.by.is_some() {
         timeline
     } else {
-        let mut check = CheckOptions::new();
+        // The claims as `check` reads them: under the file's policy.
+        let mut check = CheckOptions::from(scenario.policy());
         if let Some(k) = known_at {
             check = check.known_at(k);
         }

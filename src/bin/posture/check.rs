@@ -7,12 +7,14 @@ use clap::Args;
 use posture_ledger::{Caveat, CheckOptions, Finding, Interval, Report, Rule, Verdict};
 use serde::Serialize;
 
-use crate::{Common, Done, Failure, Format};
+use crate::{Common, Done, Failure, Format, PolicyArg};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    policy: PolicyArg,
 }
 
 /// `check --format json`; docs/cli.md documents it.
@@ -66,9 +68,10 @@ struct JsonEvidence<'a> {
 pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
     let scenario = crate::load(args.common.file.as_ref())?;
     let known_at = args.common.known_at;
+    let options = CheckOptions::from(args.policy.over(&scenario)?);
     let options = match known_at {
-        Some(k) => CheckOptions::new().known_at(k),
-        None => CheckOptions::new(),
+        Some(k) => options.known_at(k),
+        None => options,
     };
     let options = match args.common.max_age {
         Some(days) => options.max_age(days),

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use posture_ledger::claim::Figure;
 use posture_ledger::phrase::{self, Extracted, MetricFrom, PlaceRole, Value};
-use posture_ledger::{Direction, Interval, Places, Qualifier, TolerancePolicy};
+use posture_ledger::{Direction, Interval, Places, Qualifier};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -38,6 +38,8 @@ pub struct ExtractArgs {
     /// draft `[[claims]]` with the guesses marked for a person to confirm.
     #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
     format: ExtractFormat,
+    #[command(flatten)]
+    policy: crate::PolicyArg,
 }
 
 /// `extract`'s output formats: the others', and TOML drafts.
@@ -66,7 +68,7 @@ pub fn run(args: &ExtractArgs) -> Result<Done, Failure> {
             .map_err(|e| Failure::new(format!("{}: {e}", args.article.display())))?
     };
     let scenario = crate::load(args.file.as_ref())?;
-    let policy = TolerancePolicy::default();
+    let policy = args.policy.over(&scenario)?;
     let found = phrase::extract(&text, scenario.ledger(), &policy);
     let article = if from_stdin {
         "-".to_string()

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture_ledger::scenario::{self, Scenario};
-use posture_ledger::{Error, LayerId, Ledger, Metric, Scope, View};
+use posture_ledger::{Error, LayerId, Ledger, Metric, Scope, TolerancePolicy, View};
 
 mod chart;
 mod check;
@@ -91,6 +91,31 @@ struct Common {
     /// How to print: an aligned table, or JSON with the schema in docs/cli.md.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// How hedged figures are read: the option `check` and `extract` share.
+#[derive(Args, Debug)]
+struct PolicyArg {
+    /// How hedges are read, over the scenario file's `[policy]`: a
+    /// comma-separated list of `rounding`, `relative:F` (approximate figures
+    /// ± F), `nearly=F` ("nearly v" is [v·(1 − F), v)) and `default` (the
+    /// crate's defaults, forgetting the file's). For example
+    /// "relative:0.1,nearly=0.05". Docs: docs/hedges.md.
+    #[arg(long, value_name = "SETTINGS")]
+    policy: Option<String>,
+}
+
+impl PolicyArg {
+    /// The scenario's policy with the command line's settings applied.
+    fn over(&self, scenario: &Scenario) -> Result<TolerancePolicy, Failure> {
+        let policy = scenario.policy().clone();
+        match &self.policy {
+            None => Ok(policy),
+            Some(settings) => policy
+                .with_settings(settings)
+                .map_err(|e| Failure::new(format!("--policy: {e}"))),
+        }
+    }
 }
 
 /// What a query covers: the options `totals`, `diff` and `chart` share.
