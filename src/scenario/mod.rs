@@ -659,6 +659,12 @@ fn build(
                             lines,
                             &ledger,
                         );
+                    } else if let Err(e) =
+                        crate::check::validate(&ledger, std::slice::from_ref(&claim), &policy)
+                    {
+                        // A table's claim read under the file's policy, as
+                        // the file's own claims are.
+                        diagnostics.imported(&e, lines, i);
                     }
                     claims.push(claim);
                 }

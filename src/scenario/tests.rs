@@ -1329,3 +1329,57 @@ fn a_policy_table_refuses_unknown_keys_and_bad_tolerances_at_their_lines() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].starts_with("variant.toml:5:"), "{e:?}");
 }
+
+/// A claims table a scenario imports is read as the file's own claims are:
+/// a claim the checker could not judge (a metric one typo from a counted
+/// one) is refused, not left to vanish from the report.
+#[cfg(feature = "csv")]
+#[test]
+fn an_imported_claim_is_checked_as_the_files_own() {
+    let dir = std::env::temp_dir().join(format!("posture-import-claims-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("claims.csv"),
+        "id,as_of,scope,metric,value,qualifier,source,quote\n\
+         K1,2022-06-29,from:GBR in:EST,personel,1650,exact,a paper,1\n",
+    )
+    .unwrap();
+    let text = r#"[scenario]
+name = "table claims"
+
+[[units]]
+id = "uk"
+name = "UK troops"
+contributor = "GBR"
+kind = "contingent"
+
+[[events]]
+id = "arrive"
+unit = "uk"
+effective = "2022-06-01"
+kind = "deploy"
+location = { country = "EST" }
+footing = "rotational"
+strength = { personnel = 1650 }
+
+[[imports]]
+file = "claims.csv"
+kind = "claims"
+"#;
+    let file = dir.join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let e = errors(Scenario::from_path(&file));
+    assert!(
+        e.iter().any(|m| m.contains("K1") && m.contains("personel")),
+        "{e:?}"
+    );
+    // Spelt right, it loads.
+    std::fs::write(
+        dir.join("claims.csv"),
+        "id,as_of,scope,metric,value,qualifier,source,quote\n\
+         K1,2022-06-29,from:GBR in:EST,personnel,1650,exact,a paper,1\n",
+    )
+    .unwrap();
+    assert_eq!(Scenario::from_path(&file).unwrap().claims().len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
