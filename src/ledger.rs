@@ -1402,30 +1402,40 @@ impl Ledger {
             .get(metric)
             .ok_or_else(|| Error::unknown(RecordKind::Metric, metric))?;
         let filter = self.filter(scope, date)?;
-        // The newest observation of each unit that adds something: how old
+        // The newest observation of each cell that adds something: how old
         // the figures are that the total adds up. Only where a figure can be
-        // stale, since the cells mix units: the units are replayed for it.
+        // stale: a maximum age, or a figure given an end.
         let ages = lens.max_age.is_some() || self.ends;
-        let mut figures: Vec<Key> = Vec::new();
-        let (total, coverage) = if ages || filter.units.is_some() || lens.known_at.is_some() {
+        let mut cells: FastMap<CellKey, (i128, Option<Key>)> = FastMap::default();
+        let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
-            let mut units: FastMap<u32, (i128, Key)> = FastMap::default();
-            self.replayed(&filter, m, lens, key, date, |u, c| {
+            self.replayed(&filter, m, lens, key, date, |c| {
                 total += c.delta.get();
                 seen += i64::from(c.seen);
                 newest = newest.max(Some(c.key));
-                let unit = units.entry(u).or_insert((0, c.key));
-                *unit = (unit.0 + c.delta.get(), unit.1.max(c.key));
+                if ages {
+                    let cell = cells.entry(c.cell).or_insert((0, None));
+                    *cell = (cell.0 + c.delta.get(), cell.1.max(Some(c.key)));
+                }
             })?;
-            if ages {
-                figures.extend(units.values().filter(|(n, _)| *n != 0).map(|&(_, k)| k));
-            }
             (total, index::Coverage { seen, newest })
         } else {
+            if ages {
+                self.each_cell(&filter, m, layer, date, |_, cell, series| {
+                    let (total, coverage) = index::Coverage::with_total(&[series], key);
+                    let entry = cells.entry(*cell).or_insert((0, None));
+                    *entry = (entry.0 + total, entry.1.max(coverage.newest));
+                });
+            }
             let mut parts = Vec::new();
             self.parts(&filter, m, layer, date, |series| parts.push(series));
             index::Coverage::with_total(&parts, key)
         };
+        let mut figures: Vec<Key> = cells
+            .values()
+            .filter(|(n, _)| *n != 0)
+            .filter_map(|&(_, k)| k)
+            .collect();
         debug_assert!(total >= 0, "a total is never negative");
         let count = u64::try_from(total)
             .map(Count::new)
@@ -1472,7 +1482,7 @@ impl Ledger {
         lens: Lens,
         key: Key,
         date: NaiveDate,
-        mut each: impl FnMut(u32, &Contribution),
+        mut each: impl FnMut(&Contribution),
     ) -> Result<()> {
         let replay = Replay::recorded(self, lens.known_at);
         let all: Vec<u32>;
@@ -1499,7 +1509,7 @@ impl Ledger {
                 .map_err(|f| internal(&f.problem))?;
             for c in &changes {
                 if c.cell.metric == m && filter.matches(self, &c.cell, date) {
-                    each(u, c);
+                    each(c);
                 }
             }
         }
@@ -1581,7 +1591,7 @@ impl Ledger {
         let filter = self.filter(scope, date)?;
         let first = if filter.units.is_some() || lens.known_at.is_some() {
             let mut first: Option<Key> = None;
-            self.replayed(&filter, m, lens, Key::MAX, date, |_, c| {
+            self.replayed(&filter, m, lens, Key::MAX, date, |c| {
                 first = Some(first.map_or(c.key, |f| f.min(c.key)));
             })?;
             first
@@ -1626,32 +1636,51 @@ impl Ledger {
         }
         let key = end_of(date);
         let mut out = BTreeSet::new();
-        let layer_cells = lens
-            .layer
-            .and_then(|l| self.layer_cells.get(usize::from(l)));
+        self.each_cell(&filter, m, lens.layer, date, |baseline, cell, series| {
+            // A baseline's every step is an observation: its first key says
+            // whether it records anything by `key`.
+            let records = match baseline {
+                true => series.baseline_records_at(key),
+                false => series.seen_at(key) > 0,
+            };
+            if !records {
+                return;
+            }
+            let contributor = match cell.contributor {
+                Contrib::Country(c) => Some(Contributor::Country(c)),
+                Contrib::Alliance(a) => self
+                    .alliances
+                    .items
+                    .get(a as usize)
+                    .map(|x| Contributor::Alliance(x.id().clone())),
+            };
+            if let Some(contributor) = contributor {
+                out.insert((contributor, cell.footing, cell.kind));
+            }
+        });
+        Ok(Some(out))
+    }
+
+    /// Every cell the filter matches in metric `m`, in the baseline and in
+    /// `layer`'s differences, each passed to `each` with whether it is the
+    /// baseline's: the cells of the filter's hosts, contributors or both,
+    /// never the sums.
+    fn each_cell<'c>(
+        &'c self,
+        filter: &Filter<'_>,
+        m: u16,
+        layer: Option<u16>,
+        date: NaiveDate,
+        mut each: impl FnMut(bool, &'c CellKey, &'c Series),
+    ) {
+        let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
         for (i, cells) in std::iter::once(&self.baseline)
             .chain(layer_cells)
             .enumerate()
         {
-            // A baseline's every step is an observation: its first key says
-            // whether it records anything by `key`.
-            let records = |series: &Series| match i {
-                0 => series.baseline_records_at(key),
-                _ => series.seen_at(key) > 0,
-            };
-            let mut each = |cell: &CellKey, series: &Series| {
-                if cell.metric == m && records(series) && filter.matches(self, cell, date) {
-                    let contributor = match cell.contributor {
-                        Contrib::Country(c) => Some(Contributor::Country(c)),
-                        Contrib::Alliance(a) => self
-                            .alliances
-                            .items
-                            .get(a as usize)
-                            .map(|x| Contributor::Alliance(x.id().clone())),
-                    };
-                    if let Some(contributor) = contributor {
-                        out.insert((contributor, cell.footing, cell.kind));
-                    }
+            let mut each = |cell: &'c CellKey, series: &'c Series| {
+                if cell.metric == m && filter.matches(self, cell, date) {
+                    each(i == 0, cell, series);
                 }
             };
             match (&filter.hosts, &filter.contributors) {
@@ -1679,7 +1708,6 @@ impl Ledger {
                 (None, None) => cells.iter().for_each(|(c, s)| each(c, s)),
             }
         }
-        Ok(Some(out))
     }
 
     /// The series whose sum is the filter's total in metric `m`, in `layer`'s
