@@ -1673,7 +1673,7 @@ fn max_age_marks_old_figures_stale_in_text_and_json() {
 /// Spain. Every command now says there is no record, in text and JSON.
 #[test]
 fn no_record_is_printed_as_no_record_never_zero() {
-    let (code, stdout, stderr) = posture(&[
+    let totals = [
         "totals",
         "--at",
         SUMMIT,
@@ -1681,7 +1681,8 @@ fn no_record_is_printed_as_no_record_never_zero() {
         "from:USA in:ESP",
         "--metric",
         "personnel",
-    ]);
+    ];
+    let (code, stdout, stderr) = posture(&totals);
     assert_eq!(code, 0, "{stderr}");
     let last_row = stdout
         .lines()
@@ -1690,18 +1691,7 @@ fn no_record_is_printed_as_no_record_never_zero() {
     assert!(last_row.ends_with('—'), "{stdout}");
     assert!(!last_row.ends_with(" 0"), "{stdout}");
     assert!(stdout.contains("— no record:"), "{stdout}");
-    let v = json(
-        &[
-            "totals",
-            "--at",
-            SUMMIT,
-            "--scope",
-            "from:USA in:ESP",
-            "--metric",
-            "personnel",
-        ],
-        0,
-    );
+    let v = json(&totals, 0);
     assert_eq!(
         v["total"]["totals"]["personnel"],
         serde_json::json!({"count": null, "newest": null, "stale": false})
