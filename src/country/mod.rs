@@ -62,9 +62,11 @@ impl Country {
             .map_or("", |i| NAMES[i].2)
     }
 
-    /// The country a person means by `text`: its alpha-3 or alpha-2 code, its
-    /// English short, common or official name, or a usual name that ISO 3166-1
-    /// does not give (`UK`, `Britain`, `Russia`, `Turkey`), in any case.
+    /// The country a person means by `text`: its alpha-3 code, its alpha-2
+    /// code in capitals (so the words "in", "it" and "no" name no country),
+    /// its English short, common or official name, or a usual name that
+    /// ISO 3166-1 does not give (`UK`, `Britain`, `Russia`, `Turkey`), in any
+    /// case.
     /// For suggestions: files and queries take alpha-3 codes only.
     ///
     /// ```
@@ -73,6 +75,8 @@ impl Country {
     /// assert_eq!(Country::from_name("Latvia"), Some(Country::new("LVA")?));
     /// assert_eq!(Country::from_name("uk"), Some(Country::new("GBR")?));
     /// assert_eq!(Country::from_name("Narnia"), None);
+    /// assert_eq!(Country::from_name("IN"), Some(Country::new("IND")?));
+    /// assert_eq!(Country::from_name("in"), None);
     /// # Ok::<(), posture_ledger::Error>(())
     /// ```
     pub fn from_name(text: &str) -> Option<Country> {
@@ -83,7 +87,7 @@ impl Country {
         let same = |name: &str| !name.is_empty() && name.eq_ignore_ascii_case(wanted);
         let code = NAMES
             .iter()
-            .find(|r| same(r.1) || same(r.2) || same(r.3) || same(r.4))
+            .find(|r| (!r.1.is_empty() && r.1 == wanted) || same(r.2) || same(r.3) || same(r.4))
             .map(|r| r.0)
             .or_else(|| {
                 USUAL_NAMES
@@ -629,6 +633,11 @@ mod tests {
         // Kosovo, under the code the EU, the IMF and the World Bank use.
         assert_eq!(Country::from_name("Kosovo"), Country::new("XKX").ok());
         assert_eq!(Country::new("est").unwrap().code(), "EST");
+        // Two-letter codes only in capitals: these are English words.
+        for word in ["in", "it", "no", "In", "iT"] {
+            assert_eq!(Country::from_name(word), None, "{word}");
+        }
+        assert_eq!(Country::from_name("NO"), Country::new("NOR").ok());
         for bad in ["", "ES", "ESTO", "XYZ", "UK", "É S"] {
             assert!(
                 matches!(Country::new(bad), Err(Error::InvalidCountry { .. })),
