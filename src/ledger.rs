@@ -1421,11 +1421,17 @@ impl Ledger {
             (total, index::Coverage { seen, newest })
         } else {
             if ages {
+                // A cell's baseline and its layer's difference are read
+                // together: a layer that moves a unit out of a cell takes
+                // the baseline's later observations there away.
+                let mut parts: FastMap<CellKey, Vec<&Series>> = FastMap::default();
                 self.each_cell(&filter, m, layer, date, |_, cell, series| {
-                    let (total, coverage) = index::Coverage::with_total(&[series], key);
-                    let entry = cells.entry(*cell).or_insert((0, None));
-                    *entry = (entry.0 + total, entry.1.max(coverage.newest));
+                    parts.entry(*cell).or_default().push(series);
                 });
+                for (cell, series) in parts {
+                    let (total, coverage) = index::Coverage::with_total(&series, key);
+                    cells.insert(cell, (total, coverage.newest));
+                }
             }
             let mut parts = Vec::new();
             self.parts(&filter, m, layer, date, |series| parts.push(series));
