@@ -197,6 +197,8 @@ pub enum RecordKind {
     Correction,
     /// A table a scenario file imports.
     Import,
+    /// A declared country.
+    Country,
 }
 
 impl fmt::Display for RecordKind {
@@ -212,15 +214,20 @@ impl fmt::Display for RecordKind {
             RecordKind::Metric => "metric",
             RecordKind::Correction => "correction",
             RecordKind::Import => "import",
+            RecordKind::Country => "country",
         })
     }
 }
 
 /// `; for Latvia, write `LVA``, when `text` names a country another way than by its
 /// alpha-3 code.
+/// What to do about a user-assigned code nothing declares.
+const DECLARE: &str = " a user-assigned code is taken once a `[[countries]]` record declares it";
+
 fn country_hint(text: &str) -> String {
     match crate::Country::from_name(text) {
         Some(c) => format!("; for {}, write `{c}`", c.name()),
+        None if crate::Country::user_assigned(text).is_ok() => format!(";{DECLARE}"),
         None => String::new(),
     }
 }
@@ -232,6 +239,7 @@ fn place_hint(kind: RecordKind, id: &str) -> String {
             ": `{id}` is not an ISO 3166-1 alpha-3 code; for {}, write `{c}`",
             c.name()
         ),
+        (RecordKind::Country, _) => format!(":{DECLARE}"),
         _ => String::new(),
     }
 }
@@ -343,6 +351,14 @@ pub enum Problem {
     /// A list that must not be empty is empty.
     #[error("must not be empty")]
     Empty,
+    /// A name declared for a country already stands for another.
+    #[error("`{name}` already stands for {country}")]
+    NameTaken {
+        /// The name.
+        name: String,
+        /// The country it stands for.
+        country: crate::Country,
+    },
     /// A date range ends before it starts.
     #[error("ends on {until}, before it starts on {from}")]
     BackwardsDates {

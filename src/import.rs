@@ -419,7 +419,7 @@ pub fn levels_csv(
         let parsed = (|| {
             let date = rows.date(&row)?;
             let contributor = rows.contributor(&row, ledger)?;
-            let host = rows.host(&row)?;
+            let host = rows.host(&row, ledger)?;
             let footing = rows.footing(&row)?;
             let source = rows.source(&row);
             for (column, metric) in &values {
@@ -831,7 +831,7 @@ fn read_change(
     };
     let unit = rows.unit(row, ledger)?;
     let contributor = rows.contributor(row, ledger)?;
-    let host = rows.host(row)?;
+    let host = rows.host(row, ledger)?;
     // A withdrawal takes the whole unit: it has no metric or amount.
     let withdraw = action == Some(Verb::Withdraw);
     let metric = if withdraw {

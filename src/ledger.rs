@@ -31,7 +31,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::base::{Base, BaseId};
 use crate::correction::Correction;
-use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
+use crate::country::{Alliance, AllianceId, Countries, Country, CountryRecord, Region, RegionId};
 use crate::deployment::{Deployment, Footing, Location};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId, EventKind, Layer, LayerId};
@@ -81,6 +81,8 @@ use crate::view::View;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
+    /// Declared countries: user-assigned codes and other names.
+    countries: Countries,
     regions: Registry<RegionId, Region>,
     alliances: Registry<AllianceId, Alliance>,
     bases: Registry<BaseId, Base>,
@@ -383,6 +385,51 @@ impl Ledger {
 
     // ----- Definitions -------------------------------------------------------
 
+    /// Declares a country: a user-assigned code (`XAA`–`XZZ`), which records
+    /// may then name, or other names for any country, which
+    /// [`country_named`](Ledger::country_named) then reads. `XKX`, Kosovo,
+    /// needs no declaring.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecord`] for a code declared twice, a user-assigned
+    /// code without a name, or a name that already stands for another
+    /// country.
+    pub fn add_country(&mut self, record: CountryRecord) -> Result<()> {
+        self.countries.declare(record)
+    }
+
+    /// The country `text` names: its code, a name or alias declared to the
+    /// ledger, or a name [`Country::from_name`] reads, in any case.
+    pub fn country_named(&self, text: &str) -> Option<Country> {
+        self.countries.named(text)
+    }
+
+    /// The country whose code `text` is, in any case: an assigned code,
+    /// `XKX`, or a declared user-assigned one.
+    pub fn country_code(&self, text: &str) -> Option<Country> {
+        self.countries.code(text)
+    }
+
+    /// The name of `country`: the one declared to the ledger, else its ISO
+    /// 3166-1 name.
+    pub fn country_name(&self, country: Country) -> &str {
+        self.countries.name(country)
+    }
+
+    /// The declared countries, in the order of their codes.
+    pub fn declared_countries(&self) -> impl Iterator<Item = &CountryRecord> {
+        self.countries.records()
+    }
+
+    /// Refuses a record's user-assigned code that no record declares.
+    fn known(&self, country: Country) -> std::result::Result<(), Problem> {
+        match self.countries.knows(country) {
+            true => Ok(()),
+            false => Err(Problem::unknown(RecordKind::Country, country)),
+        }
+    }
+
     /// Adds a region.
     ///
     /// # Errors
@@ -392,6 +439,15 @@ impl Ledger {
     pub fn add_region(&mut self, region: Region) -> Result<()> {
         let id = region.id().clone();
         let shown = id.to_string();
+        for m in region.members() {
+            self.known(m.country)
+                .map_err(|problem| Error::InvalidRecord {
+                    kind: RecordKind::Region,
+                    id: shown.clone(),
+                    field: "members",
+                    problem,
+                })?;
+        }
         let mut lasting: Vec<Country> = region
             .members()
             .iter()
@@ -424,6 +480,15 @@ impl Ledger {
         alliance.validate()?;
         let id = alliance.id().clone();
         let shown = id.to_string();
+        for m in alliance.records() {
+            self.known(m.country())
+                .map_err(|problem| Error::InvalidRecord {
+                    kind: RecordKind::Alliance,
+                    id: shown.clone(),
+                    field: "members",
+                    problem,
+                })?;
+        }
         self.alliances
             .insert(id, alliance, RecordKind::Alliance, &shown)
     }
@@ -436,6 +501,13 @@ impl Ledger {
     pub fn add_base(&mut self, base: Base) -> Result<()> {
         let id = base.id().clone();
         let shown = id.to_string();
+        self.known(base.host())
+            .map_err(|problem| Error::InvalidRecord {
+                kind: RecordKind::Base,
+                id: shown.clone(),
+                field: "host",
+                problem,
+            })?;
         self.bases.insert(id, base, RecordKind::Base, &shown)
     }
 
@@ -473,7 +545,10 @@ impl Ledger {
             return Err(unit.error("id", Problem::Duplicate));
         }
         let contributor = match unit.contributor() {
-            Contributor::Country(c) => Contrib::Country(*c),
+            Contributor::Country(c) => {
+                self.known(*c).map_err(|p| unit.error("contributor", p))?;
+                Contrib::Country(*c)
+            }
             Contributor::Alliance(a) => {
                 Contrib::Alliance(self.alliances.position(a).ok_or_else(|| {
                     unit.error("contributor", Problem::unknown(RecordKind::Alliance, a))
@@ -1098,7 +1173,7 @@ impl Ledger {
     /// Resolves a location's ids.
     fn loc(&self, location: &Location) -> std::result::Result<Loc, Problem> {
         match location {
-            Location::Country(c) => Ok(Loc::Country(*c)),
+            Location::Country(c) => self.known(*c).map(|()| Loc::Country(*c)),
             Location::Base(b) => self
                 .bases
                 .position(b)

@@ -35,8 +35,8 @@ pub use check::{Caveat, CheckOptions, Evidence, Finding, Report, Rule, Verdict};
 pub use claim::{AsOf, Change, Claim, ClaimId, Delta, Direction, Figure, Statement, Subject};
 pub use correction::{Amendment, Correction};
 pub use country::{
-    Alliance, AllianceId, AllianceMember, Country, MembershipStatus, Period, Region, RegionId,
-    RegionMember,
+    Alliance, AllianceId, AllianceMember, Country, CountryRecord, MembershipStatus, Period, Region,
+    RegionId, RegionMember,
 };
 pub use deployment::{Deployment, Footing, Location};
 pub use error::{Error, Problem, RecordKind, Result};

@@ -284,7 +284,7 @@ impl Scope {
             for value in values.split(',').filter(|v| !v.is_empty()) {
                 scope = match key {
                     "in" | "from" => {
-                        let place = if let Ok(c) = Country::new(value) {
+                        let place = if let Some(c) = ledger.country_code(value) {
                             Place::Country(c)
                         } else if ledger.region(&RegionId::new(value)?).is_some() {
                             Place::Region(RegionId::new(value)?)

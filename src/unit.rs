@@ -66,7 +66,9 @@ impl fmt::Debug for Contributor {
 impl FromStr for Contributor {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match Country::new(s) {
+        // A user-assigned code is a country's, whether or not the ledger
+        // that takes it knows it: the ledger says which it does not.
+        match Country::new(s).or_else(|_| Country::user_assigned(s)) {
             Ok(c) => Ok(Contributor::Country(c)),
             Err(_) => AllianceId::new(s).map(Contributor::Alliance),
         }

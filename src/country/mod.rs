@@ -54,6 +54,52 @@ impl Country {
         }
     }
 
+    /// A user-assigned code, `XAA` to `XZZ`: the range ISO 3166-1 leaves to
+    /// its users, for places it gives no code (the crate knows `XKX`,
+    /// Kosovo, by itself). Lowercase is accepted and stored as uppercase.
+    ///
+    /// A ledger takes a user-assigned code only once it is declared
+    /// ([`Ledger::add_country`](crate::Ledger::add_country), or a scenario
+    /// file's `[[countries]]`), so that a misspelt code is still an error.
+    ///
+    /// ```
+    /// use posture_ledger::Country;
+    ///
+    /// let somaliland = Country::user_assigned("xsl")?;
+    /// assert_eq!(somaliland.code(), "XSL");
+    /// assert!(somaliland.is_user_assigned());
+    /// assert!(Country::user_assigned("EST").is_err());
+    /// # Ok::<(), posture_ledger::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCountry`] when the text is not `X` and two letters.
+    pub fn user_assigned(code: &str) -> Result<Self> {
+        match code.as_bytes() {
+            &[x, a, b]
+                if x.eq_ignore_ascii_case(&b'X')
+                    && a.is_ascii_alphabetic()
+                    && b.is_ascii_alphabetic() =>
+            {
+                Ok(Country([
+                    b'X',
+                    a.to_ascii_uppercase(),
+                    b.to_ascii_uppercase(),
+                ]))
+            }
+            _ => Err(Error::InvalidCountry {
+                code: code.to_string(),
+            }),
+        }
+    }
+
+    /// Whether the code is a user-assigned one (`XAA` to `XZZ`, `XKX` among
+    /// them), which no official code is.
+    pub fn is_user_assigned(&self) -> bool {
+        self.0[0] == b'X'
+    }
+
     /// The country's English short name, from ISO 3166-1 (`United Kingdom`,
     /// `Estonia`; `Korea, Republic of`).
     pub fn name(&self) -> &'static str {
@@ -129,10 +175,12 @@ impl FromStr for Country {
     }
 }
 
+/// A file may name any user-assigned code: the ledger that takes the record
+/// refuses one its file does not declare, naming the record and the field.
 impl TryFrom<String> for Country {
     type Error = Error;
     fn try_from(s: String) -> Result<Self> {
-        Country::new(&s)
+        Country::new(&s).or_else(|e| Country::user_assigned(&s).map_err(|_| e))
     }
 }
 
@@ -555,7 +603,10 @@ impl Alliance {
 }
 
 /// The officially assigned ISO 3166-1 alpha-3 codes, sorted for binary search.
+mod declared;
 mod names;
+pub(crate) use declared::Countries;
+pub use declared::CountryRecord;
 use names::NAMES;
 
 /// Names people use for countries that ISO 3166-1 gives otherwise, or not

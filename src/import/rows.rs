@@ -523,10 +523,12 @@ impl<'o> Rows<'o> {
 
     /// The row's host: its `host`, or where that is empty, a code the
     /// spec's [`host_codes`](super::ImportSpec::host_codes) find.
-    pub(super) fn host(&mut self, row: &Row<'_>) -> Option<Country> {
+    pub(super) fn host(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
         let text = self.raw(row, Field::Host).unwrap_or_default();
         if !text.is_empty() || self.host_codes.is_empty() {
-            return self.parse_with(row, Field::Host, Country::new);
+            // A code the ledger was told of, else the error of a code.
+            let code = |t: &str| Country::new(t).or_else(|e| ledger.country_code(t).ok_or(e));
+            return self.parse_with(row, Field::Host, code);
         }
         let mut why = Vec::new();
         for &(column, codes) in &self.host_codes {
@@ -540,7 +542,7 @@ impl<'o> Rows<'o> {
                 .codes
                 .get(text)
                 .copied()
-                .or_else(|| codes.by_name.then(|| Country::from_name(text)).flatten());
+                .or_else(|| codes.by_name.then(|| ledger.country_named(text)).flatten());
             match found {
                 Some(c) => return Some(c),
                 None => why.push(format!("column `{name}` gives no code: `{text}`")),

@@ -3,7 +3,7 @@
 
 use super::read::{iso_date, Tracker};
 use super::*;
-use crate::{Country, Scope};
+use crate::{Country, CountryRecord, Scope};
 use crate::{Document, EventId};
 
 fn c(code: &str) -> Country {
@@ -109,7 +109,8 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_changes() {
         p,
         [
             "bad.csv:3: column `date`: `2022-13-01` is not a date (YYYY-MM-DD)",
-            "bad.csv:4: column `host`: invalid country code `XYZ`: not an ISO 3166-1 alpha-3 code",
+            "bad.csv:4: column `host`: invalid country code `XYZ`: not an ISO 3166-1 alpha-3 \
+             code; a user-assigned code is taken once a `[[countries]]` record declares it",
             "bad.csv:5: column `value`: `-5` is negative",
             "bad.csv:6: column `value`: `lots` is not a whole number",
             "bad.csv:7: column `contributor`: `WARSAW` is neither a country code nor an alliance of the ledger",

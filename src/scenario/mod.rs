@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::Base;
 use crate::claim::Claim;
 use crate::correction::Correction;
-use crate::country::{Alliance, Region};
+use crate::country::{Alliance, CountryRecord, Region};
 use crate::error::{Error, RecordKind, Result};
 use crate::event::{Event, Layer};
 use crate::ledger::Ledger;
@@ -98,6 +98,9 @@ impl std::error::Error for ScenarioError {}
 pub struct ScenarioFile {
     /// The scenario's name and description.
     pub scenario: Meta,
+    /// Declared countries: user-assigned codes, and other names of any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<CountryRecord>,
     /// Regions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
@@ -223,6 +226,7 @@ impl Scenario {
     pub fn to_file(&self) -> ScenarioFile {
         ScenarioFile {
             scenario: self.meta.clone(),
+            countries: self.ledger.declared_countries().cloned().collect(),
             regions: self.ledger.regions().to_vec(),
             alliances: self.ledger.alliances().to_vec(),
             bases: self.ledger.bases().to_vec(),
@@ -564,6 +568,10 @@ fn build(
             }
         }
     };
+    for c in contents.countries {
+        let done = ledger.add_country(c);
+        refuse(done, &ledger, &mut diagnostics, &mut refused);
+    }
     for r in contents.regions {
         let done = ledger.add_region(r);
         refuse(done, &ledger, &mut diagnostics, &mut refused);
@@ -733,6 +741,8 @@ fn did_you_mean(ledger: &Ledger, kind: RecordKind, id: &str) -> String {
 #[serde(bound = "V: Deserialize<'de>")]
 struct Sections<V> {
     scenario: Option<V>,
+    #[serde(default)]
+    countries: Vec<V>,
     #[serde(default)]
     regions: Vec<V>,
     #[serde(default)]
@@ -1129,7 +1139,9 @@ fn read_toml<'f>(text: &str, file: &'f str) -> Result<(ScenarioFile, Lines, Diag
 
 impl Record for toml::Value {
     fn id(&self) -> Option<String> {
+        // A declared country is known by its code.
         self.get("id")
+            .or_else(|| self.get("code"))
             .and_then(toml::Value::as_str)
             .map(String::from)
     }
@@ -1169,7 +1181,9 @@ impl Record for toml::Value {
 #[cfg(feature = "json")]
 impl Record for serde_json::Value {
     fn id(&self) -> Option<String> {
+        // A declared country is known by its code.
         self.get("id")
+            .or_else(|| self.get("code"))
             .and_then(serde_json::Value::as_str)
             .map(String::from)
     }
@@ -1404,6 +1418,7 @@ fn read_sections<V: Record + Serialize>(
     }
     ScenarioFile {
         scenario: meta,
+        countries: section!(sections.countries, RecordKind::Country),
         regions: section!(sections.regions, RecordKind::Region),
         alliances: section!(sections.alliances, RecordKind::Alliance),
         bases: section!(sections.bases, RecordKind::Base),

@@ -304,6 +304,7 @@ impl<'t> JsonWalk<'t> {
 
 fn kind_of(section: &str) -> Option<RecordKind> {
     Some(match section {
+        "countries" => RecordKind::Country,
         "regions" => RecordKind::Region,
         "alliances" => RecordKind::Alliance,
         "bases" => RecordKind::Base,

@@ -74,7 +74,8 @@ count = 5
     assert_eq!(e.len(), 5, "{e:#?}");
     assert_eq!(
         e[0],
-        "f.toml:7:15: unit `a`: field `contributor`: unknown alliance `XYZ`"
+        "f.toml:7:15: unit `a`: field `contributor`: unknown country `XYZ`: a user-assigned \
+         code is taken once a `[[countries]]` record declares it"
     );
     // An unknown key is placed at the key.
     assert_eq!(
@@ -1382,4 +1383,79 @@ kind = "claims"
     .unwrap();
     assert_eq!(Scenario::from_path(&file).unwrap().claims().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A scenario with `countries` declared and a unit deployed in `host`.
+fn in_host(countries: &str, host: &str) -> String {
+    format!(
+        r#"[scenario]
+name = "user-assigned codes"
+{countries}
+[[units]]
+id = "kfor"
+name = "KFOR contingent"
+contributor = "USA"
+kind = "contingent"
+
+[[events]]
+id = "e1"
+unit = "kfor"
+effective = "2022-01-01"
+kind = "deploy"
+location = {{ country = "{host}" }}
+footing = "rotational"
+strength = {{ personnel = 9 }}
+"#
+    )
+}
+
+#[test]
+fn a_declared_user_assigned_code_is_taken_and_written_back() {
+    let declared = "[[countries]]\ncode = \"XSL\"\nname = \"Somaliland\"\naliases = [\"Republic of Somaliland\"]\n";
+    let s = Scenario::from_toml(&in_host(declared, "XSL"), "x.toml").unwrap();
+    let xsl = crate::Country::user_assigned("XSL").unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    let total = s
+        .ledger()
+        .view()
+        .total(
+            &crate::Scope::all().in_country(xsl),
+            &crate::Metric::PERSONNEL,
+            day,
+        )
+        .unwrap();
+    assert_eq!(total.get(), Some(9));
+    assert_eq!(s.ledger().country_name(xsl), "Somaliland");
+    assert_eq!(
+        s.ledger().country_named("republic of somaliland"),
+        Some(xsl)
+    );
+    let again = Scenario::from_toml(&s.to_toml().unwrap(), "again.toml").unwrap();
+    assert_eq!(again.to_file(), s.to_file());
+    assert_eq!(again.ledger().country_name(xsl), "Somaliland");
+}
+
+#[test]
+fn an_undeclared_user_assigned_code_is_refused_at_its_place() {
+    let e = errors(Scenario::from_toml(&in_host("", "XSL"), "x.toml"));
+    assert_eq!(
+        e,
+        [
+            "x.toml:15:12: event `e1`: field `location`: unknown country `XSL`: a user-assigned \
+          code is taken once a `[[countries]]` record declares it"
+        ]
+    );
+    // Kosovo's code needs no declaring.
+    assert!(Scenario::from_toml(&in_host("", "XKX"), "x.toml").is_ok());
+}
+
+#[test]
+fn a_country_record_without_a_name_is_refused_and_what_names_it_follows() {
+    let nameless = "[[countries]]\ncode = \"XSL\"\n";
+    let e = errors(Scenario::from_toml(&in_host(nameless, "XSL"), "x.toml"));
+    assert_eq!(
+        e,
+        ["x.toml:3:1: country `XSL`: field `name`: must not be empty"],
+        "the event in XSL follows from the refused record"
+    );
 }

@@ -266,3 +266,57 @@ fn a_skip_rule_by_value_reads_from_toml() {
         ImportOptions::new("t.csv").skip_if_equal("host", "Total")
     );
 }
+
+/// A table of places ISO 3166-1 gives no code, and names it spells its own way.
+const DECLARED: &str = "\
+date,iso3c,countryname,troops
+2022-03-31,XSL,Somaliland,4
+2022-03-31,,Republic of Somaliland,1
+2022-03-31,,Great Britain & NI,9
+";
+
+fn declared() -> ImportOptions {
+    ImportOptions::new("declared.csv")
+        .with_column(Field::Host, "iso3c")
+        .with_constant(Field::Contributor, "USA")
+        .with_value_column("troops", &Metric::PERSONNEL)
+        .summing_duplicates()
+        .with_host_codes(HostCodes {
+            column: "countryname".into(),
+            codes: Default::default(),
+            by_name: true,
+        })
+}
+
+#[test]
+fn declared_codes_and_aliases_are_read_and_undeclared_ones_refused() {
+    let xsl = Country::user_assigned("XSL").unwrap();
+    let mut l = Ledger::new();
+    let refused = problems(levels_csv(DECLARED.as_bytes(), &mut l, &declared()));
+    assert_eq!(
+        refused,
+        [
+            "declared.csv:2: column `iso3c`: invalid country code `XSL`: not an ISO 3166-1 \
+             alpha-3 code; a user-assigned code is taken once a `[[countries]]` record declares it",
+            "declared.csv:3: column `iso3c`: empty, and column `countryname` gives no code: \
+             `Republic of Somaliland`",
+            "declared.csv:4: column `iso3c`: empty, and column `countryname` gives no code: \
+             `Great Britain & NI`",
+        ]
+    );
+    l.add_country(CountryRecord::new(xsl, "Somaliland").with_aliases(["Republic of Somaliland"]))
+        .unwrap();
+    l.add_country(CountryRecord::new(c("GBR"), "").with_aliases(["Great Britain & NI"]))
+        .unwrap();
+    levels_csv(DECLARED.as_bytes(), &mut l, &declared()).unwrap();
+    let in_xsl = Scope::all().in_country(xsl);
+    let total = l
+        .total(&in_xsl, &Metric::PERSONNEL, d("2022-03-31"))
+        .unwrap();
+    assert_eq!(
+        total.get(),
+        Some(5),
+        "the code's row and its alias's, summed"
+    );
+    assert_eq!(at(&l, &Metric::PERSONNEL, "GBR", "2022-03-31"), Some(9));
+}
