@@ -1114,10 +1114,9 @@ pub fn scope_name(ledger: &Ledger, scope: &Scope) -> String {
 
 /// An alliance by its acronym where its id is one (NATO), else by its name.
 fn alliance_name(ledger: &Ledger, id: &str) -> String {
-    let acronym = id.len() <= 6 && id.chars().all(|c| c.is_ascii_uppercase());
     match ledger.alliances().iter().find(|a| a.id().as_str() == id) {
-        Some(a) if !acronym => a.name().to_string(),
-        _ => id.to_string(),
+        Some(a) => a.label().to_string(),
+        None => id.to_string(),
     }
 }
 

@@ -218,6 +218,14 @@ impl ImportOptions {
         self
     }
 
+    /// Reads each row's region from `column`: a region per text it holds,
+    /// of the hosts of the rows that name it, known by the text's slug
+    /// ([`ImportSpec::region_column`]).
+    pub fn with_region_column(mut self, column: impl Into<String>) -> Self {
+        self.spec.region_column = Some(column.into());
+        self
+    }
+
     /// Sets the footing of rows that give none.
     pub fn with_default_footing(mut self, footing: Footing) -> Self {
         self.spec.default_footing = Some(footing);

@@ -28,14 +28,31 @@ pub struct Places {
 
 impl fmt::Display for Places {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words(None))
+    }
+}
+
+impl Places {
+    /// The places joined by `+`: regions by their names and alliances by
+    /// their labels in `ledger` where given, else by their ids; countries
+    /// by their codes.
+    fn words(&self, ledger: Option<&crate::Ledger>) -> String {
+        let alliance = |id: &AllianceId| match ledger.and_then(|l| l.alliance(id)) {
+            Some(a) => a.label().to_string(),
+            None => id.to_string(),
+        };
+        let region = |id: &RegionId| match ledger.and_then(|l| l.region(id)) {
+            Some(r) => r.name().to_string(),
+            None => id.to_string(),
+        };
         let names: Vec<String> = self
             .alliances
             .iter()
-            .map(ToString::to_string)
-            .chain(self.regions.iter().map(ToString::to_string))
+            .map(alliance)
+            .chain(self.regions.iter().map(region))
             .chain(self.countries.iter().map(ToString::to_string))
             .collect();
-        f.write_str(&names.join("+"))
+        names.join("+")
     }
 }
 
@@ -346,15 +363,55 @@ fn bad_term(term: &str) -> crate::Error {
 /// A short description: `NATO in baltic-states`, `USA at rota`, `GBR in EST, rotational`.
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words(None))
+    }
+}
+
+/// A scope as people read it: see [`Scope::named`].
+#[derive(Clone, Copy, Debug)]
+pub struct NamedScope<'a> {
+    scope: &'a Scope,
+    ledger: &'a crate::Ledger,
+}
+
+impl fmt::Display for NamedScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.scope.words(Some(self.ledger)))
+    }
+}
+
+impl Scope {
+    /// The scope in words, with its regions by their names in `ledger` (`in
+    /// the Baltic states`) rather than their ids (`in baltic-states`, as
+    /// [`Display`](fmt::Display) writes them), and its alliances by their
+    /// [labels](crate::Alliance::label): what tables for people print.
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Scope};
+    ///
+    /// let ledger = scenario::madrid_2022()?.into_ledger();
+    /// let scope = Scope::parse("in:baltic-states", &ledger)?;
+    /// assert_eq!(scope.to_string(), "in baltic-states");
+    /// assert_eq!(scope.named(&ledger).to_string(), "in the Baltic states");
+    /// # Ok::<(), posture_ledger::Error>(())
+    /// ```
+    pub fn named<'a>(&'a self, ledger: &'a crate::Ledger) -> NamedScope<'a> {
+        NamedScope {
+            scope: self,
+            ledger,
+        }
+    }
+
+    fn words(&self, ledger: Option<&crate::Ledger>) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(units) = &self.units {
             parts.push(join(units));
         }
         if let Some(c) = &self.contributors {
-            parts.push(c.to_string());
+            parts.push(c.words(ledger));
         }
         if let Some(h) = &self.hosts {
-            parts.push(format!("in {h}"));
+            parts.push(format!("in {}", h.words(ledger)));
         }
         if let Some(b) = &self.bases {
             parts.push(format!("at {}", join(b)));
@@ -374,7 +431,7 @@ impl fmt::Display for Scope {
             out.push_str(", ");
             out.push_str(&extra);
         }
-        f.write_str(&out)
+        out
     }
 }
 

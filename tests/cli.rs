@@ -316,7 +316,7 @@ fn diff_against_a_layer() {
         .unwrap();
     let line = stdout
         .lines()
-        .find(|l| l.starts_with("NATO in baltic-states, battlegroup  personnel"))
+        .find(|l| l.starts_with("NATO in the Baltic states, battlegroup  personnel"))
         .unwrap_or_else(|| panic!("{stdout}"));
     let cells: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(
@@ -1716,7 +1716,7 @@ fn no_record_is_printed_as_no_record_never_zero() {
     let (_, stdout, _) = posture(&diff);
     let row = stdout
         .lines()
-        .find(|l| l.starts_with("USA in europe"))
+        .find(|l| l.starts_with("USA in Europe"))
         .expect("a row");
     let cells: Vec<&str> = row.split_whitespace().skip(4).collect();
     assert_eq!(cells[0], "—", "before: {stdout}");
@@ -1969,6 +1969,10 @@ fn a_published_table_imported_by_a_scenario_file_totals_as_the_table_sums() {
         checked += 1;
     }
     assert_eq!(checked, 8, "two regions, four quarters with a report");
+    // Tables for people name a region as the table does; JSON keeps its id.
+    let (_, text, _) = posture(&["totals", FILE, "--at", "2022-09-30"]);
+    assert!(text.lines().any(|l| l.starts_with("in Europe & Central Asia ")), "{text}");
+    assert!(!text.contains("europe-central-asia"), "{text}");
     // The quarter of filler rows alone is no report of zero: figures carry on.
     let last = sums.keys().map(|(d, _)| d.clone()).max().unwrap();
     let v = json(

@@ -552,6 +552,16 @@ impl Alliance {
         &self.name
     }
 
+    /// What tables and charts print for the alliance: an id that is an
+    /// acronym (`NATO`, `CSTO`) as people write it, else the name.
+    pub fn label(&self) -> &str {
+        let id = self.id.as_str();
+        match id.len() <= 6 && id.chars().all(|c| c.is_ascii_uppercase()) {
+            true => id,
+            false => &self.name,
+        }
+    }
+
     /// Every membership record.
     pub fn records(&self) -> &[AllianceMember] {
         &self.members

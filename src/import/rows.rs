@@ -1,7 +1,7 @@
 //! A table's header read against the spec, and its rows read field by field,
 //! every problem kept with its line.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::read::{iso_date, Reader, Row, Tracker, NOT_REPORTED};
 use super::spec::{Amounts, Field, HostCodes, SkipWhen};
 use super::{FileUnit, ImportError, ImportOptions, Imported, Origin};
-use crate::country::Country;
+use crate::country::{Country, Region, RegionId};
 use crate::deployment::Footing;
 use crate::error::{Error, Result};
 use crate::event::{Document, Event, EventId, EventKind, Source};
@@ -76,6 +76,11 @@ pub(super) struct Rows<'o> {
     pub(super) values: Vec<(usize, Option<Metric>)>,
     skips: Vec<(usize, &'o SkipWhen)>,
     host_codes: Vec<(usize, &'o HostCodes)>,
+    /// The column that names each row's region, if the spec gives one.
+    region_column: Option<usize>,
+    /// Each region the column names, by its text: the line that first
+    /// names it, and the hosts of its rows.
+    regions: BTreeMap<String, (usize, BTreeSet<Country>)>,
     /// One copy of each document's name the file cites, shared by the
     /// events that cite it: the file's own, and each `source` a row gives.
     file_document: Document,
@@ -248,6 +253,10 @@ pub(super) fn open<'o, R: Read>(
             ));
         }
     }
+    let region_column = spec.region_column.as_deref().and_then(&mut find);
+    if kind == Kind::Claims && spec.region_column.is_some() {
+        spec_problems.push("a claims table has no `region_column`".into());
+    }
     if kind == Kind::Changes && spec.amounts == Amounts::Signed {
         if spec.columns.contains_key(&Field::Event) || spec.constants.contains_key(&Field::Event) {
             spec_problems.push("a table of signed amounts has no field `event`: the verb follows from the unit's strength".into());
@@ -291,6 +300,8 @@ pub(super) fn open<'o, R: Read>(
             values,
             skips,
             host_codes,
+            region_column,
+            regions: BTreeMap::new(),
             file_document: Document::from(options.file.as_str()),
             documents: HashMap::new(),
         },
@@ -524,6 +535,20 @@ impl<'o> Rows<'o> {
     /// The row's host: its `host`, or where that is empty, a code the
     /// spec's [`host_codes`](super::ImportSpec::host_codes) find.
     pub(super) fn host(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
+        let host = self.host_of(row, ledger)?;
+        if let Some(text) = self.region_column.and_then(|i| row.get(i)) {
+            if !text.is_empty() {
+                let (_, hosts) = self
+                    .regions
+                    .entry(text.to_string())
+                    .or_insert_with(|| (row.line, BTreeSet::new()));
+                hosts.insert(host);
+            }
+        }
+        Some(host)
+    }
+
+    fn host_of(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
         let text = self.raw(row, Field::Host).unwrap_or_default();
         if !text.is_empty() || self.host_codes.is_empty() {
             // A code the ledger was told of, else the error of a code.
@@ -841,6 +866,7 @@ impl<'o> Rows<'o> {
                 ),
             }])));
         }
+        let regions = self.regions(ledger)?;
         ledger.extend(units, events).map_err(|e| {
             // An event's id is `PREFIX:LINE`, or a census's `PREFIX:LINE:census-N`:
             // the row it comes from.
@@ -863,7 +889,46 @@ impl<'o> Rows<'o> {
                 message: e.to_string(),
             }]))
         })?;
+        // The events went in, so every host is one the ledger takes, and
+        // no region has the id of another.
+        for region in regions {
+            ledger.add_region(region).map_err(|e| Error::Internal {
+                detail: format!("a region read from a column: {e}"),
+            })?;
+        }
         Ok(imported)
+    }
+
+    /// The regions the region column names, or an error at the first line
+    /// of each that cannot be one: a name of no letters or digits, or an
+    /// id the ledger already has.
+    fn regions(&self, ledger: &Ledger) -> Result<Vec<Region>> {
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for (name, (line, hosts)) in &self.regions {
+            let column = self.region_column.and_then(|i| self.header.get(i));
+            let column = column.map_or("", String::as_str);
+            let problem = match RegionId::new(super::spec::slug(name)) {
+                Ok(id) if ledger.region(&id).is_some() => {
+                    format!("column `{column}`: region `{id}` (`{name}`) is already in the ledger")
+                }
+                Ok(id) => {
+                    out.push(Region::new(id, name.trim()).with_members(hosts.iter().copied()));
+                    continue;
+                }
+                Err(e) => format!("column `{column}`: `{name}` names no region: {e}"),
+            };
+            problems.push(Diagnostic {
+                file: self.options.file.clone(),
+                line: Some(*line),
+                column: None,
+                message: problem,
+            });
+        }
+        match problems.is_empty() {
+            true => Ok(out),
+            false => Err(Error::Import(ImportError::new(problems))),
+        }
     }
 }
 

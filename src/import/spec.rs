@@ -79,6 +79,31 @@ pub struct ImportSpec {
     /// The prefix of event ids, `PREFIX:LINE`; by default the file's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_prefix: Option<String>,
+    /// A column that names each row's region (`"Europe & Central Asia"`):
+    /// every text it holds becomes a region of the hosts of the rows that
+    /// name it, named as the text and known by its slug
+    /// (`europe-central-asia`), which no region of the ledger may already
+    /// have. For levels and changes tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_column: Option<String>,
+}
+
+/// The id a region read from a column gets: its name in lowercase ASCII
+/// letters and digits, every other run of characters one `-`
+/// (`Europe & Central Asia` → `europe-central-asia`).
+pub(super) fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 /// A field of a row, as a spec names it.

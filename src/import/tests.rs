@@ -2,9 +2,10 @@
 //! its line, and atomicity.
 
 use super::read::{iso_date, Tracker};
+use super::spec::slug;
 use super::*;
 use crate::{Country, CountryRecord, Scope};
-use crate::{Document, EventId};
+use crate::{Document, EventId, Region, RegionId};
 
 fn c(code: &str) -> Country {
     Country::new(code).unwrap()

@@ -285,8 +285,9 @@ pub fn run(args: &ChartArgs) -> Result<Done, Failure> {
         }
         Format::Text => {
             let mut out = format!(
-                "{} · {scope}, {metric}, at the end of each date{}\n\n",
+                "{} · {}, {metric}, at the end of each date{}\n\n",
                 scenario.name(),
+                scope.named(ledger),
                 crate::as_known(known_at)
             );
             let series = timeline.series();

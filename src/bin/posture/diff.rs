@@ -223,10 +223,13 @@ pub fn run(args: &DiffArgs) -> Result<Done, Failure> {
             let header = ["scope", "metric", "before", "after", "change", "ratio"];
             let mut t = Table::new(2, header.map(String::from).to_vec());
             let cells = |g: &Group, c: &Comparison| {
-                [g.scope.to_string(), c.metric().to_string()]
-                    .into_iter()
-                    .chain(table::comparison(c))
-                    .collect()
+                [
+                    g.scope.named(scenario.ledger()).to_string(),
+                    c.metric().to_string(),
+                ]
+                .into_iter()
+                .chain(table::comparison(c))
+                .collect()
             };
             for (g, c) in &rows {
                 t.row(cells(g, c));

@@ -155,7 +155,7 @@ pub fn run(args: &TotalsArgs) -> Result<Done, Failure> {
                 .collect();
             let mut t = Table::new(1, header);
             let cells = |g: &Group, counts: &[Total]| {
-                std::iter::once(g.scope.to_string())
+                std::iter::once(g.scope.named(scenario.ledger()).to_string())
                     .chain(counts.iter().map(|&c| table::total(c)))
                     .collect()
             };

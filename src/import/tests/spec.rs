@@ -320,3 +320,61 @@ fn declared_codes_and_aliases_are_read_and_undeclared_ones_refused() {
     );
     assert_eq!(at(&l, &Metric::PERSONNEL, "GBR", "2022-03-31"), Some(9));
 }
+
+/// A table whose region column names each host's region in words.
+const REGIONS: &str = "\
+date,iso3c,region,troops
+2022-03-31,DEU,Europe & Central Asia,35100
+2022-03-31,POL,Europe & Central Asia,10500
+2022-03-31,JPN,East Asia & Pacific,55000
+2022-06-30,ITA,Europe & Central Asia,12300
+2022-06-30,KOR,,28500
+";
+
+fn regional() -> ImportOptions {
+    ImportOptions::new("regions.csv")
+        .with_column(Field::Host, "iso3c")
+        .with_constant(Field::Contributor, "USA")
+        .with_value_column("troops", &Metric::PERSONNEL)
+        .with_region_column("region")
+}
+
+#[test]
+fn a_region_column_makes_regions_of_the_hosts_it_names() {
+    let mut l = Ledger::new();
+    levels_csv(REGIONS.as_bytes(), &mut l, &regional()).unwrap();
+    let europe = RegionId::new("europe-central-asia").unwrap();
+    let region = l.region(&europe).expect("a region read from the column");
+    assert_eq!(region.name(), "Europe & Central Asia");
+    let members: Vec<Country> = region.members_on(d("2022-06-30")).collect();
+    assert_eq!(members, [c("DEU"), c("ITA"), c("POL")]);
+    let asia = Scope::all().in_region(RegionId::new("east-asia-pacific").unwrap());
+    assert_eq!(
+        l.total(&asia, &Metric::PERSONNEL, d("2022-06-30"))
+            .unwrap()
+            .get(),
+        Some(55_000)
+    );
+    // A row with no region is in none.
+    assert_eq!(l.regions().len(), 2);
+}
+
+#[test]
+fn a_region_column_naming_a_region_the_ledger_has_is_refused_whole() {
+    let mut l = Ledger::new();
+    let europe = RegionId::new("europe-central-asia").unwrap();
+    l.add_region(Region::new(europe, "Europe").with_members([c("FRA")]))
+        .unwrap();
+    let refused = problems(levels_csv(REGIONS.as_bytes(), &mut l, &regional()));
+    assert_eq!(
+        refused,
+        ["regions.csv:2: column `region`: region `europe-central-asia` (`Europe & Central Asia`) \
+          is already in the ledger"]
+    );
+    assert!(l.events().is_empty(), "nothing of the table went in");
+    assert_eq!(l.regions().len(), 1);
+    assert_eq!(
+        slug(" Middle East & North Africa!"),
+        "middle-east-north-africa"
+    );
+}
