@@ -1971,7 +1971,11 @@ fn a_published_table_imported_by_a_scenario_file_totals_as_the_table_sums() {
     assert_eq!(checked, 8, "two regions, four quarters with a report");
     // Tables for people name a region as the table does; JSON keeps its id.
     let (_, text, _) = posture(&["totals", FILE, "--at", "2022-09-30"]);
-    assert!(text.lines().any(|l| l.starts_with("in Europe & Central Asia ")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("in Europe & Central Asia ")),
+        "{text}"
+    );
     assert!(!text.contains("europe-central-asia"), "{text}");
     // The quarter of filler rows alone is no report of zero: figures carry on.
     let last = sums.keys().map(|(d, _)| d.clone()).max().unwrap();

@@ -22,6 +22,11 @@ use crate::scope::Scope;
 /// `id,as_of,scope,metric,value[,qualifier,source,quote,line]`, columns by name
 /// or as an [`ImportSpec`](super::ImportSpec) maps them.
 ///
+/// - `id` is the claim's id; without an `id` column, `PREFIX:LINE` as for
+///   events;
+/// - a `host` (a column, a constant, or the spec's `host_codes`, as in a
+///   levels table) narrows the scope to that host: a table of a host's
+///   expected totals needs no `scope` column;
 /// - `as_of` is a day (`2022-06-29`), a month (`2022-02`), a range
 ///   (`2022-02-01..2022-02-28`) or `before 2022-02-24`;
 /// - `scope` is a scope as [`Scope::parse`] reads it against `ledger`
@@ -73,9 +78,10 @@ pub fn claims_csv(
         options,
         rows::Kind::Claims,
         &[
-            (Field::Id, Required),
+            (Field::Id, Optional),
             (Field::AsOf, Required),
-            (Field::Scope, Required),
+            (Field::Scope, Optional),
+            (Field::Host, Optional),
             (Field::Metric, Required),
             (Field::Value, Required),
             (Field::Qualifier, Optional),
@@ -84,6 +90,12 @@ pub fn claims_csv(
             (Field::Line, Optional),
         ],
     )?;
+    if !rows.gives(Field::Scope) && !rows.gives(Field::Host) {
+        let message =
+            "missing column `scope`: a claims table names each claim's scope, or its `host`";
+        rows.problem(1, message.to_string());
+        return rows.finish(&reader).map(|()| Vec::new());
+    }
     let mut claims = Vec::new();
     let mut ids: HashMap<ClaimId, usize> = HashMap::new();
     while let Some(row) = reader.next_row(&mut rows) {
@@ -109,12 +121,23 @@ pub fn claims_csv(
 /// Reads a claims row, or reports every problem with it.
 fn read_claim(rows: &mut Rows<'_>, row: &Row<'_>, ledger: &Ledger) -> Option<Claim> {
     // Every field is read, so that a row's problems are all reported at once.
-    let id = rows.parse_with(row, Field::Id, |t| ClaimId::new(t));
+    let id = match rows.gives(Field::Id) {
+        true => rows.parse_with(row, Field::Id, |t| ClaimId::new(t)),
+        // Without ids, a claim is known by its row, as an event is.
+        false => ClaimId::new(format!("{}:{}", rows.options.id_prefix(), row.line)).ok(),
+    };
     let as_of = rows.parse_with(row, Field::AsOf, AsOf::from_str);
     let scope = match rows.raw(row, Field::Scope) {
-        // An empty scope is everything, as `Scope::parse` reads it.
-        Some("") => Some(Scope::all()),
+        // Without a scope column, the host alone; empty is everything, as
+        // `Scope::parse` reads it.
+        None | Some("") => Some(Scope::all()),
         _ => rows.parse_with(row, Field::Scope, |t| Scope::parse(t, ledger)),
+    };
+    let scope = match rows.gives(Field::Host) {
+        true => rows
+            .host(row, ledger)
+            .and_then(|h| Some(scope?.in_country(h))),
+        false => scope,
     };
     let metric = rows.metric(row);
     let qualifier = match rows.raw(row, Field::Qualifier).filter(|t| !t.is_empty()) {

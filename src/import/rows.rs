@@ -76,6 +76,8 @@ pub(super) struct Rows<'o> {
     pub(super) values: Vec<(usize, Option<Metric>)>,
     skips: Vec<(usize, &'o SkipWhen)>,
     host_codes: Vec<(usize, &'o HostCodes)>,
+    /// The country each name a `by_name` column holds stands for, if any.
+    names: HashMap<Box<str>, Option<Country>>,
     /// The column that names each row's region, if the spec gives one.
     region_column: Option<usize>,
     /// Each region the column names, by its text: the line that first
@@ -300,6 +302,7 @@ pub(super) fn open<'o, R: Read>(
             values,
             skips,
             host_codes,
+            names: HashMap::new(),
             region_column,
             regions: BTreeMap::new(),
             file_document: Document::from(options.file.as_str()),
@@ -446,6 +449,13 @@ impl<'o> Rows<'o> {
         }
     }
 
+    /// Whether the table gives `field`: a column or a constant, or for a
+    /// host, codes the spec finds for it.
+    pub(super) fn gives(&self, field: Field) -> bool {
+        !matches!(self.cells[field as usize], Cell::Absent)
+            || (field == Field::Host && !self.host_codes.is_empty())
+    }
+
     /// The text of `field` in `row`, as it is: empty, or `None` where the
     /// table lacks the field.
     pub(super) fn raw<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<&'r str>
@@ -550,11 +560,17 @@ impl<'o> Rows<'o> {
 
     fn host_of(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
         let text = self.raw(row, Field::Host).unwrap_or_default();
-        if !text.is_empty() || self.host_codes.is_empty() {
-            // A code the ledger was told of, else the error of a code.
-            let code = |t: &str| Country::new(t).or_else(|e| ledger.country_code(t).ok_or(e));
+        // A code the ledger was told of, else the error of a code.
+        let code = |t: &str| Country::new(t).or_else(|e| ledger.country_code(t).ok_or(e));
+        if self.host_codes.is_empty() {
             return self.parse_with(row, Field::Host, code);
         }
+        // Where the host is not a code, the spec's codes are tried.
+        let not_a_code = match code(text) {
+            Ok(c) => return Some(c),
+            Err(_) if text.is_empty() => "empty".to_string(),
+            Err(e) => e.to_string(),
+        };
         let mut why = Vec::new();
         for &(column, codes) in &self.host_codes {
             let name = self.header.get(column).map_or("", String::as_str);
@@ -563,18 +579,24 @@ impl<'o> Rows<'o> {
                 why.push(format!("column `{name}` is empty"));
                 continue;
             }
-            let found = codes
-                .codes
-                .get(text)
-                .copied()
-                .or_else(|| codes.by_name.then(|| ledger.country_named(text)).flatten());
+            let found = codes.codes.get(text).copied().or_else(|| {
+                // A table names few countries, in many rows: each name is
+                // looked up once.
+                let named = |t: &str| ledger.country_named(t);
+                codes
+                    .by_name
+                    .then(|| *self.names.entry(text.into()).or_insert_with(|| named(text)))?
+            });
             match found {
                 Some(c) => return Some(c),
                 None => why.push(format!("column `{name}` gives no code: `{text}`")),
             }
         }
         let label = self.label(Field::Host);
-        self.problem(row.line, format!("{label}: empty, and {}", why.join(", ")));
+        self.problem(
+            row.line,
+            format!("{label}: {not_a_code}, and {}", why.join(", ")),
+        );
         None
     }
 

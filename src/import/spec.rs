@@ -62,8 +62,9 @@ pub struct ImportSpec {
     /// and records nothing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skip: Vec<Skip>,
-    /// Where a row whose `host` is empty finds its code, tried in order:
-    /// for tables that give some hosts no ISO code.
+    /// Where a row whose `host` is empty, or not a code, finds its code,
+    /// tried in order: for tables that give some hosts no ISO code, or
+    /// name them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub host_codes: Vec<HostCodes>,
     /// What two rows of a levels table with the same contributor, host,
@@ -213,8 +214,9 @@ pub enum SkipWhen {
     Equals(String),
 }
 
-/// Where a row with an empty `host` finds its code: a column whose texts
-/// map to codes, by a table of the spec's, by country name, or both.
+/// Where a row whose `host` is empty or not a code finds its code: a
+/// column whose texts map to codes, by a table of the spec's, by country
+/// name, or both.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostCodes {
@@ -224,7 +226,7 @@ pub struct HostCodes {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub codes: BTreeMap<String, Country>,
     /// Whether a text that `codes` does not hold is read as a country's
-    /// name, by [`Country::from_name`].
+    /// name, by [`Ledger::country_named`](crate::Ledger::country_named).
     #[serde(default)]
     pub by_name: bool,
 }

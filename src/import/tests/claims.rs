@@ -129,9 +129,62 @@ fn problems_of(result: Result<Vec<Claim>>) -> Vec<String> {
 fn a_claims_table_refuses_what_only_other_tables_have() {
     let table = "id,as_of,scope,metric,value\n";
     let l = Ledger::new();
-    let options = ImportOptions::new("c.csv").with_constant(Field::Host, "EST");
+    let options = ImportOptions::new("c.csv").with_constant(Field::Unit, "est-bg");
     assert_eq!(
         problems_of(claims_csv(table.as_bytes(), &l, &options)),
-        ["c.csv: spec: a claims table has no field `host`"]
+        ["c.csv: spec: a claims table has no field `unit`"]
+    );
+}
+
+/// A table of a host's expected totals, as trackers keep them: no ids, no
+/// scopes, hosts by name.
+#[test]
+fn a_table_of_hosts_expected_totals_reads_as_claims_known_by_their_rows() {
+    let table = "date,host,expected_total
+                 2022-03-31,Germany,35100
+                 2022-03-31,Atlantis,5
+";
+    let options = ImportOptions::new("expected.csv")
+        .with_column(Field::AsOf, "date")
+        .with_column(Field::Value, "expected_total")
+        .with_constant(Field::Metric, "personnel")
+        .with_host_codes(HostCodes {
+            column: "host".into(),
+            codes: Default::default(),
+            by_name: true,
+        });
+    let mut l = Ledger::new();
+    assert_eq!(
+        problems_of(claims_csv(table.as_bytes(), &l, &options)),
+        [
+            "expected.csv:3: column `host`: invalid country code `Atlantis`: not an ISO 3166-1 \
+          alpha-3 code, and column `host` gives no code: `Atlantis`"
+        ]
+    );
+    let germany = "date,host,expected_total
+2022-03-31,Germany,35100
+";
+    let levels = "date,contributor,host,metric,value
+2022-03-31,USA,DEU,personnel,35100
+";
+    levels_csv(levels.as_bytes(), &mut l, &ImportOptions::new("dmdc.csv")).unwrap();
+    let claims = claims_csv(germany.as_bytes(), &l, &options).unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].id().as_str(), "expected.csv:2");
+    let report = l.check(&claims).unwrap();
+    assert_eq!(report.findings().len(), 1);
+    assert_eq!(
+        report.findings()[0].verdict,
+        crate::Verdict::Consistent,
+        "{report}"
+    );
+    // With neither a scope nor a host, a claim would be of everything: refused.
+    let bare = ImportOptions::new("bare.csv")
+        .with_column(Field::AsOf, "date")
+        .with_column(Field::Value, "expected_total")
+        .with_constant(Field::Metric, "personnel");
+    assert_eq!(
+        problems_of(claims_csv("date,expected_total\n2022-03-31,5\n".as_bytes(), &l, &bare)),
+        ["bare.csv:1: missing column `scope`: a claims table names each claim's scope, or its `host`"]
     );
 }

@@ -297,7 +297,8 @@ fn declared_codes_and_aliases_are_read_and_undeclared_ones_refused() {
         refused,
         [
             "declared.csv:2: column `iso3c`: invalid country code `XSL`: not an ISO 3166-1 \
-             alpha-3 code; a user-assigned code is taken once a `[[countries]]` record declares it",
+             alpha-3 code; a user-assigned code is taken once a `[[countries]]` record declares \
+             it, and column `countryname` gives no code: `Somaliland`",
             "declared.csv:3: column `iso3c`: empty, and column `countryname` gives no code: \
              `Republic of Somaliland`",
             "declared.csv:4: column `iso3c`: empty, and column `countryname` gives no code: \
