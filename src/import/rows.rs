@@ -568,8 +568,7 @@ impl<'o> Rows<'o> {
         // Where the host is not a code, the spec's codes are tried.
         let not_a_code = match code(text) {
             Ok(c) => return Some(c),
-            Err(_) if text.is_empty() => "empty".to_string(),
-            Err(e) => e.to_string(),
+            Err(e) => e,
         };
         let mut why = Vec::new();
         for &(column, codes) in &self.host_codes {
@@ -592,11 +591,13 @@ impl<'o> Rows<'o> {
                 None => why.push(format!("column `{name}` gives no code: `{text}`")),
             }
         }
+        // The error's message is written only here: its hint reads names.
+        let host = match text {
+            "" => "empty".to_string(),
+            _ => not_a_code.to_string(),
+        };
         let label = self.label(Field::Host);
-        self.problem(
-            row.line,
-            format!("{label}: {not_a_code}, and {}", why.join(", ")),
-        );
+        self.problem(row.line, format!("{label}: {host}, and {}", why.join(", ")));
         None
     }
 
