@@ -40,7 +40,8 @@ use crate::error::{Error, RecordKind, Result};
 use crate::event::{EventId, LayerId};
 use crate::interval::Bound;
 use crate::ledger::Ledger;
-use crate::metric::{group_thousands, Metric};
+use crate::metric::Metric;
+use crate::number::whole;
 use crate::scope::{Places, Scope};
 use crate::total::Total;
 use crate::view::View;
@@ -802,7 +803,7 @@ impl Timeline {
                 labelled.push(last);
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        group_thousands(i128::from(last)),
+                        whole(i128::from(last)),
                         (end, last as f64),
                         (FAMILY, 13)
                             .into_font()
@@ -1333,7 +1334,7 @@ fn label_count(y: f64) -> String {
     let y = y.round();
     // 2⁶⁴, exact as a float: every float below it is a count.
     if (0.0..18_446_744_073_709_551_616.0).contains(&y) {
-        group_thousands(i128::from(y as u64))
+        whole(i128::from(y as u64))
     } else {
         String::new()
     }

@@ -20,8 +20,9 @@ use crate::country::{AllianceId, Country};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{LayerId, Source};
 use crate::id::define_id;
-use crate::interval::{Interval, Thousands};
+use crate::interval::Interval;
 use crate::metric::Metric;
+use crate::number::Thousands;
 use crate::qualifier::{Qualifier, TolerancePolicy};
 use crate::scope::Scope;
 

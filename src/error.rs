@@ -423,7 +423,7 @@ pub enum Problem {
     },
     /// A figure is below zero: a claim counts things, and states the
     /// direction of a change apart from its size.
-    #[error("{} is below zero: a figure is never negative", crate::interval::group_thousands(.value))]
+    #[error("{} is below zero: a figure is never negative", crate::number::group_thousands(.value))]
     NegativeFigure {
         /// The figure given.
         value: rust_decimal::Decimal,

@@ -20,6 +20,7 @@ mod index;
 pub mod interval;
 mod ledger;
 mod metric;
+mod number;
 pub mod phrase;
 pub mod qualifier;
 mod register;

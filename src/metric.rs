@@ -202,7 +202,7 @@ impl From<Count> for u64 {
 
 impl fmt::Display for Count {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&group_thousands(i128::from(self.0)))
+        f.pad(&crate::number::whole(i128::from(self.0)))
     }
 }
 
@@ -243,24 +243,6 @@ impl FromStr for Count {
                 .ok_or_else(invalid)?;
         }
         Count(n).in_record_range().ok_or_else(invalid)
-    }
-}
-
-/// Writes a whole number with a comma every three digits and a true minus sign: `−46,000`.
-pub(crate) fn group_thousands(n: i128) -> String {
-    // Counts and their differences fit a decimal's 96 bits; anything larger
-    // is written plainly rather than lost.
-    match rust_decimal::Decimal::try_from_i128_with_scale(n, 0) {
-        Ok(d) => crate::interval::group_thousands(&d),
-        Err(_) => n.to_string(),
-    }
-}
-
-/// A whole number with its sign: `+46,000`, `−2,000`, `0`.
-pub(crate) fn signed_thousands(n: i128) -> String {
-    match rust_decimal::Decimal::try_from_i128_with_scale(n, 0) {
-        Ok(d) => crate::interval::signed_thousands(&d),
-        Err(_) => n.to_string(),
     }
 }
 
@@ -362,7 +344,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(group_thousands(-46_000), "−46,000");
+        assert_eq!(crate::number::whole(-46_000), "−46,000");
     }
 
     #[test]

@@ -354,7 +354,7 @@ pub enum QualifierError {
         reason: &'static str,
     },
     /// A tolerance is outside its allowed range.
-    #[error("invalid {kind}: {}", crate::interval::group_thousands(.tolerance))]
+    #[error("invalid {kind}: {}", crate::number::group_thousands(.tolerance))]
     InvalidTolerance {
         /// Which tolerance.
         kind: ToleranceKind,
@@ -362,7 +362,7 @@ pub enum QualifierError {
         tolerance: Decimal,
     },
     /// The qualifier speaks of a magnitude, and the figure is negative.
-    #[error("{qualifier} needs a figure of zero or more, got {}", crate::interval::group_thousands(.value))]
+    #[error("{qualifier} needs a figure of zero or more, got {}", crate::number::group_thousands(.value))]
     NegativeValue {
         /// The qualifier applied.
         qualifier: Qualifier,
@@ -370,13 +370,13 @@ pub enum QualifierError {
         value: Decimal,
     },
     /// An order of magnitude must be a power of ten (1, 10, 100, 0.1, …).
-    #[error("order_of_magnitude needs a power of ten, got {}", crate::interval::group_thousands(.value))]
+    #[error("order_of_magnitude needs a power of ten, got {}", crate::number::group_thousands(.value))]
     NotPowerOfTen {
         /// The figure given.
         value: Decimal,
     },
     /// The qualified figure allows no figure at all, as "nearly 0" or "less than 0".
-    #[error("{qualifier} {} allows no figure", crate::interval::group_thousands(.value))]
+    #[error("{qualifier} {} allows no figure", crate::number::group_thousands(.value))]
     NoFigure {
         /// The qualifier applied.
         qualifier: Qualifier,
@@ -384,7 +384,7 @@ pub enum QualifierError {
         value: Decimal,
     },
     /// Computing the interval failed, by overflow near the limits of [`Decimal`].
-    #[error("{qualifier} {}: {source}", crate::interval::group_thousands(.value))]
+    #[error("{qualifier} {}: {source}", crate::number::group_thousands(.value))]
     Interval {
         /// The qualifier applied.
         qualifier: Qualifier,

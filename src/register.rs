@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{EventId, Source};
-use crate::metric::{group_thousands, signed_thousands, Metric};
+use crate::metric::Metric;
+use crate::number::{signed_whole, whole};
 use crate::unit::UnitId;
 
 /// One line of a register: an event and what it changed in the total.
@@ -201,7 +202,7 @@ impl fmt::Display for Register {
                 self.scope,
                 self.metric,
                 self.date,
-                group_thousands(self.total())
+                whole(self.total())
             )?,
             Listing::Announced => writeln!(
                 f,
@@ -209,7 +210,7 @@ impl fmt::Display for Register {
                 self.scope,
                 self.metric,
                 self.date,
-                signed_thousands(self.total())
+                signed_whole(self.total())
             )?,
         }
         let rows: Vec<[String; 6]> = self
@@ -231,8 +232,8 @@ impl fmt::Display for Register {
                     e.effective.to_string(),
                     e.event.to_string(),
                     e.kind.clone(),
-                    signed_thousands(e.change),
-                    group_thousands(e.balance),
+                    signed_whole(e.change),
+                    whole(e.balance),
                     source,
                 ]
             })

@@ -10,7 +10,8 @@ use crate::deployment::Deployment;
 use crate::error::{Error, RecordKind, Result};
 use crate::event::EventId;
 use crate::ledger::{end_of, Ledger, Lens};
-use crate::metric::{signed_thousands, Metric};
+use crate::metric::Metric;
+use crate::number::signed_whole;
 use crate::register::{Listing, Register};
 use crate::scope::Scope;
 use crate::total::Total;
@@ -395,7 +396,7 @@ impl fmt::Display for Comparison {
         let Some(change) = self.change() else {
             return Ok(());
         };
-        write!(f, " ({}", signed_thousands(change))?;
+        write!(f, " ({}", signed_whole(change))?;
         match self.ratio() {
             Some(r) => write!(f, ", ×{r})"),
             None => f.write_str(")"),

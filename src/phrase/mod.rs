@@ -88,8 +88,9 @@ use rust_decimal::Decimal;
 
 use crate::claim::{Change, Direction, Figure};
 use crate::error::{Error, Result};
-use crate::interval::{Interval, Thousands};
+use crate::interval::Interval;
 use crate::metric::Metric;
+use crate::number::Thousands;
 use crate::qualifier::{Qualifier, TolerancePolicy};
 
 pub use extract::{extract, sentences, Extracted, MetricFrom, NamedPlace, Place, PlaceRole};
