@@ -26,8 +26,6 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::Hasher;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::base::{Base, BaseId};
 use crate::correction::Correction;
@@ -43,6 +41,8 @@ use crate::scope::{Places, Scope};
 use crate::total::Total;
 use crate::unit::{Contributor, Unit, UnitId};
 use crate::view::View;
+use machine::{Fail, State};
+use replay::Replay;
 
 /// A force-posture ledger: places, bases, units, what-if layers, and an
 /// append-only log of dated change events, indexed for totals at any date.
@@ -294,36 +294,6 @@ struct Timelines {
     layers: BTreeMap<u16, Vec<Key>>,
 }
 
-/// A unit's state at one point of its history.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct State {
-    placed: Option<Placed>,
-    /// The unit's own strength per metric, subunits excluded, sorted by metric.
-    own: Vec<(u16, u64)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Placed {
-    loc: Loc,
-    footing: Footing,
-    since: NaiveDate,
-}
-
-impl State {
-    fn own(&self, metric: u16) -> u64 {
-        self.own
-            .binary_search_by_key(&metric, |&(m, _)| m)
-            .map_or(0, |i| self.own[i].1)
-    }
-
-    fn set_own(&mut self, metric: u16, value: u64) {
-        match self.own.binary_search_by_key(&metric, |&(m, _)| m) {
-            Ok(i) => self.own[i].1 = value,
-            Err(i) => self.own.insert(i, (metric, value)),
-        }
-    }
-}
-
 /// A new event of a batch: its unit, its layer, its key.
 type NewEvent = (u32, Option<u16>, Key);
 
@@ -365,14 +335,6 @@ impl<'a> Touched<'a> {
             .ok()
             .map(|i| self.run(i))
     }
-}
-
-/// Why replaying a unit's history failed: which event, which field, what problem.
-#[derive(Debug)]
-struct Fail {
-    seq: u32,
-    field: &'static str,
-    problem: Problem,
 }
 
 impl Ledger {
@@ -648,13 +610,13 @@ impl Ledger {
                 return None;
             }
             let taken = live.borrow_mut().remove(&unit);
-            let mut state = match taken {
+            let state = match taken {
                 Some(state) => state,
                 None if self.settled_before(unit, key) => self.units[unit as usize].end.clone(),
                 None => return None,
             };
-            replay
-                .step((unit, None), &[key], 0, &mut state, Some(&mut changes))
+            let state = replay
+                .step((unit, None), &[key], 0, state, Some(&mut changes))
                 .ok()?;
             live.borrow_mut().insert(unit, state);
         }
@@ -2170,449 +2132,10 @@ impl Filter<'_> {
     }
 }
 
-/// Replays units' histories, over the recorded ledger or over a staged batch.
-struct Replay<'a> {
-    ledger: &'a Ledger,
-    batch: &'a [Event],
-    staged: Option<&'a FastMap<u32, Timelines>>,
-    /// When set, only what the ledger knew on this date counts, each event as
-    /// it stood then; events that cannot apply to it are passed over.
-    known_at: Option<NaiveDate>,
-    /// A replacement being planned: the event it stands in for, and its number.
-    swap: Option<(u32, u32)>,
-    /// When a batch only appends, the state each unit it touched has reached
-    /// so far: subunits are read from here (or their recorded ends), not replayed.
-    live: Option<&'a RefCell<FastMap<u32, State>>>,
-}
-
-impl<'a> Replay<'a> {
-    /// A replay of what is recorded, as known on `known_at` if given.
-    fn recorded(ledger: &'a Ledger, known_at: Option<NaiveDate>) -> Self {
-        Replay {
-            ledger,
-            batch: &[],
-            staged: None,
-            known_at,
-            swap: None,
-            live: None,
-        }
-    }
-
-    fn timelines(&self, unit: u32) -> &'a Timelines {
-        self.staged
-            .and_then(|s| s.get(&unit))
-            .unwrap_or(&self.ledger.units[unit as usize].timelines)
-    }
-
-    /// The unit's events in the baseline, merged with `layer`'s when given;
-    /// as known on a date, the events known then, corrected or not.
-    fn timeline(&self, unit: u32, layer: Option<u16>) -> Cow<'a, [Key]> {
-        let t = self.timelines(unit);
-        if let Some(at) = self.known_at {
-            let extra = layer
-                .and_then(|l| t.layers.get(&l))
-                .map_or(&[][..], Vec::as_slice);
-            let mut all: Vec<Key> = t
-                .baseline
-                .iter()
-                .chain(extra)
-                .chain(&self.ledger.units[unit as usize].retired)
-                .copied()
-                .filter(|&k| self.ledger.known_then(index::seq(k), layer, at))
-                .collect();
-            all.sort_unstable();
-            return Cow::Owned(all);
-        }
-        match layer.and_then(|l| t.layers.get(&l)) {
-            None => Cow::Borrowed(&t.baseline),
-            Some(extra) => {
-                let mut all = Vec::with_capacity(t.baseline.len() + extra.len());
-                all.extend_from_slice(&t.baseline);
-                all.extend_from_slice(extra);
-                all.sort_unstable();
-                Cow::Owned(all)
-            }
-        }
-    }
-
-    /// The layers with events on `unit` or below it.
-    fn layers_below(&self, unit: u32) -> BTreeSet<u16> {
-        let mut out: BTreeSet<u16> = self.timelines(unit).layers.keys().copied().collect();
-        for &c in &self.ledger.units[unit as usize].children {
-            out.extend(self.layers_below(c));
-        }
-        out
-    }
-
-    fn event(&self, key: Key) -> &'a Event {
-        let seq = index::seq(key);
-        let seq = match self.swap {
-            Some((from, to)) if from == self.ledger.version(seq, None) => to,
-            _ => self.ledger.version(seq, self.known_at),
-        };
-        self.ledger.event_numbered(self.batch, seq)
-    }
-
-    fn run_all(
-        &self,
-        unit: u32,
-        layer: Option<u16>,
-        out: Option<&mut Vec<Contribution>>,
-    ) -> std::result::Result<State, Fail> {
-        let timeline = self.timeline(unit, layer);
-        self.run((unit, layer), &timeline, 0, State::default(), Key::MAX, out)
-    }
-
-    fn state_at(
-        &self,
-        unit: u32,
-        layer: Option<u16>,
-        upto: Key,
-    ) -> std::result::Result<State, Fail> {
-        let timeline = self.timeline(unit, layer);
-        self.run((unit, layer), &timeline, 0, State::default(), upto, None)
-    }
-
-    /// The unit together with its subunits: its strength in `metric` at `key`.
-    fn aggregate(
-        &self,
-        unit: u32,
-        layer: Option<u16>,
-        metric: u16,
-        key: Key,
-    ) -> std::result::Result<u128, Fail> {
-        let own = self.state_at(unit, layer, key)?.own(metric);
-        let below = self.subunits(unit, layer, metric, key)?;
-        Ok(u128::from(own) + below)
-    }
-
-    fn subunits(
-        &self,
-        unit: u32,
-        layer: Option<u16>,
-        metric: u16,
-        key: Key,
-    ) -> std::result::Result<u128, Fail> {
-        if let Some(live) = self.live {
-            return Ok(self.live_below(&live.borrow(), unit, metric));
-        }
-        let mut sum = 0u128;
-        for &c in &self.ledger.units[unit as usize].children {
-            sum += self.aggregate(c, layer, metric, key)?;
-        }
-        Ok(sum)
-    }
-
-    /// The subunits' strength in `metric` as they stand in `live`, or at
-    /// their recorded ends.
-    fn live_below(&self, live: &FastMap<u32, State>, unit: u32, metric: u16) -> u128 {
-        let units = &self.ledger.units;
-        units[unit as usize]
-            .children
-            .iter()
-            .map(|&c| {
-                let state = live.get(&c).unwrap_or(&units[c as usize].end);
-                u128::from(state.own(metric)) + self.live_below(live, c, metric)
-            })
-            .sum()
-    }
-
-    /// Replays `timeline[start..]` up to `upto` from `state`, pushing the cell
-    /// changes to `out`; returns the state reached.
-    fn run(
-        &self,
-        (unit, layer): (u32, Option<u16>),
-        timeline: &[Key],
-        start: usize,
-        mut state: State,
-        upto: Key,
-        mut out: Option<&mut Vec<Contribution>>,
-    ) -> std::result::Result<State, Fail> {
-        for pos in start..timeline.len() {
-            if timeline[pos] > upto {
-                break;
-            }
-            if self.known_at.is_none() {
-                self.step((unit, layer), timeline, pos, &mut state, out.as_deref_mut())?;
-                continue;
-            }
-            // As known on a date, an event that cannot apply to what was then
-            // known (a change to a deployment learned of later) is passed over.
-            let (saved, emitted) = (state.clone(), out.as_ref().map_or(0, |o| o.len()));
-            if self
-                .step((unit, layer), timeline, pos, &mut state, out.as_deref_mut())
-                .is_err()
-            {
-                state = saved;
-                if let Some(o) = out.as_deref_mut() {
-                    o.truncate(emitted);
-                }
-            }
-        }
-        Ok(state)
-    }
-
-    /// Applies `timeline[pos]` to `state`, pushing its cell changes to `out`.
-    fn step(
-        &self,
-        (unit, layer): (u32, Option<u16>),
-        timeline: &[Key],
-        pos: usize,
-        state: &mut State,
-        mut out: Option<&mut Vec<Contribution>>,
-    ) -> std::result::Result<(), Fail> {
-        let ledger = self.ledger;
-        let record = &ledger.units[unit as usize];
-        {
-            let key = timeline[pos];
-            let event = self.event(key);
-            let fail = |field, problem| Fail {
-                seq: index::seq(key),
-                field,
-                problem,
-            };
-            let metric_ix = |m: &Metric| -> std::result::Result<u16, Fail> {
-                ledger.metric_ix.get(m).copied().ok_or_else(|| {
-                    fail(
-                        "metric",
-                        Problem::MetricMismatch {
-                            metric: m.clone(),
-                            expected: String::new(),
-                        },
-                    )
-                })
-            };
-            // Every event but a deploy needs the unit to be somewhere.
-            let p = match (event.kind(), state.placed) {
-                (EventKind::Deploy { .. }, _) => None,
-                (_, Some(p)) => Some(p),
-                (_, None) => {
-                    return Err(fail(
-                        "kind",
-                        Problem::NotDeployed {
-                            date: event.effective(),
-                        },
-                    ));
-                }
-            };
-            // The cell changes a strength change makes while the unit is at
-            // `placed`: each an observation of the cell, even of no change.
-            let mut emit = |placed: Option<Placed>, metric: u16, delta: i128| {
-                if let (Some(out), Some(placed)) = (out.as_deref_mut(), placed) {
-                    out.push(Contribution {
-                        key,
-                        cell: CellKey {
-                            loc: placed.loc,
-                            contributor: record.contributor,
-                            footing: placed.footing,
-                            kind: record.unit.kind(),
-                            metric,
-                        },
-                        group: 0,
-                        delta: index::Delta::from(delta),
-                        seen: 1,
-                    });
-                }
-            };
-            // The own strength that makes the unit with its subunits hold `level`.
-            let own_for_level =
-                |metric: u16, level: u128, at: Key| -> std::result::Result<u64, Fail> {
-                    let below = self.subunits(unit, layer, metric, at)?;
-                    let own = level.checked_sub(below).ok_or_else(|| {
-                        fail(
-                            "count",
-                            Problem::LevelBelowSubunits {
-                                metric: ledger.metrics[usize::from(metric)].clone(),
-                                level: Count::new(u64::try_from(level).unwrap_or(u64::MAX)),
-                                subunits: Count::new(u64::try_from(below).unwrap_or(u64::MAX)),
-                            },
-                        )
-                    })?;
-                    u64::try_from(own).map_err(|_| fail("count", Problem::Overflow))
-                };
-            match event.kind() {
-                EventKind::Deploy {
-                    location,
-                    footing,
-                    strength,
-                } => {
-                    if let Some(p) = state.placed {
-                        return Err(fail(
-                            "unit",
-                            Problem::AlreadyDeployed {
-                                location: ledger.location(p.loc),
-                                since: p.since,
-                            },
-                        ));
-                    }
-                    let loc = ledger.loc(location).map_err(|p| fail("location", p))?;
-                    let p = Some(Placed {
-                        loc,
-                        footing: *footing,
-                        since: event.effective(),
-                    });
-                    state.placed = p;
-                    for q in strength {
-                        let m = metric_ix(&q.metric)?;
-                        let own = own_for_level(m, u128::from(q.count.get()), key)?;
-                        state.set_own(m, own);
-                        emit(p, m, i128::from(own));
-                    }
-                }
-                EventKind::Reinforce { metric, count } => {
-                    let m = metric_ix(metric)?;
-                    let own = state
-                        .own(m)
-                        .checked_add(count.get())
-                        .ok_or_else(|| fail("count", Problem::Overflow))?;
-                    state.set_own(m, own);
-                    emit(p, m, i128::from(count.get()));
-                }
-                EventKind::Reduce { metric, count } => {
-                    let m = metric_ix(metric)?;
-                    let before = state.own(m);
-                    let own = before.checked_sub(count.get()).ok_or_else(|| {
-                        fail(
-                            "count",
-                            Problem::NegativeStrength {
-                                metric: metric.clone(),
-                                strength: Count::new(before),
-                                change: *count,
-                            },
-                        )
-                    })?;
-                    state.set_own(m, own);
-                    emit(p, m, -i128::from(count.get()));
-                }
-                EventKind::SetLevel { metric, count } => {
-                    let m = metric_ix(metric)?;
-                    let own = own_for_level(m, u128::from(count.get()), key)?;
-                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
-                    state.set_own(m, own);
-                }
-                EventKind::Scale { metric, factor } => {
-                    let m = metric_ix(metric)?;
-                    let below = self.subunits(unit, layer, m, key)?;
-                    let whole = u128::from(state.own(m)) + below;
-                    let level = Decimal::from_u128(whole)
-                        .and_then(|w| w.checked_mul(*factor))
-                        .map(|x| {
-                            x.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
-                        })
-                        .and_then(|x| x.to_u128())
-                        .ok_or_else(|| fail("factor", Problem::Overflow))?;
-                    let own = own_for_level(m, level, key)?;
-                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
-                    state.set_own(m, own);
-                }
-                EventKind::Pad { metric } => {
-                    let m = metric_ix(metric)?;
-                    let own = self.pad(unit, layer, timeline, pos, metric, m)?;
-                    emit(p, m, i128::from(own) - i128::from(state.own(m)));
-                    state.set_own(m, own);
-                }
-                EventKind::Withdraw => {
-                    for &(m, n) in &state.own {
-                        emit(p, m, -i128::from(n));
-                    }
-                    *state = State::default();
-                }
-                EventKind::Relocate { to } => {
-                    let loc = ledger.loc(to).map_err(|problem| fail("to", problem))?;
-                    let moved = p.map(|p| Placed {
-                        loc,
-                        since: event.effective(),
-                        ..p
-                    });
-                    for &(m, n) in &state.own {
-                        emit(p, m, -i128::from(n));
-                        emit(moved, m, i128::from(n));
-                    }
-                    state.placed = moved;
-                }
-                EventKind::ChangeFooting { to } => {
-                    let changed = p.map(|p| Placed { footing: *to, ..p });
-                    for &(m, n) in &state.own {
-                        emit(p, m, -i128::from(n));
-                        emit(changed, m, i128::from(n));
-                    }
-                    state.placed = changed;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The own strength a pad at `pos` sets so that the next level on `metric` holds.
-    fn pad(
-        &self,
-        unit: u32,
-        layer: Option<u16>,
-        timeline: &[Key],
-        pos: usize,
-        metric: &Metric,
-        m: u16,
-    ) -> std::result::Result<u64, Fail> {
-        let pad_key = timeline[pos];
-        let fail = |problem| Fail {
-            seq: index::seq(pad_key),
-            field: "metric",
-            problem,
-        };
-        let mut changes: i128 = 0;
-        for &key in &timeline[pos + 1..] {
-            let event = self.event(key);
-            let names = event.kind().metrics().any(|x| x == metric);
-            match event.kind() {
-                EventKind::Reinforce { count, .. } if names => changes += i128::from(count.get()),
-                EventKind::Reduce { count, .. } if names => changes -= i128::from(count.get()),
-                EventKind::SetLevel { count, .. } if names => {
-                    let below = self.subunits(unit, layer, m, key)?;
-                    let target =
-                        u128::from(count.get())
-                            .checked_sub(below)
-                            .ok_or_else(|| Fail {
-                                seq: index::seq(key),
-                                field: "count",
-                                problem: Problem::LevelBelowSubunits {
-                                    metric: metric.clone(),
-                                    level: *count,
-                                    subunits: Count::new(u64::try_from(below).unwrap_or(u64::MAX)),
-                                },
-                            })?;
-                    // target ≤ u64::MAX since count is a u64.
-                    let own = i128::try_from(target).unwrap_or(i128::MAX) - changes;
-                    return u64::try_from(own).map_err(|_| {
-                        fail(Problem::NegativeStrength {
-                            metric: metric.clone(),
-                            strength: Count::new(u64::try_from(target).unwrap_or(u64::MAX)),
-                            change: Count::new(
-                                u64::try_from(changes.unsigned_abs()).unwrap_or(u64::MAX),
-                            ),
-                        })
-                    });
-                }
-                EventKind::Withdraw | EventKind::Deploy { .. } => {
-                    return Err(fail(Problem::PadAcrossReset {
-                        event: event.id().clone(),
-                    }));
-                }
-                EventKind::Scale { .. } | EventKind::Pad { .. } if names => {
-                    return Err(fail(Problem::PadAcrossReset {
-                        event: event.id().clone(),
-                    }));
-                }
-                _ => {}
-            }
-        }
-        Err(fail(Problem::PadWithoutLevel {
-            metric: metric.clone(),
-        }))
-    }
-}
-
 mod extend;
 mod history;
+mod machine;
+mod replay;
 
 #[cfg(test)]
 mod tests;
