@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::{end_of, index, Corrected, Filter, Ledger, Lens, Replay};
+use super::query::Filter;
+use super::replay::Replay;
+use super::{end_of, index, Corrected, Ledger, Lens};
 use crate::correction::{Amendment, Correction};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId};
