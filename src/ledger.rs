@@ -21,22 +21,21 @@
 //! once everything has passed, so a refused event or batch changes nothing.
 
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::base::{Base, BaseId};
-use crate::correction::Correction;
 use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
 use crate::deployment::{Deployment, Location};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId, Layer, LayerId};
-use crate::index::{self, Cells, Contrib, FastHasher, FastMap, Key, Loc};
+use crate::index::{self, Cells, Contrib, FastMap, Key, Loc};
 use crate::metric::Metric;
 use crate::scope::Scope;
 use crate::total::Total;
 use crate::unit::{Contributor, Unit, UnitId};
 use crate::view::View;
+use log::{days, Log};
 use machine::State;
 pub(crate) use query::Lens;
 
@@ -89,42 +88,15 @@ pub struct Ledger {
     unit_by_copy: FastMap<usize, u32>,
     metrics: Vec<Metric>,
     metric_ix: FastMap<Metric, u16>,
-    events: Vec<Event>,
-    event_ix: EventIndex,
+    log: Log,
     baseline: Cells,
     layer_cells: Vec<Cells>,
     /// Per region, its members at all dates, sorted: the index sums them.
     lasting: Vec<Vec<Country>>,
     /// Per country, the regions it is a member of at all dates.
     member_of: FastMap<Country, Vec<u32>>,
-    /// Every correction, in the order recorded.
-    corrections: Vec<Corrected>,
-    /// The events a correction replaced or retracted: event → correction.
-    superseded: FastMap<u32, u32>,
-    /// The events a correction put in place of another: event → correction.
-    replacements: FastMap<u32, u32>,
-    /// Replacements that keep their event's date also keep its place in the
-    /// day: the event whose key that place is → the events put in its place,
-    /// in the order recorded (a replacement of a replacement is appended).
-    versions: FastMap<u32, Vec<u32>>,
-    /// The key such a replacement stands at: its original's.
-    standing: FastMap<u32, Key>,
-    /// Whether any event gives its figure an end (`valid_until`): totals
-    /// then work out the age of each figure they add.
-    ends: bool,
-    /// The events whose source says what its figures may include, in log
-    /// order: what a caveat reads, without reading every event.
-    noted: Vec<u32>,
     /// The units an alliance contributes as a whole, in the order added.
     alliance_units: Vec<u32>,
-}
-
-/// A correction with the events it concerns.
-#[derive(Clone, Debug)]
-struct Corrected {
-    correction: Correction,
-    /// The event it corrects.
-    target: u32,
 }
 
 /// Records in the order added, found by id.
@@ -170,93 +142,6 @@ impl<I: std::hash::Hash + Eq, T> Registry<I, T> {
         self.ix.insert(id, n);
         self.items.push(item);
         Ok(())
-    }
-}
-
-/// Events' positions by id: an open-addressing table of positions, probed
-/// linearly, that keeps no copy of the ids (the events have them). A map from
-/// ids to positions would hold every id twice, and a large ledger's ids take
-/// more room than anything else it derives. Each slot keeps 32 bits of its
-/// id's hash beside the position, so a probe reads an event (a cache miss,
-/// and another for its id) only when those bits match.
-#[derive(Clone, Debug, Default)]
-struct EventIndex {
-    /// The hash's low half in the high half, the position plus one in the
-    /// low half; zero for an empty slot. The length is a power of two, and
-    /// at most half the slots are full.
-    slots: Vec<u64>,
-    len: usize,
-}
-
-impl EventIndex {
-    /// An index with room for `n` events of `events` without growing.
-    fn with_capacity(n: usize) -> Self {
-        EventIndex {
-            slots: vec![0; (2 * n).next_power_of_two().max(16)],
-            len: 0,
-        }
-    }
-
-    /// Where `id`'s probe starts, and the tag its slot carries.
-    fn start(&self, id: &EventId) -> (usize, u64) {
-        let mut h = FastHasher::default();
-        h.write(id.as_str().as_bytes());
-        let hash = h.finish();
-        let bits = self.slots.len().trailing_zeros();
-        ((hash >> (64 - bits)) as usize, hash << 32)
-    }
-
-    /// The position in `events` of the event with `id`.
-    fn find(&self, id: &EventId, events: &[Event]) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let (mut i, tag) = self.start(id);
-        loop {
-            let slot = self.slots[i];
-            let seq = (slot as u32).checked_sub(1)?;
-            if (slot & !u64::from(u32::MAX)) == tag && events[seq as usize].id() == id {
-                return Some(seq);
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// Makes room for `n` events in all without growing, so that a large
-    /// batch rehashes what is recorded once rather than at every doubling.
-    fn reserve(&mut self, n: usize, events: &[Event]) {
-        if 2 * n > self.slots.len() {
-            self.regrow(n, events);
-        }
-    }
-
-    fn regrow(&mut self, n: usize, events: &[Event]) {
-        let mut grown = EventIndex::with_capacity(n);
-        for &slot in self.slots.iter().filter(|&&s| s != 0) {
-            grown.put((slot as u32) - 1, events);
-        }
-        *self = grown;
-    }
-
-    /// Adds `events[seq]`, whose id is not in the index.
-    fn insert(&mut self, seq: u32, events: &[Event]) {
-        if 2 * (self.len + 1) > self.slots.len() {
-            self.regrow(self.len + 1, events);
-        }
-        self.put(seq, events);
-    }
-
-    fn put(&mut self, seq: u32, events: &[Event]) {
-        debug_assert!(self.find(events[seq as usize].id(), events).is_none());
-        let mask = self.slots.len() - 1;
-        let (mut i, tag) = self.start(events[seq as usize].id());
-        while self.slots[i] != 0 {
-            i = (i + 1) & mask;
-        }
-        // A position is below u32::MAX: plan refuses a ledger that long.
-        self.slots[i] = tag | u64::from(seq + 1);
-        self.len += 1;
     }
 }
 
@@ -512,40 +397,8 @@ impl Ledger {
     /// The event at a key, whether recorded or in the batch being planned; a
     /// replacement that kept its original's place stands at its key.
     fn event_at<'a>(&'a self, batch: &'a [Event], key: Key) -> &'a Event {
-        self.event_numbered(batch, self.version(index::seq(key), None))
-    }
-
-    /// The event that stands at event `seq`'s key: itself, or the latest
-    /// replacement that kept its place, known by `known_at` if given.
-    fn version(&self, seq: u32, known_at: Option<NaiveDate>) -> u32 {
-        let Some(chain) = self.versions.get(&seq) else {
-            return seq;
-        };
-        let Some(at) = known_at else {
-            return chain.last().copied().unwrap_or(seq);
-        };
-        // Each replacement corrects the one before it, so one not yet known
-        // hides those after it too.
-        chain
-            .iter()
-            .take_while(|&&next| {
-                self.replacements
-                    .get(&next)
-                    .and_then(|&c| self.corrections.get(c as usize))
-                    .is_some_and(|c| c.correction.recorded() <= at)
-            })
-            .last()
-            .copied()
-            .unwrap_or(seq)
-    }
-
-    /// Event number `seq`, recorded or in the batch being planned.
-    fn event_numbered<'a>(&'a self, batch: &'a [Event], seq: u32) -> &'a Event {
-        let seq = seq as usize;
-        self.events
-            .get(seq)
-            .or_else(|| batch.get(seq - self.events.len()))
-            .unwrap_or_else(|| unreachable!("a key names a recorded or staged event"))
+        self.log
+            .numbered(batch, self.log.version(index::seq(key), None))
     }
 
     // ----- Reading -----------------------------------------------------------
@@ -680,14 +533,12 @@ impl Ledger {
 
     /// Every event, in the order recorded.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.log.events()
     }
 
     /// An event by id.
     pub fn event(&self, id: &EventId) -> Option<&Event> {
-        self.event_ix
-            .find(id, &self.events)
-            .map(|i| &self.events[i as usize])
+        self.log.find(id).map(|i| &self.log[i])
     }
 
     /// A unit by id.
@@ -737,38 +588,10 @@ impl Ledger {
 
     // ----- Queries, for View --------------------------------------------------
 
-    /// Whether the event at a key numbered `seq` counts in `layer`'s view as
-    /// known on `at`: known by then, and what stands at the key then (the
-    /// event, or a replacement that kept its place) not yet corrected then.
-    fn known_then(&self, seq: u32, layer: Option<u16>, at: NaiveDate) -> bool {
-        let Some(event) = self.events.get(seq as usize) else {
-            return false;
-        };
-        let in_view = match event.layer() {
-            None => true,
-            Some(l) => layer.and_then(|x| self.layer_id(x)) == Some(l),
-        };
-        let shown = self.version(seq, Some(at));
-        let corrected_by_then = self
-            .superseded
-            .get(&shown)
-            .and_then(|&c| self.corrections.get(c as usize))
-            .is_some_and(|c| c.correction.recorded() <= at);
-        in_view && event.known().is_none_or(|k| k <= at) && !corrected_by_then
-    }
-
     pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
-        let seq = self.event_ix.find(id, &self.events)?;
-        let e = &self.events[seq as usize];
-        Some((self.key_of(seq), e.layer()))
-    }
-
-    /// Where event `seq` stands in its unit's timeline.
-    fn key_of(&self, seq: u32) -> Key {
-        match self.standing.get(&seq) {
-            Some(&key) => key,
-            None => index::key(days(self.events[seq as usize].effective()), seq),
-        }
+        let seq = self.log.find(id)?;
+        let e = &self.log[seq];
+        Some((self.log.key_of(seq), e.layer()))
     }
 
     pub(crate) fn layer_id(&self, layer: u16) -> Option<&LayerId> {
@@ -783,11 +606,6 @@ fn internal(error: &dyn std::fmt::Display) -> Error {
     Error::Internal {
         detail: format!("replaying recorded history failed: {error}"),
     }
-}
-
-/// Days since the common era, the index's day number.
-fn days(date: NaiveDate) -> i32 {
-    date.num_days_from_ce()
 }
 
 /// The date of a key's day.
@@ -805,6 +623,7 @@ pub(crate) fn end_of(date: NaiveDate) -> Key {
 
 mod extend;
 mod history;
+mod log;
 mod machine;
 mod plan;
 mod query;

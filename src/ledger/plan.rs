@@ -6,10 +6,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use super::log::EventIndex;
 use super::machine::{Fail, State};
 use super::query::host_of;
 use super::replay::Replay;
-use super::{days, internal, EventIndex, Ledger, Timelines};
+use super::{days, internal, Ledger, Timelines};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventKind};
 use crate::index::{self, Contribution, FastMap, Key};
@@ -69,7 +70,7 @@ impl Ledger {
             }
             return self.plan_retirement(batch, retire);
         };
-        let base = self.events.len();
+        let base = self.log.len();
         if base
             .checked_add(batch.len())
             .is_none_or(|end| end > u32::MAX as usize)
@@ -85,9 +86,7 @@ impl Ledger {
         for (i, event) in batch.iter().enumerate() {
             let seq = (base + i) as u32;
             let (unit, layer) = self.check_event(event)?;
-            if self.event_ix.find(event.id(), &self.events).is_some()
-                || seen.find(event.id(), batch).is_some()
-            {
+            if self.log.find(event.id()).is_some() || seen.find(event.id(), batch).is_some() {
                 return Err(Error::event(event.id(), "id", Problem::Duplicate));
             }
             seen.insert(i as u32, batch);
@@ -195,7 +194,7 @@ impl Ledger {
         retire: &[Key],
         swap: Option<Key>,
     ) -> Result<Plan> {
-        let base = self.events.len();
+        let base = self.log.len();
         if let Some(key) = swap {
             let (unit, layer) = self.check_event(self.event_at(&[], key))?;
             list.push((unit, layer, key));
@@ -203,8 +202,8 @@ impl Ledger {
         // A retired event is staged like a new one; its key, below every new
         // key, tells them apart.
         for &key in retire {
-            let seq = index::seq(key) as usize;
-            let event = self.events.get(seq).ok_or_else(|| Error::Internal {
+            let seq = index::seq(key);
+            let event = self.log.get(seq).ok_or_else(|| Error::Internal {
                 detail: format!("retiring event number {seq}, which is not recorded"),
             })?;
             let (unit, layer) = self.check_event(event)?;
@@ -282,7 +281,7 @@ impl Ledger {
             staged: Some(&staged),
             known_at: None,
             // What the replacement swaps out is what stands at the key now.
-            swap: swap.map(|key| (self.version(index::seq(key), None), base as u32)),
+            swap: swap.map(|key| (self.log.version(index::seq(key), None), base as u32)),
             live: None,
         };
         let mut plan = Plan {
@@ -303,7 +302,7 @@ impl Ledger {
                     let event = &batch[seq as usize - base];
                     Error::event(event.id(), fail.field, fail.problem)
                 } else {
-                    let broken = self.events[fail.seq as usize].id().clone();
+                    let broken = self.log[fail.seq].id().clone();
                     Error::event(
                         culprit.id(),
                         "effective",
@@ -406,40 +405,11 @@ impl Ledger {
 
     /// Applies a plan: nothing here can fail.
     pub(super) fn commit(&mut self, batch: Vec<Event>, mut plan: Plan) {
-        let base = self.events.len() as u32;
-        self.ends |= batch.iter().any(|e| e.valid_until().is_some());
-        self.noted.extend(
-            (base..)
-                .zip(&batch)
-                .filter(|(_, e)| e.source().is_some_and(|s| s.may_include.is_some()))
-                .map(|(i, _)| i),
-        );
-        if self.events.is_empty() {
-            // No copy: a first large batch would otherwise be held twice.
-            self.events = batch;
-        } else {
-            self.events.extend(batch);
-        }
-        match plan.seen.take() {
-            // A first batch's own index, by its positions, is the log's.
-            Some(seen) if base == 0 => self.event_ix = seen,
-            _ => {
-                self.event_ix.reserve(self.events.len(), &self.events);
-                for seq in base..self.events.len() as u32 {
-                    self.event_ix.insert(seq, &self.events);
-                }
-            }
-        }
-        // Each event's unit id becomes a copy of its unit's, one allocation
-        // shared, instead of one per event.
         // The plan's lists are let go as soon as they are read: the peak of a
         // large batch is reached below, feeding the index.
-        for (event, unit) in self.events[base as usize..].iter_mut().zip(plan.owners) {
-            let id = self.units[unit as usize].unit.id();
-            if !event.unit().shares(id) {
-                event.share_unit(id);
-            }
-        }
+        let units = &self.units;
+        let unit_of = plan.owners.iter().map(|&u| units[u as usize].unit.id());
+        self.log.append(batch, plan.seen.take(), unit_of);
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
         }

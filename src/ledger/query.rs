@@ -43,7 +43,7 @@ impl Ledger {
         // The newest observation of each cell that adds something: how old
         // the figures are that the total adds up. Only where a figure can be
         // stale: a maximum age, or a figure given an end.
-        let ages = lens.max_age.is_some() || self.ends;
+        let ages = lens.max_age.is_some() || self.log.ends();
         let mut cells: FastMap<CellKey, (i128, Option<Key>)> = FastMap::default();
         let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);
@@ -98,8 +98,8 @@ impl Ledger {
                 let until = figures
                     .iter()
                     .filter_map(|&k| {
-                        self.events
-                            .get(self.version(index::seq(k), lens.known_at) as usize)
+                        self.log
+                            .get(self.log.version(index::seq(k), lens.known_at))
                             .and_then(Event::valid_until)
                     })
                     .min();
@@ -201,9 +201,7 @@ impl Ledger {
 
     /// The events whose source says what its figures may include.
     pub(crate) fn noted_events(&self) -> impl Iterator<Item = &Event> {
-        self.noted
-            .iter()
-            .filter_map(|&i| self.events.get(i as usize))
+        self.log.noted()
     }
 
     /// The units an alliance contributes as a whole.
@@ -518,8 +516,7 @@ impl Ledger {
 
     /// The event that stands at `key` in the recorded log, as corrected.
     pub(crate) fn event_at_key(&self, key: Key) -> Option<&Event> {
-        self.events
-            .get(self.version(index::seq(key), None) as usize)
+        self.log.get(self.log.version(index::seq(key), None))
     }
 
     /// The hosts of `cells` that lie within `countries` on `date`: each

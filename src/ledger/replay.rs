@@ -56,6 +56,7 @@ impl<'a> Replay<'a> {
     pub(super) fn timeline(&self, unit: u32, layer: Option<u16>) -> Cow<'a, [Key]> {
         let t = self.timelines(unit);
         if let Some(at) = self.known_at {
+            let shown = layer.and_then(|l| self.ledger.layer_id(l));
             let extra = layer
                 .and_then(|l| t.layers.get(&l))
                 .map_or(&[][..], Vec::as_slice);
@@ -65,7 +66,7 @@ impl<'a> Replay<'a> {
                 .chain(extra)
                 .chain(&self.ledger.units[unit as usize].retired)
                 .copied()
-                .filter(|&k| self.ledger.known_then(index::seq(k), layer, at))
+                .filter(|&k| self.ledger.log.known_then(index::seq(k), shown, at))
                 .collect();
             all.sort_unstable();
             return Cow::Owned(all);
@@ -94,10 +95,10 @@ impl<'a> Replay<'a> {
     pub(super) fn event(&self, key: Key) -> &'a Event {
         let seq = index::seq(key);
         let seq = match self.swap {
-            Some((from, to)) if from == self.ledger.version(seq, None) => to,
-            _ => self.ledger.version(seq, self.known_at),
+            Some((from, to)) if from == self.ledger.log.version(seq, None) => to,
+            _ => self.ledger.log.version(seq, self.known_at),
         };
-        self.ledger.event_numbered(self.batch, seq)
+        self.ledger.log.numbered(self.batch, seq)
     }
 
     pub(super) fn run_all(
