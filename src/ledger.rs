@@ -26,15 +26,11 @@ use chrono::NaiveDate;
 
 use crate::base::{Base, BaseId};
 use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
-use crate::deployment::Deployment;
-use crate::error::{Error, RecordKind, Result};
+use crate::error::{Error, Result};
 use crate::event::{Event, EventId, Layer, LayerId};
 use crate::index::{self, Cells, Contrib, FastMap, Key};
 use crate::metric::Metric;
-use crate::scope::Scope;
-use crate::total::Total;
 use crate::unit::{Unit, UnitId};
-use crate::view::View;
 use log::{days, Log};
 use machine::State;
 pub(crate) use query::Lens;
@@ -46,7 +42,7 @@ use registry::Registry;
 /// Define the places and units first ([`add_region`](Ledger::add_region),
 /// [`add_unit`](Ledger::add_unit)…), then record events with
 /// [`apply`](Ledger::apply) or [`apply_batch`](Ledger::apply_batch), and ask
-/// for totals through [`total`](Ledger::total) or a [`View`].
+/// for totals through [`total`](Ledger::total) or a [`View`](crate::View).
 ///
 /// # Example
 ///
@@ -168,123 +164,6 @@ impl Ledger {
 
     // ----- Reading -----------------------------------------------------------
 
-    /// A view of the baseline, to query.
-    pub fn view(&self) -> View<'_> {
-        View::new(self, Lens::default())
-    }
-
-    /// A view of the baseline with the what-if `layer` applied on top.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] when the ledger has no such layer.
-    pub fn with_layer(&self, layer: &LayerId) -> Result<View<'_>> {
-        let ix = self
-            .layers
-            .position(layer)
-            .and_then(|p| u16::try_from(p).ok())
-            .ok_or_else(|| Error::unknown(RecordKind::Layer, layer))?;
-        Ok(View::new(
-            self,
-            Lens {
-                layer: Some(ix),
-                known_at: None,
-                max_age: None,
-            },
-        ))
-    }
-
-    /// The total of `metric` in `scope` at the end of `date`, in the baseline:
-    /// [`Total::NO_RECORD`] where nothing recorded covers it. See [`View::total`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] when the scope or metric names something the ledger
-    /// does not know; [`Error::TotalOverflow`] when the total exceeds a [`Count`].
-    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Total> {
-        self.view().total(scope, metric, date)
-    }
-
-    /// The totals at the end of `from` and of `to`, in the baseline.
-    ///
-    /// # Errors
-    ///
-    /// As [`total`](Ledger::total).
-    pub fn compare(
-        &self,
-        scope: &Scope,
-        metric: &Metric,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<crate::Comparison> {
-        self.view().compare(scope, metric, from, to)
-    }
-
-    /// The totals just before and just after `event`, in the event's own layer.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] for an unknown event; otherwise as [`total`](Ledger::total).
-    pub fn across(
-        &self,
-        event: &EventId,
-        scope: &Scope,
-        metric: &Metric,
-    ) -> Result<crate::Comparison> {
-        self.view_of(event)?.across(event, scope, metric)
-    }
-
-    /// The deployment of `event`'s unit just before and just after the event,
-    /// in the event's own layer.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] for an unknown event.
-    pub fn deployment_across(
-        &self,
-        event: &EventId,
-    ) -> Result<(Option<Deployment>, Option<Deployment>)> {
-        self.view_of(event)?.deployment_across(event)
-    }
-
-    /// The view that shows `event`: the baseline, or the event's layer.
-    fn view_of(&self, event: &EventId) -> Result<View<'_>> {
-        let e = self
-            .event(event)
-            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
-        match e.layer() {
-            None => Ok(self.view()),
-            Some(l) => self.with_layer(l),
-        }
-    }
-
-    /// The baseline total (before) against the total with `layer` applied
-    /// (after), both at the end of `date`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] for an unknown layer; otherwise as [`total`](Ledger::total).
-    pub fn what_if(
-        &self,
-        layer: &LayerId,
-        scope: &Scope,
-        metric: &Metric,
-        date: NaiveDate,
-    ) -> Result<crate::Comparison> {
-        let before = self.total(scope, metric, date)?;
-        let after = self.with_layer(layer)?.total(scope, metric, date)?;
-        Ok(crate::Comparison::new(metric.clone(), before, after))
-    }
-
-    /// Where `unit` stands at the end of `date` in the baseline, or `None` when it is not deployed.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unknown`] for an unknown unit.
-    pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
-        self.view().deployment(unit, date)
-    }
-
     /// Whether any unit is counted in `metric`: the metrics the ledger knows
     /// are exactly those of its units.
     pub(crate) fn counts_metric(&self, metric: &Metric) -> bool {
@@ -349,18 +228,6 @@ impl Ledger {
     /// Every what-if layer, in the order added.
     pub fn layers(&self) -> &[Layer] {
         &self.layers.items
-    }
-
-    // ----- Queries, for View --------------------------------------------------
-
-    pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
-        let seq = self.log.find(id)?;
-        let e = &self.log[seq];
-        Some((self.log.key_of(seq), e.layer()))
-    }
-
-    pub(crate) fn layer_id(&self, layer: u16) -> Option<&LayerId> {
-        self.layers.items.get(usize::from(layer)).map(|l| &l.id)
     }
 }
 

@@ -15,7 +15,7 @@ use crate::base::Base;
 use crate::country::{Country, Region};
 use crate::deployment::{Deployment, Footing};
 use crate::error::{Error, RecordKind, Result};
-use crate::event::Event;
+use crate::event::{Event, EventId, LayerId};
 use crate::index::{
     self, CellKey, Cells, Contrib, Contribution, FastMap, Host, Key, Loc, Series, Sum,
 };
@@ -25,6 +25,30 @@ use crate::total::Total;
 use crate::unit::{Contributor, Unit, UnitId};
 
 impl Ledger {
+    /// The number of the what-if layer `layer`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the ledger has no such layer.
+    pub(crate) fn layer_number(&self, layer: &LayerId) -> Result<u16> {
+        self.layers
+            .position(layer)
+            .and_then(|p| u16::try_from(p).ok())
+            .ok_or_else(|| Error::unknown(RecordKind::Layer, layer))
+    }
+
+    /// Where event `id` stands in its unit's timeline, and its layer.
+    pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
+        let seq = self.log.find(id)?;
+        let e = &self.log[seq];
+        Some((self.log.key_of(seq), e.layer()))
+    }
+
+    /// The id of the what-if layer numbered `layer`.
+    pub(crate) fn layer_id(&self, layer: u16) -> Option<&LayerId> {
+        self.layers.items.get(usize::from(layer)).map(|l| &l.id)
+    }
+
     /// The total of `metric` in `scope` at `key`, judged with memberships on `date`.
     pub(crate) fn total_at(
         &self,
