@@ -238,7 +238,7 @@ impl Scope {
 
 impl Scope {
     /// Reads a scope written as terms `key:value[,value…]` separated by spaces,
-    /// resolving names against `ledger`:
+    /// resolving names against `names`, usually a [`Ledger`](crate::Ledger):
     ///
     /// | key | filter | values |
     /// |---|---|---|
@@ -270,7 +270,7 @@ impl Scope {
     /// assert_eq!(scope, same);
     /// # Ok::<(), posture_ledger::Error>(())
     /// ```
-    pub fn parse(text: &str, ledger: &crate::Ledger) -> crate::Result<Scope> {
+    pub fn parse(text: &str, names: &impl Names) -> crate::Result<Scope> {
         use crate::error::{Error, RecordKind};
         let mut scope = Scope::all();
         for term in text.split_whitespace().filter(|t| *t != "all") {
@@ -286,9 +286,9 @@ impl Scope {
                     "in" | "from" => {
                         let place = if let Ok(c) = Country::new(value) {
                             Place::Country(c)
-                        } else if ledger.region(&RegionId::new(value)?).is_some() {
+                        } else if names.has_region(&RegionId::new(value)?) {
                             Place::Region(RegionId::new(value)?)
-                        } else if ledger.alliance(&AllianceId::new(value)?).is_some() {
+                        } else if names.has_alliance(&AllianceId::new(value)?) {
                             Place::Alliance(AllianceId::new(value)?)
                         } else {
                             return Err(Error::Unknown {
@@ -307,14 +307,14 @@ impl Scope {
                     }
                     "at" => {
                         let base = BaseId::new(value)?;
-                        if ledger.base(&base).is_none() {
+                        if !names.has_base(&base) {
                             return Err(Error::unknown(RecordKind::Base, value));
                         }
                         scope.at_base(base)
                     }
                     "unit" => {
                         let unit = UnitId::new(value)?;
-                        if ledger.unit(&unit).is_none() {
+                        if !names.has_unit(&unit) {
                             return Err(Error::unknown(RecordKind::Unit, value));
                         }
                         scope.unit(unit)
@@ -327,6 +327,24 @@ impl Scope {
         }
         Ok(scope)
     }
+}
+
+/// The ids a scope's text may name that only a register of them can tell
+/// apart from a typo: regions, alliances, bases and units. What
+/// [`Scope::parse`] needs to know, rather than a whole
+/// [`Ledger`](crate::Ledger), which is the usual one.
+pub trait Names {
+    /// Whether a region has this id.
+    fn has_region(&self, id: &RegionId) -> bool;
+
+    /// Whether an alliance has this id.
+    fn has_alliance(&self, id: &AllianceId) -> bool;
+
+    /// Whether a base has this id.
+    fn has_base(&self, id: &BaseId) -> bool;
+
+    /// Whether a unit has this id.
+    fn has_unit(&self, id: &UnitId) -> bool;
 }
 
 enum Place {

@@ -2,14 +2,15 @@
 //! that events name, each defined once, found by id and numbered in the
 //! order added, which is how the index and the machine refer to them.
 
-use crate::base::Base;
-use crate::country::{Alliance, Country, Region};
+use crate::base::{Base, BaseId};
+use crate::country::{Alliance, AllianceId, Country, Region, RegionId};
 use crate::deployment::Location;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::Layer;
 use crate::index::{Cells, Contrib, FastMap, Loc};
 use crate::metric::Metric;
-use crate::unit::{Contributor, Unit};
+use crate::scope::Names;
+use crate::unit::{Contributor, Unit, UnitId};
 
 use super::machine::State;
 use super::{Ledger, Timelines, UnitRecord};
@@ -201,6 +202,24 @@ impl Ledger {
             Loc::Base(b) => Location::Base(self.bases.items[b as usize].id().clone()),
             Loc::Region(r) => Location::Region(self.regions.items[r as usize].id().clone()),
         }
+    }
+}
+
+impl Names for Ledger {
+    fn has_region(&self, id: &RegionId) -> bool {
+        self.regions.position(id).is_some()
+    }
+
+    fn has_alliance(&self, id: &AllianceId) -> bool {
+        self.alliances.position(id).is_some()
+    }
+
+    fn has_base(&self, id: &BaseId) -> bool {
+        self.bases.position(id).is_some()
+    }
+
+    fn has_unit(&self, id: &UnitId) -> bool {
+        self.unit_ix.contains_key(id)
     }
 }
 

@@ -245,26 +245,32 @@ struct Around<'r, 'a> {
 }
 
 impl Surroundings for Around<'_, '_> {
+    #[inline]
     fn metric(&self, metric: &Metric) -> Option<u16> {
         self.replay.ledger.metric_ix.get(metric).copied()
     }
 
+    #[inline]
     fn loc(&self, location: &Location) -> Result<Loc, Problem> {
         self.replay.ledger.loc(location)
     }
 
+    #[inline]
     fn location(&self, loc: Loc) -> Location {
         self.replay.ledger.location(loc)
     }
 
+    #[inline]
     fn below(&self, metric: u16, key: Key) -> Result<u128, Fail> {
         self.replay.subunits(self.unit, self.layer, metric, key)
     }
 
+    #[inline]
     fn later(&self) -> &[Key] {
         self.later
     }
 
+    #[inline]
     fn event(&self, key: Key) -> &Event {
         self.replay.event(key)
     }
