@@ -19,6 +19,24 @@
 //! deploy of a unit already deployed), and then the new event is refused. The
 //! checks run on a staged copy of the units involved; the ledger changes only
 //! once everything has passed, so a refused event or batch changes nothing.
+//!
+//! # Where things live
+//!
+//! [`Ledger`] is the façade; behind it, each module owns one job:
+//!
+//! - `registry`: the regions, alliances, bases, layers, units and metrics,
+//!   defined once and numbered in the order added;
+//! - `log`: the events in the order recorded, found by id, and their
+//!   corrections: storage only;
+//! - `machine`: what each kind of event does to a unit's state, one function
+//!   per kind (`reinforce`, `withdraw`…): the only place events mean anything;
+//! - `replay`: the timelines (recorded, staged, known on a date, live) that
+//!   feed the machine;
+//! - `plan`: the write path, checked whole before anything changes;
+//! - `query`: scopes resolved into filters, and the totals, parts and tracks
+//!   that [`View`](crate::View) asks for;
+//! - `history`: corrections, and the registers that explain a total;
+//! - `extend`: units and events added together, all or nothing.
 
 use std::collections::BTreeMap;
 

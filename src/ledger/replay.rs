@@ -244,6 +244,9 @@ struct Around<'r, 'a> {
     later: &'r [Key],
 }
 
+// Inline: each is called for every event replayed, the write path's inner
+// loop; without it the metric lookup, inlined when it was written in the
+// step itself, became a call per event.
 impl Surroundings for Around<'_, '_> {
     #[inline]
     fn metric(&self, metric: &Metric) -> Option<u16> {
