@@ -47,7 +47,7 @@ pub use ledger::Ledger;
 pub use metric::{Count, Metric, Quantity};
 pub use qualifier::{Approximation, Qualifier, QualifierError, TolerancePolicy};
 pub use register::{Entry, Listing, Register};
-pub use scope::{NamedScope, Places, Scope};
+pub use scope::{NamedScope, Names, Places, Scope};
 pub use total::Total;
 pub use unit::{Contributor, Echelon, Unit, UnitId, UnitKind};
 pub use view::{Comparison, View};

@@ -34,15 +34,15 @@ impl fmt::Display for Places {
 
 impl Places {
     /// The places joined by `+`: regions by their names and alliances by
-    /// their labels in `ledger` where given, else by their ids; countries
+    /// their labels in `names` where given, else by their ids; countries
     /// by their codes.
-    fn words(&self, ledger: Option<&crate::Ledger>) -> String {
-        let alliance = |id: &AllianceId| match ledger.and_then(|l| l.alliance(id)) {
-            Some(a) => a.label().to_string(),
+    fn words(&self, names: Option<&dyn Names>) -> String {
+        let alliance = |id: &AllianceId| match names.and_then(|n| n.alliance_label(id)) {
+            Some(label) => label.to_string(),
             None => id.to_string(),
         };
-        let region = |id: &RegionId| match ledger.and_then(|l| l.region(id)) {
-            Some(r) => r.name().to_string(),
+        let region = |id: &RegionId| match names.and_then(|n| n.region_name(id)) {
+            Some(name) => name.to_string(),
             None => id.to_string(),
         };
         let names: Vec<String> = self
@@ -255,7 +255,7 @@ impl Scope {
 
 impl Scope {
     /// Reads a scope written as terms `key:value[,value…]` separated by spaces,
-    /// resolving names against `ledger`:
+    /// resolving names against `names`, usually a [`Ledger`](crate::Ledger):
     ///
     /// | key | filter | values |
     /// |---|---|---|
@@ -287,7 +287,7 @@ impl Scope {
     /// assert_eq!(scope, same);
     /// # Ok::<(), posture_ledger::Error>(())
     /// ```
-    pub fn parse(text: &str, ledger: &crate::Ledger) -> crate::Result<Scope> {
+    pub fn parse(text: &str, names: &impl Names) -> crate::Result<Scope> {
         use crate::error::{Error, RecordKind};
         let mut scope = Scope::all();
         for term in text.split_whitespace().filter(|t| *t != "all") {
@@ -301,11 +301,11 @@ impl Scope {
             for value in values.split(',').filter(|v| !v.is_empty()) {
                 scope = match key {
                     "in" | "from" => {
-                        let place = if let Some(c) = ledger.country_code(value) {
+                        let place = if let Some(c) = names.country(value) {
                             Place::Country(c)
-                        } else if ledger.region(&RegionId::new(value)?).is_some() {
+                        } else if names.region_name(&RegionId::new(value)?).is_some() {
                             Place::Region(RegionId::new(value)?)
-                        } else if ledger.alliance(&AllianceId::new(value)?).is_some() {
+                        } else if names.alliance_label(&AllianceId::new(value)?).is_some() {
                             Place::Alliance(AllianceId::new(value)?)
                         } else {
                             return Err(Error::Unknown {
@@ -324,14 +324,14 @@ impl Scope {
                     }
                     "at" => {
                         let base = BaseId::new(value)?;
-                        if ledger.base(&base).is_none() {
+                        if !names.has_base(&base) {
                             return Err(Error::unknown(RecordKind::Base, value));
                         }
                         scope.at_base(base)
                     }
                     "unit" => {
                         let unit = UnitId::new(value)?;
-                        if ledger.unit(&unit).is_none() {
+                        if !names.has_unit(&unit) {
                             return Err(Error::unknown(RecordKind::Unit, value));
                         }
                         scope.unit(unit)
@@ -344,6 +344,30 @@ impl Scope {
         }
         Ok(scope)
     }
+}
+
+/// The ids a scope's text may name that only a register of them can tell
+/// apart from a typo — countries' user-assigned codes, regions, alliances,
+/// bases and units — and the names a scope is written in for people. What
+/// [`Scope::parse`] and [`Scope::named`] need to know, rather than a whole
+/// [`Ledger`](crate::Ledger), which is the usual one.
+pub trait Names {
+    /// The country whose code `text` is, in any case, if records may name
+    /// it: an assigned code, `XKX`, or a user-assigned code declared.
+    fn country(&self, text: &str) -> Option<Country>;
+
+    /// The name of the region with this id, if there is one.
+    fn region_name(&self, id: &RegionId) -> Option<&str>;
+
+    /// What people read for the alliance with this id, if there is one:
+    /// its [label](crate::Alliance::label).
+    fn alliance_label(&self, id: &AllianceId) -> Option<&str>;
+
+    /// Whether a base has this id.
+    fn has_base(&self, id: &BaseId) -> bool;
+
+    /// Whether a unit has this id.
+    fn has_unit(&self, id: &UnitId) -> bool;
 }
 
 enum Place {
@@ -368,20 +392,28 @@ impl fmt::Display for Scope {
 }
 
 /// A scope as people read it: see [`Scope::named`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct NamedScope<'a> {
     scope: &'a Scope,
-    ledger: &'a crate::Ledger,
+    names: &'a dyn Names,
+}
+
+impl fmt::Debug for NamedScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("NamedScope")
+            .field(&self.to_string())
+            .finish()
+    }
 }
 
 impl fmt::Display for NamedScope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.scope.words(Some(self.ledger)))
+        f.write_str(&self.scope.words(Some(self.names)))
     }
 }
 
 impl Scope {
-    /// The scope in words, with its regions by their names in `ledger` (`in
+    /// The scope in words, with its regions by their names in `names` (`in
     /// the Baltic states`) rather than their ids (`in baltic-states`, as
     /// [`Display`](fmt::Display) writes them), and its alliances by their
     /// [labels](crate::Alliance::label): what tables for people print.
@@ -395,23 +427,20 @@ impl Scope {
     /// assert_eq!(scope.named(&ledger).to_string(), "in the Baltic states");
     /// # Ok::<(), posture_ledger::Error>(())
     /// ```
-    pub fn named<'a>(&'a self, ledger: &'a crate::Ledger) -> NamedScope<'a> {
-        NamedScope {
-            scope: self,
-            ledger,
-        }
+    pub fn named<'a>(&'a self, names: &'a impl Names) -> NamedScope<'a> {
+        NamedScope { scope: self, names }
     }
 
-    fn words(&self, ledger: Option<&crate::Ledger>) -> String {
+    fn words(&self, names: Option<&dyn Names>) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(units) = &self.units {
             parts.push(join(units));
         }
         if let Some(c) = &self.contributors {
-            parts.push(c.words(ledger));
+            parts.push(c.words(names));
         }
         if let Some(h) = &self.hosts {
-            parts.push(format!("in {}", h.words(ledger)));
+            parts.push(format!("in {}", h.words(names)));
         }
         if let Some(b) = &self.bases {
             parts.push(format!("at {}", join(b)));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deployment::Deployment;
 use crate::error::{Error, RecordKind, Result};
-use crate::event::EventId;
+use crate::event::{EventId, LayerId};
 use crate::ledger::{end_of, Ledger, Lens};
 use crate::metric::Metric;
 use crate::number::signed_whole;
@@ -315,6 +315,114 @@ impl<'a> View<'a> {
     /// [`Error::Unknown`] for an unknown unit.
     pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
         self.ledger.deployment_at(unit, end_of(date), self.lens)
+    }
+}
+
+/// The ledger's shortcuts to its views. They live here, beside [`View`],
+/// so that the ledger, which a view reads, does not in turn depend on it.
+impl Ledger {
+    /// A view of the baseline, to query.
+    pub fn view(&self) -> View<'_> {
+        View::new(self, Lens::default())
+    }
+
+    /// A view of the baseline with the what-if `layer` applied on top.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the ledger has no such layer.
+    pub fn with_layer(&self, layer: &LayerId) -> Result<View<'_>> {
+        let lens = Lens {
+            layer: Some(self.layer_number(layer)?),
+            ..Lens::default()
+        };
+        Ok(View::new(self, lens))
+    }
+
+    /// The total of `metric` in `scope` at the end of `date`, in the baseline:
+    /// [`Total::NO_RECORD`] where nothing recorded covers it. See [`View::total`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] when the scope or metric names something the ledger
+    /// does not know; [`Error::TotalOverflow`] when the total exceeds a [`Count`].
+    pub fn total(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Total> {
+        self.view().total(scope, metric, date)
+    }
+
+    /// The totals at the end of `from` and of `to`, in the baseline.
+    ///
+    /// # Errors
+    ///
+    /// As [`total`](Ledger::total).
+    pub fn compare(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Comparison> {
+        self.view().compare(scope, metric, from, to)
+    }
+
+    /// The totals just before and just after `event`, in the event's own layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event; otherwise as [`total`](Ledger::total).
+    pub fn across(&self, event: &EventId, scope: &Scope, metric: &Metric) -> Result<Comparison> {
+        self.view_of(event)?.across(event, scope, metric)
+    }
+
+    /// The deployment of `event`'s unit just before and just after the event,
+    /// in the event's own layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown event.
+    pub fn deployment_across(
+        &self,
+        event: &EventId,
+    ) -> Result<(Option<Deployment>, Option<Deployment>)> {
+        self.view_of(event)?.deployment_across(event)
+    }
+
+    /// The view that shows `event`: the baseline, or the event's layer.
+    fn view_of(&self, event: &EventId) -> Result<View<'_>> {
+        let e = self
+            .event(event)
+            .ok_or_else(|| Error::unknown(RecordKind::Event, event))?;
+        match e.layer() {
+            None => Ok(self.view()),
+            Some(l) => self.with_layer(l),
+        }
+    }
+
+    /// The baseline total (before) against the total with `layer` applied
+    /// (after), both at the end of `date`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown layer; otherwise as [`total`](Ledger::total).
+    pub fn what_if(
+        &self,
+        layer: &LayerId,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Result<Comparison> {
+        let before = self.total(scope, metric, date)?;
+        let after = self.with_layer(layer)?.total(scope, metric, date)?;
+        Ok(Comparison::new(metric.clone(), before, after))
+    }
+
+    /// Where `unit` stands at the end of `date` in the baseline, or `None` when it is not deployed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] for an unknown unit.
+    pub fn deployment(&self, unit: &UnitId, date: NaiveDate) -> Result<Option<Deployment>> {
+        self.view().deployment(unit, date)
     }
 }
 

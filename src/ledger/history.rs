@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::{end_of, index, Corrected, Filter, Ledger, Lens, Replay};
+use super::query::Filter;
+use super::replay::Replay;
+use super::{end_of, index, Ledger, Lens};
 use crate::correction::{Amendment, Correction};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId};
@@ -55,26 +57,23 @@ impl Ledger {
     pub fn correct(&mut self, correction: Correction) -> Result<()> {
         let id = correction.id().clone();
         let refuse = |field, problem| Error::event(&id, field, problem);
-        if self.event_ix.find(&id, &self.events).is_some() {
+        if self.log.find(&id).is_some() {
             return Err(refuse("id", Problem::Duplicate));
         }
-        let target = self
-            .event_ix
-            .find(correction.corrects(), &self.events)
-            .ok_or_else(|| {
-                refuse(
-                    "corrects",
-                    Problem::UnknownReference {
-                        kind: RecordKind::Event,
-                        id: correction.corrects().to_string(),
-                    },
-                )
-            })?;
-        if let Some(&by) = self.superseded.get(&target) {
-            let by = self.corrections[by as usize].correction.id().clone();
+        let target = self.log.find(correction.corrects()).ok_or_else(|| {
+            refuse(
+                "corrects",
+                Problem::UnknownReference {
+                    kind: RecordKind::Event,
+                    id: correction.corrects().to_string(),
+                },
+            )
+        })?;
+        if let Some(by) = self.log.corrected(target) {
+            let by = by.correction.id().clone();
             return Err(refuse("corrects", Problem::AlreadyCorrected { by }));
         }
-        let old = &self.events[target as usize];
+        let old = &self.log[target];
         if let Some(known) = old.known().filter(|&k| correction.recorded() < k) {
             return Err(refuse(
                 "recorded",
@@ -84,7 +83,7 @@ impl Ledger {
                 },
             ));
         }
-        let old_key = self.key_of(target);
+        let old_key = self.log.key_of(target);
         let replacement = match correction.amendment() {
             Amendment::Retract => None,
             Amendment::Replace { effective, kind } => {
@@ -134,42 +133,30 @@ impl Ledger {
             }
             other => other,
         })?;
-        let seq = self.events.len() as u32;
-        let index = self.corrections.len() as u32;
-        let replaced = !batch.is_empty();
+        let seq = self.log.len() as u32;
+        let replacement = (!batch.is_empty()).then_some(seq);
         self.commit(batch, plan);
-        self.superseded.insert(target, index);
-        if replaced {
-            self.replacements.insert(seq, index);
-        }
-        if same_day {
-            self.versions
-                .entry(index::seq(old_key))
-                .or_default()
-                .push(seq);
-            self.standing.insert(seq, old_key);
-        }
-        self.corrections.push(Corrected { correction, target });
+        self.log
+            .correct(correction, target, replacement, same_day.then_some(old_key));
         Ok(())
     }
 
     /// Every correction, in the order recorded.
     pub fn corrections(&self) -> impl Iterator<Item = &Correction> {
-        self.corrections.iter().map(|c| &c.correction)
+        self.log.corrections()
     }
 
     /// The correction that replaced or retracted `event`, if any.
     pub fn correction_of(&self, event: &EventId) -> Option<&Correction> {
-        let seq = self.event_ix.find(event, &self.events)?;
-        let c = *self.superseded.get(&seq)?;
-        self.corrections.get(c as usize).map(|c| &c.correction)
+        let seq = self.log.find(event)?;
+        self.log.corrected(seq).map(|c| &c.correction)
     }
 
     /// Whether `event` was put in place of another by a correction.
     pub fn is_replacement(&self, event: &EventId) -> bool {
-        self.event_ix
-            .find(event, &self.events)
-            .is_some_and(|seq| self.replacements.contains_key(&seq))
+        self.log
+            .find(event)
+            .is_some_and(|seq| self.log.replaced(seq).is_some())
     }
 
     /// Every change to units in `scope` and `metric`, as (event, change) pairs in
@@ -247,7 +234,7 @@ impl Ledger {
         let mut changes: Vec<(u32, i128)> = Vec::with_capacity(keyed.len());
         for same in keyed.chunk_by(|a, b| a.0 == b.0) {
             let delta: i128 = same.iter().map(|&(_, d)| d).sum();
-            let shown = self.version(index::seq(same[0].0), lens.known_at);
+            let shown = self.log.version(index::seq(same[0].0), lens.known_at);
             changes.push((shown, delta));
         }
         Ok(changes)
@@ -267,11 +254,10 @@ impl Ledger {
         let entries = changes
             .into_iter()
             .map(|(seq, change)| {
-                let e = &self.events[seq as usize];
+                let e = &self.log[seq];
                 balance += change;
-                let corrects = self.replacements.get(&seq).and_then(|&c| {
-                    let c = self.corrections.get(c as usize)?;
-                    let target = self.events.get(c.target as usize)?;
+                let corrects = self.log.replaced(seq).and_then(|c| {
+                    let target = self.log.get(c.target)?;
                     Some((target.id().clone(), c.correction.reason().to_string()))
                 });
                 Entry {
