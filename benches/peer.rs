@@ -21,6 +21,10 @@
 //! the scenario's specs, so the rows are read and validated as a scenario's
 //! would be. Everything after reading the scenario file is timed.
 
+// The generator of ledgers is the other benches'; this one reads memory figures.
+#[allow(dead_code)]
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -73,16 +77,18 @@ fn host_code(codes: &[HostCodes], text: &str) -> Country {
         .unwrap_or_else(|| panic!("no code for host `{text}`"))
 }
 
-/// The table with the field at `column` of every data row replaced by
-/// `replace`'s text, and, where `id` is given, that column's header and
-/// `line-N` put first: what the spec would do if it could. The tables are
-/// plain (no quotes), as the generator writes them.
+/// The table at `path` with the field at `column` of every data row
+/// replaced by `replace`'s text, and, where `id` is given, that column's
+/// header and `line-N` put first: what the spec would do if it could. The
+/// tables are plain (no quotes), as the generator writes them; the file's
+/// text is let go on return, so that only the rewritten table is held.
 fn rewritten(
-    table: &str,
+    path: &Path,
     column: &str,
     id: Option<&str>,
     mut replace: impl FnMut(&str) -> String,
 ) -> String {
+    let table = std::fs::read_to_string(path).expect("the table");
     let mut lines = table.lines();
     let header = lines.next().expect("a header");
     let at = header
@@ -127,6 +133,10 @@ struct Job {
     verdicts: BTreeMap<Verdict, usize>,
     hosts: usize,
     personnel: u64,
+    /// The resident set's high-water mark once the events are in, and the
+    /// resident set then, in bytes: what building needed, and what it left.
+    events_peak: u64,
+    events_rss: u64,
 }
 
 /// The job, once: every part timed from the tables on disk to the report.
@@ -143,8 +153,7 @@ fn job(folder: &Path, scenario: &Path) -> Job {
 
     let mut spec: ImportSpec = events.spec.clone();
     let codes = std::mem::take(&mut spec.host_codes);
-    let table = std::fs::read_to_string(events.path(folder)).expect("events.csv");
-    let table = rewritten(&table, "host", None, |h| {
+    let table = rewritten(&events.path(folder), "host", None, |h| {
         host_code(&codes, h).code().to_string()
     });
     job.read = start.elapsed();
@@ -155,11 +164,11 @@ fn job(folder: &Path, scenario: &Path) -> Job {
     )
     .expect("the events import");
     drop(table);
+    (job.events_peak, job.events_rss) = (common::status("VmHWM"), common::status("VmRSS"));
     job.rows = imported.rows;
     job.events = start.elapsed() - job.read;
 
-    let table = std::fs::read_to_string(claims.path(folder)).expect("assertions.csv");
-    let table = rewritten(&table, "host", Some("id"), |h| {
+    let table = rewritten(&claims.path(folder), "host", Some("id"), |h| {
         format!("in:{}", host_code(&codes, h))
     });
     let options = ImportOptions::from_spec(claims.file.clone(), claims.spec.clone());
@@ -211,7 +220,8 @@ fn main() {
     println!(
         "peer/{} rows/{} assertions: {:.0} ms (read and rewrite {:.0} ms, events {:.0} ms, \
          claims {:.0} ms, {} hosts' totals {:.2} ms, check {:.0} ms); {} personnel on {AT}; \
-         findings: {}",
+         findings: {}; resident {:.0} MB with the events in (peak {:.0} MB by then), \
+         peak {:.0} MB over the job",
         job.rows,
         job.assertions,
         ms(whole),
@@ -223,5 +233,8 @@ fn main() {
         ms(job.check),
         job.personnel,
         verdicts.join(", "),
+        job.events_rss as f64 / 1e6,
+        job.events_peak as f64 / 1e6,
+        common::status("VmHWM") as f64 / 1e6,
     );
 }
