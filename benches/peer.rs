@@ -41,12 +41,6 @@ const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/peer.t
 /// The day every host's total is asked for.
 const AT: &str = "2012-12-31";
 
-/// Where the tables are: `PEER_DATA`, or a small data set when run by
-/// `cargo test --all-targets` (which passes no `--bench`) and none is given.
-fn data_folder() -> Option<PathBuf> {
-    std::env::var_os("PEER_DATA").map(PathBuf::from)
-}
-
 /// The scenario file's records, and its two imports taken out of it.
 fn scenario_file(path: &Path) -> (ScenarioFile, Import, Import) {
     let text = std::fs::read_to_string(path).expect("the scenario file");
@@ -203,8 +197,9 @@ fn job(folder: &Path, scenario: &Path) -> Job {
 
 fn main() {
     let scenario = std::env::var_os("PEER_SCENARIO").map_or_else(|| SCENARIO.into(), PathBuf::from);
-    let Some(folder) = data_folder() else {
-        // `cargo test --all-targets` runs benches without data: nothing to time.
+    // The tables are generated, not committed: without them (as under
+    // `cargo test --all-targets`) there is nothing to time.
+    let Some(folder) = std::env::var_os("PEER_DATA").map(PathBuf::from) else {
         eprintln!("peer: PEER_DATA names no folder of peers-gen.py's tables; nothing run");
         return;
     };
