@@ -7,6 +7,7 @@
 //! cargo bench --features csv --bench scale -- check      # 10⁵ claims, 10⁶ events
 //! cargo bench --features csv --bench scale -- end_to_end  # file to findings, one process
 //! CLAIMS=10000 EVENTS=100000 cargo bench --features csv --bench scale -- check
+//! cargo bench --features csv --bench scale -- instructions  # one check of 10⁴ claims, 10⁵ events
 //! ```
 //!
 //! Each is timed as single runs (three for the check, the fastest kept), not
@@ -143,6 +144,33 @@ fn check() {
     );
 }
 
+/// Checks the claims once: the function `instructions` names for callgrind
+/// to count (`--toggle-collect`).
+#[inline(never)]
+fn counted_check(ledger: &Ledger, claims: &[Claim]) -> usize {
+    ledger.check(claims).expect("a report").findings().len()
+}
+
+/// One check of `CLAIMS` claims (10⁴ unless set) against a ledger of
+/// `EVENTS` events (10⁵ unless set), without repetitions, to be counted by
+/// callgrind:
+///
+/// ```sh
+/// valgrind --tool=callgrind --toggle-collect='*counted_check*' target/release/deps/scale-* instructions
+/// ```
+///
+/// The toggle leaves out generating and building the ledger, making the
+/// claims (which reads the ledger's totals) and dropping the report.
+fn instructions() {
+    let (n, k) = (env("EVENTS", 100_000), env("CLAIMS", 10_000));
+    let generated = common::generate(n, SEED);
+    let mut ledger = generated.world;
+    ledger.apply_batch(generated.events).expect("valid");
+    let claims = claims(k, Some(&ledger), SEED);
+    let findings = counted_check(&ledger, black_box(&claims));
+    println!("instructions/{k} claims/{n} events: checked once, {findings} findings");
+}
+
 /// A movement log of `n` rows as the `changes` CSV import reads it: units
 /// deploy to a host, are reinforced and reduced, and withdraw, in date order.
 fn movements(n: usize, seed: u64, out: &mut impl Write) -> std::io::Result<()> {
@@ -273,6 +301,12 @@ fn end_to_end() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // Counted alone, at its own sizes: callgrind runs the binary directly,
+    // without `--bench`.
+    if args.iter().any(|a| a == "instructions") {
+        instructions();
+        return;
+    }
     // `cargo test --all-targets` runs benches without `--bench`: then a
     // small run only shows that each still works.
     if !args.iter().any(|a| a == "--bench") {
