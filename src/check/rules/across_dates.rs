@@ -1,0 +1,121 @@
+//! [`Rule::AcrossDates`]: two claims of one scope on different dates,
+//! bridged by the ledger's changes.
+
+use rust_decimal::Decimal;
+
+use crate::check::text::{off_by, signed};
+use crate::check::{internal, Checker, Evidence, Fact, Finding, Rule, Verdict};
+use crate::error::Result;
+
+impl<'a> Checker<'a> {
+    pub(in crate::check) fn across_dates(
+        &self,
+        early: &Fact<'a>,
+        late: &Fact<'a>,
+        where_: &str,
+    ) -> Result<Finding> {
+        let (d1, d2) = (early.as_of.last(), late.as_of.first());
+        // What the ledger changed between any day of the one and any day of
+        // the other: from the least to the most.
+        let unrecorded = |f: &Fact<'a>| -> Result<bool> {
+            Ok(self.fact_days(f)?.is_some_and(<[Decimal]>::is_empty))
+        };
+        let (no_early, no_late) = (unrecorded(early)?, unrecorded(late)?);
+        let (before, after) = (self.span(early)?, self.span(late)?);
+        let known = self.counts(early.metric);
+        let change = after.checked_sub(&before).map_err(|e| internal(&e))?;
+        let bridged = early
+            .interval
+            .checked_add(&change)
+            .map_err(|e| internal(&e))?;
+        let events = if known {
+            self.events_between(early, d1, d2)?
+        } else {
+            Vec::new()
+        };
+        let mut f = Finding {
+            rule: Rule::AcrossDates,
+            verdict: Verdict::Consistent,
+            claims: vec![early.claim.id().clone(), late.claim.id().clone()],
+            events,
+            evidence: vec![
+                Evidence {
+                    label: early.label(),
+                    interval: early.interval,
+                },
+                Evidence {
+                    label: text!("ledger change {} → {}", early.as_of, late.as_of),
+                    interval: change,
+                },
+                Evidence {
+                    label: text!("{} carried to {d2}", early.claim.id()),
+                    interval: bridged,
+                },
+                Evidence {
+                    label: late.label(),
+                    interval: late.interval,
+                },
+            ],
+            gap: None,
+            summary: String::new(),
+            caveats: Vec::new(),
+        };
+        if known {
+            f.caveats = late
+                .view
+                .caveats(late.scope, late.metric, late.as_of.last())?;
+        }
+        if no_early || no_late || !known {
+            // No record on a side is no figure to carry from or to: the
+            // evidence keeps the claims, not a change from a record of none;
+            // the events between stay, as what the ledger holds there.
+            f.verdict = Verdict::Unverifiable;
+            f.evidence.truncate(1);
+            f.evidence.push(Evidence {
+                label: late.label(),
+                interval: late.interval,
+            });
+            f.summary = match (no_early, no_late) {
+                (true, true) | (false, false) => {
+                    text!(
+                        "the ledger has no record of {where_} on {} or on {} to bridge them",
+                        early.as_of,
+                        late.as_of
+                    )
+                }
+                (true, false) => text!(
+                    "the ledger has no record of {where_} on {} to bridge from",
+                    early.as_of
+                ),
+                (false, true) => text!(
+                    "the ledger has no record of {where_} on {} to bridge to",
+                    late.as_of
+                ),
+            };
+        } else if bridged.intersects(&late.interval) {
+            f.summary = text!(
+                "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
+                early.interval,
+                early.as_of,
+                signed(&change),
+                bridged,
+                late.interval,
+                late.as_of
+            );
+        } else {
+            f.verdict = Verdict::Conflicting;
+            f.gap = bridged.gap(&late.interval).ok().flatten();
+            f.summary = text!(
+                "{} on {} with the ledger's {} since gives {}, but {} on {} ({})",
+                early.interval,
+                early.as_of,
+                signed(&change),
+                bridged,
+                late.interval,
+                late.as_of,
+                off_by(&late.interval, &bridged)
+            );
+        }
+        Ok(f)
+    }
+}
