@@ -47,6 +47,7 @@ mod rules;
 mod validate;
 
 pub use coverage::Caveat;
+use report::Draft;
 pub use report::{Evidence, Finding, Report, Rule, Verdict};
 pub(crate) use validate::validate;
 
@@ -339,6 +340,14 @@ enum Role {
 }
 
 impl Fact<'_> {
+    /// The fact's claim, named with the fact's interval, for a sentence.
+    fn named(&self) -> text::Named<'_> {
+        text::Named {
+            id: self.claim.id(),
+            interval: self.interval,
+        }
+    }
+
     /// `C10: about 3,700 on 2022-02`, `C7: implied after on 2022-06-29 (pledged)`:
     /// written into one string, since a large check labels every fact in
     /// several findings.

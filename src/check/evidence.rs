@@ -8,7 +8,7 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::text::describe;
+use super::text::{describe, Stale};
 use super::{Checker, Fact};
 use crate::claim::{AsOf, Claim};
 use crate::error::{Error, Result};
@@ -212,20 +212,17 @@ impl<'a> Checker<'a> {
         scope: &Scope,
         metric: &Metric,
         date: NaiveDate,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<Stale>> {
         let total = view.total(scope, metric, date)?;
         let (true, Some(oldest)) = (total.is_stale(), total.oldest_figure()) else {
             return Ok(None);
         };
-        let why = match (total.valid_until(), view.max_age_days()) {
-            (Some(until), _) if until < date => text!("a figure it adds holds only until {until}"),
-            (_, Some(days)) => text!(
-                "a figure it adds was last observed on {oldest}, more than {days} days before {date}"
-            ),
+        Ok(Some(match (total.valid_until(), view.max_age_days()) {
+            (Some(until), _) if until < date => Stale::HoldsUntil(until),
+            (_, Some(days)) => Stale::Observed { oldest, days, date },
             // Stale for one reason or the other, by construction.
-            (_, None) => text!("a figure it adds no longer holds on {date}"),
-        };
-        Ok(Some(text!("{why}: the total is stale, not current")))
+            (_, None) => Stale::NoLongerHolds(date),
+        }))
     }
 
     /// The recorded events that cite the claim's own line and count towards

@@ -5,6 +5,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::text::Says;
 use super::Caveat;
 use crate::claim::{Claim, ClaimId};
 use crate::event::EventId;
@@ -162,19 +163,92 @@ impl TryFrom<FindingFields> for Finding {
     }
 }
 
-impl Finding {
-    /// A finding with no evidence or summary yet.
-    pub(super) fn new(rule: Rule, verdict: Verdict, claims: Vec<ClaimId>) -> Self {
-        Finding {
+/// A finding as its rule judges it, before it says so: the one way the
+/// checker makes a [`Finding`]. A rule fills it in, then [`Draft::says`]
+/// writes its sentence and asserts what every finding holds.
+pub(super) struct Draft {
+    pub(super) rule: Rule,
+    pub(super) verdict: Verdict,
+    pub(super) claims: Vec<ClaimId>,
+    pub(super) events: Vec<EventId>,
+    pub(super) evidence: Vec<Evidence>,
+    pub(super) gap: Option<Decimal>,
+    pub(super) caveats: Vec<Caveat>,
+}
+
+impl Draft {
+    /// A finding of `rule` about `claims`, with no evidence yet.
+    pub(super) fn new(rule: Rule, verdict: Verdict, claims: Vec<ClaimId>) -> Draft {
+        Draft {
             rule,
             verdict,
             claims,
             events: Vec::new(),
             evidence: Vec::new(),
             gap: None,
-            summary: String::new(),
             caveats: Vec::new(),
         }
+    }
+
+    /// The finding, saying `says` in a sentence.
+    pub(super) fn says(self, says: Says<'_>) -> Finding {
+        let f = Finding {
+            rule: self.rule,
+            verdict: self.verdict,
+            claims: self.claims,
+            events: self.events,
+            evidence: self.evidence,
+            gap: self.gap,
+            summary: text!("{says}"),
+            caveats: self.caveats,
+        };
+        f.debug_assert_invariants();
+        f
+    }
+}
+
+impl Finding {
+    /// What every finding the checker makes holds: it names its claims, as
+    /// many as its rule compares; a gap is a distance, and only a conflict
+    /// has one; the events it cites are those its figures came from (then
+    /// it cannot tell) or, across dates, those between; and it has the
+    /// evidence its rule and verdict need.
+    fn debug_assert_invariants(&self) {
+        let (rule, verdict, claims) = (self.rule, self.verdict, self.claims.len());
+        debug_assert!(claims > 0, "{rule} finding names no claim");
+        debug_assert!(!self.summary.is_empty(), "{rule} finding says nothing");
+        match rule {
+            Rule::ClaimVsLedger | Rule::ChangeImplies => {
+                debug_assert_eq!(claims, 1, "{rule} finding of {claims} claims");
+            }
+            Rule::AcrossDates | Rule::PartWithinWhole => debug_assert!(
+                claims == 2 && self.claims[0] != self.claims[1],
+                "{rule} finding of {:?}",
+                self.claims
+            ),
+            Rule::SameDate | Rule::Categories => {}
+        }
+        if let Some(gap) = self.gap {
+            debug_assert!(gap >= Decimal::ZERO, "{rule} gap {gap} below zero");
+            debug_assert_eq!(verdict, Verdict::Conflicting, "{rule} gap {gap}");
+        }
+        debug_assert!(
+            self.events.is_empty() || verdict == Verdict::Unverifiable || rule == Rule::AcrossDates,
+            "{verdict} {rule} finding cites events"
+        );
+        let evidence = self.evidence.len();
+        let needed = match (rule, verdict) {
+            (Rule::Categories, _) => 0..=0,
+            // A change claim's check against a ledger with no record of it.
+            (Rule::ClaimVsLedger, Verdict::Unverifiable) => 0..=usize::MAX,
+            // The claim and the ledger; or two claims; or the stated parts.
+            (Rule::ClaimVsLedger | Rule::AcrossDates | Rule::PartWithinWhole, _) => 2..=usize::MAX,
+            (Rule::SameDate | Rule::ChangeImplies, _) => 1..=usize::MAX,
+        };
+        debug_assert!(
+            needed.contains(&evidence),
+            "{verdict} {rule} finding with {evidence} intervals of evidence"
+        );
     }
 }
 
@@ -300,5 +374,24 @@ impl fmt::Display for Report {
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Finding {
+    /// A bare finding, with no evidence or summary, for the tests of how a
+    /// report is laid out: it holds none of a checked finding's invariants,
+    /// so the checker never makes one this way.
+    pub(super) fn new(rule: Rule, verdict: Verdict, claims: Vec<ClaimId>) -> Self {
+        Finding {
+            rule,
+            verdict,
+            claims,
+            events: Vec::new(),
+            evidence: Vec::new(),
+            gap: None,
+            summary: String::new(),
+            caveats: Vec::new(),
+        }
     }
 }

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::text::{off_by, signed};
-use crate::check::{internal, Checker, Evidence, Fact, Finding, Rule, Verdict};
+use crate::check::text::{Missing, Says};
+use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
 use crate::error::Result;
 
 impl<'a> Checker<'a> {
@@ -33,33 +33,30 @@ impl<'a> Checker<'a> {
         } else {
             Vec::new()
         };
-        let mut f = Finding {
-            rule: Rule::AcrossDates,
-            verdict: Verdict::Consistent,
-            claims: vec![early.claim.id().clone(), late.claim.id().clone()],
-            events,
-            evidence: vec![
-                Evidence {
-                    label: early.label(),
-                    interval: early.interval,
-                },
-                Evidence {
-                    label: text!("ledger change {} → {}", early.as_of, late.as_of),
-                    interval: change,
-                },
-                Evidence {
-                    label: text!("{} carried to {d2}", early.claim.id()),
-                    interval: bridged,
-                },
-                Evidence {
-                    label: late.label(),
-                    interval: late.interval,
-                },
-            ],
-            gap: None,
-            summary: String::new(),
-            caveats: Vec::new(),
-        };
+        let mut f = Draft::new(
+            Rule::AcrossDates,
+            Verdict::Consistent,
+            vec![early.claim.id().clone(), late.claim.id().clone()],
+        );
+        f.events = events;
+        f.evidence = vec![
+            Evidence {
+                label: early.label(),
+                interval: early.interval,
+            },
+            Evidence {
+                label: text!("ledger change {} → {}", early.as_of, late.as_of),
+                interval: change,
+            },
+            Evidence {
+                label: text!("{} carried to {d2}", early.claim.id()),
+                interval: bridged,
+            },
+            Evidence {
+                label: late.label(),
+                interval: late.interval,
+            },
+        ];
         if known {
             f.caveats = late
                 .view
@@ -75,47 +72,32 @@ impl<'a> Checker<'a> {
                 label: late.label(),
                 interval: late.interval,
             });
-            f.summary = match (no_early, no_late) {
-                (true, true) | (false, false) => {
-                    text!(
-                        "the ledger has no record of {where_} on {} or on {} to bridge them",
-                        early.as_of,
-                        late.as_of
-                    )
-                }
-                (true, false) => text!(
-                    "the ledger has no record of {where_} on {} to bridge from",
-                    early.as_of
-                ),
-                (false, true) => text!(
-                    "the ledger has no record of {where_} on {} to bridge to",
-                    late.as_of
-                ),
+            let missing = match (no_early, no_late) {
+                (true, false) => Missing::Early,
+                (false, true) => Missing::Late,
+                // Both, or neither where the ledger counts nothing of the metric.
+                _ => Missing::Both,
             };
-        } else if bridged.intersects(&late.interval) {
-            f.summary = text!(
-                "{} on {} with the ledger's {} since gives {}, which meets {} on {}",
-                early.interval,
-                early.as_of,
-                signed(&change),
-                bridged,
-                late.interval,
-                late.as_of
-            );
-        } else {
+            return Ok(f.says(Says::NoBridge {
+                where_,
+                early: early.as_of,
+                late: late.as_of,
+                missing,
+            }));
+        }
+        let meets = bridged.intersects(&late.interval);
+        if !meets {
             f.verdict = Verdict::Conflicting;
             f.gap = bridged.gap(&late.interval).ok().flatten();
-            f.summary = text!(
-                "{} on {} with the ledger's {} since gives {}, but {} on {} ({})",
-                early.interval,
-                early.as_of,
-                signed(&change),
-                bridged,
-                late.interval,
-                late.as_of,
-                off_by(&late.interval, &bridged)
-            );
         }
-        Ok(f)
+        Ok(f.says(Says::Bridged {
+            early: early.interval,
+            early_at: early.as_of,
+            change,
+            bridged,
+            late: late.interval,
+            late_at: late.as_of,
+            meets,
+        }))
     }
 }

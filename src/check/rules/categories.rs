@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use crate::check::text::{Recorded, Says};
 use crate::check::validate::normalized;
-use crate::check::{Checker, Finding, Kind, Prepared, Rule, Verdict};
+use crate::check::{Checker, Draft, Finding, Kind, Prepared, Rule, Verdict};
 use crate::claim::{ClaimId, Subject};
 use crate::deployment::Footing;
 use crate::error::Result;
@@ -56,18 +57,16 @@ impl<'a> Checker<'a> {
                 match run {
                     [one] => {
                         if matches!(one.subject, Subject::Named { .. }) {
-                            let mut f = Finding::new(
+                            let f = Draft::new(
                                 Rule::Categories,
                                 Verdict::Unverifiable,
                                 vec![one.p.claim.id().clone()],
                             );
-                            f.summary = text!(
-                                "{} on {}: \"{}\", and no other claim or record of the ledger speaks of it then",
-                                one.subject,
-                                one.p.claim.as_of(),
-                                one.value.trim()
-                            );
-                            findings.push(f);
+                            findings.push(f.says(Says::Lone {
+                                subject: one.subject,
+                                at: one.p.claim.as_of(),
+                                value: one.value.trim(),
+                            }));
                         }
                     }
                     _ if shared => findings.push(values_on_shared_days(run)),
@@ -131,34 +130,31 @@ impl<'a> Checker<'a> {
                 (footings, normalized(value))
             }
         };
-        let mut f = Finding::new(
+        let mut f = Draft::new(
             Rule::Categories,
             Verdict::Consistent,
             vec![claim.id().clone()],
         );
         if found.is_empty() {
             f.verdict = Verdict::Unverifiable;
-            f.summary = text!("the ledger records no {subject} on {date}");
-        } else if !own.is_empty() {
+            return Ok(Some(f.says(Says::RecordsNo { subject, date })));
+        }
+        let matched = if !own.is_empty() {
             f.verdict = Verdict::Unverifiable;
-            f.summary = text!(
-                "the ledger's {subject} on {date} ({}) comes from this claim's own line, so it cannot check it",
-                found.join(", ")
-            );
             f.events = own;
+            Recorded::OwnLine
         } else if found.contains(&expected) {
-            f.summary = text!(
-                "ledger has {subject} on {date}: {}, as claimed",
-                found.join(", ")
-            );
+            Recorded::AsClaimed
         } else {
             f.verdict = Verdict::Conflicting;
-            f.summary = text!(
-                "claimed {expected}, ledger has {subject} on {date}: {}",
-                found.join(", ")
-            );
-        }
-        Ok(Some(f))
+            Recorded::Not(expected)
+        };
+        Ok(Some(f.says(Says::Recorded {
+            subject,
+            date,
+            found,
+            matched,
+        })))
     }
 }
 
@@ -192,18 +188,6 @@ fn values_of<'s>(said: impl Iterator<Item = &'s Said<'s>>) -> Vec<(&'s str, Vec<
     values
 }
 
-/// `"President" (C13-president) vs "Vice President" (C13, C13-again)`.
-fn listing(values: &[(&str, Vec<&ClaimId>)]) -> String {
-    let listing: Vec<String> = values
-        .iter()
-        .map(|(v, ids)| {
-            let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
-            text!("\"{v}\" ({})", ids.join(", "))
-        })
-        .collect();
-    listing.join(if values.len() > 1 { " vs " } else { ", " })
-}
-
 /// Categorical claims about one subject that all share a day: one finding,
 /// conflicting if they state more than one value.
 fn values_on_shared_days(run: &[Said<'_>]) -> Finding {
@@ -211,7 +195,7 @@ fn values_on_shared_days(run: &[Said<'_>]) -> Finding {
     ordered.sort_by_key(|s| s.n);
     let values = values_of(ordered.iter().copied());
     let conflict = values.len() > 1;
-    let mut f = Finding::new(
+    let f = Draft::new(
         Rule::Categories,
         if conflict {
             Verdict::Conflicting
@@ -220,13 +204,11 @@ fn values_on_shared_days(run: &[Said<'_>]) -> Finding {
         },
         ordered.iter().map(|s| s.p.claim.id().clone()).collect(),
     );
-    f.summary = text!(
-        "{} on {}: {}",
-        ordered[0].subject,
-        ordered[0].p.claim.as_of(),
-        listing(&values)
-    );
-    f
+    f.says(Says::Values {
+        subject: ordered[0].subject,
+        at: ordered[0].p.claim.as_of(),
+        values,
+    })
 }
 
 /// Categorical claims about one subject whose dates chain together without
@@ -266,33 +248,19 @@ fn each_value_against_overlapping(run: &[Said<'_>]) -> Vec<Finding> {
         }
         let mut claims = vec![a.p.claim.id().clone()];
         claims.extend(others.values().take(SHOWN).map(|(_, id, _)| (*id).clone()));
-        let mut f = Finding::new(Rule::Categories, Verdict::Consistent, claims);
-        let head = text!(
-            "{} on {}: \"{}\" ({})",
-            a.subject,
-            a.p.claim.as_of(),
-            a.value.trim(),
-            a.p.claim.id()
-        );
-        if others.is_empty() {
-            f.summary =
-                text!("{head}, as every one of the {overlapping} claims whose dates overlap it");
-        } else {
+        let mut f = Draft::new(Rule::Categories, Verdict::Consistent, claims);
+        if !others.is_empty() {
             f.verdict = Verdict::Conflicting;
-            let mut shown: Vec<String> = others
-                .values()
-                .take(SHOWN)
-                .map(|(v, id, n)| match n {
-                    1 => text!("\"{v}\" ({id})"),
-                    _ => text!("\"{v}\" ({id} and {} more)", n - 1),
-                })
-                .collect();
-            if others.len() > SHOWN {
-                shown.push(text!("{} more values", others.len() - SHOWN));
-            }
-            f.summary = text!("{head} vs {}", shown.join(", "));
         }
-        findings.push(f);
+        findings.push(f.says(Says::ValueAgainstOverlapping {
+            subject: a.subject,
+            at: a.p.claim.as_of(),
+            value: a.value.trim(),
+            claim: a.p.claim.id(),
+            overlapping,
+            more_values: others.len().saturating_sub(SHOWN),
+            others: others.into_values().take(SHOWN).collect(),
+        }));
     }
     findings
 }

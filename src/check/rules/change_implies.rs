@@ -5,8 +5,8 @@ use std::cell::OnceCell;
 
 use rust_decimal::Decimal;
 
-use crate::check::text::readable;
-use crate::check::{Checker, Evidence, Fact, Finding, Parts, Prepared, Role, Rule, Verdict};
+use crate::check::text::{Contradiction, Says};
+use crate::check::{Checker, Draft, Evidence, Fact, Finding, Parts, Prepared, Role, Rule, Verdict};
 use crate::claim::Change;
 use crate::error::Result;
 use crate::interval::{Bound, Interval};
@@ -67,10 +67,9 @@ impl<'a> Checker<'a> {
             && (parts.ratio.is_some() || parts.delta.is_some())
             && ledger_before.is_none()
             && self.counts(metric);
-        let mut summary_parts = Vec::new();
         let derived = derive(&parts);
         let name = |s: &str| text!("{}: {s}", claim.id());
-        let mut f = Finding::new(
+        let mut f = Draft::new(
             Rule::ChangeImplies,
             Verdict::Consistent,
             vec![claim.id().clone()],
@@ -89,17 +88,17 @@ impl<'a> Checker<'a> {
             }
         }
         f.evidence.extend(evidence);
-        match derived {
+        let says = match derived {
             Err(why) => {
                 f.verdict = Verdict::Conflicting;
-                f.summary = text!("the stated parts cannot all hold: {why}");
+                f.says(Says::CannotAllHold(why))
             }
             Ok(_) if no_start => {
                 f.verdict = Verdict::Unverifiable;
-                f.summary = text!(
-                    "the ledger has no record of {} on {before_at} to start the change from",
-                    self.describe(scope, metric, None)
-                );
+                f.says(Says::NoStart {
+                    where_: &self.describe(scope, metric, None),
+                    at: before_at,
+                })
             }
             Ok(_)
                 if parts.ratio.is_some()
@@ -108,9 +107,10 @@ impl<'a> Checker<'a> {
                         .is_some_and(|b| b.is_exact() == Some(Decimal::ZERO)) =>
             {
                 f.verdict = Verdict::Unverifiable;
-                f.summary = "a ratio of a zero baseline says nothing".to_string();
+                f.says(Says::ZeroBaseline)
             }
             Ok(d) => {
+                let mut implied = Vec::new();
                 for (label, was, now) in [
                     ("before", stated.before, d.before),
                     ("after", stated.after, d.after),
@@ -123,19 +123,15 @@ impl<'a> Checker<'a> {
                                 label: name(&format!("implied {label}")),
                                 interval: now,
                             });
-                            summary_parts.push(text!("{label} {}", readable(&now)));
+                            implied.push((label, now));
                         }
                     }
                 }
-                f.summary = if summary_parts.is_empty() {
-                    "the stated parts agree".to_string()
-                } else {
-                    text!("implies {}", summary_parts.join(", "))
-                };
                 parts = d;
+                f.says(Says::Implies(implied))
             }
-        }
-        findings.push(f);
+        };
+        findings.push(says);
 
         // Against the ledger, where it records either point; where it
         // cannot tell, the report says so rather than leave the claim out.
@@ -155,39 +151,13 @@ impl<'a> Checker<'a> {
             // A prospective change has no recorded "after": what the ledger
             // says of its "before" is in the finding above.
             _ if !after_known && self.counts(metric) => {}
-            _ => {
-                let mut f = Finding::new(
-                    Rule::ClaimVsLedger,
-                    Verdict::Unverifiable,
-                    vec![claim.id().clone()],
-                );
-                f.summary = if self.counts(metric) {
-                    // The side with no record, in the view it is read in: a
-                    // layer claim's "before" is the baseline's.
-                    let before_layer = before_view.layer_index().and(claim.layer());
-                    let (view, layer, which) = match (ledger_before, ledger_after) {
-                        (None, Some(_)) => (
-                            before_view,
-                            before_layer,
-                            text!("on {before_at}, before the change"),
-                        ),
-                        (Some(_), None) => {
-                            (p.view, claim.layer(), text!("on {as_of}, after the change"))
-                        }
-                        _ => (p.view, claim.layer(), text!("on {before_at} or on {as_of}")),
-                    };
-                    let where_ = self.describe(scope, metric, layer);
-                    match view.first_record(scope, metric, as_of.last())? {
-                        Some(first) => text!(
-                            "the ledger has no record of {where_} {which}: its records there begin on {first}"
-                        ),
-                        None => text!("the ledger has no record of {where_} at any date"),
-                    }
-                } else {
-                    text!("the ledger counts no {metric}")
-                };
-                findings.push(f);
-            }
+            (before, after) => findings.push(self.change_unrecorded(
+                p,
+                scope,
+                metric,
+                (before_view, before_at),
+                (before.is_some(), after.is_some()),
+            )?),
         }
 
         // The quantities at the two points, for the pairwise rules. A point
@@ -249,17 +219,18 @@ fn informative(i: &Interval) -> bool {
 }
 
 /// Narrows a change's parts by `after = before + delta` and `after = before × ratio`.
-fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
+fn derive(parts: &Parts) -> std::result::Result<Parts, Contradiction> {
     let mut p = *parts;
     let meet = |a: Option<Interval>,
                 b: Option<Interval>,
-                what: &str|
-     -> std::result::Result<Option<Interval>, String> {
+                relation: &'static str|
+     -> std::result::Result<Option<Interval>, Contradiction> {
         match (a, b) {
-            (Some(a), Some(b)) => a
-                .intersection(&b)
-                .map(Some)
-                .ok_or_else(|| text!("{what}: {} and {} do not meet", a, b)),
+            (Some(a), Some(b)) => {
+                a.intersection(&b)
+                    .map(Some)
+                    .ok_or(Contradiction::Disjoint { relation, a, b })
+            }
             (a, b) => Ok(a.or(b)),
         }
     };
@@ -287,10 +258,12 @@ fn derive(parts: &Parts) -> std::result::Result<Parts, String> {
     // Counts are never negative.
     for (part, what) in [(&mut p.before, "before"), (&mut p.after, "after")] {
         if let Some(i) = *part {
-            *part = Some(
-                i.intersection(&Interval::at_least(Decimal::ZERO))
-                    .ok_or_else(|| text!("{what} {} is below zero", i))?,
-            );
+            *part = Some(i.intersection(&Interval::at_least(Decimal::ZERO)).ok_or(
+                Contradiction::BelowZero {
+                    part: what,
+                    interval: i,
+                },
+            )?);
         }
     }
     Ok(p)

@@ -2,8 +2,10 @@
 //! scope, metric and date.
 
 use crate::check::evidence::hull;
-use crate::check::text::{describe, off_by, signed, stated_figure};
-use crate::check::{internal, Checker, Evidence, Fact, Finding, Parts, Prepared, Rule, Verdict};
+use crate::check::text::{describe, stated_figure, Miss, Says, When};
+use crate::check::{
+    internal, Checker, Draft, Evidence, Fact, Finding, Parts, Prepared, Rule, Verdict,
+};
 use crate::claim::AsOf;
 use crate::error::Result;
 use crate::interval::Interval;
@@ -17,35 +19,28 @@ impl<'a> Checker<'a> {
             (fact.claim, fact.scope, fact.metric, &fact.interval);
         let as_of = claim.as_of();
         let label = text!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
-        let mut f = Finding {
-            rule: Rule::ClaimVsLedger,
-            verdict: Verdict::Unverifiable,
-            claims: vec![claim.id().clone()],
-            events: Vec::new(),
-            evidence: vec![Evidence {
-                label,
-                interval: *interval,
-            }],
-            gap: None,
-            summary: String::new(),
-            caveats: Vec::new(),
-        };
+        let mut f = Draft::new(
+            Rule::ClaimVsLedger,
+            Verdict::Unverifiable,
+            vec![claim.id().clone()],
+        );
+        f.evidence.push(Evidence {
+            label,
+            interval: *interval,
+        });
         let where_ = self.describe(scope, metric, claim.layer());
         let Some(days) = self.fact_days(fact)? else {
-            f.summary = text!("the ledger counts no {metric}");
-            return Ok(f);
+            return Ok(f.says(Says::NotCounted { metric }));
         };
         let Some(ledger) = hull(days) else {
             // No record is not zero: say where the records begin, if anywhere.
             let first = fact.view.first_record(scope, metric, as_of.last())?;
             f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
-            f.summary = match first {
-                Some(first) => text!(
-                    "the ledger has no record of {where_} on {as_of}: its records there begin on {first}"
-                ),
-                None => text!("the ledger has no record of {where_} at any date"),
-            };
-            return Ok(f);
+            return Ok(f.says(Says::NoRecord {
+                where_: &where_,
+                when: When::On(as_of),
+                first,
+            }));
         };
         f.evidence.push(Evidence {
             label: text!("ledger: {where_} on {as_of}"),
@@ -53,36 +48,40 @@ impl<'a> Checker<'a> {
         });
         f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
         if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
-            f.summary = text!("the ledger has {ledger} for {where_}, but {why}");
-            return Ok(f);
+            return Ok(f.says(Says::Stale {
+                ledger,
+                where_: &where_,
+                why,
+            }));
         }
         let own = self.own_figures(claim, fact.view, scope, metric, as_of)?;
         if !own.is_empty() {
-            f.summary = text!(
-                "the ledger's {} for {where_} comes from this claim's own line, so it cannot check it",
-                ledger
-            );
             f.events = own;
-            return Ok(f);
+            return Ok(f.says(Says::OwnLine {
+                ledger,
+                where_: &where_,
+            }));
         }
         // Over a month or a range, the claim holds if it holds on some day.
+        let where_ = &where_;
         if days.iter().any(|&v| interval.contains(v)) {
             f.verdict = Verdict::Consistent;
-            f.summary = text!("ledger has {} for {where_}, within {}", ledger, interval);
-        } else {
-            f.verdict = Verdict::Conflicting;
-            f.gap = days
-                .iter()
-                .filter_map(|&v| interval.gap(&Interval::exact(v)).ok().flatten())
-                .min();
-            f.summary = text!(
-                "expected {}, ledger has {} for {where_} ({})",
-                interval,
+            return Ok(f.says(Says::Within {
                 ledger,
-                off_by(interval, &ledger)
-            );
+                where_,
+                claimed: *interval,
+            }));
         }
-        Ok(f)
+        f.verdict = Verdict::Conflicting;
+        f.gap = days
+            .iter()
+            .filter_map(|&v| interval.gap(&Interval::exact(v)).ok().flatten())
+            .min();
+        Ok(f.says(Says::Outside {
+            claimed: *interval,
+            ledger,
+            where_,
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -102,26 +101,22 @@ impl<'a> Checker<'a> {
         own.extend(self.own_figures(claim, p.view, scope, metric, claim.as_of())?);
         let delta = la.checked_sub(&lb).map_err(|e| internal(&e))?;
         let ratio = la.checked_div(&lb).ok();
-        let mut f = Finding {
-            rule: Rule::ClaimVsLedger,
-            verdict: Verdict::Consistent,
-            claims: vec![claim.id().clone()],
-            events: Vec::new(),
-            evidence: vec![
-                Evidence {
-                    label: text!("ledger before, on {before_at}"),
-                    interval: lb,
-                },
-                Evidence {
-                    label: text!("ledger after, on {}", claim.as_of()),
-                    interval: la,
-                },
-            ],
-            gap: None,
-            summary: String::new(),
-            caveats: Vec::new(),
-        };
-        let where_ = describe(scope, metric, claim.layer());
+        let mut f = Draft::new(
+            Rule::ClaimVsLedger,
+            Verdict::Consistent,
+            vec![claim.id().clone()],
+        );
+        f.evidence = vec![
+            Evidence {
+                label: text!("ledger before, on {before_at}"),
+                interval: lb,
+            },
+            Evidence {
+                label: text!("ledger after, on {}", claim.as_of()),
+                interval: la,
+            },
+        ];
+        let where_ = &describe(scope, metric, claim.layer());
         f.caveats = p.view.caveats(scope, metric, claim.as_of().last())?;
         let stale = match self.stale(before_view, scope, metric, before_at.last())? {
             Some(why) => Some(why),
@@ -129,17 +124,15 @@ impl<'a> Checker<'a> {
         };
         if let Some(why) = stale {
             f.verdict = Verdict::Unverifiable;
-            f.summary = text!("the ledger has figures for {where_}, but {why}");
-            return Ok(f);
+            return Ok(f.says(Says::StaleFigures { where_, why }));
         }
         if !own.is_empty() {
             f.verdict = Verdict::Unverifiable;
             f.events = own;
-            f.summary = text!("the ledger's figures for {where_} come from this claim's own line, so it cannot check it");
-            return Ok(f);
+            return Ok(f.says(Says::OwnLines { where_ }));
         }
         let mut misses = Vec::new();
-        for (label, claimed, ledger) in [
+        for (part, claimed, ledger) in [
             ("before", parts.before, Some(lb)),
             ("after", parts.after, Some(la)),
             ("change", parts.delta, Some(delta)),
@@ -147,18 +140,63 @@ impl<'a> Checker<'a> {
         ] {
             if let (Some(c), Some(l)) = (claimed, ledger) {
                 if !c.intersects(&l) {
-                    misses.push(text!("{label}: expected {}, ledger has {}", c, l));
+                    misses.push(Miss {
+                        part,
+                        claimed: c,
+                        ledger: l,
+                    });
                     f.gap = f.gap.max(c.gap(&l).ok().flatten());
                 }
             }
         }
-        let shown_change = text!("{} → {} ({})", lb, la, signed(&delta));
-        if misses.is_empty() {
-            f.summary = text!("ledger has {where_} {shown_change}, as claimed");
-        } else {
+        if !misses.is_empty() {
             f.verdict = Verdict::Conflicting;
-            f.summary = text!("ledger has {where_} {shown_change}; {}", misses.join("; "));
         }
-        Ok(f)
+        Ok(f.says(Says::Changed {
+            where_,
+            before: lb,
+            after: la,
+            change: delta,
+            misses,
+        }))
+    }
+
+    /// A change claim's check against a ledger with no record of one of its
+    /// points, or counting nothing of its metric: it says which, rather than
+    /// leave the claim out. `recorded` says whether the ledger records its
+    /// start and its end.
+    pub(in crate::check) fn change_unrecorded(
+        &self,
+        p: &Prepared<'a>,
+        scope: &'a Scope,
+        metric: &'a Metric,
+        (before_view, before_at): (View<'a>, AsOf),
+        recorded: (bool, bool),
+    ) -> Result<Finding> {
+        let (claim, as_of) = (p.claim, p.claim.as_of());
+        let f = Draft::new(
+            Rule::ClaimVsLedger,
+            Verdict::Unverifiable,
+            vec![claim.id().clone()],
+        );
+        if !self.counts(metric) {
+            return Ok(f.says(Says::NotCounted { metric }));
+        }
+        // The side with no record, in the view it is read in: a layer
+        // claim's "before" is the baseline's.
+        let (view, layer, when) = match recorded {
+            (false, true) => (
+                before_view,
+                before_view.layer_index().and(claim.layer()),
+                When::BeforeChange(before_at),
+            ),
+            (true, false) => (p.view, claim.layer(), When::AfterChange(as_of)),
+            _ => (p.view, claim.layer(), When::OnEither(before_at, as_of)),
+        };
+        Ok(f.says(Says::NoRecord {
+            where_: &self.describe(scope, metric, layer),
+            when,
+            first: view.first_record(scope, metric, as_of.last())?,
+        }))
     }
 }

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::check::evidence::{decimal, hull};
-use crate::check::text::signed;
-use crate::check::{internal, Checker, Evidence, Fact, Finding, Rule, Verdict};
+use crate::check::text::Says;
+use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
 use crate::claim::AsOf;
 use crate::country::Country;
 use crate::error::Result;
 use crate::event::LayerId;
 use crate::index::FastMap;
-use crate::interval::{Interval, Thousands};
+use crate::interval::Interval;
 use crate::metric::Metric;
 use crate::scope::{Places, Scope};
 
@@ -394,50 +394,38 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         label: text!("whole {}", whole.label()),
         interval: whole.interval,
     });
-    let mut f = Finding {
-        rule: Rule::PartWithinWhole,
-        verdict: Verdict::Consistent,
-        claims: vec![part.claim.id().clone(), whole.claim.id().clone()],
-        events: Vec::new(),
-        evidence,
-        gap: None,
-        summary: String::new(),
-        caveats: Vec::new(),
-    };
-    let within = if moved {
-        text!(" with the ledger's {} in {p} between them", signed(&shift))
-    } else {
-        String::new()
-    };
-    match remainder {
+    let mut f = Draft::new(
+        Rule::PartWithinWhole,
+        Verdict::Consistent,
+        vec![part.claim.id().clone(), whole.claim.id().clone()],
+    );
+    f.evidence = evidence;
+    let rest = match remainder {
         Some(rest) => {
             f.evidence.push(Evidence {
                 label: text!("the rest of {w} beside {p}"),
                 interval: rest,
             });
             let stated = match (part.stated, whole.stated) {
-                (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => text!(
-                    "{} on the stated figures, ",
-                    Thousands(&(ws.stated() - ps.stated()))
-                ),
-                _ => String::new(),
+                (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => {
+                    Some(ws.stated() - ps.stated())
+                }
+                _ => None,
             };
-            f.summary = text!(
-                "{p} ({}) fits in {w} ({}){within}: the rest is {stated}{} with the hedges",
-                part.interval,
-                whole.interval,
-                rest
-            );
+            Some((rest, stated))
         }
         None => {
             f.verdict = Verdict::Conflicting;
             f.gap = part_then.gap(&whole.interval).ok().flatten();
-            f.summary = text!(
-                "{p} ({}) exceeds its whole, {w} ({}){within}",
-                part.interval,
-                whole.interval
-            );
+            None
         }
-    }
-    Ok(f)
+    };
+    Ok(f.says(Says::PartOfWhole {
+        part: &p,
+        part_claimed: part.interval,
+        whole: &w,
+        whole_claimed: whole.interval,
+        shift: moved.then_some(shift),
+        rest,
+    }))
 }

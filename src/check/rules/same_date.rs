@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::check::{internal, Checker, Evidence, Fact, Finding, Rule, Verdict};
+use crate::check::text::{Named, Says};
+use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
 use crate::claim::{AsOf, ClaimId};
 use crate::error::Result;
 use crate::index::FastSet;
-use crate::interval::{cmp_high, cmp_low, Interval, Thousands};
+use crate::interval::{cmp_high, cmp_low, Interval};
 
 impl<'a> Checker<'a> {
     /// The same-date rule over one scope's facts, sorted by first day. The
@@ -94,36 +95,9 @@ fn level(offsets: &[&Offset]) -> Option<Decimal> {
         .filter(|_| offsets.iter().all(|o| o.span == first))
 }
 
-/// `a ([1,600, 1,700]), b (2,000) and c (2,100)`; past four, the first
-/// three and how many more.
-fn listed(facts: &[Fact<'_>], offsets: &[&Offset]) -> String {
-    let named = |o: &&Offset| {
-        let f = &facts[o.fact];
-        text!("{} ({})", f.claim.id(), f.interval)
-    };
-    match offsets {
-        [] => String::new(),
-        [one] => named(one),
-        _ if offsets.len() <= 4 => {
-            let (last, rest) = offsets
-                .split_last()
-                .map_or((None, offsets), |(l, r)| (Some(l), r));
-            let rest: Vec<String> = rest.iter().map(named).collect();
-            text!(
-                "{} and {}",
-                rest.join(", "),
-                last.map(named).unwrap_or_default()
-            )
-        }
-        _ => {
-            let first: Vec<String> = offsets[..3].iter().map(named).collect();
-            text!(
-                "{} and {} more",
-                first.join(", "),
-                Thousands(&Decimal::from(offsets.len() - 3))
-            )
-        }
-    }
+/// The facts of `offsets` named with their intervals, for the sentence.
+fn named<'f>(facts: &'f [Fact<'_>], offsets: &[&Offset]) -> Vec<Named<'f>> {
+    offsets.iter().map(|o| facts[o.fact].named()).collect()
 }
 
 /// The ledger's totals over each distinct span of days, as evidence.
@@ -175,7 +149,7 @@ fn all_on_shared_days(
             }
         }
     };
-    let mut f = Finding::new(
+    let mut f = Draft::new(
         Rule::SameDate,
         Verdict::Consistent,
         offsets
@@ -193,11 +167,6 @@ fn all_on_shared_days(
     if level.is_none() {
         f.evidence.extend(spans_evidence(facts, &all, where_));
     }
-    let allowing = if level.is_some() {
-        ""
-    } else {
-        ", with the ledger's changes over their days allowed for"
-    };
     // The intersection of intervals runs from their highest low end to
     // their lowest high end.
     let (Some(highest), Some(lowest)) = (
@@ -220,11 +189,13 @@ fn all_on_shared_days(
             },
             interval: meet,
         });
-        f.summary = text!(
-            "{} for {where_} on {when} meet in {meet}{allowing}",
-            listed(facts, &all)
-        );
-        return Ok(f);
+        return Ok(f.says(Says::AllMeet {
+            listed: named(facts, &all),
+            where_,
+            when,
+            meet,
+            allowing: level.is_none(),
+        }));
     }
     f.verdict = Verdict::Conflicting;
     f.gap = lowest
@@ -246,50 +217,33 @@ fn all_on_shared_days(
             _ => groups.push((vec![o], o.offset)),
         }
     }
+    let mut agreeing = Vec::with_capacity(groups.len());
     for (members, meet) in &groups {
-        let ids: Vec<&str> = members
-            .iter()
-            .map(|o| facts[o.fact].claim.id().as_str())
-            .collect();
+        let ids: Vec<&ClaimId> = members.iter().map(|o| facts[o.fact].claim.id()).collect();
+        let meet = shown(*meet)?;
         f.evidence.push(Evidence {
-            label: text!("{} agree on", ids.join(", ")),
-            interval: shown(*meet)?,
+            label: text!(
+                "{} agree on",
+                ids.iter()
+                    .map(|id| id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            interval: meet,
         });
+        agreeing.push((ids, meet));
     }
-    let k = groups.len();
-    let need = if level.is_some() {
-        text!("they need at least {k} different figures")
-    } else {
-        text!("they fall into at least {k} groups that agree within")
-    };
-    let few = if k <= 4 {
-        let parts: Vec<String> = groups
-            .iter()
-            .map(|(members, meet)| {
-                let ids: Vec<&str> = members
-                    .iter()
-                    .map(|o| facts[o.fact].claim.id().as_str())
-                    .collect();
-                let ids = if ids.len() <= 4 {
-                    ids.join(", ")
-                } else {
-                    text!("{}, {} and {} more", ids[0], ids[1], ids.len() - 2)
-                };
-                shown(*meet).map(|m| text!("{ids} on {m}"))
-            })
-            .collect::<Result<_>>()?;
-        text!(": {}", parts.join("; "))
-    } else {
-        String::new()
-    };
-    f.summary = text!(
-        "{} claims of {where_} on {when} cannot all hold: {} and {} are {} apart{allowing}; {need}{few}",
-        offsets.len(),
-        listed(facts, &[lowest]),
-        listed(facts, &[highest]),
-        Thousands(&f.gap.unwrap_or_default()),
-    );
-    Ok(f)
+    let gap = f.gap.unwrap_or_default();
+    Ok(f.says(Says::CannotAllMeet {
+        count: offsets.len(),
+        where_,
+        when,
+        lowest: facts[lowest.fact].named(),
+        highest: facts[highest.fact].named(),
+        gap,
+        allowing: level.is_none(),
+        groups: agreeing,
+    }))
 }
 
 /// Facts of one scope whose dates chain together without all sharing a day:
@@ -340,7 +294,7 @@ fn each_against_overlapping(
             continue;
         }
         let shown: Vec<&Offset> = [Some(a), below, above].into_iter().flatten().collect();
-        let mut f = Finding::new(
+        let mut f = Draft::new(
             Rule::SameDate,
             Verdict::Consistent,
             shown
@@ -359,46 +313,28 @@ fn each_against_overlapping(
         if level.is_none() {
             f.evidence.extend(spans_evidence(facts, &shown, where_));
         }
-        let allowing = if level.is_some() {
-            ""
-        } else {
-            ", with the ledger's changes over their days allowed for"
-        };
-        let head = text!("{} for {where_} on {}", listed(facts, &[a]), fa.as_of);
-        let whose = if overlapping == 1 {
-            "the one claim whose dates overlap it".to_string()
-        } else {
-            text!("the {overlapping} claims whose dates overlap it")
-        };
-        if missed == 0 {
-            f.summary = text!("{head} meets {whose}{allowing}");
-        } else {
-            f.verdict = Verdict::Conflicting;
-            let mut apart = Vec::new();
-            for b in [below, above].into_iter().flatten() {
-                let gap = a.offset.gap(&b.offset).map_err(|e| internal(&e))?;
-                f.gap = f.gap.max(gap);
-                apart.push(text!(
-                    "{} on {}, {} apart",
-                    listed(facts, &[b]),
-                    facts[b.fact].as_of,
-                    Thousands(&gap.unwrap_or_default())
-                ));
-            }
-            // Past the one or two it names, the farthest on each side.
-            let farthest = if missed > apart.len() {
-                "the farthest, "
-            } else {
-                ""
-            };
-            let missed = match (missed, overlapping) {
-                (1, 1) => text!("does not meet {whose}"),
-                (m, k) if m == k => text!("meets none of {whose}"),
-                _ => text!("does not meet {missed} of {whose}"),
-            };
-            f.summary = text!("{head} {missed}{allowing}: {farthest}{}", apart.join("; "));
+        let mut apart = Vec::new();
+        for b in [below, above].into_iter().flatten() {
+            let gap = a.offset.gap(&b.offset).map_err(|e| internal(&e))?;
+            f.gap = f.gap.max(gap);
+            apart.push((
+                facts[b.fact].named(),
+                facts[b.fact].as_of,
+                gap.unwrap_or_default(),
+            ));
         }
-        findings.push(f);
+        if missed > 0 {
+            f.verdict = Verdict::Conflicting;
+        }
+        findings.push(f.says(Says::AgainstOverlapping {
+            claim: fa.named(),
+            where_,
+            at: fa.as_of,
+            overlapping,
+            missed,
+            allowing: level.is_none(),
+            apart,
+        }));
     }
     Ok(())
 }
