@@ -348,27 +348,20 @@ impl Fact<'_> {
         }
     }
 
-    /// `C10: about 3,700 on 2022-02`, `C7: implied after on 2022-06-29 (pledged)`:
-    /// written into one string, since a large check labels every fact in
-    /// several findings.
-    fn label(&self) -> String {
-        use fmt::Write as _;
-        let mut out = String::with_capacity(48);
-        // Writing to a `String` cannot fail.
-        let _ = write!(out, "{}: ", self.claim.id());
-        let _ = match (self.role, self.stated) {
-            (Role::Stated, Some(f)) => write!(out, "{f}"),
-            (Role::Before, Some(f)) => write!(out, "before {f}"),
-            (Role::After, Some(f)) => write!(out, "after {f}"),
-            (Role::Before, None) => write!(out, "implied before"),
-            (Role::After, None) => write!(out, "implied after"),
-            (Role::Stated, None) => write!(out, "stated"),
-        };
-        let _ = write!(out, " on {}", self.as_of);
-        if let Some(l) = self.layer {
-            let _ = write!(out, " ({l})");
+    /// `C10: about 3,700 on 2022-02`, `C7: implied after on 2022-06-29 (pledged)`.
+    fn label(&self) -> text::FactLabel<'_> {
+        text::FactLabel {
+            id: self.claim.id(),
+            role: self.role,
+            stated: self.stated,
+            at: self.as_of,
+            layer: self.layer,
         }
-        out
+    }
+
+    /// The fact's interval as evidence, under its label.
+    fn evidence(&self) -> Evidence {
+        text::Label::Fact(self.label()).of(self.interval)
     }
 }
 

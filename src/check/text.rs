@@ -5,7 +5,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::claim::{AsOf, Claim, ClaimId, Statement, Subject};
+use super::{Evidence, Role};
+use crate::claim::{AsOf, ClaimId, Day, Figure, Subject};
 use crate::event::LayerId;
 use crate::interval::{Bound, Interval, Thousands};
 use crate::metric::Metric;
@@ -53,13 +54,6 @@ pub(super) fn describe(scope: &Scope, metric: &Metric, layer: Option<&LayerId>) 
     match layer {
         Some(l) => text!("{scope} {metric} ({l})"),
         None => text!("{scope} {metric}"),
-    }
-}
-
-pub(super) fn stated_figure(claim: &Claim) -> String {
-    match claim.statement() {
-        Statement::Quantity { figure, .. } => figure.to_string(),
-        _ => String::new(),
     }
 }
 
@@ -187,7 +181,7 @@ pub(super) enum Says<'s> {
     AllMeet {
         listed: Vec<Named<'s>>,
         where_: &'s str,
-        when: String,
+        when: Shared,
         meet: Interval,
         allowing: bool,
     },
@@ -196,7 +190,7 @@ pub(super) enum Says<'s> {
     CannotAllMeet {
         count: usize,
         where_: &'s str,
-        when: String,
+        when: Shared,
         lowest: Named<'s>,
         highest: Named<'s>,
         gap: Decimal,
@@ -250,6 +244,23 @@ pub(super) enum Says<'s> {
         found: Vec<String>,
         matched: Recorded,
     },
+}
+
+/// The days claims that all share a day are said to be on: the date they
+/// all state, or the days they all share.
+pub(super) enum Shared {
+    On(AsOf),
+    Days(NaiveDate, NaiveDate),
+}
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Shared::On(at) => write!(f, "{at}"),
+            Shared::Days(from, until) if from == until => write!(f, "{}", AsOf::Day(from)),
+            Shared::Days(from, until) => write!(f, "{}..{}", Day(from), Day(until)),
+        }
+    }
 }
 
 /// The days a [`Says::NoRecord`] asks about.
@@ -699,5 +710,110 @@ fn allowed(allowing: bool) -> &'static str {
         ", with the ledger's changes over their days allowed for"
     } else {
         ""
+    }
+}
+
+/// What an interval of evidence stands for: its `Display` is the label
+/// (`C10: about 3,700 on 2022-02`, `ledger: GBR in EST personnel on 2022-03`).
+pub(super) enum Label<'s> {
+    /// A fact a claim states or implies.
+    Fact(FactLabel<'s>),
+    /// A fact as the part of a whole.
+    Part(FactLabel<'s>),
+    /// A fact as the whole a part is within.
+    Whole(FactLabel<'s>),
+    /// The ledger's total of `where_` over the days of `at`.
+    Ledger { where_: &'s str, at: AsOf },
+    /// The ledger's figure at a change's start.
+    LedgerBefore(AsOf),
+    /// The ledger's figure at a change's end.
+    LedgerAfter(AsOf),
+    /// The ledger's figure a change claim with no stated start starts from.
+    LedgerStart { where_: &'s str, at: AsOf },
+    /// A part of a change claim as stated.
+    StatedPart { id: &'s ClaimId, part: &'static str },
+    /// A part of a change claim as its other parts imply.
+    ImpliedPart { id: &'s ClaimId, part: &'static str },
+    /// What the ledger changed between two claims' dates.
+    LedgerChange { from: AsOf, to: AsOf },
+    /// A claim carried by the ledger's change to another's date.
+    Carried { id: &'s ClaimId, to: NaiveDate },
+    /// What the ledger changed in a part between its date and its whole's.
+    PartChange { part: &'s str, from: AsOf, to: AsOf },
+    /// What is left of a whole beside its part.
+    Rest { whole: &'s str, part: &'s str },
+    /// Where claims of one scope all meet; `level` where the ledger stands
+    /// still over their days, so they meet in their own terms.
+    AllMeet { level: bool },
+    /// Where a group of claims agree.
+    Agree(Vec<&'s ClaimId>),
+}
+
+/// A fact's own label: its claim, what it is of the claim, its date and layer.
+pub(super) struct FactLabel<'s> {
+    pub(super) id: &'s ClaimId,
+    pub(super) role: Role,
+    pub(super) stated: Option<Figure>,
+    pub(super) at: AsOf,
+    pub(super) layer: Option<&'s LayerId>,
+}
+
+impl Label<'_> {
+    /// The evidence of `interval` under this label: written into one string,
+    /// since a large check labels every fact in several findings.
+    pub(super) fn of(&self, interval: Interval) -> Evidence {
+        let mut label = String::with_capacity(48);
+        // Writing to a `String` cannot fail.
+        let _ = fmt::Write::write_fmt(&mut label, format_args!("{self}"));
+        Evidence { label, interval }
+    }
+}
+
+impl fmt::Display for FactLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.id)?;
+        match (self.role, self.stated) {
+            (Role::Stated, Some(s)) => write!(f, "{s}"),
+            (Role::Before, Some(s)) => write!(f, "before {s}"),
+            (Role::After, Some(s)) => write!(f, "after {s}"),
+            (Role::Before, None) => f.write_str("implied before"),
+            (Role::After, None) => f.write_str("implied after"),
+            (Role::Stated, None) => f.write_str("stated"),
+        }?;
+        write!(f, " on {}", self.at)?;
+        match self.layer {
+            Some(l) => write!(f, " ({l})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Fact(fact) => write!(f, "{fact}"),
+            Label::Part(fact) => write!(f, "part {fact}"),
+            Label::Whole(fact) => write!(f, "whole {fact}"),
+            Label::Ledger { where_, at } => write!(f, "ledger: {where_} on {at}"),
+            Label::LedgerBefore(at) => write!(f, "ledger before, on {at}"),
+            Label::LedgerAfter(at) => write!(f, "ledger after, on {at}"),
+            Label::LedgerStart { where_, at } => write!(f, "ledger before: {where_} on {at}"),
+            Label::StatedPart { id, part } => write!(f, "{id}: stated {part}"),
+            Label::ImpliedPart { id, part } => write!(f, "{id}: implied {part}"),
+            Label::LedgerChange { from, to } => write!(f, "ledger change {from} → {to}"),
+            Label::Carried { id, to } => write!(f, "{id} carried to {to}"),
+            Label::PartChange { part, from, to } => {
+                write!(f, "ledger change in {part} {from} → {to}")
+            }
+            Label::Rest { whole, part } => write!(f, "the rest of {whole} beside {part}"),
+            Label::AllMeet { level: true } => f.write_str("where they all meet"),
+            Label::AllMeet { level: false } => {
+                f.write_str("claimed less the ledger's, where they all meet")
+            }
+            Label::Agree(ids) => {
+                let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+                write!(f, "{} agree on", ids.join(", "))
+            }
+        }
     }
 }

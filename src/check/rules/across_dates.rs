@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::text::{Missing, Says};
-use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
+use crate::check::text::{Label, Missing, Says};
+use crate::check::{internal, Checker, Draft, Fact, Finding, Rule, Verdict};
 use crate::error::Result;
 
 impl<'a> Checker<'a> {
@@ -40,22 +40,18 @@ impl<'a> Checker<'a> {
         );
         f.events = events;
         f.evidence = vec![
-            Evidence {
-                label: early.label(),
-                interval: early.interval,
-            },
-            Evidence {
-                label: text!("ledger change {} → {}", early.as_of, late.as_of),
-                interval: change,
-            },
-            Evidence {
-                label: text!("{} carried to {d2}", early.claim.id()),
-                interval: bridged,
-            },
-            Evidence {
-                label: late.label(),
-                interval: late.interval,
-            },
+            early.evidence(),
+            Label::LedgerChange {
+                from: early.as_of,
+                to: late.as_of,
+            }
+            .of(change),
+            Label::Carried {
+                id: early.claim.id(),
+                to: d2,
+            }
+            .of(bridged),
+            late.evidence(),
         ];
         if known {
             f.caveats = late
@@ -68,10 +64,7 @@ impl<'a> Checker<'a> {
             // the events between stay, as what the ledger holds there.
             f.verdict = Verdict::Unverifiable;
             f.evidence.truncate(1);
-            f.evidence.push(Evidence {
-                label: late.label(),
-                interval: late.interval,
-            });
+            f.evidence.push(late.evidence());
             let missing = match (no_early, no_late) {
                 (true, false) => Missing::Early,
                 (false, true) => Missing::Late,

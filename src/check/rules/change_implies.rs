@@ -5,8 +5,8 @@ use std::cell::OnceCell;
 
 use rust_decimal::Decimal;
 
-use crate::check::text::{Contradiction, Says};
-use crate::check::{Checker, Draft, Evidence, Fact, Finding, Parts, Prepared, Role, Rule, Verdict};
+use crate::check::text::{Contradiction, Label, Says};
+use crate::check::{Checker, Draft, Fact, Finding, Parts, Prepared, Role, Rule, Verdict};
 use crate::claim::Change;
 use crate::error::Result;
 use crate::interval::{Bound, Interval};
@@ -51,13 +51,13 @@ impl<'a> Checker<'a> {
             if let (Some(b), true) = (ledger_before, own_before.is_empty()) {
                 parts.before = Some(b);
                 from_ledger = true;
-                evidence.push(Evidence {
-                    label: text!(
-                        "ledger before: {} on {before_at}",
-                        self.describe(scope, metric, None)
-                    ),
-                    interval: b,
-                });
+                evidence.push(
+                    Label::LedgerStart {
+                        where_: &self.describe(scope, metric, None),
+                        at: before_at,
+                    }
+                    .of(b),
+                );
             }
         }
         // A change whose start the ledger must give, where it has no record.
@@ -68,23 +68,25 @@ impl<'a> Checker<'a> {
             && ledger_before.is_none()
             && self.counts(metric);
         let derived = derive(&parts);
-        let name = |s: &str| text!("{}: {s}", claim.id());
         let mut f = Draft::new(
             Rule::ChangeImplies,
             Verdict::Consistent,
             vec![claim.id().clone()],
         );
-        for (label, i) in [
+        for (part, i) in [
             ("before", stated.before),
             ("after", stated.after),
             ("change", stated.delta),
             ("ratio", stated.ratio),
         ] {
             if let Some(i) = i {
-                f.evidence.push(Evidence {
-                    label: name(&format!("stated {label}")),
-                    interval: i,
-                });
+                f.evidence.push(
+                    Label::StatedPart {
+                        id: claim.id(),
+                        part,
+                    }
+                    .of(i),
+                );
             }
         }
         f.evidence.extend(evidence);
@@ -111,7 +113,7 @@ impl<'a> Checker<'a> {
             }
             Ok(d) => {
                 let mut implied = Vec::new();
-                for (label, was, now) in [
+                for (part, was, now) in [
                     ("before", stated.before, d.before),
                     ("after", stated.after, d.after),
                     ("change", stated.delta, d.delta),
@@ -119,11 +121,14 @@ impl<'a> Checker<'a> {
                 ] {
                     if let Some(now) = now.filter(informative) {
                         if was != Some(now) {
-                            f.evidence.push(Evidence {
-                                label: name(&format!("implied {label}")),
-                                interval: now,
-                            });
-                            implied.push((label, now));
+                            f.evidence.push(
+                                Label::ImpliedPart {
+                                    id: claim.id(),
+                                    part,
+                                }
+                                .of(now),
+                            );
+                            implied.push((part, now));
                         }
                     }
                 }

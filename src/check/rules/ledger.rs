@@ -2,10 +2,8 @@
 //! scope, metric and date.
 
 use crate::check::evidence::hull;
-use crate::check::text::{describe, stated_figure, Miss, Says, When};
-use crate::check::{
-    internal, Checker, Draft, Evidence, Fact, Finding, Parts, Prepared, Rule, Verdict,
-};
+use crate::check::text::{describe, FactLabel, Label, Miss, Says, When};
+use crate::check::{internal, Checker, Draft, Fact, Finding, Parts, Prepared, Rule, Verdict};
 use crate::claim::AsOf;
 use crate::error::Result;
 use crate::interval::Interval;
@@ -18,16 +16,17 @@ impl<'a> Checker<'a> {
         let (claim, scope, metric, interval) =
             (fact.claim, fact.scope, fact.metric, &fact.interval);
         let as_of = claim.as_of();
-        let label = text!("{}: {} on {as_of}", claim.id(), stated_figure(claim));
         let mut f = Draft::new(
             Rule::ClaimVsLedger,
             Verdict::Unverifiable,
             vec![claim.id().clone()],
         );
-        f.evidence.push(Evidence {
-            label,
-            interval: *interval,
-        });
+        // Labelled without its layer, which the ledger's label names.
+        let label = FactLabel {
+            layer: None,
+            ..fact.label()
+        };
+        f.evidence.push(Label::Fact(label).of(*interval));
         let where_ = self.describe(scope, metric, claim.layer());
         let Some(days) = self.fact_days(fact)? else {
             return Ok(f.says(Says::NotCounted { metric }));
@@ -42,10 +41,13 @@ impl<'a> Checker<'a> {
                 first,
             }));
         };
-        f.evidence.push(Evidence {
-            label: text!("ledger: {where_} on {as_of}"),
-            interval: ledger,
-        });
+        f.evidence.push(
+            Label::Ledger {
+                where_: &where_,
+                at: as_of,
+            }
+            .of(ledger),
+        );
         f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
         if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
             return Ok(f.says(Says::Stale {
@@ -107,14 +109,8 @@ impl<'a> Checker<'a> {
             vec![claim.id().clone()],
         );
         f.evidence = vec![
-            Evidence {
-                label: text!("ledger before, on {before_at}"),
-                interval: lb,
-            },
-            Evidence {
-                label: text!("ledger after, on {}", claim.as_of()),
-                interval: la,
-            },
+            Label::LedgerBefore(before_at).of(lb),
+            Label::LedgerAfter(claim.as_of()).of(la),
         ];
         let where_ = &describe(scope, metric, claim.layer());
         f.caveats = p.view.caveats(scope, metric, claim.as_of().last())?;

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::check::evidence::{decimal, hull};
-use crate::check::text::Says;
-use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
+use crate::check::text::{Label, Says};
+use crate::check::{internal, Checker, Draft, Fact, Finding, Rule, Verdict};
 use crate::claim::AsOf;
 use crate::country::Country;
 use crate::error::Result;
@@ -380,20 +380,18 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         .map_err(|e| internal(&e))?
         .intersection(&Interval::at_least(Decimal::ZERO));
     let (p, w) = (part.scope.to_string(), whole.scope.to_string());
-    let mut evidence = vec![Evidence {
-        label: text!("part {}", part.label()),
-        interval: part.interval,
-    }];
+    let mut evidence = vec![Label::Part(part.label()).of(part.interval)];
     if moved {
-        evidence.push(Evidence {
-            label: text!("ledger change in {p} {} → {}", part.as_of, whole.as_of),
-            interval: shift,
-        });
+        evidence.push(
+            Label::PartChange {
+                part: &p,
+                from: part.as_of,
+                to: whole.as_of,
+            }
+            .of(shift),
+        );
     }
-    evidence.push(Evidence {
-        label: text!("whole {}", whole.label()),
-        interval: whole.interval,
-    });
+    evidence.push(Label::Whole(whole.label()).of(whole.interval));
     let mut f = Draft::new(
         Rule::PartWithinWhole,
         Verdict::Consistent,
@@ -402,10 +400,13 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
     f.evidence = evidence;
     let rest = match remainder {
         Some(rest) => {
-            f.evidence.push(Evidence {
-                label: text!("the rest of {w} beside {p}"),
-                interval: rest,
-            });
+            f.evidence.push(
+                Label::Rest {
+                    whole: &w,
+                    part: &p,
+                }
+                .of(rest),
+            );
             let stated = match (part.stated, whole.stated) {
                 (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => {
                     Some(ws.stated() - ps.stated())

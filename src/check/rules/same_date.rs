@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::check::text::{Named, Says};
+use crate::check::text::{Label, Named, Says, Shared};
 use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
 use crate::claim::{AsOf, ClaimId};
 use crate::error::Result;
@@ -106,9 +106,12 @@ fn spans_evidence(facts: &[Fact<'_>], offsets: &[&Offset], where_: &str) -> Vec<
     offsets
         .iter()
         .filter(|o| seen.insert(facts[o.fact].as_of))
-        .map(|o| Evidence {
-            label: text!("ledger: {where_} on {}", facts[o.fact].as_of),
-            interval: o.span,
+        .map(|o| {
+            Label::Ledger {
+                where_,
+                at: facts[o.fact].as_of,
+            }
+            .of(o.span)
         })
         .collect()
 }
@@ -135,16 +138,13 @@ fn all_on_shared_days(
         let mut distinct: Vec<AsOf> = first.collect();
         distinct.dedup();
         match distinct.as_slice() {
-            [one] => one.to_string(),
+            [one] => Shared::On(*one),
             _ => {
                 let from = offsets.iter().map(|o| days[o.fact].0).max();
                 let until = offsets.iter().map(|o| days[o.fact].1).min();
                 match (from, until) {
-                    (Some(f), Some(u)) if f == u => AsOf::Day(f).to_string(),
-                    (Some(f), Some(u)) => {
-                        text!("{}..{}", crate::claim::Day(f), crate::claim::Day(u))
-                    }
-                    _ => String::new(),
+                    (Some(f), Some(u)) => Shared::Days(f, u),
+                    _ => return Err(internal(&"a run of no facts")),
                 }
             }
         }
@@ -157,13 +157,7 @@ fn all_on_shared_days(
             .map(|o| facts[o.fact].claim.id().clone())
             .collect(),
     );
-    f.evidence = offsets
-        .iter()
-        .map(|o| Evidence {
-            label: facts[o.fact].label(),
-            interval: facts[o.fact].interval,
-        })
-        .collect();
+    f.evidence = offsets.iter().map(|o| facts[o.fact].evidence()).collect();
     if level.is_none() {
         f.evidence.extend(spans_evidence(facts, &all, where_));
     }
@@ -181,14 +175,12 @@ fn all_on_shared_days(
     };
     if let Ok(meet) = Interval::new(highest.offset.low(), lowest.offset.high()) {
         let meet = shown(meet)?;
-        f.evidence.push(Evidence {
-            label: if level.is_some() {
-                "where they all meet".to_string()
-            } else {
-                "claimed less the ledger's, where they all meet".to_string()
-            },
-            interval: meet,
-        });
+        f.evidence.push(
+            Label::AllMeet {
+                level: level.is_some(),
+            }
+            .of(meet),
+        );
         return Ok(f.says(Says::AllMeet {
             listed: named(facts, &all),
             where_,
@@ -221,16 +213,7 @@ fn all_on_shared_days(
     for (members, meet) in &groups {
         let ids: Vec<&ClaimId> = members.iter().map(|o| facts[o.fact].claim.id()).collect();
         let meet = shown(*meet)?;
-        f.evidence.push(Evidence {
-            label: text!(
-                "{} agree on",
-                ids.iter()
-                    .map(|id| id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            interval: meet,
-        });
+        f.evidence.push(Label::Agree(ids.clone()).of(meet));
         agreeing.push((ids, meet));
     }
     let gap = f.gap.unwrap_or_default();
@@ -302,13 +285,7 @@ fn each_against_overlapping(
                 .map(|o| facts[o.fact].claim.id().clone())
                 .collect(),
         );
-        f.evidence = shown
-            .iter()
-            .map(|o| Evidence {
-                label: facts[o.fact].label(),
-                interval: facts[o.fact].interval,
-            })
-            .collect();
+        f.evidence = shown.iter().map(|o| facts[o.fact].evidence()).collect();
         let level = level(&shown);
         if level.is_none() {
             f.evidence.extend(spans_evidence(facts, &shown, where_));
