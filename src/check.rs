@@ -19,6 +19,13 @@
 //! A claim whose figure the ledger took from the same line of the same source
 //! cannot be checked against the ledger: that check is *unverifiable*, not
 //! consistent, since the ledger would only be agreeing with itself.
+//!
+//! Inside, each part has its file: `check/report.rs` the report and its
+//! types; `check/validate.rs` claim validation; `check/evidence.rs` what is
+//! read from the ledger, worked out once per scope; `check/rules/` one file
+//! per rule, each deciding its findings as data; and `check/text.rs` every
+//! sentence and label a finding says. A finding is made one way,
+//! `Draft::says`, which asserts (in debug builds) what every finding holds.
 
 use std::cell::{OnceCell, RefCell};
 use std::fmt;

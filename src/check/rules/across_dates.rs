@@ -8,7 +8,9 @@ use crate::check::{internal, Checker, Draft, Fact, Finding, Rule, Verdict};
 use crate::error::Result;
 
 impl<'a> Checker<'a> {
-    pub(in crate::check) fn across_dates(
+    /// `early` carried by what the ledger changed from its days to `late`'s,
+    /// against `late`: unverifiable where either side has no record.
+    pub(super) fn across_dates(
         &self,
         early: &Fact<'a>,
         late: &Fact<'a>,

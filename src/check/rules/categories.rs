@@ -84,7 +84,9 @@ impl<'a> Checker<'a> {
         Ok(findings)
     }
 
-    pub(in crate::check) fn category_vs_ledger(
+    /// A categorical claim against what the ledger records of its subject on
+    /// its last day; `None` for a named subject, which the ledger does not record.
+    fn category_vs_ledger(
         &self,
         p: &Prepared<'_>,
         subject: &Subject,

@@ -12,6 +12,10 @@ use crate::scope::Scope;
 use crate::view::View;
 
 impl<'a> Checker<'a> {
+    /// A quantity claim against the ledger's totals over its days: it holds
+    /// if it holds on some day; the ledger cannot tell where it counts
+    /// nothing of the metric, has no record then, has only a stale figure,
+    /// or took its figure from the claim's own line.
     pub(in crate::check) fn quantity_vs_ledger(&self, fact: &Fact<'a>) -> Result<Finding> {
         let (claim, scope, metric, interval) =
             (fact.claim, fact.scope, fact.metric, &fact.interval);
@@ -86,8 +90,10 @@ impl<'a> Checker<'a> {
         }))
     }
 
+    /// A change claim's parts against what the ledger records at its two
+    /// points, `lb` before and `la` after.
     #[allow(clippy::too_many_arguments)]
-    pub(in crate::check) fn change_vs_ledger(
+    pub(super) fn change_vs_ledger(
         &self,
         p: &Prepared<'_>,
         scope: &Scope,
@@ -161,7 +167,7 @@ impl<'a> Checker<'a> {
     /// points, or counting nothing of its metric: it says which, rather than
     /// leave the claim out. `recorded` says whether the ledger records its
     /// start and its end.
-    pub(in crate::check) fn change_unrecorded(
+    pub(super) fn change_unrecorded(
         &self,
         p: &Prepared<'a>,
         scope: &'a Scope,

@@ -27,7 +27,7 @@ impl<'a> Checker<'a> {
     /// each scope's sorted by date; each ordered pair of scopes that may
     /// nest is swept for facts whose dates overlap, and the pairs are then
     /// taken in the order of a scan of every pair.
-    pub(in crate::check) fn parts_within_wholes(
+    pub(super) fn parts_within_wholes(
         &self,
         facts: &[Fact<'a>],
         days: &[(NaiveDate, NaiveDate)],
@@ -116,11 +116,7 @@ impl<'a> Checker<'a> {
     /// Unlike a claim's own days, the whole's keep the days before anything
     /// was recorded in the part: the whole may mean one when the part was
     /// nothing.
-    pub(in crate::check) fn part_shift(
-        &self,
-        part: &Fact<'a>,
-        whole: &Fact<'a>,
-    ) -> Result<Interval> {
+    fn part_shift(&self, part: &Fact<'a>, whole: &Fact<'a>) -> Result<Interval> {
         self.shift_to(part, whole.as_of, || {
             let totals = self.day_totals(part.view, part.scope, part.metric, whole.as_of)?;
             // The change the ledger records: a day before any record of the
@@ -136,7 +132,7 @@ impl<'a> Checker<'a> {
 
     /// What the ledger changed in `a`'s scope from any day of `a` to any day
     /// of `to`, given the span of its totals over `to`'s days.
-    pub(in crate::check) fn shift_to(
+    fn shift_to(
         &self,
         a: &Fact<'a>,
         to: AsOf,
@@ -244,11 +240,7 @@ impl<'a> Checker<'a> {
         Ok(true)
     }
 
-    pub(in crate::check) fn countries(
-        &self,
-        places: &Places,
-        date: NaiveDate,
-    ) -> Result<BTreeSet<Country>> {
+    fn countries(&self, places: &Places, date: NaiveDate) -> Result<BTreeSet<Country>> {
         Ok(self.ledger.countries(places, date)?.into_iter().collect())
     }
 }

@@ -19,7 +19,7 @@ impl<'a> Checker<'a> {
     /// elsewhere each fact gets one finding against those whose dates
     /// overlap it. Either way the findings grow with the facts, not with
     /// their pairs.
-    pub(in crate::check) fn same_dates(
+    pub(super) fn same_dates(
         &self,
         facts: &[Fact<'a>],
         days: &[(NaiveDate, NaiveDate)],
