@@ -58,12 +58,12 @@ pub(super) fn describe(scope: &Scope, metric: &Metric, layer: Option<&LayerId>) 
 }
 
 /// A signed interval: `+300`, `−1,650`, `+[18,000, 20,000)`.
-pub(super) fn signed(i: &Interval) -> Signed<'_> {
+fn signed(i: &Interval) -> Signed<'_> {
     Signed(i)
 }
 
 /// See [`signed`].
-pub(super) struct Signed<'i>(&'i Interval);
+struct Signed<'i>(&'i Interval);
 
 impl fmt::Display for Signed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,7 +76,7 @@ impl fmt::Display for Signed<'_> {
 }
 
 /// How far `found` lies from `expected`: "250 too many", "1,000 too few".
-pub(super) fn off_by(expected: &Interval, found: &Interval) -> String {
+fn off_by(expected: &Interval, found: &Interval) -> String {
     let gap = expected.gap(found).ok().flatten().unwrap_or_default();
     let above = match (found.low(), expected.high()) {
         (Bound::Included(f) | Bound::Excluded(f), Bound::Included(e) | Bound::Excluded(e)) => {
