@@ -191,7 +191,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report.findings().len()
     );
     println!();
-    print!("{report}");
+    print!("{}", report.named(ledger));
     Ok(())
 }
 

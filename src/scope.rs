@@ -431,7 +431,7 @@ impl Scope {
         NamedScope { scope: self, names }
     }
 
-    fn words(&self, names: Option<&dyn Names>) -> String {
+    pub(crate) fn words(&self, names: Option<&dyn Names>) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(units) = &self.units {
             parts.push(join(units));

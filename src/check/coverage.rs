@@ -19,7 +19,7 @@ use crate::deployment::Footing;
 use crate::deployment::Location;
 use crate::error::Result;
 use crate::metric::Metric;
-use crate::scope::Scope;
+use crate::scope::{Names, Scope};
 use crate::unit::{Contributor, UnitKind};
 use crate::view::View;
 
@@ -140,6 +140,20 @@ pub enum Caveat {
 
 impl fmt::Display for Caveat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, None)
+    }
+}
+
+impl Caveat {
+    /// The caveat in words, with regions and alliances by the names
+    /// `names` gives them, as [`Scope::named`] writes a scope; `Display`
+    /// writes their ids.
+    pub fn named<'a>(&'a self, names: &'a impl Names) -> impl fmt::Display + 'a {
+        Written(self, Some(names))
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, names: Option<&dyn Names>) -> fmt::Result {
+        let where_ = |scope: &Scope, metric: &Metric| where_(scope, metric, names);
         match self {
             Caveat::Footings {
                 scope,
@@ -185,9 +199,10 @@ impl fmt::Display for Caveat {
                 members,
             } => write!(
                 f,
-                "the ledger's figure for {} adds {alliance}'s own units in {host} to {}'s there, \
+                "the ledger's figure for {} adds {}'s own units in {host} to {}'s there, \
                  which may be partly inside them and so counted twice",
                 where_(scope, metric),
+                names.and_then(|n| n.alliance_label(alliance)).unwrap_or(alliance.as_str()),
                 joined(members)
             ),
             Caveat::Metrics {
@@ -196,8 +211,9 @@ impl fmt::Display for Caveat {
                 recorded,
             } => write!(
                 f,
-                "the ledger records only {} for {scope}; it has nothing of {metric} there",
-                joined(recorded)
+                "the ledger records only {} for {}; it has nothing of {metric} there",
+                joined(recorded),
+                scope.words(names)
             ),
             Caveat::MayInclude { document, what } => {
                 write!(f, "{document}'s figures may include {what}")
@@ -206,12 +222,23 @@ impl fmt::Display for Caveat {
     }
 }
 
-/// `USA in europe personnel`; `personnel` for the scope of everything.
-fn where_(scope: &Scope, metric: &Metric) -> String {
+/// A caveat written with the names of a ledger where there are some: see
+/// [`Caveat::named`].
+pub(in crate::check) struct Written<'a>(pub &'a Caveat, pub Option<&'a dyn Names>);
+
+impl fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, self.1)
+    }
+}
+
+/// `USA in europe personnel` (`in Europe` with names); `personnel` for the
+/// scope of everything.
+fn where_(scope: &Scope, metric: &Metric, names: Option<&dyn Names>) -> String {
     if *scope == Scope::all() {
         metric.to_string()
     } else {
-        format!("{scope} {metric}")
+        format!("{} {metric}", scope.words(names))
     }
 }
 

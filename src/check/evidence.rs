@@ -48,7 +48,7 @@ impl<'a> Checker<'a> {
             self.described
                 .borrow_mut()
                 .entry((scope, metric, layer))
-                .or_insert_with(|| describe(scope, metric, layer).into()),
+                .or_insert_with(|| describe(scope, metric, layer, self.ledger).into()),
         )
     }
 

@@ -5,12 +5,14 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::coverage::Written;
 use super::text::Says;
 use super::Caveat;
 use crate::claim::{Claim, ClaimId};
 use crate::event::EventId;
 use crate::index::FastMap;
 use crate::interval::Interval;
+use crate::scope::Names;
 
 /// The verdict of one check, worst first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -336,6 +338,19 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, None)
+    }
+}
+
+impl Report {
+    /// The report as `Display` writes it, with the regions and alliances of
+    /// its caveats by the names `names` gives them, as the findings'
+    /// summaries already are: what a person reads.
+    pub fn named<'a>(&'a self, names: &'a impl Names) -> impl fmt::Display + 'a {
+        Named(self, names)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, names: Option<&dyn Names>) -> fmt::Result {
         // A column is as wide as its widest cell, up to `WIDEST`; a wider
         // cell (the ids of a thousand claims) runs on into the next column
         // rather than push every row out to its width. Padded by hand: a
@@ -368,12 +383,22 @@ impl fmt::Display for Report {
             }
             line.push_str(&finding.summary);
             for caveat in &finding.caveats {
+                let caveat = Written(caveat, names);
                 // Writing to a `String` cannot fail.
                 let _ = fmt::Write::write_fmt(&mut line, format_args!(" — caveat: {caveat}"));
             }
             writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
+    }
+}
+
+/// A report written with the names of a ledger: see [`Report::named`].
+struct Named<'a>(&'a Report, &'a dyn Names);
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, Some(self.1))
     }
 }
 

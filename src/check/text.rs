@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Evidence, Role};
-use crate::claim::{AsOf, ClaimId, Day, Figure, Subject};
+use crate::claim::{AsOf, ClaimId, Day, Figure};
 use crate::event::LayerId;
 use crate::interval::{Bound, Interval};
 use crate::metric::Metric;
 use crate::number::Thousands;
-use crate::scope::Scope;
+use crate::scope::{Names, Scope};
 
 /// `format!` for the findings' text: the sentences run to a hundred bytes
 /// or so, and `format!` starts from a guess that a large check pays for in
@@ -50,8 +50,15 @@ pub(super) fn readable(i: &Interval) -> Interval {
     Interval::new(round(i.low(), true), round(i.high(), false)).unwrap_or(*i)
 }
 
-/// `NATO in baltic-states personnel`, with the layer when there is one.
-pub(super) fn describe(scope: &Scope, metric: &Metric, layer: Option<&LayerId>) -> String {
+/// `NATO in the Baltic states personnel`, regions and alliances by the
+/// names `names` gives them, with the layer when there is one.
+pub(super) fn describe(
+    scope: &Scope,
+    metric: &Metric,
+    layer: Option<&LayerId>,
+    names: &impl Names,
+) -> String {
+    let scope = scope.named(names);
     match layer {
         Some(l) => text!("{scope} {metric} ({l})"),
         None => text!("{scope} {metric}"),
@@ -212,20 +219,20 @@ pub(super) enum Says<'s> {
     },
     /// A categorical claim no other claim or record speaks with.
     Lone {
-        subject: &'s Subject,
+        subject: &'s str,
         at: AsOf,
         value: &'s str,
     },
     /// The values stated by claims that all share a day.
     Values {
-        subject: &'s Subject,
+        subject: &'s str,
         at: AsOf,
         values: Vec<(&'s str, Vec<&'s ClaimId>)>,
     },
     /// A categorical claim against those whose dates overlap its own: one
     /// claim of each other value (a few), and how many more values.
     ValueAgainstOverlapping {
-        subject: &'s Subject,
+        subject: &'s str,
         at: AsOf,
         value: &'s str,
         claim: &'s ClaimId,
@@ -234,13 +241,10 @@ pub(super) enum Says<'s> {
         more_values: usize,
     },
     /// The ledger records nothing of a categorical claim's subject.
-    RecordsNo {
-        subject: &'s Subject,
-        date: NaiveDate,
-    },
+    RecordsNo { subject: &'s str, date: NaiveDate },
     /// The ledger's values of a subject against a categorical claim's.
     Recorded {
-        subject: &'s Subject,
+        subject: &'s str,
         date: NaiveDate,
         found: Vec<String>,
         matched: Recorded,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use posture_ledger::{Caveat, CheckOptions, Finding, Interval, Report, Rule, Verdict};
+use posture_ledger::{Caveat, CheckOptions, Finding, Interval, Ledger, Report, Rule, Verdict};
 use serde::Serialize;
 
 use crate::{Common, Done, Failure, Format, PolicyArg};
@@ -87,7 +87,11 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
             known_at,
             claims: scenario.claims().len(),
             conflicts: report.has_conflicts(),
-            findings: report.findings().iter().map(json_finding).collect(),
+            findings: report
+                .findings()
+                .iter()
+                .map(|f| json_finding(f, scenario.ledger()))
+                .collect(),
             summary,
         })?,
         Format::Csv => {
@@ -105,7 +109,7 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
                     f.summary.clone(),
                     f.caveats
                         .iter()
-                        .map(ToString::to_string)
+                        .map(|c| c.named(scenario.ledger()).to_string())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ]);
@@ -123,7 +127,8 @@ pub fn run(args: &CheckArgs) -> Result<Done, Failure> {
                 format!("{}: {claims}, no findings\n", scenario.name())
             } else {
                 format!(
-                    "{report}\n{}: {claims}, {}: {} conflicting, {} unverifiable, {} consistent\n",
+                    "{}\n{}: {claims}, {}: {} conflicting, {} unverifiable, {} consistent\n",
+                    report.named(scenario.ledger()),
                     scenario.name(),
                     crate::plural(summary.findings, "finding"),
                     summary.conflicting,
@@ -154,7 +159,7 @@ fn summary(report: &Report) -> Summary {
     }
 }
 
-fn json_finding(f: &Finding) -> JsonFinding<'_> {
+fn json_finding<'a>(f: &'a Finding, ledger: &Ledger) -> JsonFinding<'a> {
     JsonFinding {
         verdict: f.verdict,
         rule: f.rule,
@@ -175,7 +180,7 @@ fn json_finding(f: &Finding) -> JsonFinding<'_> {
             .caveats
             .iter()
             .map(|c| JsonCaveat {
-                text: c.to_string(),
+                text: c.named(ledger).to_string(),
                 caveat: c,
             })
             .collect(),

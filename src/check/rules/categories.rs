@@ -34,6 +34,7 @@ impl<'a> Checker<'a> {
                         n,
                         p,
                         subject,
+                        about: self.about(subject),
                         value,
                         normal: normalized(value),
                         days: (as_of.first(), as_of.last()),
@@ -63,7 +64,7 @@ impl<'a> Checker<'a> {
                                 vec![one.p.claim.id().clone()],
                             );
                             findings.push(f.says(Says::Lone {
-                                subject: one.subject,
+                                subject: &one.about,
                                 at: one.p.claim.as_of(),
                                 value: one.value.trim(),
                             }));
@@ -82,6 +83,14 @@ impl<'a> Checker<'a> {
             }
         }
         Ok(findings)
+    }
+
+    /// A subject in words: a footing's scope with the ledger's names.
+    fn about(&self, subject: &Subject) -> String {
+        match subject {
+            Subject::Footing(scope) => text!("footing of {}", scope.named(self.ledger)),
+            _ => subject.to_string(),
+        }
     }
 
     /// A categorical claim against what the ledger records of its subject on
@@ -139,6 +148,7 @@ impl<'a> Checker<'a> {
         );
         if found.is_empty() {
             f.verdict = Verdict::Unverifiable;
+            let subject = &self.about(subject);
             return Ok(Some(f.says(Says::RecordsNo { subject, date })));
         }
         let matched = if !own.is_empty() {
@@ -152,7 +162,7 @@ impl<'a> Checker<'a> {
             Recorded::Not(expected)
         };
         Ok(Some(f.says(Says::Recorded {
-            subject,
+            subject: &self.about(subject),
             date,
             found,
             matched,
@@ -166,6 +176,8 @@ struct Said<'p> {
     n: usize,
     p: &'p Prepared<'p>,
     subject: &'p Subject,
+    /// The subject in words, with the names of the ledger.
+    about: String,
     value: &'p str,
     /// The value as compared: lowercase, single spaces.
     normal: String,
@@ -207,7 +219,7 @@ fn values_on_shared_days(run: &[Said<'_>]) -> Finding {
         ordered.iter().map(|s| s.p.claim.id().clone()).collect(),
     );
     f.says(Says::Values {
-        subject: ordered[0].subject,
+        subject: &ordered[0].about,
         at: ordered[0].p.claim.as_of(),
         values,
     })
@@ -255,7 +267,7 @@ fn each_value_against_overlapping(run: &[Said<'_>]) -> Vec<Finding> {
             f.verdict = Verdict::Conflicting;
         }
         findings.push(f.says(Says::ValueAgainstOverlapping {
-            subject: a.subject,
+            subject: &a.about,
             at: a.p.claim.as_of(),
             value: a.value.trim(),
             claim: a.p.claim.id(),

@@ -118,7 +118,7 @@ impl<'a> Checker<'a> {
             Label::LedgerBefore(before_at).of(lb),
             Label::LedgerAfter(claim.as_of()).of(la),
         ];
-        let where_ = &describe(scope, metric, claim.layer());
+        let where_ = &describe(scope, metric, claim.layer(), self.ledger);
         f.caveats = p.view.caveats(scope, metric, claim.as_of().last())?;
         let stale = match self.stale(before_view, scope, metric, before_at.last())? {
             Some(why) => Some(why),
