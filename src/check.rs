@@ -37,7 +37,7 @@ use rust_decimal::Decimal;
 use crate::claim::{AsOf, Change, Claim, Figure, Subject};
 use crate::error::{Error, Result};
 use crate::event::LayerId;
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::interval::Interval;
 use crate::ledger::Ledger;
 use crate::metric::Metric;

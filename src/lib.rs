@@ -13,6 +13,7 @@ mod deployment;
 mod enums;
 mod error;
 mod event;
+mod hash;
 mod id;
 #[cfg(feature = "csv")]
 pub mod import;

@@ -10,7 +10,7 @@ use super::text::Says;
 use super::Caveat;
 use crate::claim::{Claim, ClaimId};
 use crate::event::EventId;
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::interval::Interval;
 use crate::scope::Names;
 

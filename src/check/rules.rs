@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Checker, Fact, Finding};
 use crate::error::Result;
 use crate::event::LayerId;
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::metric::Metric;
 use crate::scope::Scope;
 

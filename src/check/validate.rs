@@ -10,7 +10,7 @@ use crate::claim::{Claim, ClaimId, Direction, Figure, Statement, Subject};
 use crate::country::MembershipStatus;
 use crate::deployment::Footing;
 use crate::error::{Error, Problem, RecordKind, Result};
-use crate::index::FastSet;
+use crate::hash::FastSet;
 use crate::ledger::Ledger;
 use crate::metric::Metric;
 use crate::qualifier::TolerancePolicy;

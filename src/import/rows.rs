@@ -14,7 +14,7 @@ use crate::country::{Country, Region, RegionId};
 use crate::deployment::Footing;
 use crate::error::{Error, Result};
 use crate::event::{Document, Event, EventId, EventKind, Source};
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric};
 use crate::scenario::Diagnostic;

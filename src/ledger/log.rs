@@ -9,7 +9,8 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::correction::Correction;
 use crate::event::{Event, EventId, LayerId};
-use crate::index::{self, FastHasher, FastMap, Key};
+use crate::hash::{FastHasher, FastMap};
+use crate::index::{self, Key};
 use crate::unit::UnitId;
 
 /// The events, their index by id, and their corrections.

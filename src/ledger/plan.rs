@@ -13,7 +13,8 @@ use super::replay::Replay;
 use super::{days, internal, Ledger, Timelines};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventKind};
-use crate::index::{self, Contribution, FastMap, Key};
+use crate::hash::FastMap;
+use crate::index::{self, Contribution, Key};
 use crate::metric::Count;
 
 /// A new event of a batch: its unit, its layer, its key.

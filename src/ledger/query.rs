@@ -16,9 +16,8 @@ use crate::country::{Country, Region};
 use crate::deployment::{Deployment, Footing};
 use crate::error::{Error, RecordKind, Result};
 use crate::event::{Event, EventId, LayerId};
-use crate::index::{
-    self, CellKey, Cells, Contrib, Contribution, FastMap, Host, Key, Loc, Series, Sum,
-};
+use crate::hash::FastMap;
+use crate::index::{self, CellKey, Cells, Contrib, Contribution, Host, Key, Loc, Series, Sum};
 use crate::metric::{Count, Metric, Quantity};
 use crate::scope::{Places, Scope};
 use crate::total::Total;

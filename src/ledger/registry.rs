@@ -7,7 +7,8 @@ use crate::country::{Alliance, AllianceId, Country, CountryRecord, Region, Regio
 use crate::deployment::Location;
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::Layer;
-use crate::index::{Cells, Contrib, FastMap, Loc};
+use crate::hash::FastMap;
+use crate::index::{Cells, Contrib, Loc};
 use crate::metric::Metric;
 use crate::scope::Names;
 use crate::unit::{Contributor, Unit, UnitId};

@@ -14,7 +14,8 @@ use super::{Ledger, Timelines};
 use crate::deployment::Location;
 use crate::error::Problem;
 use crate::event::Event;
-use crate::index::{self, CellKey, Contribution, FastMap, Key, Loc};
+use crate::hash::FastMap;
+use crate::index::{self, CellKey, Contribution, Key, Loc};
 use crate::metric::Metric;
 
 /// Replays units' histories, over the recorded ledger or over a staged batch.

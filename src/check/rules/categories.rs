@@ -11,7 +11,7 @@ use crate::check::{Checker, Draft, Finding, Kind, Prepared, Rule, Verdict};
 use crate::claim::{ClaimId, Subject};
 use crate::deployment::Footing;
 use crate::error::Result;
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::metric::Metric;
 
 impl<'a> Checker<'a> {

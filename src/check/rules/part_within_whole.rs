@@ -13,7 +13,7 @@ use crate::claim::AsOf;
 use crate::country::Country;
 use crate::error::Result;
 use crate::event::LayerId;
-use crate::index::FastMap;
+use crate::hash::FastMap;
 use crate::interval::Interval;
 use crate::metric::Metric;
 use crate::scope::{Places, Scope};

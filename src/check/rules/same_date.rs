@@ -7,7 +7,7 @@ use crate::check::text::{Label, Named, Says, Shared};
 use crate::check::{internal, Checker, Draft, Evidence, Fact, Finding, Rule, Verdict};
 use crate::claim::{AsOf, ClaimId};
 use crate::error::Result;
-use crate::index::FastSet;
+use crate::hash::FastSet;
 use crate::interval::{cmp_high, cmp_low, Interval};
 
 impl<'a> Checker<'a> {
