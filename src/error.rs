@@ -13,6 +13,9 @@ use crate::deployment::Location;
 use crate::event::EventId;
 use crate::metric::{Count, Metric};
 
+mod files;
+pub use files::{Diagnostic, ScenarioError};
+
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -114,11 +117,11 @@ pub enum Error {
     },
     /// A scenario file has problems: every one found, each with its place.
     #[error("{0}")]
-    Scenario(#[from] crate::scenario::ScenarioError),
+    Scenario(#[from] ScenarioError),
     /// An imported file has problems: every one found, each with its line.
     #[cfg(feature = "csv")]
     #[error("{0}")]
-    Import(crate::import::ImportError),
+    Import(ScenarioError),
     /// A chart could not be drawn (feature `chart`): its range, its size,
     /// or the drawing library refused.
     #[error("cannot draw the chart: {reason}")]

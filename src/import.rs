@@ -344,7 +344,7 @@ pub struct Imported {
 
 /// Every problem found in an imported file, in file order: the same list of
 /// diagnostics, each with the file and line, as a scenario file's.
-pub type ImportError = crate::scenario::ScenarioError;
+pub type ImportError = crate::error::ScenarioError;
 
 /// Reads observed strengths into `ledger` as deploy and set-level events of
 /// national contingents.

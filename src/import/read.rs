@@ -6,7 +6,7 @@ use std::io::Read;
 use chrono::NaiveDate;
 
 use super::Rows;
-use crate::scenario::Diagnostic;
+use crate::error::Diagnostic;
 
 /// A `YYYY-MM-DD` date read directly, the form nearly every row has; `None`
 /// for anything else, which the general parser then reads or refuses.

@@ -12,12 +12,12 @@ use super::spec::{Amounts, Field, HostCodes, SkipWhen};
 use super::{FileUnit, ImportError, ImportOptions, Imported, Origin};
 use crate::country::{Country, Region, RegionId};
 use crate::deployment::Footing;
+use crate::error::Diagnostic;
 use crate::error::{Error, Result};
 use crate::event::{Document, Event, EventId, EventKind, Source};
 use crate::hash::FastMap;
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric};
-use crate::scenario::Diagnostic;
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
 
 /// How many [`Field`]s there are.
