@@ -317,9 +317,10 @@ impl View<'_> {
         // What the scope holds, in one pass over its cells where the index
         // answers; else a total for each footing, kind and contributor.
         let shapes = shapes()?;
-        let in_scope = |narrower: &Scope, shape: Shape| match &shapes {
+        // The narrower scope is built only where the totals must be asked.
+        let in_scope = |narrower: &dyn Fn() -> Scope, shape: Shape| match &shapes {
             Some(s) => Ok(s.records(shape, date)),
-            None => has(narrower),
+            None => has(&narrower()),
         };
 
         // Footings: those the claim counts, of which the ledger holds
@@ -330,7 +331,7 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &footing in &counted {
-            if in_scope(&scope.only_footing(footing), Shape::Footing(footing))? {
+            if in_scope(&|| scope.only_footing(footing), Shape::Footing(footing))? {
                 recorded.insert(footing);
             } else if elsewhere(None, &[footing], &kinds) {
                 missing.insert(footing);
@@ -352,7 +353,7 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &kind in &counted {
-            if in_scope(&scope.only_kind(kind), Shape::Kind(kind))? {
+            if in_scope(&|| scope.only_kind(kind), Shape::Kind(kind))? {
                 recorded.insert(kind);
             } else if elsewhere(None, &footings, &[kind]) {
                 missing.insert(kind);
@@ -376,7 +377,7 @@ impl View<'_> {
         };
         let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
         for &country in &counted {
-            if in_scope(&scope.only_contributor(country), Shape::Country(country))? {
+            if in_scope(&|| scope.only_contributor(country), Shape::Country(country))? {
                 recorded.insert(country);
             } else if elsewhere(Some(country), &footings, &kinds) {
                 missing.insert(country);
