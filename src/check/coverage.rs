@@ -227,6 +227,25 @@ fn joined<T: fmt::Display>(set: &BTreeSet<T>) -> String {
     }
 }
 
+/// Of the `counted` values, those the scope records and those it lacks
+/// though the ledger records them elsewhere. In lists, not sets: most
+/// scopes lack nothing, and their lists are dropped unread.
+fn split<T: Copy>(
+    counted: impl IntoIterator<Item = T>,
+    records: impl Fn(T) -> Result<bool>,
+    elsewhere: impl Fn(T) -> bool,
+) -> Result<(Vec<T>, Vec<T>)> {
+    let (mut recorded, mut missing) = (Vec::new(), Vec::new());
+    for value in counted {
+        if records(value)? {
+            recorded.push(value);
+        } else if elsewhere(value) {
+            missing.push(value);
+        }
+    }
+    Ok((recorded, missing))
+}
+
 /// The forces in place, which a claim with no footing filter counts.
 const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 
@@ -329,20 +348,17 @@ impl View<'_> {
             Some(f) => f.iter().copied().collect(),
             None => IN_PLACE.to_vec(),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &footing in &counted {
-            if in_scope(&|| scope.only_footing(footing), Shape::Footing(footing))? {
-                recorded.insert(footing);
-            } else if elsewhere(None, &[footing], &kinds) {
-                missing.insert(footing);
-            }
-        }
+        let (recorded, missing) = split(
+            counted,
+            |f| in_scope(&|| scope.only_footing(f), Shape::Footing(f)),
+            |f| elsewhere(None, &[f], &kinds),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() {
             out.push(Caveat::Footings {
                 scope: scope.clone(),
                 metric: metric.clone(),
-                recorded,
-                missing,
+                recorded: recorded.into_iter().collect(),
+                missing: missing.into_iter().collect(),
             });
         }
 
@@ -351,21 +367,18 @@ impl View<'_> {
             Some(k) => k.iter().copied().collect(),
             None => UnitKind::ALL.to_vec(),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &kind in &counted {
-            if in_scope(&|| scope.only_kind(kind), Shape::Kind(kind))? {
-                recorded.insert(kind);
-            } else if elsewhere(None, &footings, &[kind]) {
-                missing.insert(kind);
-            }
-        }
+        let (recorded, missing) = split(
+            counted,
+            |k| in_scope(&|| scope.only_kind(k), Shape::Kind(k)),
+            |k| elsewhere(None, &footings, &[k]),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() && !recorded.contains(&UnitKind::Contingent)
         {
             out.push(Caveat::Kinds {
                 scope: scope.clone(),
                 metric: metric.clone(),
-                recorded,
-                missing,
+                recorded: recorded.into_iter().collect(),
+                missing: missing.into_iter().collect(),
             });
         }
 
@@ -375,14 +388,11 @@ impl View<'_> {
             Some(places) => ledger.countries(places, date)?.into_iter().collect(),
             None => ledger.contributor_countries(layer),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &country in &counted {
-            if in_scope(&|| scope.only_contributor(country), Shape::Country(country))? {
-                recorded.insert(country);
-            } else if elsewhere(Some(country), &footings, &kinds) {
-                missing.insert(country);
-            }
-        }
+        let (recorded, missing) = split(
+            counted.iter().copied(),
+            |c| in_scope(&|| scope.only_contributor(c), Shape::Country(c)),
+            |c| elsewhere(Some(c), &footings, &kinds),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() {
             let mut whole = false;
             for unit in ledger.alliance_units() {
@@ -395,8 +405,8 @@ impl View<'_> {
                 out.push(Caveat::Contributors {
                     scope: scope.clone(),
                     metric: metric.clone(),
-                    recorded,
-                    missing,
+                    recorded: recorded.into_iter().collect(),
+                    missing: missing.into_iter().collect(),
                 });
             }
         }
