@@ -416,12 +416,6 @@ impl Series {
         }
     }
 
-    /// Whether a baseline's series holds a record at `key`: every step of a
-    /// baseline is an observation, so its first key says so at once.
-    pub fn baseline_records_at(&self, key: Key) -> bool {
-        self.keys.first().is_some_and(|&first| first <= key)
-    }
-
     /// The key of the first observation, if any: where a record begins.
     pub fn first_seen(&self) -> Option<Key> {
         (0..self.keys.len())

@@ -52,7 +52,7 @@ use crate::metric::Metric;
 use crate::unit::{Unit, UnitId};
 use log::{days, Log};
 use machine::State;
-pub(crate) use query::Lens;
+pub(crate) use query::{Lens, Shape, Shapes};
 use registry::Registry;
 
 /// A force-posture ledger: places, bases, units, what-if layers, and an

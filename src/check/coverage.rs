@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use crate::country::{AllianceId, Country};
 use crate::deployment::Footing;
 use crate::deployment::Location;
 use crate::error::Result;
+use crate::ledger::{Shape, Shapes};
 use crate::metric::Metric;
 use crate::scope::{Names, Scope};
 use crate::unit::{Contributor, UnitKind};
@@ -252,6 +254,25 @@ fn joined<T: fmt::Display>(set: &BTreeSet<T>) -> String {
     }
 }
 
+/// Of the `counted` values, those the scope records and those it lacks
+/// though the ledger records them elsewhere. In lists, not sets: most
+/// scopes lack nothing, and their lists are dropped unread.
+fn split<T: Copy>(
+    counted: impl IntoIterator<Item = T>,
+    records: impl Fn(T) -> Result<bool>,
+    elsewhere: impl Fn(T) -> bool,
+) -> Result<(Vec<T>, Vec<T>)> {
+    let (mut recorded, mut missing) = (Vec::new(), Vec::new());
+    for value in counted {
+        if records(value)? {
+            recorded.push(value);
+        } else if elsewhere(value) {
+            missing.push(value);
+        }
+    }
+    Ok((recorded, missing))
+}
+
 /// The forces in place, which a claim with no footing filter counts.
 const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 
@@ -280,6 +301,25 @@ impl View<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn caveats(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Vec<Caveat>> {
+        let shapes = || {
+            let shapes = self
+                .ledger()
+                .recorded_shapes(scope, metric, date, self.lens())?;
+            Ok(shapes.map(Rc::new))
+        };
+        self.caveats_with(scope, metric, date, shapes)
+    }
+
+    /// [`caveats`](View::caveats), with the scope's [`Shapes`] from
+    /// `shapes`, asked only where the scope records anything: the checker
+    /// builds them once for the claims of one scope.
+    pub(crate) fn caveats_with(
+        &self,
+        scope: &Scope,
+        metric: &Metric,
+        date: NaiveDate,
+        shapes: impl FnOnce() -> Result<Option<Rc<Shapes>>>,
+    ) -> Result<Vec<Caveat>> {
         let view = *self;
         let ledger = self.ledger();
         let mut out = Vec::new();
@@ -322,14 +362,12 @@ impl View<'_> {
         };
         // What the scope holds, in one pass over its cells where the index
         // answers; else a total for each footing, kind and contributor.
-        let shapes = ledger.recorded_shapes(scope, metric, date, view.lens())?;
-        let in_scope =
-            |narrower: &Scope, shape: &dyn Fn(&(Contributor, Footing, UnitKind)) -> bool| {
-                match &shapes {
-                    Some(s) => Ok(s.iter().any(shape)),
-                    None => has(narrower),
-                }
-            };
+        let shapes = shapes()?;
+        // The narrower scope is built only where the totals must be asked.
+        let in_scope = |narrower: &dyn Fn() -> Scope, shape: Shape| match &shapes {
+            Some(s) => Ok(s.records(shape, date)),
+            None => has(&narrower()),
+        };
 
         // Footings: those the claim counts, of which the ledger holds
         // anything anywhere, against those in the scope on the date.
@@ -337,20 +375,17 @@ impl View<'_> {
             Some(f) => f.iter().copied().collect(),
             None => IN_PLACE.to_vec(),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &footing in &counted {
-            if in_scope(&scope.only_footing(footing), &|(_, f, _)| *f == footing)? {
-                recorded.insert(footing);
-            } else if elsewhere(None, &[footing], &kinds) {
-                missing.insert(footing);
-            }
-        }
+        let (recorded, missing) = split(
+            counted,
+            |f| in_scope(&|| scope.only_footing(f), Shape::Footing(f)),
+            |f| elsewhere(None, &[f], &kinds),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() {
             out.push(Caveat::Footings {
                 scope: scope.clone(),
                 metric: metric.clone(),
-                recorded,
-                missing,
+                recorded: recorded.into_iter().collect(),
+                missing: missing.into_iter().collect(),
             });
         }
 
@@ -359,21 +394,18 @@ impl View<'_> {
             Some(k) => k.iter().copied().collect(),
             None => UnitKind::ALL.to_vec(),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &kind in &counted {
-            if in_scope(&scope.only_kind(kind), &|(_, _, k)| *k == kind)? {
-                recorded.insert(kind);
-            } else if elsewhere(None, &footings, &[kind]) {
-                missing.insert(kind);
-            }
-        }
+        let (recorded, missing) = split(
+            counted,
+            |k| in_scope(&|| scope.only_kind(k), Shape::Kind(k)),
+            |k| elsewhere(None, &footings, &[k]),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() && !recorded.contains(&UnitKind::Contingent)
         {
             out.push(Caveat::Kinds {
                 scope: scope.clone(),
                 metric: metric.clone(),
-                recorded,
-                missing,
+                recorded: recorded.into_iter().collect(),
+                missing: missing.into_iter().collect(),
             });
         }
 
@@ -383,15 +415,11 @@ impl View<'_> {
             Some(places) => ledger.countries(places, date)?.into_iter().collect(),
             None => ledger.contributor_countries(layer),
         };
-        let (mut recorded, mut missing) = (BTreeSet::new(), BTreeSet::new());
-        for &country in &counted {
-            let own = Contributor::Country(country);
-            if in_scope(&scope.only_contributor(country), &|(c, _, _)| *c == own)? {
-                recorded.insert(country);
-            } else if elsewhere(Some(country), &footings, &kinds) {
-                missing.insert(country);
-            }
-        }
+        let (recorded, missing) = split(
+            counted.iter().copied(),
+            |c| in_scope(&|| scope.only_contributor(c), Shape::Country(c)),
+            |c| elsewhere(Some(c), &footings, &kinds),
+        )?;
         if !recorded.is_empty() && !missing.is_empty() {
             let mut whole = false;
             for unit in ledger.alliance_units() {
@@ -404,8 +432,8 @@ impl View<'_> {
                 out.push(Caveat::Contributors {
                     scope: scope.clone(),
                     metric: metric.clone(),
-                    recorded,
-                    missing,
+                    recorded: recorded.into_iter().collect(),
+                    missing: missing.into_iter().collect(),
                 });
             }
         }
@@ -709,6 +737,104 @@ mod tests {
                 "{alone}: {report}"
             );
         }
+    }
+
+    /// The US headquarters deploys to Poland with personnel, permanent, and
+    /// is given ships there later in the baseline; a British rotational
+    /// battlegroup holds ships in Poland throughout. The layer "moved"
+    /// relocates the headquarters to Germany before its ships arrive, so in
+    /// that layer Poland holds no permanent ships at all.
+    fn relocated_before_its_ships() -> Ledger {
+        let mut l = Ledger::new();
+        let moved = LayerId::new("moved").unwrap();
+        l.add_layer(Layer::new(moved.clone(), "")).unwrap();
+        for (id, contributor, kind) in [
+            ("usa-hq", "USA", UnitKind::Headquarters),
+            ("gbr-bg", "GBR", UnitKind::Battlegroup),
+        ] {
+            let unit = Unit::new(UnitId::new(id).unwrap(), id, c(contributor), kind)
+                .with_metrics([Metric::PERSONNEL, Metric::SHIPS]);
+            l.add_unit(unit).unwrap();
+        }
+        let event = |id: &str, unit: &str, date: &str, kind: EventKind| {
+            Event::new(
+                EventId::new(id).unwrap(),
+                UnitId::new(unit).unwrap(),
+                d(date),
+                kind,
+            )
+        };
+        let deploy = |footing, strength| EventKind::Deploy {
+            location: Location::Country(c("POL")),
+            footing,
+            strength,
+        };
+        let events = [
+            event(
+                "hq-arrives",
+                "usa-hq",
+                "2022-02-01",
+                deploy(
+                    Footing::Permanent,
+                    vec![Quantity::new(Metric::PERSONNEL, Count::new(200))],
+                ),
+            ),
+            event(
+                "bg-arrives",
+                "gbr-bg",
+                "2022-02-01",
+                deploy(
+                    Footing::Rotational,
+                    vec![Quantity::new(Metric::SHIPS, Count::new(2))],
+                ),
+            ),
+            event(
+                "hq-ships",
+                "usa-hq",
+                "2022-05-01",
+                EventKind::Reinforce {
+                    metric: Metric::SHIPS,
+                    count: Count::new(1),
+                },
+            ),
+            event(
+                "hq-moves",
+                "usa-hq",
+                "2022-03-01",
+                EventKind::Relocate {
+                    to: Location::Country(c("DEU")),
+                },
+            )
+            .in_layer(moved),
+        ];
+        for e in events {
+            l.apply(e).unwrap();
+        }
+        l
+    }
+
+    #[test]
+    fn a_shape_a_layer_moved_away_is_not_recorded_in_the_layer() {
+        let l = relocated_before_its_ships();
+        let poland = Scope::all().in_country(c("POL"));
+        let date = d("2022-06-29");
+        let moved = l.with_layer(&LayerId::new("moved").unwrap()).unwrap();
+        let caveats = moved.caveats(&poland, &Metric::SHIPS, date).unwrap();
+        // The replayed figures, read a total at a time, are the oracle.
+        let replayed = moved
+            .known_at(d("2030-01-01"))
+            .caveats(&poland, &Metric::SHIPS, date)
+            .unwrap();
+        assert_eq!(caveats, replayed);
+        assert_eq!(
+            caveats.first(),
+            Some(&Caveat::Footings {
+                scope: poland,
+                metric: Metric::SHIPS,
+                recorded: [Footing::Rotational].into(),
+                missing: [Footing::Permanent].into(),
+            })
+        );
     }
 
     #[test]

@@ -9,14 +9,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::text::{describe, Stale};
-use super::{Checker, Fact};
+use super::{Caveat, Checker, Fact};
 use crate::claim::{AsOf, Claim};
 use crate::error::{Error, Result};
 use crate::event::{EventId, LayerId};
 use crate::hash::FastMap;
 use crate::index::Series;
 use crate::interval::Interval;
-use crate::ledger::end_of;
+use crate::ledger::{end_of, Ledger, Shapes};
 use crate::metric::Metric;
 use crate::scope::Scope;
 use crate::view::View;
@@ -30,10 +30,27 @@ pub(super) type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
 
 /// One scope's tracks: one per run of days between the changes of what the
 /// scope stands for, each built when first read; `None` where the total
-/// must be replayed.
+/// must be replayed. Likewise when its records of each footing, kind and
+/// contributor begin, for its caveats.
 pub(super) struct Tracks<'a> {
     changes: Vec<NaiveDate>,
     built: FastMap<usize, Option<Track<'a>>>,
+    shapes: FastMap<usize, Option<Rc<Shapes>>>,
+}
+
+impl Tracks<'_> {
+    fn new(ledger: &Ledger, scope: &Scope) -> Self {
+        Tracks {
+            changes: ledger.membership_changes(scope),
+            built: FastMap::default(),
+            shapes: FastMap::default(),
+        }
+    }
+
+    /// The run of days between changes that `date` falls in.
+    fn run_of(&self, date: NaiveDate) -> usize {
+        self.changes.partition_point(|&c| c <= date)
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -144,11 +161,8 @@ impl<'a> Checker<'a> {
         let mut all = self.tracks.borrow_mut();
         let tracks = all
             .entry((scope, metric, view.layer_index()))
-            .or_insert_with(|| Tracks {
-                changes: self.ledger.membership_changes(scope),
-                built: FastMap::default(),
-            });
-        let epoch = tracks.changes.partition_point(|&c| c <= first);
+            .or_insert_with(|| Tracks::new(self.ledger, scope));
+        let epoch = tracks.run_of(first);
         let mut runs = Vec::new();
         let mut start = first;
         for (n, &change) in tracks.changes[epoch..].iter().enumerate() {
@@ -173,6 +187,34 @@ impl<'a> Checker<'a> {
                 Ok((from, to, track))
             })
             .collect()
+    }
+
+    /// [`View::caveats`], with the scope's [`Shapes`] built once for each
+    /// run of days between changes of what it stands for: claims of one
+    /// scope share them, each asking only of its own date.
+    pub(super) fn caveats(
+        &self,
+        view: View<'a>,
+        scope: &'a Scope,
+        metric: &'a Metric,
+        date: NaiveDate,
+    ) -> Result<Vec<Caveat>> {
+        view.caveats_with(scope, metric, date, || {
+            let mut all = self.tracks.borrow_mut();
+            let tracks = all
+                .entry((scope, metric, view.layer_index()))
+                .or_insert_with(|| Tracks::new(self.ledger, scope));
+            let run = tracks.run_of(date);
+            if let Some(shapes) = tracks.shapes.get(&run) {
+                return Ok(shapes.clone());
+            }
+            let shapes = self
+                .ledger
+                .recorded_shapes(scope, metric, date, view.lens())?
+                .map(Rc::new);
+            tracks.shapes.insert(run, shapes.clone());
+            Ok(shapes)
+        })
     }
 
     /// The ledger's totals over the days of `as_of`, as the interval from the

@@ -21,7 +21,7 @@ use crate::index::{self, CellKey, Cells, Contrib, Contribution, Host, Key, Loc, 
 use crate::metric::{Count, Metric, Quantity};
 use crate::scope::{Places, Scope};
 use crate::total::Total;
-use crate::unit::{Contributor, Unit, UnitId};
+use crate::unit::{Unit, UnitId};
 
 impl Ledger {
     /// The number of the what-if layer `layer`.
@@ -86,7 +86,7 @@ impl Ledger {
                 // together: a layer that moves a unit out of a cell takes
                 // the baseline's later observations there away.
                 let mut parts: FastMap<CellKey, Vec<&Series>> = FastMap::default();
-                self.each_cell(&filter, m, layer, date, |_, cell, series| {
+                self.each_cell(&filter, m, layer, date, |cell, series| {
                     parts.entry(*cell).or_default().push(series);
                 });
                 for (cell, series) in parts {
@@ -275,12 +275,13 @@ impl Ledger {
         Ok(first.map(date_of))
     }
 
-    /// What the ledger records in `scope` in `metric` on `date`, in `lens`'s
-    /// view, cell by cell: the contributors, footings and kinds of the cells
-    /// with a record then. One pass over the scope's cells, for a caveat
-    /// that would otherwise ask a total of each contributor, footing and
-    /// kind in turn. `None` where the total is replayed (a unit filter, a
-    /// date of knowledge): ask the totals then.
+    /// When the ledger's records of `metric` in `scope` begin, in `lens`'s
+    /// view, for each footing, unit kind and contributor country its cells
+    /// hold, with memberships as on `date`: one pass over the scope's cells
+    /// that answers, for any date in the same memberships, what a caveat
+    /// would otherwise ask a total of each footing, kind and contributor
+    /// for. `None` where the total is replayed (a unit filter, a date of
+    /// knowledge): ask the totals then.
     ///
     /// # Errors
     ///
@@ -291,39 +292,32 @@ impl Ledger {
         metric: &Metric,
         date: NaiveDate,
         lens: Lens,
-    ) -> Result<Option<BTreeSet<(Contributor, Footing, crate::unit::UnitKind)>>> {
+    ) -> Result<Option<Shapes>> {
         let Some(&m) = self.metric_ix.get(metric) else {
-            return Ok(Some(BTreeSet::new()));
+            return Ok(Some(Shapes::default()));
         };
         let filter = self.filter(scope, date)?;
         if filter.units.is_some() || lens.known_at.is_some() {
             return Ok(None);
         }
-        let key = end_of(date);
-        let mut out = BTreeSet::new();
-        self.each_cell(&filter, m, lens.layer, date, |baseline, cell, series| {
-            // A baseline's every step is an observation: its first key says
-            // whether it records anything by `key`.
-            let records = match baseline {
-                true => series.baseline_records_at(key),
-                false => series.seen_at(key) > 0,
-            };
-            if !records {
-                return;
-            }
-            let contributor = match cell.contributor {
-                Contrib::Country(c) => Some(Contributor::Country(c)),
-                Contrib::Alliance(a) => self
-                    .alliances
-                    .items
-                    .get(a as usize)
-                    .map(|x| Contributor::Alliance(x.id().clone())),
-            };
-            if let Some(contributor) = contributor {
-                out.insert((contributor, cell.footing, cell.kind));
-            }
+        // A cell's baseline and its layer's difference are read together: a
+        // layer that moves a unit out of a cell takes the baseline's later
+        // observations there away.
+        let mut parts: FastMap<CellKey, Vec<&Series>> = FastMap::default();
+        self.each_cell(&filter, m, lens.layer, date, |cell, series| {
+            parts.entry(*cell).or_default().push(series);
         });
-        Ok(Some(out))
+        let mut shapes = Shapes::default();
+        for (cell, series) in parts {
+            let first = match series.as_slice() {
+                [one] => one.first_seen(),
+                _ => Series::sum(series).first_seen(),
+            };
+            if let Some(first) = first {
+                shapes.begin(cell, first);
+            }
+        }
+        Ok(Some(shapes))
     }
 
     /// Every cell the filter matches in metric `m`, in the baseline and in
@@ -336,16 +330,13 @@ impl Ledger {
         m: u16,
         layer: Option<u16>,
         date: NaiveDate,
-        mut each: impl FnMut(bool, &'c CellKey, &'c Series),
+        mut each: impl FnMut(&'c CellKey, &'c Series),
     ) {
         let layer_cells = layer.and_then(|l| self.layer_cells.get(usize::from(l)));
-        for (i, cells) in std::iter::once(&self.baseline)
-            .chain(layer_cells)
-            .enumerate()
-        {
+        for cells in std::iter::once(&self.baseline).chain(layer_cells) {
             let mut each = |cell: &'c CellKey, series: &'c Series| {
                 if cell.metric == m && filter.matches(self, cell, date) {
-                    each(i == 0, cell, series);
+                    each(cell, series);
                 }
             };
             match (&filter.hosts, &filter.contributors) {
@@ -693,6 +684,47 @@ pub(super) fn host_of(bases: &[Base], loc: Loc) -> Host {
 fn region_within(region: &Region, countries: &[Country], date: NaiveDate) -> bool {
     let mut members = region.members_on(date).peekable();
     members.peek().is_some() && members.all(|c| countries.binary_search(&c).is_ok())
+}
+
+/// A footing, unit kind or contributor country that a scope's records hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Shape {
+    /// Records on this footing.
+    Footing(Footing),
+    /// Records of units of this kind.
+    Kind(crate::unit::UnitKind),
+    /// Records of this country's own units.
+    Country(Country),
+}
+
+/// When a scope's records of each [`Shape`] begin, in one metric and view:
+/// built once for a scope, it tells each claim's date what the scope records
+/// then in one look-up, where walking the scope's cells would cost every
+/// claim the scope's size.
+#[derive(Debug, Default)]
+pub(crate) struct Shapes {
+    first: FastMap<Shape, Key>,
+}
+
+impl Shapes {
+    /// Takes in a cell whose records begin at `first`.
+    fn begin(&mut self, cell: CellKey, first: Key) {
+        let country = match cell.contributor {
+            Contrib::Country(c) => Some(Shape::Country(c)),
+            Contrib::Alliance(_) => None,
+        };
+        let shapes = [Shape::Footing(cell.footing), Shape::Kind(cell.kind)];
+        for shape in shapes.into_iter().chain(country) {
+            let begins = self.first.entry(shape).or_insert(first);
+            *begins = (*begins).min(first);
+        }
+    }
+
+    /// Whether the scope records `shape` on `date`: a record, once begun,
+    /// stays, as the observations in view only grow with time.
+    pub(crate) fn records(&self, shape: Shape, date: NaiveDate) -> bool {
+        self.first.get(&shape).is_some_and(|&k| k <= end_of(date))
+    }
 }
 
 /// What a query sees: a what-if layer or none, and a date of knowledge or none.

@@ -56,9 +56,7 @@ impl<'a> Checker<'a> {
             late.evidence(),
         ];
         if known {
-            f.caveats = late
-                .view
-                .caveats(late.scope, late.metric, late.as_of.last())?;
+            f.caveats = self.caveats(late.view, late.scope, late.metric, late.as_of.last())?;
         }
         if no_early || no_late || !known {
             // No record on a side is no figure to carry from or to: the

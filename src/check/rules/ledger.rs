@@ -38,7 +38,7 @@ impl<'a> Checker<'a> {
         let Some(ledger) = hull(days) else {
             // No record is not zero: say where the records begin, if anywhere.
             let first = fact.view.first_record(scope, metric, as_of.last())?;
-            f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
+            f.caveats = self.caveats(fact.view, scope, metric, as_of.last())?;
             return Ok(f.says(Says::NoRecord {
                 where_: &where_,
                 when: When::On(as_of),
@@ -52,7 +52,7 @@ impl<'a> Checker<'a> {
             }
             .of(ledger),
         );
-        f.caveats = fact.view.caveats(scope, metric, as_of.last())?;
+        f.caveats = self.caveats(fact.view, scope, metric, as_of.last())?;
         if let Some(why) = self.stale(fact.view, scope, metric, as_of.last())? {
             return Ok(f.says(Says::Stale {
                 ledger,
@@ -95,9 +95,9 @@ impl<'a> Checker<'a> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn change_vs_ledger(
         &self,
-        p: &Prepared<'_>,
-        scope: &Scope,
-        metric: &Metric,
+        p: &Prepared<'a>,
+        scope: &'a Scope,
+        metric: &'a Metric,
         before_view: View<'_>,
         before_at: AsOf,
         parts: &Parts,
@@ -119,7 +119,7 @@ impl<'a> Checker<'a> {
             Label::LedgerAfter(claim.as_of()).of(la),
         ];
         let where_ = &describe(scope, metric, claim.layer(), self.ledger);
-        f.caveats = p.view.caveats(scope, metric, claim.as_of().last())?;
+        f.caveats = self.caveats(p.view, scope, metric, claim.as_of().last())?;
         let stale = match self.stale(before_view, scope, metric, before_at.last())? {
             Some(why) => Some(why),
             None => self.stale(p.view, scope, metric, claim.as_of().last())?,
