@@ -546,7 +546,7 @@ impl<'o> Rows<'o> {
     /// spec's [`host_codes`](super::ImportSpec::host_codes) find.
     pub(super) fn host(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
         let host = self.host_of(row, ledger)?;
-        if let Some(text) = self.region_column.and_then(|i| row.get(i)) {
+        if let Some(text) = self.region_column.and_then(|i| row.get(i)).map(str::trim) {
             if !text.is_empty() {
                 let (_, hosts) = self
                     .regions
@@ -928,17 +928,28 @@ impl<'o> Rows<'o> {
     fn regions(&self, ledger: &Ledger) -> Result<Vec<Region>> {
         let mut out = Vec::new();
         let mut problems = Vec::new();
-        for (name, (line, hosts)) in &self.regions {
+        // In the order first named, so that of two names of one id the
+        // second is refused, naming the first.
+        let mut named: Vec<_> = self.regions.iter().collect();
+        named.sort_by_key(|(_, (line, _))| *line);
+        let mut ids: HashMap<RegionId, (&str, usize)> = HashMap::new();
+        for (name, (line, hosts)) in named {
             let column = self.region_column.and_then(|i| self.header.get(i));
             let column = column.map_or("", String::as_str);
             let problem = match RegionId::new(super::spec::slug(name)) {
                 Ok(id) if ledger.region(&id).is_some() => {
                     format!("column `{column}`: region `{id}` (`{name}`) is already in the ledger")
                 }
-                Ok(id) => {
-                    out.push(Region::new(id, name.trim()).with_members(hosts.iter().copied()));
-                    continue;
-                }
+                Ok(id) => match ids.get(&id) {
+                    Some((first, at)) => format!(
+                        "column `{column}`: `{name}` gives the id `{id}`, as `{first}` of line {at} does"
+                    ),
+                    None => {
+                        ids.insert(id.clone(), (name, *line));
+                        out.push(Region::new(id, name.as_str()).with_members(hosts.iter().copied()));
+                        continue;
+                    }
+                },
                 Err(e) => format!("column `{column}`: `{name}` names no region: {e}"),
             };
             problems.push(Diagnostic {

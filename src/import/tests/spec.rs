@@ -379,3 +379,24 @@ fn a_region_column_naming_a_region_the_ledger_has_is_refused_whole() {
         "middle-east-north-africa"
     );
 }
+
+#[test]
+fn two_region_names_of_one_id_are_refused_at_the_second_and_change_nothing() {
+    let table = "date,iso3c,region,troops\n\
+                 2022-03-31,DEU,Europe & Asia,1\n\
+                 2022-03-31,POL,Europe/Asia,2\n\
+                 2022-03-31,ITA, Europe & Asia ,3\n";
+    let mut l = Ledger::new();
+    let refused = problems(levels_csv(table.as_bytes(), &mut l, &regional()));
+    assert_eq!(
+        refused,
+        [
+            "regions.csv:3: column `region`: `Europe/Asia` gives the id `europe-asia`, as \
+          `Europe & Asia` of line 2 does"
+        ]
+    );
+    assert!(
+        l.events().is_empty() && l.regions().is_empty(),
+        "nothing of the table went in"
+    );
+}
