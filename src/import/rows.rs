@@ -581,10 +581,17 @@ impl<'o> Rows<'o> {
             let found = codes.codes.get(text).copied().or_else(|| {
                 // A table names few countries, in many rows: each name is
                 // looked up once.
-                let named = |t: &str| ledger.country_named(t);
-                codes
-                    .by_name
-                    .then(|| *self.names.entry(text.into()).or_insert_with(|| named(text)))?
+                if !codes.by_name {
+                    return None;
+                }
+                // Looked up, not entered, on every row but the first: an
+                // entry would copy the name each time.
+                if let Some(&c) = self.names.get(text) {
+                    return c;
+                }
+                let c = ledger.country_named(text);
+                self.names.insert(text.into(), c);
+                c
             });
             match found {
                 Some(c) => return Some(c),
