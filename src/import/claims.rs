@@ -124,7 +124,12 @@ fn read_claim(rows: &mut Rows<'_>, row: &Row<'_>, ledger: &Ledger) -> Option<Cla
     let id = match rows.gives(Field::Id) {
         true => rows.parse_with(row, Field::Id, |t| ClaimId::new(t)),
         // Without ids, a claim is known by its row, as an event is.
-        false => ClaimId::new(format!("{}:{}", rows.options.id_prefix(), row.line)).ok(),
+        false => {
+            let text = format!("{}:{}", rows.options.id_prefix(), row.line);
+            ClaimId::new(&text)
+                .map_err(|e| rows.problem(row.line, format!("the claim's id `{text}`: {e}")))
+                .ok()
+        }
     };
     let as_of = rows.parse_with(row, Field::AsOf, AsOf::from_str);
     let scope = match rows.raw(row, Field::Scope) {

@@ -188,3 +188,17 @@ fn a_table_of_hosts_expected_totals_reads_as_claims_known_by_their_rows() {
         ["bare.csv:1: missing column `scope`: a claims table names each claim's scope, or its `host`"]
     );
 }
+
+/// A claim known by its row whose id cannot be one is an error at the row,
+/// not a claim dropped in silence.
+#[test]
+fn a_row_id_that_is_no_claim_id_is_refused_at_its_row() {
+    let table = "as_of,host,metric,value\n2022-03-31,DEU,personnel,5\n";
+    let options = ImportOptions::new("expected.csv").with_id_prefix("two words");
+    let p = problems_of(claims_csv(table.as_bytes(), &Ledger::new(), &options));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("expected.csv:2: the claim's id `two words:2`: "),
+        "{p:?}"
+    );
+}
