@@ -966,6 +966,8 @@ impl<'o> Rows<'o> {
                 message: problem,
             });
         }
+        // Added in the order of their names, as a table of them is read.
+        out.sort_by(|a, b| a.name().cmp(b.name()));
         match problems.is_empty() {
             true => Ok(out),
             false => Err(Error::Import(ImportError::new(problems))),
