@@ -45,15 +45,16 @@
 //! with any error changes nothing, and neither does one the ledger refuses.
 //! Rows are streamed, one record buffer reused throughout.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::country::Country;
 use crate::deployment::{Footing, Location};
 use crate::error::{Error, Result};
 use crate::event::{Document, Event, EventKind};
+use crate::hash::FastMap;
 use crate::ledger::Ledger;
 use crate::metric::{Count, Metric, Quantity};
 use crate::unit::{Contributor, Unit, UnitId, UnitKind};
@@ -458,7 +459,7 @@ pub fn levels_csv(
 
     // One contingent per contributor, host and footing; its rows of figures
     // in date order. A row not reported records nothing.
-    let mut contingents: HashMap<(Contributor, Country, Footing), Vec<usize>> = HashMap::new();
+    let mut contingents: FastMap<(Contributor, Country, Footing), Vec<usize>> = FastMap::default();
     for (i, level) in read.iter().enumerate() {
         if level.value.is_some() {
             contingents
@@ -530,6 +531,9 @@ pub fn levels_csv(
     } else {
         0
     };
+    // The rows as read are done with: the ledger's batch should not be
+    // planned beside them.
+    drop(read);
     let mut imported = rows.commit(ledger, units, events)?;
     imported.census_zeros = census_zeros;
     imported.not_reported = not_reported;
@@ -554,21 +558,27 @@ fn duplicates(read: &mut Vec<Level>, rule: Duplicates, rows: &mut Rows<'_>) -> R
     }
     let contributors = ranks(read.iter().map(|l| &l.contributor));
     let metrics = ranks(read.iter().map(|l| &l.metric));
+    // Two words: contributor, host and footing; metric and date. Rows are
+    // read in file order, so a row's position orders rows of one key by
+    // line.
     let key = |l: &Level| {
+        let host = l
+            .host
+            .code()
+            .bytes()
+            .fold(0u64, |k, b| (k << 8) | u64::from(b));
+        // The day as a number that sorts as the date does.
+        let day = (l.date.num_days_from_ce() as u32) ^ (1 << 31);
         (
-            contributors[&l.contributor],
-            l.host,
-            l.footing,
-            metrics[&l.metric],
-            l.date,
+            u64::from(contributors[&l.contributor]) << 32 | host << 8 | l.footing as u64,
+            u64::from(metrics[&l.metric]) << 32 | u64::from(day),
         )
     };
     let mut order: Vec<_> = (0..read.len())
         .filter(|&i| read[i].value.is_some())
-        .map(|i| (key(&read[i]), read[i].line, i))
+        .map(|i| (key(&read[i]), i))
         .collect();
     order.sort_unstable();
-    let order: Vec<(_, usize)> = order.into_iter().map(|(k, _, i)| (k, i)).collect();
     let mut gone = vec![false; read.len()];
     let mut first = None;
     for &(k, i) in &order {
@@ -893,7 +903,7 @@ struct ChangesFile {
     /// For signed changes, each unit's strength after the file's changes
     /// so far, by its position in [`Rows::units`]: `None` where it is not
     /// deployed. A unit the file has not changed yet is not here.
-    strength: HashMap<usize, Option<Vec<Quantity>>>,
+    strength: FastMap<usize, Option<Vec<Quantity>>>,
 }
 
 impl ChangesFile {

@@ -47,7 +47,7 @@ impl Country {
         };
         let bytes: [u8; 3] = code.as_bytes().try_into().map_err(|_| invalid())?;
         let upper = bytes.map(|b| b.to_ascii_uppercase());
-        if ISO_3166_ALPHA_3.binary_search(&upper).is_ok() {
+        if assigned(upper) {
             Ok(Country(upper))
         } else {
             Err(invalid())
@@ -643,6 +643,41 @@ static USUAL_NAMES: [(&str, &str); 20] = [
     ("Burma", "MMR"),
     ("EL", "GRC"),
 ];
+
+/// Whether `code`, in capitals, is in [`ISO_3166_ALPHA_3`]: one bit of
+/// [`ASSIGNED`] read, where a search of the table compares eight codes. A
+/// table's every row names its host by code.
+fn assigned(code: [u8; 3]) -> bool {
+    letters_index(code).is_some_and(|i| ASSIGNED[i / 64] & (1 << (i % 64)) != 0)
+}
+
+/// The number of a code of three capital letters among all 26³ of them.
+const fn letters_index(code: [u8; 3]) -> Option<usize> {
+    let [a, b, c] = code;
+    if !(a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_uppercase()) {
+        return None;
+    }
+    let (a, b, c) = (
+        (a - b'A') as usize,
+        (b - b'A') as usize,
+        (c - b'A') as usize,
+    );
+    Some((a * 26 + b) * 26 + c)
+}
+
+/// A bit for every code of three capital letters, set for the assigned ones.
+static ASSIGNED: [u64; 26 * 26 * 26 / 64 + 1] = {
+    let mut bits = [0u64; 26 * 26 * 26 / 64 + 1];
+    let mut k = 0;
+    while k < ISO_3166_ALPHA_3.len() {
+        let Some(i) = letters_index(ISO_3166_ALPHA_3[k]) else {
+            panic!("a code of the table is three capital letters");
+        };
+        bits[i / 64] |= 1 << (i % 64);
+        k += 1;
+    }
+    bits
+};
 
 /// The officially assigned codes, and `XKX` for Kosovo; sorted.
 static ISO_3166_ALPHA_3: [[u8; 3]; 250] = [

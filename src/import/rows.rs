@@ -77,7 +77,7 @@ pub(super) struct Rows<'o> {
     skips: Vec<(usize, &'o SkipWhen)>,
     host_codes: Vec<(usize, &'o HostCodes)>,
     /// The country each name a `by_name` column holds stands for, if any.
-    names: HashMap<Box<str>, Option<Country>>,
+    names: FastMap<Box<str>, Option<Country>>,
     /// The column that names each row's region, if the spec gives one.
     region_column: Option<usize>,
     /// Each region the column names, by its text: the line that first
@@ -86,7 +86,7 @@ pub(super) struct Rows<'o> {
     /// One copy of each document's name the file cites, shared by the
     /// events that cite it: the file's own, and each `source` a row gives.
     file_document: Document,
-    documents: HashMap<Box<str>, Document>,
+    documents: FastMap<Box<str>, Document>,
 }
 
 /// Opens a file and reads its header against the spec: where each of
@@ -302,11 +302,11 @@ pub(super) fn open<'o, R: Read>(
             values,
             skips,
             host_codes,
-            names: HashMap::new(),
+            names: FastMap::default(),
             region_column,
             regions: BTreeMap::new(),
             file_document: Document::from(options.file.as_str()),
-            documents: HashMap::new(),
+            documents: FastMap::default(),
         },
     ))
 }
@@ -673,14 +673,16 @@ impl<'o> Rows<'o> {
 
     /// The count in `column` of `row`, or a problem saying why it is none.
     pub(super) fn count_at(&mut self, row: &Row<'_>, column: usize) -> Option<u64> {
-        let name = self.header.get(column).cloned().unwrap_or_default();
+        let name = |rows: &Self| rows.header.get(column).cloned().unwrap_or_default();
         let Some(text) = row.get(column).filter(|t| !t.is_empty()) else {
+            let name = name(self);
             self.problem(row.line, format!("column `{name}`: empty"));
             return None;
         };
         match text.parse::<Count>() {
             Ok(c) => Some(c.get()),
             Err(_) => {
+                let name = name(self);
                 let why = not_a_count(text);
                 self.problem(row.line, format!("column `{name}`: `{text}` {why}"));
                 None
@@ -706,8 +708,8 @@ impl<'o> Rows<'o> {
             self.text(row, Field::Amount)?;
             return None;
         };
-        let name = self.header.get(column).cloned().unwrap_or_default();
         let text = self.text(row, Field::Amount)?;
+        let name = self.header.get(column).map_or("", String::as_str);
         let (negative, digits) = match text.as_bytes()[0] {
             b'-' => (true, &text[1..]),
             b'+' => (false, &text[1..]),
@@ -738,7 +740,9 @@ impl<'o> Rows<'o> {
     /// does not read.
     pub(super) fn level_at(&mut self, row: &Row<'_>, column: usize) -> Option<Option<u64>> {
         let text = row.get(column).unwrap_or_default();
-        if NOT_REPORTED.iter().any(|f| f.eq_ignore_ascii_case(text)) {
+        // A figure starts with a digit; none of the marks does.
+        let figure = text.starts_with(|c: char| c.is_ascii_digit());
+        if !figure && NOT_REPORTED.iter().any(|f| f.eq_ignore_ascii_case(text)) {
             return Some(None);
         }
         self.count_at(row, column).map(Some)
@@ -781,8 +785,9 @@ impl<'o> Rows<'o> {
         source: Option<&Document>,
     ) -> Result<Event> {
         self.id_text.clear();
-        // Writing to a `String` cannot fail.
-        let _ = write!(self.id_text, "{}:{line}", self.options.id_prefix());
+        self.id_text.push_str(self.options.id_prefix());
+        self.id_text.push(':');
+        push_decimal(&mut self.id_text, line);
         // A row of several value columns makes an event of each: they are
         // told apart by metric, `PREFIX:LINE:METRIC`.
         if self.values.len() > 1 {
@@ -975,6 +980,23 @@ impl<'o> Rows<'o> {
     }
 }
 
+/// Appends `n` in decimal digits: what `write!` does, without the
+/// formatting machinery, for the one id made from every row.
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 /// Why a text is not a count, as a message says it.
 pub(super) fn not_a_count(text: &str) -> &'static str {
     let separated = text.contains([',', '_']);
@@ -987,5 +1009,19 @@ pub(super) fn not_a_count(text: &str) -> &'static str {
         "is larger than a count can hold"
     } else {
         "is not a whole number"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn decimals_are_written_as_format_writes_them() {
+        for n in [0, 7, 9, 10, 99, 100, 123_456, usize::MAX] {
+            let mut out = String::from("x:");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x:{n}"));
+        }
     }
 }
