@@ -38,7 +38,19 @@ pub(super) struct Row<'r> {
 
 impl Row<'_> {
     pub(super) fn get(&self, column: usize) -> Option<&str> {
-        self.record.get(column).map(str::trim)
+        self.record.get(column).map(trim)
+    }
+}
+
+/// `text` without the whitespace around it, as [`str::trim`] gives it;
+/// most fields have none, which two bytes tell.
+fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_graphic());
+    let bytes = text.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
@@ -298,6 +310,29 @@ impl<R: Read> Reader<R> {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn fields_are_trimmed_as_str_trim_trims_them() {
+        for text in [
+            "",
+            " ",
+            "x",
+            " x",
+            "x ",
+            "\tx\r",
+            "\u{a0}x\u{3000}",
+            "é",
+            " 1,650 ",
+            "a b",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 }
