@@ -48,7 +48,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::country::Country;
 use crate::deployment::{Footing, Location};
@@ -545,50 +545,26 @@ pub fn levels_csv(
 /// sum, citing the first row. Rows not reported are no figures, and are
 /// left as they are.
 fn duplicates(read: &mut Vec<Level>, rule: Duplicates, rows: &mut Rows<'_>) -> Result<()> {
-    // Each row's key as plain numbers in the order of its fields (a
-    // contributor's and a metric's rank among the table's few), then its
-    // line: one sort of small values, where comparing the fields
-    // themselves at 10^6 rows read two rows far apart in memory each time.
-    fn ranks<'a, T: Ord + 'a>(items: impl Iterator<Item = &'a T>) -> BTreeMap<&'a T, u32> {
-        let mut ranks: BTreeMap<&T, u32> = items.map(|t| (t, 0)).collect();
-        for (rank, r) in ranks.values_mut().enumerate() {
-            *r = rank as u32;
-        }
-        ranks
-    }
-    let contributors = ranks(read.iter().map(|l| &l.contributor));
-    let metrics = ranks(read.iter().map(|l| &l.metric));
-    // Two words: contributor, host and footing; metric and date. Rows are
-    // read in file order, so a row's position orders rows of one key by
-    // line.
-    let key = |l: &Level| {
-        let host = l
-            .host
-            .code()
-            .bytes()
-            .fold(0u64, |k, b| (k << 8) | u64::from(b));
-        // The day as a number that sorts as the date does.
-        let day = (l.date.num_days_from_ce() as u32) ^ (1 << 31);
-        (
-            u64::from(contributors[&l.contributor]) << 32 | host << 8 | l.footing as u64,
-            u64::from(metrics[&l.metric]) << 32 | u64::from(day),
-        )
-    };
-    let mut order: Vec<_> = (0..read.len())
-        .filter(|&i| read[i].value.is_some())
-        .map(|i| (key(&read[i]), i))
-        .collect();
-    order.sort_unstable();
-    let mut gone = vec![false; read.len()];
-    let mut first = None;
-    for &(k, i) in &order {
-        let f = match first {
-            Some((fk, f)) if fk == k => f,
-            _ => {
-                first = Some((k, i));
-                continue;
+    // Each figure's key to the first figure of it, in file order: one hash
+    // per row. Only the repeats, which are few, are then sorted, by key as
+    // the problems are reported.
+    let mut first: FastMap<_, usize> = FastMap::default();
+    first.reserve(read.len());
+    let mut repeats = Vec::new();
+    for (i, l) in read.iter().enumerate().filter(|(_, l)| l.value.is_some()) {
+        let key = (&l.contributor, l.host, l.footing, &l.metric, l.date);
+        match first.entry(key) {
+            std::collections::hash_map::Entry::Occupied(f) => repeats.push((key, *f.get(), i)),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
             }
-        };
+        }
+    }
+    drop(first);
+    repeats.sort_unstable_by(|a, b| (a.0, a.2).cmp(&(b.0, b.2)));
+    let order: Vec<(usize, usize)> = repeats.into_iter().map(|(_, f, i)| (f, i)).collect();
+    let mut gone = vec![false; read.len()];
+    for (f, i) in order {
         let (a, b) = (&read[f], &read[i]);
         match rule {
             Duplicates::Refuse => {
