@@ -33,7 +33,7 @@ pub(super) const NOT_REPORTED: &[&str] = &[
 /// A row's fields, borrowed from the reader's reused buffer.
 pub(super) struct Row<'r> {
     pub(super) line: usize,
-    pub(super) record: &'r csv::StringRecord,
+    pub(super) record: &'r Record,
 }
 
 impl Row<'_> {
@@ -54,10 +54,277 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// The reader and its one reused record buffer.
+/// A record's fields: their texts, each after the one before and a
+/// separator byte, and where each ends.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Record {
+    /// Field `i`, as the file has it.
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + 1,
+        };
+        self.text.get(start..end)
+    }
+
+    /// How many fields it has.
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Every field, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+}
+
+/// What reading a record gave.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// A record, in [`Reader::record`].
+    Record,
+    /// A record of `len` fields where the header has `expected`; its
+    /// fields are in [`Reader::record`] if they are UTF-8 text.
+    Unequal { expected: usize, len: usize },
+    /// A record whose field `field` (from 0) is not UTF-8 text.
+    NotUtf8 { field: usize },
+    /// The input failed.
+    Io(std::io::Error),
+    /// The end of the file.
+    End,
+}
+
+/// The records of a CSV file, read as the `csv` crate reads them with its
+/// defaults (fields split at commas, quoted with `"`, a doubled quote a
+/// quote character, records ending at `\r`, `\n` or `\r\n`, blank
+/// lines skipped, a UTF-8 byte-order mark dropped), every record but the
+/// header required to have as many fields as it.
+///
+/// A table's rows rarely hold a quote: a line with none is split at its
+/// commas directly, which is what the grammar makes of it, and only the
+/// others (and the header, whose mark the grammar's reader drops) go
+/// through `csv_core`'s state machine, at a tenth of the speed.
 pub(super) struct Reader<R> {
-    pub(super) reader: csv::Reader<Tracker<R>>,
-    pub(super) record: csv::StringRecord,
+    input: Tracker<R>,
+    core: csv_core::Reader,
+    /// What is read and not yet taken: `buf[at..]`.
+    buf: Vec<u8>,
+    at: usize,
+    /// Whether the input has ended, or failed.
+    done: bool,
+    /// The grammar's output, for a record it reads.
+    out: Vec<u8>,
+    out_ends: Vec<usize>,
+    /// The header's number of fields, once it is read.
+    expected: Option<usize>,
+    /// The last record read.
+    pub(super) record: Record,
+}
+
+/// How much a read asks of the input at a time.
+const CHUNK: usize = 64 * 1024;
+
+impl<R: Read> Reader<R> {
+    pub(super) fn new(input: R) -> Self {
+        Reader {
+            input: Tracker::new(input),
+            core: csv_core::Reader::new(),
+            buf: Vec::new(),
+            at: 0,
+            done: false,
+            out: vec![0; 1024],
+            out_ends: vec![0; 64],
+            expected: None,
+            record: Record::default(),
+        }
+    }
+
+    /// The bytes followed so far, and where each record starts.
+    pub(super) fn tracker(&self) -> &Tracker<R> {
+        &self.input
+    }
+
+    /// The line the last record read starts on.
+    pub(super) fn next_start(&mut self) -> Option<usize> {
+        self.input.next_start()
+    }
+
+    /// Reads more of the input after what is not yet taken; `false` at
+    /// the end of the input (or once it failed).
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let have = self.buf.len();
+        self.buf.resize(have + CHUNK, 0);
+        let n = loop {
+            match self.input.read(&mut self.buf[have..]) {
+                Ok(n) => break n.min(CHUNK),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(have);
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+        };
+        self.buf.truncate(have + n);
+        self.done = n == 0;
+        Ok(n > 0)
+    }
+
+    /// Reads the next record into [`record`](Reader::record).
+    pub(super) fn read(&mut self) -> Outcome {
+        match self.read_record() {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::Io(e),
+        }
+    }
+
+    fn read_record(&mut self) -> std::io::Result<Outcome> {
+        self.record.clear();
+        if self.expected.is_none() {
+            // The grammar's reader drops a byte-order mark only if it sees
+            // it whole, and takes one with nothing after it for the end.
+            while self.buf.len() - self.at < 4 && self.fill()? {}
+        }
+        // The header goes through the grammar's reader, which drops a
+        // byte-order mark at the start of the file.
+        if self.expected.is_some() {
+            // Blank lines before a record are skipped.
+            loop {
+                let blank = self.buf[self.at..]
+                    .iter()
+                    .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                self.at += blank;
+                if self.at < self.buf.len() {
+                    break;
+                }
+                if !self.fill()? {
+                    return Ok(Outcome::End);
+                }
+            }
+            if let Some(outcome) = self.plain_line()? {
+                return Ok(outcome);
+            }
+        }
+        self.quoted()
+    }
+
+    /// A record on one line with no quote, split at its commas; `None`
+    /// where the line has a quote or is not UTF-8 text, for the grammar's
+    /// reader to read (and to report as it reports it).
+    fn plain_line(&mut self) -> std::io::Result<Option<Outcome>> {
+        let mut searched = 0;
+        let end = loop {
+            let rest = &self.buf[self.at + searched..];
+            match line_end_or_quote(rest) {
+                Some(i) if rest[i] == b'"' => return Ok(None),
+                Some(i) => break self.at + searched + i,
+                None => {
+                    searched = self.buf.len() - self.at;
+                    if !self.fill()? {
+                        break self.buf.len();
+                    }
+                }
+            }
+        };
+        let Ok(line) = std::str::from_utf8(&self.buf[self.at..end]) else {
+            return Ok(None);
+        };
+        self.record.text.push_str(line);
+        commas(line.as_bytes(), &mut self.record.ends);
+        self.record.ends.push(line.len());
+        self.at = end;
+        Ok(Some(self.counted()))
+    }
+
+    /// A record read by the grammar's reader.
+    fn quoted(&mut self) -> std::io::Result<Outcome> {
+        use csv_core::ReadRecordResult as Result;
+        let (mut nout, mut nends) = (0, 0);
+        loop {
+            if self.at == self.buf.len() {
+                // At the end, the grammar's reader is given nothing, and
+                // ends the record it holds.
+                self.fill()?;
+            }
+            let (result, nin, o, e) = self.core.read_record(
+                &self.buf[self.at..],
+                &mut self.out[nout..],
+                &mut self.out_ends[nends..],
+            );
+            self.at += nin;
+            nout += o;
+            nends += e;
+            match result {
+                Result::InputEmpty => {}
+                Result::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                Result::OutputEndsFull => {
+                    let n = self.out_ends.len() * 2;
+                    self.out_ends.resize(n, 0);
+                }
+                Result::Record => break,
+                Result::End => return Ok(Outcome::End),
+            }
+        }
+        let (bytes, ends) = (&self.out[..nout], &self.out_ends[..nends]);
+        // Each field must be UTF-8 text by itself, as the `csv` crate
+        // checks it: two fields' bytes may make a character together.
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let Ok(field) = std::str::from_utf8(&bytes[start..end]) else {
+                // A record of unequal length is reported as that, with no
+                // fields.
+                self.record.clear();
+                return Ok(self
+                    .unequal(ends.len())
+                    .unwrap_or(Outcome::NotUtf8 { field: i }));
+            };
+            if i > 0 {
+                self.record.text.push(',');
+            }
+            self.record.text.push_str(field);
+            self.record.ends.push(self.record.text.len());
+            start = end;
+        }
+        Ok(self.counted())
+    }
+
+    /// The outcome of a record read into [`record`](Reader::record): the
+    /// first sets the number of fields.
+    fn counted(&mut self) -> Outcome {
+        self.unequal(self.record.len()).unwrap_or(Outcome::Record)
+    }
+
+    /// A record of `len` fields where the header has another number.
+    fn unequal(&mut self, len: usize) -> Option<Outcome> {
+        match self.expected {
+            None => {
+                self.expected = Some(len);
+                None
+            }
+            Some(expected) if expected != len => Some(Outcome::Unequal { expected, len }),
+            Some(_) => None,
+        }
+    }
 }
 
 /// The bytes a CSV reader reads, followed through its grammar as it reads
@@ -88,6 +355,10 @@ pub(super) struct Tracker<R> {
     pub(super) starts: VecDeque<usize>,
     /// Whether the end of the file has been read.
     eof: bool,
+    /// How many bytes of a byte-order mark the file starts with, while
+    /// that is all it has shown; `None` once past it, or once it has shown
+    /// that it has none.
+    mark: Option<usize>,
 }
 
 /// Where in the grammar of a file a reader is.
@@ -116,6 +387,32 @@ impl<R> Tracker<R> {
             opened: (1, 1),
             starts: VecDeque::new(),
             eof: false,
+            mark: Some(0),
+        }
+    }
+
+    /// Follows `bytes`, the next the file holds, past a byte-order mark
+    /// at its start, which the CSV reader drops.
+    fn follow(&mut self, bytes: &[u8]) {
+        const MARK: &[u8; 3] = b"\xef\xbb\xbf";
+        let Some(k) = self.mark else {
+            return self.scan(bytes);
+        };
+        let matched = bytes
+            .iter()
+            .zip(&MARK[k..])
+            .take_while(|(a, b)| a == b)
+            .count();
+        if k + matched == MARK.len() {
+            self.mark = None;
+            self.scan(&bytes[matched..]);
+        } else if matched == bytes.len() && !self.eof {
+            self.mark = Some(k + matched);
+        } else {
+            // No mark: what looked like its start is text.
+            self.mark = None;
+            self.scan(&MARK[..k]);
+            self.scan(bytes);
         }
     }
 
@@ -229,22 +526,15 @@ fn characters(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
-/// The offset of the first line end or quote in `bytes`. Blocks of sixteen
-/// bytes are tested whole, with no branch between their bytes, which the
-/// compiler turns into vector instructions: in a table's rows these bytes
-/// are a few among a hundred.
+/// The offset of the first line end or quote in `bytes`: in a table's rows
+/// these bytes are a few among a hundred, found many bytes at a time.
 fn line_end_or_quote(bytes: &[u8]) -> Option<usize> {
-    const BLOCK: usize = 16;
-    let special = |b: u8| (b == b'\n') | (b == b'\r') | (b == b'"');
-    let blocks = bytes.chunks_exact(BLOCK).take_while(|block| {
-        let block: &[u8; BLOCK] = (*block).try_into().expect("a whole block");
-        !block.iter().fold(false, |any, &b| any | special(b))
-    });
-    let skipped = blocks.count() * BLOCK;
-    bytes[skipped..]
-        .iter()
-        .position(|&b| special(b))
-        .map(|at| skipped + at)
+    memchr::memchr3(b'\n', b'\r', b'"', bytes)
+}
+
+/// Appends the offset of every comma in `bytes` to `out`.
+fn commas(bytes: &[u8], out: &mut Vec<usize>) {
+    out.extend(memchr::memchr_iter(b',', bytes));
 }
 
 impl<R: Read> Read for Tracker<R> {
@@ -254,61 +544,46 @@ impl<R: Read> Read for Tracker<R> {
             self.eof = true;
         }
         // A reader that claims more than the buffer holds is not believed.
-        self.scan(&buf[..n.min(buf.len())]);
+        self.follow(&buf[..n.min(buf.len())]);
         Ok(n)
     }
 }
 
 impl<R: Read> Reader<R> {
-    /// The next data row, or `None` at the end; a row the CSV reader cannot
-    /// read is a problem, and reading goes on.
+    /// The next data row, or `None` at the end; a row that cannot be read
+    /// is a problem, and reading goes on.
     pub(super) fn next_row(&mut self, rows: &mut Rows<'_>) -> Option<Row<'_>> {
         loop {
-            let result = self.reader.read_record(&mut self.record);
-            if matches!(&result, Ok(false)) {
-                return None;
-            }
-            // Every other outcome but a failure to read took a record.
-            let start = match &result {
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => None,
-                _ => self.reader.get_mut().next_start(),
+            let outcome = self.read();
+            // Every outcome but the end and a failure to read took a record.
+            let line = match &outcome {
+                Outcome::End | Outcome::Io(_) => None,
+                _ => self.next_start(),
             };
-            let line = start.or_else(|| {
-                let p = match &result {
-                    Err(e) => e.position(),
-                    Ok(_) => self.record.position(),
-                };
-                p.map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-            });
-            match result {
-                Ok(_) => {
+            let message = match outcome {
+                Outcome::End => return None,
+                Outcome::Record => {
                     rows.rows += 1;
                     return Some(Row {
                         line: line.unwrap_or(rows.rows + 1),
                         record: &self.record,
                     });
                 }
-                Err(e) => {
-                    let message = match e.kind() {
-                        &csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => rows.unequal(&self.record, expected_len, len),
-                        csv::ErrorKind::Utf8 { err, .. } => {
-                            let name = rows.header.get(err.field()).map_or("", String::as_str);
-                            format!("column `{name}`: not UTF-8 text")
-                        }
-                        _ => e.to_string(),
-                    };
-                    rows.problems.push(Diagnostic {
-                        file: rows.options.file.clone(),
-                        line,
-                        column: None,
-                        message,
-                    });
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return None;
-                    }
+                Outcome::Unequal { expected, len } => rows.unequal(&self.record, expected, len),
+                Outcome::NotUtf8 { field } => {
+                    let name = rows.header.get(field).map_or("", String::as_str);
+                    format!("column `{name}`: not UTF-8 text")
                 }
+                Outcome::Io(ref e) => e.to_string(),
+            };
+            rows.problems.push(Diagnostic {
+                file: rows.options.file.clone(),
+                line,
+                column: None,
+                message,
+            });
+            if matches!(outcome, Outcome::Io(_)) {
+                return None;
             }
         }
     }
@@ -316,7 +591,29 @@ impl<R: Read> Reader<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::trim;
+    use super::{commas, line_end_or_quote, trim};
+
+    #[test]
+    fn line_ends_quotes_and_commas_are_found_in_blocks_and_after() {
+        for text in [
+            "",
+            "a",
+            ",",
+            "abc,def,ghi,jkl,mno,pqr,stu,vwx,yz,",
+            &"x,".repeat(40),
+            &format!("{}\"\n", "y".repeat(37)),
+        ] {
+            let bytes = text.as_bytes();
+            let first = bytes
+                .iter()
+                .position(|&b| matches!(b, b'\n' | b'\r' | b'"'));
+            assert_eq!(line_end_or_quote(bytes), first, "{text:?}");
+            let mut found = Vec::new();
+            commas(bytes, &mut found);
+            let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b',').collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn fields_are_trimmed_as_str_trim_trims_them() {

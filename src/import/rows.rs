@@ -7,7 +7,7 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 
-use super::read::{iso_date, Reader, Row, Tracker, NOT_REPORTED};
+use super::read::{iso_date, Outcome, Reader, Record, Row, Tracker, NOT_REPORTED};
 use super::spec::{Amounts, Field, HostCodes, SkipWhen};
 use super::{FileUnit, ImportError, ImportOptions, Imported, Origin};
 use crate::country::{Country, Region, RegionId};
@@ -101,10 +101,7 @@ pub(super) fn open<'o, R: Read>(
     // Every row has as many fields as the header: a row with more or
     // fewer has lost its alignment (an unquoted `1,650` is two fields),
     // and reading it by position would misread it.
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::None)
-        .from_reader(Tracker::new(reader));
+    let mut reader = Reader::new(reader);
     let mut problems = Vec::new();
     let mut problem = |line: Option<usize>, message: String| {
         problems.push(Diagnostic {
@@ -114,21 +111,21 @@ pub(super) fn open<'o, R: Read>(
             message,
         });
     };
-    let header: Result<Vec<String>, String> = match reader.headers() {
-        Ok(h) => Ok(h.iter().map(|h| h.trim().to_ascii_lowercase()).collect()),
-        Err(e) => Err(match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => {
-                format!("column {}: not UTF-8 text", err.field() + 1)
-            }
-            _ => e.to_string(),
-        }),
+    let header: Result<Vec<String>, String> = match reader.read() {
+        Outcome::Record | Outcome::End | Outcome::Unequal { .. } => Ok(reader
+            .record
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect()),
+        Outcome::NotUtf8 { field } => Err(format!("column {}: not UTF-8 text", field + 1)),
+        Outcome::Io(e) => Err(e.to_string()),
     };
-    let line = reader.get_mut().next_start().unwrap_or(1);
+    let line = reader.next_start().unwrap_or(1);
     let header = match header {
         Ok(header) => header,
         Err(e) => {
             problem(Some(line), format!("cannot read the header: {e}"));
-            problems.extend(unterminated(reader.get_ref(), options));
+            problems.extend(unterminated(reader.tracker(), options));
             return Err(Error::Import(ImportError::new(problems)));
         }
     };
@@ -280,14 +277,11 @@ pub(super) fn open<'o, R: Read>(
         problem(None, format!("spec: {message}"));
     }
     if !problems.is_empty() {
-        problems.extend(unterminated(reader.get_ref(), options));
+        problems.extend(unterminated(reader.tracker(), options));
         return Err(Error::Import(ImportError::new(problems)));
     }
     Ok((
-        Reader {
-            reader,
-            record: csv::StringRecord::new(),
-        },
+        reader,
         Rows {
             header,
             options,
@@ -415,11 +409,10 @@ pub(super) fn unterminated<R>(tracker: &Tracker<R>, options: &ImportOptions) -> 
 
 impl<'o> Rows<'o> {
     /// The problem with a row of `len` fields under a header of `expected`.
-    pub(super) fn unequal(&self, record: &csv::StringRecord, expected: u64, len: u64) -> String {
-        let at = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    pub(super) fn unequal(&self, record: &Record, expected: usize, len: usize) -> String {
         let last = self.header.last().map_or("", String::as_str);
         let gist = if len > expected {
-            match record.get(at(expected)).map(str::trim) {
+            match record.get(expected).map(str::trim) {
                 Some(extra) if !extra.is_empty() => {
                     format!("`{extra}` is past the last column, `{last}`")
                 }
@@ -429,7 +422,7 @@ impl<'o> Rows<'o> {
             let absent: Vec<String> = self
                 .header
                 .iter()
-                .skip(at(len))
+                .skip(len)
                 .map(|h| format!("`{h}`"))
                 .collect();
             format!("no {}", absent.join(", "))
@@ -847,7 +840,7 @@ impl<'o> Rows<'o> {
     /// them, or nothing.
     pub(super) fn finish<R: Read>(&mut self, reader: &Reader<R>) -> Result<()> {
         self.problems
-            .extend(unterminated(reader.reader.get_ref(), self.options));
+            .extend(unterminated(reader.tracker(), self.options));
         if self.problems.is_empty() {
             return Ok(());
         }

@@ -1,7 +1,7 @@
 //! Tests of the CSV importers: a published-style table, every row error with
 //! its line, and atomicity.
 
-use super::read::{iso_date, Tracker};
+use super::read::{iso_date, Outcome, Reader, Tracker};
 use super::spec::slug;
 use super::*;
 use crate::{Country, CountryRecord, Scope};
@@ -140,6 +140,21 @@ fn a_table_saved_with_a_byte_order_mark_reads_as_one_without() {
     let log = "\u{feff}date,event,unit,contributor,host,metric,amount\n2022-01-01,deploy,u1,USA,EST,personnel,10\n";
     let mut l = Ledger::new();
     assert!(changes_csv(log.as_bytes(), &mut l, &ImportOptions::new("log.csv")).is_ok());
+}
+
+#[test]
+fn after_a_byte_order_mark_a_quote_opens_the_first_field() {
+    // The mark is dropped, so the quote starts the field: its line end is
+    // text, and the rows below are on the lines after it.
+    let table = "\u{feff}\"notes,\nif any\",date,contributor,host,metric,value\n,2022-01-01,USA,EST,personnel,lots\n";
+    let mut l = Ledger::new();
+    let p = problems(levels_csv(
+        table.as_bytes(),
+        &mut l,
+        &ImportOptions::new("bom.csv"),
+    ));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with("bom.csv:3: column `value`"), "{p:?}");
 }
 
 #[test]
@@ -717,6 +732,27 @@ fn a_row_after_blank_lines_is_named_by_its_own_line() {
 }
 
 proptest::proptest! {
+    /// The importer reads the records the `csv` crate reads, field for
+    /// field and at the same lines, with the same errors, whatever the
+    /// bytes and however the input hands them over.
+    #[test]
+    fn the_importers_reader_reads_any_bytes_as_the_csv_crate_does(
+        bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b',', b',', b'"', b'\r', b'\n', b'\n', 0xc3, 0xa9, 0xef, 0xbb, 0xbf]),
+            0..120,
+        ),
+        step in 1usize..20,
+        marked in proptest::bool::ANY,
+    ) {
+        let bytes = [if marked { &b"\xef\xbb\xbf"[..] } else { b"" }, &bytes].concat();
+        proptest::prop_assert_eq!(
+            read_by_the_importer(&bytes, step),
+            read_by_the_csv_crate(&bytes),
+            "{:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+
     /// The tracker finds the records the CSV reader reads, each at the line
     /// where its first byte is: the reader's own byte offset of a record,
     /// past the blank lines it places the record at, is the oracle.
@@ -743,6 +779,122 @@ proptest::proptest! {
             proptest::prop_assert_eq!(reader.get_mut().next_start(), Some(line), "{:?}", text);
         }
         proptest::prop_assert_eq!(reader.get_mut().next_start(), None, "{:?}", text);
+    }
+}
+
+/// One record as the `csv` crate reads it, with the settings the importer
+/// had when it read through the crate: flexible lengths refused, nothing
+/// trimmed, the first record the header.
+#[derive(Debug, PartialEq)]
+enum Got {
+    Record(Vec<String>, usize),
+    Unequal(usize, usize, Vec<String>),
+    NotUtf8(usize),
+    End,
+}
+
+/// Every record of `bytes`, read by the `csv` crate: the oracle.
+fn read_by_the_csv_crate(bytes: &[u8]) -> Vec<Got> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut out = Vec::new();
+    loop {
+        let fields = |r: &csv::StringRecord| r.iter().map(String::from).collect();
+        let result = reader.read_record(&mut record);
+        // The line of the record's first byte, past the blank lines the
+        // crate places it after.
+        let line = || {
+            let at = usize::try_from(record.position().unwrap().byte()).unwrap();
+            // Past the byte-order mark the crate drops.
+            let at = if at == 0 && bytes.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                at
+            };
+            let first = (at..bytes.len())
+                .find(|&i| !matches!(bytes[i], b'\r' | b'\n'))
+                .unwrap_or(bytes.len());
+            1 + bytes[..first].iter().filter(|&&b| b == b'\n').count()
+        };
+        out.push(match result {
+            Ok(false) => Got::End,
+            Ok(true) => Got::Record(fields(&record), line()),
+            Err(e) => match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => Got::Unequal(
+                    usize::try_from(*expected_len).unwrap(),
+                    usize::try_from(*len).unwrap(),
+                    fields(&record),
+                ),
+                csv::ErrorKind::Utf8 { err, .. } => Got::NotUtf8(err.field()),
+                other => panic!("the crate failed: {other:?}"),
+            },
+        });
+        if out.last() == Some(&Got::End) {
+            return out;
+        }
+    }
+}
+
+/// Every record of `bytes`, read in reads of `step` bytes by the importer's
+/// reader.
+fn read_by_the_importer(bytes: &[u8], step: usize) -> Vec<Got> {
+    let mut reader = Reader::new(Trickle { text: bytes, step });
+    let mut out = Vec::new();
+    loop {
+        let outcome = reader.read();
+        let fields = |reader: &Reader<_>| reader.record.iter().map(String::from).collect();
+        out.push(match outcome {
+            Outcome::End => Got::End,
+            Outcome::Record => Got::Record(fields(&reader), reader.next_start().unwrap()),
+            Outcome::Unequal { expected, len } => {
+                reader.next_start();
+                Got::Unequal(expected, len, fields(&reader))
+            }
+            Outcome::NotUtf8 { field } => {
+                reader.next_start();
+                Got::NotUtf8(field)
+            }
+            Outcome::Io(e) => panic!("reading from memory failed: {e}"),
+        });
+        if out.last() == Some(&Got::End) {
+            return out;
+        }
+    }
+}
+
+#[test]
+fn the_importers_reader_reads_what_the_csv_crate_reads() {
+    let long = "x,".repeat(40_000);
+    let cases: Vec<Vec<u8>> = vec![
+        b"a,b\n1,2\n".to_vec(),
+        b"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4".to_vec(),
+        b"a,b\n1,\"2,5\"\n\"x\ny\",3\n4\n5,6,7\n,\n".to_vec(),
+        b"a,b\n\xc3,\xa9\n\xc3\xa9,1\n\"\xc3\",\"\xa9\"\n1\n".to_vec(),
+        format!("{long}\n{long}\n{long}\"q\"\n").into_bytes(),
+        b"a,b\n1,\"open\n".to_vec(),
+        b"".to_vec(),
+        b"\n\r\n".to_vec(),
+    ];
+    for bytes in &cases {
+        // Reads of a byte or three, in a test build, only for the short.
+        let steps: &[usize] = if bytes.len() < 1000 {
+            &[1, 3, 64, 8192, usize::MAX]
+        } else {
+            &[4096, 8192, usize::MAX]
+        };
+        for &step in steps {
+            assert_eq!(
+                read_by_the_importer(bytes, step),
+                read_by_the_csv_crate(bytes),
+                "{:?} in reads of {step}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }
 
