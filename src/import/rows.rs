@@ -87,6 +87,9 @@ pub(super) struct Rows<'o> {
     /// events that cite it: the file's own, and each `source` a row gives.
     file_document: Document,
     documents: FastMap<Box<str>, Document>,
+    /// The contributors read so far, by their text as the table gives it
+    /// (the first few dozen).
+    contributors: Vec<(Box<str>, Contributor)>,
 }
 
 /// Opens a file and reads its header against the spec: where each of
@@ -301,6 +304,7 @@ pub(super) fn open<'o, R: Read>(
             regions: BTreeMap::new(),
             file_document: Document::from(options.file.as_str()),
             documents: FastMap::default(),
+            contributors: Vec::new(),
         },
     ))
 }
@@ -602,6 +606,20 @@ impl<'o> Rows<'o> {
     }
 
     pub(super) fn contributor(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Contributor> {
+        // A table names a few contributors, or gives one as a constant:
+        // each text is read once.
+        let text = self.raw(row, Field::Contributor);
+        if let Some((_, c)) = text.and_then(|t| self.contributors.iter().find(|(k, _)| **k == *t)) {
+            return Some(c.clone());
+        }
+        let contributor = self.read_contributor(row, ledger)?;
+        if let Some(text) = text.filter(|_| self.contributors.len() < 64) {
+            self.contributors.push((text.into(), contributor.clone()));
+        }
+        Some(contributor)
+    }
+
+    fn read_contributor(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Contributor> {
         let contributor = self.parse_with(row, Field::Contributor, |t| t.parse::<Contributor>())?;
         if let Contributor::Alliance(a) = &contributor {
             if ledger.alliance(a).is_none() {
