@@ -78,6 +78,8 @@ pub(super) struct Rows<'o> {
     host_codes: Vec<(usize, &'o HostCodes)>,
     /// The country each name a `by_name` column holds stands for, if any.
     names: FastMap<Box<str>, Option<Country>>,
+    /// The code each text of the host column is, if any.
+    codes: FastMap<Box<str>, Option<Country>>,
     /// The column that names each row's region, if the spec gives one.
     region_column: Option<usize>,
     /// Each region the column names, by its text: the line that first
@@ -87,9 +89,8 @@ pub(super) struct Rows<'o> {
     /// events that cite it: the file's own, and each `source` a row gives.
     file_document: Document,
     documents: FastMap<Box<str>, Document>,
-    /// The contributors read so far, by their text as the table gives it
-    /// (the first few dozen).
-    contributors: Vec<(Box<str>, Contributor)>,
+    /// The contributors read so far, by their text as the table gives it.
+    contributors: FastMap<Box<str>, Contributor>,
 }
 
 /// Opens a file and reads its header against the spec: where each of
@@ -300,11 +301,12 @@ pub(super) fn open<'o, R: Read>(
             skips,
             host_codes,
             names: FastMap::default(),
+            codes: FastMap::default(),
             region_column,
             regions: BTreeMap::new(),
             file_document: Document::from(options.file.as_str()),
             documents: FastMap::default(),
-            contributors: Vec::new(),
+            contributors: FastMap::default(),
         },
     ))
 }
@@ -559,25 +561,32 @@ impl<'o> Rows<'o> {
         let text = self.raw(row, Field::Host).unwrap_or_default();
         // A code the ledger was told of, else the error of a code.
         let code = |t: &str| Country::new(t).or_else(|e| ledger.country_code(t).ok_or(e));
+        // A table names few hosts, in many rows: each text is tried as a
+        // code once.
+        let known = match self.codes.get(text) {
+            Some(&c) => c,
+            None => {
+                let c = code(text).ok();
+                self.codes.insert(text.into(), c);
+                c
+            }
+        };
+        if let Some(c) = known {
+            return Some(c);
+        }
         if self.host_codes.is_empty() {
             return self.parse_with(row, Field::Host, code);
         }
-        // Where the host is not a code, the spec's codes are tried.
-        let not_a_code = match code(text) {
-            Ok(c) => return Some(c),
-            Err(e) => e,
-        };
-        let mut why = Vec::new();
+        // Where the host is not a code, the spec's codes are tried; the
+        // columns that give none are named if none does.
+        let mut none = Vec::new();
         for &(column, codes) in &self.host_codes {
-            let name = self.header.get(column).map_or("", String::as_str);
             let text = row.get(column).unwrap_or_default();
             if text.is_empty() {
-                why.push(format!("column `{name}` is empty"));
+                none.push((column, text));
                 continue;
             }
             let found = codes.codes.get(text).copied().or_else(|| {
-                // A table names few countries, in many rows: each name is
-                // looked up once.
                 if !codes.by_name {
                     return None;
                 }
@@ -592,14 +601,25 @@ impl<'o> Rows<'o> {
             });
             match found {
                 Some(c) => return Some(c),
-                None => why.push(format!("column `{name}` gives no code: `{text}`")),
+                None => none.push((column, text)),
             }
         }
         // The error's message is written only here: its hint reads names.
-        let host = match text {
-            "" => "empty".to_string(),
-            _ => not_a_code.to_string(),
+        let host = match code(text) {
+            _ if text.is_empty() => "empty".to_string(),
+            Err(e) => e.to_string(),
+            Ok(c) => c.to_string(),
         };
+        let why: Vec<String> = none
+            .into_iter()
+            .map(|(column, text)| {
+                let name = self.header.get(column).map_or("", String::as_str);
+                match text {
+                    "" => format!("column `{name}` is empty"),
+                    _ => format!("column `{name}` gives no code: `{text}`"),
+                }
+            })
+            .collect();
         let label = self.label(Field::Host);
         self.problem(row.line, format!("{label}: {host}, and {}", why.join(", ")));
         None
@@ -609,12 +629,12 @@ impl<'o> Rows<'o> {
         // A table names a few contributors, or gives one as a constant:
         // each text is read once.
         let text = self.raw(row, Field::Contributor);
-        if let Some((_, c)) = text.and_then(|t| self.contributors.iter().find(|(k, _)| **k == *t)) {
+        if let Some(c) = text.and_then(|t| self.contributors.get(t)) {
             return Some(c.clone());
         }
         let contributor = self.read_contributor(row, ledger)?;
-        if let Some(text) = text.filter(|_| self.contributors.len() < 64) {
-            self.contributors.push((text.into(), contributor.clone()));
+        if let Some(text) = text {
+            self.contributors.insert(text.into(), contributor.clone());
         }
         Some(contributor)
     }
