@@ -546,12 +546,17 @@ impl<'o> Rows<'o> {
     pub(super) fn host(&mut self, row: &Row<'_>, ledger: &Ledger) -> Option<Country> {
         let host = self.host_of(row, ledger)?;
         if let Some(text) = self.region_column.and_then(|i| row.get(i)).map(str::trim) {
-            if !text.is_empty() {
-                let (_, hosts) = self
-                    .regions
-                    .entry(text.to_string())
-                    .or_insert_with(|| (row.line, BTreeSet::new()));
-                hosts.insert(host);
+            // Looked up before it is entered: an entry would copy the name
+            // at every row.
+            match self.regions.get_mut(text) {
+                Some((_, hosts)) => {
+                    hosts.insert(host);
+                }
+                None if !text.is_empty() => {
+                    let hosts = BTreeSet::from([host]);
+                    self.regions.insert(text.to_string(), (row.line, hosts));
+                }
+                None => {}
             }
         }
         Some(host)
