@@ -185,29 +185,60 @@ impl Register {
     }
 }
 
+impl Register {
+    /// The register written as [`Display`](fmt::Display) writes it, with
+    /// `scope` in place of the scope's ids: its [`named`](crate::Scope::named)
+    /// form, as tables and findings print a scope.
+    ///
+    /// ```
+    /// use posture_ledger::{scenario, Metric, Scope};
+    ///
+    /// let madrid = scenario::madrid_2022()?;
+    /// let ledger = madrid.ledger();
+    /// let tripwire = Scope::parse("from:NATO in:baltic-states", ledger)?;
+    /// let why = ledger.view().explain(&tripwire, &Metric::PERSONNEL, "2022-06-29".parse()?)?;
+    /// let text = why.with_scope(&tripwire.named(ledger)).to_string();
+    /// assert!(text.starts_with("NATO in the Baltic states personnel at the end of 2022-06-29"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_scope<'a>(&'a self, scope: &'a dyn fmt::Display) -> impl fmt::Display + 'a {
+        struct Titled<'a>(&'a Register, &'a dyn fmt::Display);
+        impl fmt::Display for Titled<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, self.1)
+            }
+        }
+        Titled(self, scope)
+    }
+}
+
 impl fmt::Display for Register {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &self.scope)
+    }
+}
+
+impl Register {
+    fn write(&self, f: &mut fmt::Formatter<'_>, scope: &dyn fmt::Display) -> fmt::Result {
         let known = self
             .known_at
             .map_or(String::new(), |k| format!(", as known on {k}"));
         match self.listing {
             Listing::Total if !self.is_recorded() => writeln!(
                 f,
-                "{} {} at the end of {}{known}: no record",
-                self.scope, self.metric, self.date,
+                "{scope} {} at the end of {}{known}: no record",
+                self.metric, self.date,
             )?,
             Listing::Total => writeln!(
                 f,
-                "{} {} at the end of {}{known}: {}",
-                self.scope,
+                "{scope} {} at the end of {}{known}: {}",
                 self.metric,
                 self.date,
                 whole(self.total())
             )?,
             Listing::Announced => writeln!(
                 f,
-                "{} {}: changes announced by {} and not yet effective{known}: {}",
-                self.scope,
+                "{scope} {}: changes announced by {} and not yet effective{known}: {}",
                 self.metric,
                 self.date,
                 signed_whole(self.total())

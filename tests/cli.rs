@@ -951,12 +951,15 @@ fn explain_prints_the_register_behind_a_total() {
         .view()
         .explain(&s, &Metric::PERSONNEL, date(SUMMIT))
         .unwrap();
+    // The register's scope in names, as tables and findings print it.
     assert_eq!(
         stdout,
         format!(
-            "Madrid 2022 · the events behind each total at the end of 2022-06-29 · baseline\n\n{why}"
+            "Madrid 2022 · the events behind each total at the end of 2022-06-29 · baseline\n\n{}",
+            why.with_scope(&s.named(&ledger))
         )
     );
+    assert!(!stdout.contains("baltic-states"), "{stdout}");
     let v = json(&args, 0);
     assert_eq!(v["command"], "explain");
     assert_eq!(v["query"], tripwire);

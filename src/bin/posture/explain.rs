@@ -176,7 +176,7 @@ pub fn run(args: &ExplainArgs) -> Result<Done, Failure> {
             // Each register as the library writes it.
             for r in &registers {
                 out.push('\n');
-                out.push_str(&r.to_string());
+                out.push_str(&r.with_scope(&scope.named(ledger)).to_string());
             }
             out
         }
