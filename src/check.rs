@@ -28,6 +28,7 @@
 //! `Draft::says`, which asserts (in debug builds) what every finding holds.
 
 use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -35,6 +36,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::claim::{AsOf, Change, Claim, Figure, Subject};
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::event::LayerId;
 use crate::hash::FastMap;
@@ -270,6 +272,9 @@ struct Checker<'a> {
     tracks: RefCell<FastMap<TrackKey<'a>, Tracks<'a>>>,
     /// Each scope's description (`GBR in EST personnel`), written once.
     described: RefCell<FastMap<Described<'a>, Rc<str>>>,
+    /// The countries that contribute anything the ledger holds, by layer:
+    /// what a claim with no contributor filter counts, for its caveats.
+    contributors: RefCell<FastMap<Option<u16>, Rc<BTreeSet<Country>>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -282,6 +287,7 @@ impl<'a> Checker<'a> {
             cites: OnceCell::new(),
             tracks: RefCell::new(FastMap::default()),
             described: RefCell::new(FastMap::default()),
+            contributors: RefCell::new(FastMap::default()),
         }
     }
 }

@@ -3,14 +3,17 @@
 //! staleness, each worked out once and cached for every claim that asks.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::coverage::Kept;
 use super::text::{describe, Stale};
 use super::{Caveat, Checker, Fact};
 use crate::claim::{AsOf, Claim};
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::event::{EventId, LayerId};
 use crate::hash::FastMap;
@@ -189,8 +192,10 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// [`View::caveats`], with the scope's [`Shapes`] built once for each
-    /// run of days between changes of what it stands for: claims of one
+    /// [`View::caveats`], reading what the checker keeps: whether the scope
+    /// records anything on the date from its track, its [`Shapes`] built
+    /// once for each run of days between changes of what it stands for,
+    /// and the ledger's contributors once for each layer. Claims of one
     /// scope share them, each asking only of its own date.
     pub(super) fn caveats(
         &self,
@@ -199,22 +204,14 @@ impl<'a> Checker<'a> {
         metric: &'a Metric,
         date: NaiveDate,
     ) -> Result<Vec<Caveat>> {
-        view.caveats_with(scope, metric, date, || {
-            let mut all = self.tracks.borrow_mut();
-            let tracks = all
-                .entry((scope, metric, view.layer_index()))
-                .or_insert_with(|| Tracks::new(self.ledger, scope));
-            let run = tracks.run_of(date);
-            if let Some(shapes) = tracks.shapes.get(&run) {
-                return Ok(shapes.clone());
-            }
-            let shapes = self
-                .ledger
-                .recorded_shapes(scope, metric, date, view.lens())?
-                .map(Rc::new);
-            tracks.shapes.insert(run, shapes.clone());
-            Ok(shapes)
-        })
+        let kept = KeptFor {
+            checker: self,
+            view,
+            scope,
+            metric,
+            date,
+        };
+        view.caveats_with(scope, metric, date, &kept)
     }
 
     /// The ledger's totals over the days of `as_of`, as the interval from the
@@ -256,6 +253,9 @@ impl<'a> Checker<'a> {
         metric: &Metric,
         date: NaiveDate,
     ) -> Result<Option<Stale>> {
+        if !self.ledger.may_be_stale(view.lens()) {
+            return Ok(None);
+        }
         let total = view.total(scope, metric, date)?;
         let (true, Some(oldest)) = (total.is_stale(), total.oldest_figure()) else {
             return Ok(None);
@@ -348,6 +348,59 @@ impl<'a> Checker<'a> {
             .filter(|e| d1 < e.effective && e.effective <= d2 && e.change != 0)
             .map(|e| e.event)
             .collect())
+    }
+}
+
+/// What the checker keeps that a caveat of `scope` on `date` reads.
+struct KeptFor<'c, 'a> {
+    checker: &'c Checker<'a>,
+    view: View<'a>,
+    scope: &'a Scope,
+    metric: &'a Metric,
+    date: NaiveDate,
+}
+
+impl Kept for KeptFor<'_, '_> {
+    /// From the scope's track where it has one, as the total on the date
+    /// would say: recorded where any observation lies at or before the
+    /// date's end.
+    fn recorded(&self) -> Result<bool> {
+        let (c, date) = (self.checker, self.date);
+        let runs = c.tracks(self.view, self.scope, self.metric, date, date)?;
+        match runs.first() {
+            Some((_, _, Some(track))) => Ok(track.seen_at(end_of(date)) > 0),
+            _ => Ok(self
+                .view
+                .total(self.scope, self.metric, date)?
+                .is_recorded()),
+        }
+    }
+
+    fn shapes(&self) -> Result<Option<Rc<Shapes>>> {
+        let (c, view, scope, metric) = (self.checker, self.view, self.scope, self.metric);
+        let mut all = c.tracks.borrow_mut();
+        let tracks = all
+            .entry((scope, metric, view.layer_index()))
+            .or_insert_with(|| Tracks::new(c.ledger, scope));
+        let run = tracks.run_of(self.date);
+        if let Some(shapes) = tracks.shapes.get(&run) {
+            return Ok(shapes.clone());
+        }
+        let shapes = c
+            .ledger
+            .recorded_shapes(scope, metric, self.date, view.lens())?
+            .map(Rc::new);
+        tracks.shapes.insert(run, shapes.clone());
+        Ok(shapes)
+    }
+
+    fn contributors(&self) -> Rc<BTreeSet<Country>> {
+        let layer = self.view.layer_index();
+        let mut all = self.checker.contributors.borrow_mut();
+        Rc::clone(
+            all.entry(layer)
+                .or_insert_with(|| Rc::new(self.checker.ledger.contributor_countries(layer))),
+        )
     }
 }
 
