@@ -60,7 +60,7 @@ use report::Draft;
 pub use report::{Evidence, Finding, Report, Rule, Verdict};
 pub(crate) use validate::validate;
 
-use evidence::{Described, TrackKey, Tracks};
+use evidence::{Described, ScopeNo, ScopeNos, TrackKey, Tracks};
 #[cfg(test)]
 use text::readable;
 
@@ -272,6 +272,10 @@ struct Checker<'a> {
     tracks: RefCell<FastMap<TrackKey<'a>, Tracks<'a>>>,
     /// Each scope's description (`GBR in EST personnel`), written once.
     described: RefCell<FastMap<Described<'a>, Rc<str>>>,
+    /// Each scope in words (`GBR in EST`), written once.
+    scope_texts: RefCell<FastMap<ScopeNo, Rc<str>>>,
+    /// The numbers of the distinct scopes, which key the caches above.
+    scope_nos: RefCell<ScopeNos<'a>>,
     /// The countries that contribute anything the ledger holds, by layer:
     /// what a claim with no contributor filter counts, for its caveats.
     contributors: RefCell<FastMap<Option<u16>, Rc<BTreeSet<Country>>>>,
@@ -287,6 +291,8 @@ impl<'a> Checker<'a> {
             cites: OnceCell::new(),
             tracks: RefCell::new(FastMap::default()),
             described: RefCell::new(FastMap::default()),
+            scope_texts: RefCell::new(FastMap::default()),
+            scope_nos: RefCell::new(ScopeNos::default()),
             contributors: RefCell::new(FastMap::default()),
         }
     }

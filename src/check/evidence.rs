@@ -24,9 +24,23 @@ use crate::metric::Metric;
 use crate::scope::Scope;
 use crate::view::View;
 
-pub(super) type Described<'a> = (&'a Scope, &'a Metric, Option<&'a LayerId>);
+pub(super) type Described<'a> = (ScopeNo, &'a Metric, Option<&'a LayerId>);
 
-pub(super) type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
+pub(super) type TrackKey<'a> = (ScopeNo, &'a Metric, Option<u16>);
+
+/// A scope's number among the distinct scopes of one check: the caches'
+/// key, hashed and compared as one integer rather than as the scope's
+/// sets, which every claim's rules look up several times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct ScopeNo(u32);
+
+/// The numbers of the scopes met so far: by where a scope lies, then, for
+/// a scope not met there before, by its value.
+#[derive(Default)]
+pub(super) struct ScopeNos<'a> {
+    by_place: FastMap<*const Scope, ScopeNo>,
+    by_value: FastMap<&'a Scope, ScopeNo>,
+}
 pub(super) type Track<'a> = Rc<Cow<'a, Series>>;
 /// A run of days, first and last, with its track.
 pub(super) type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
@@ -68,9 +82,34 @@ impl<'a> Checker<'a> {
         Rc::clone(
             self.described
                 .borrow_mut()
-                .entry((scope, metric, layer))
+                .entry((self.scope_no(scope), metric, layer))
                 .or_insert_with(|| describe(scope, metric, layer, self.ledger).into()),
         )
+    }
+
+    /// `scope` in words (`GBR in EST`), written once: a scope is the part or
+    /// the whole of many pairs.
+    pub(super) fn scope_text(&self, scope: &'a Scope) -> Rc<str> {
+        Rc::clone(
+            self.scope_texts
+                .borrow_mut()
+                .entry(self.scope_no(scope))
+                .or_insert_with(|| scope.to_string().into()),
+        )
+    }
+
+    /// The number of `scope` among the check's distinct scopes: equal
+    /// scopes, wherever they lie, have one number.
+    pub(super) fn scope_no(&self, scope: &'a Scope) -> ScopeNo {
+        let mut nos = self.scope_nos.borrow_mut();
+        let place: *const Scope = scope;
+        if let Some(&no) = nos.by_place.get(&place) {
+            return no;
+        }
+        let next = ScopeNo(u32::try_from(nos.by_value.len()).unwrap_or(u32::MAX));
+        let no = *nos.by_value.entry(scope).or_insert(next);
+        nos.by_place.insert(place, no);
+        no
     }
 
     /// Whether any unit is counted in `metric`: if none, the ledger cannot tell.
@@ -161,9 +200,10 @@ impl<'a> Checker<'a> {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<Vec<Run<'a>>> {
+        let key = (self.scope_no(scope), metric, view.layer_index());
         let mut all = self.tracks.borrow_mut();
         let tracks = all
-            .entry((scope, metric, view.layer_index()))
+            .entry(key)
             .or_insert_with(|| Tracks::new(self.ledger, scope));
         let epoch = tracks.run_of(first);
         let mut runs = Vec::new();
@@ -378,9 +418,10 @@ impl Kept for KeptFor<'_, '_> {
 
     fn shapes(&self) -> Result<Option<Rc<Shapes>>> {
         let (c, view, scope, metric) = (self.checker, self.view, self.scope, self.metric);
+        let key = (c.scope_no(scope), metric, view.layer_index());
         let mut all = c.tracks.borrow_mut();
         let tracks = all
-            .entry((scope, metric, view.layer_index()))
+            .entry(key)
             .or_insert_with(|| Tracks::new(c.ledger, scope));
         let run = tracks.run_of(self.date);
         if let Some(shapes) = tracks.shapes.get(&run) {
