@@ -32,15 +32,18 @@ pub(super) type TrackKey<'a> = (ScopeNo, &'a Metric, Option<u16>);
 /// key, hashed and compared as one integer rather than as the scope's
 /// sets, which every claim's rules look up several times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct ScopeNo(u32);
+pub(super) struct ScopeNo(usize);
 
 /// The numbers of the scopes met so far: by where a scope lies, then, for
-/// a scope not met there before, by its value.
+/// a scope not met there before, by its value. A scope borrowed for the
+/// check stays where it is, and no other lies there, for as long as the
+/// check runs: its address names it.
 #[derive(Default)]
 pub(super) struct ScopeNos<'a> {
     by_place: FastMap<*const Scope, ScopeNo>,
     by_value: FastMap<&'a Scope, ScopeNo>,
 }
+
 pub(super) type Track<'a> = Rc<Cow<'a, Series>>;
 /// A run of days, first and last, with its track.
 pub(super) type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
@@ -106,7 +109,7 @@ impl<'a> Checker<'a> {
         if let Some(&no) = nos.by_place.get(&place) {
             return no;
         }
-        let next = ScopeNo(u32::try_from(nos.by_value.len()).unwrap_or(u32::MAX));
+        let next = ScopeNo(nos.by_value.len());
         let no = *nos.by_value.entry(scope).or_insert(next);
         nos.by_place.insert(place, no);
         no
