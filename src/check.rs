@@ -28,6 +28,7 @@
 //! `Draft::says`, which asserts (in debug builds) what every finding holds.
 
 use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -35,6 +36,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::claim::{AsOf, Change, Claim, Figure, Subject};
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::event::LayerId;
 use crate::hash::FastMap;
@@ -58,7 +60,7 @@ use report::Draft;
 pub use report::{Evidence, Finding, Report, Rule, Verdict};
 pub(crate) use validate::validate;
 
-use evidence::{Described, TrackKey, Tracks};
+use evidence::{Described, ScopeNo, ScopeNos, TrackKey, Tracks};
 #[cfg(test)]
 use text::readable;
 
@@ -270,6 +272,13 @@ struct Checker<'a> {
     tracks: RefCell<FastMap<TrackKey<'a>, Tracks<'a>>>,
     /// Each scope's description (`GBR in EST personnel`), written once.
     described: RefCell<FastMap<Described<'a>, Rc<str>>>,
+    /// Each scope in words (`GBR in EST`), written once.
+    scope_texts: RefCell<FastMap<ScopeNo, Rc<str>>>,
+    /// The numbers of the distinct scopes, which key the caches above.
+    scope_nos: RefCell<ScopeNos<'a>>,
+    /// The countries that contribute anything the ledger holds, by layer:
+    /// what a claim with no contributor filter counts, for its caveats.
+    contributors: RefCell<FastMap<Option<u16>, Rc<BTreeSet<Country>>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -282,6 +291,9 @@ impl<'a> Checker<'a> {
             cites: OnceCell::new(),
             tracks: RefCell::new(FastMap::default()),
             described: RefCell::new(FastMap::default()),
+            scope_texts: RefCell::new(FastMap::default()),
+            scope_nos: RefCell::new(ScopeNos::default()),
+            contributors: RefCell::new(FastMap::default()),
         }
     }
 }

@@ -273,6 +273,55 @@ fn split<T: Copy>(
     Ok((recorded, missing))
 }
 
+/// What a caveat reads of the ledger that the checker works out once for
+/// the claims of one scope, or once for all: [`View::caveats`] asks the
+/// ledger each time; the checker answers from what it keeps.
+pub(crate) trait Kept {
+    /// Whether the scope records anything of the metric on the date.
+    fn recorded(&self) -> Result<bool>;
+    /// The scope's [`Shapes`] on the date, asked only where it records
+    /// anything; `None` where the totals must be asked instead.
+    fn shapes(&self) -> Result<Option<Rc<Shapes>>>;
+    /// The countries that contribute anything the ledger holds in the
+    /// view's layer: those a claim with no contributor filter counts.
+    fn contributors(&self) -> Rc<BTreeSet<Country>>;
+}
+
+/// [`Kept`] with nothing kept: each asked of the ledger.
+struct Asked<'v> {
+    view: View<'v>,
+    scope: &'v Scope,
+    metric: &'v Metric,
+    date: NaiveDate,
+}
+
+impl Kept for Asked<'_> {
+    fn recorded(&self) -> Result<bool> {
+        Ok(self
+            .view
+            .total(self.scope, self.metric, self.date)?
+            .is_recorded())
+    }
+
+    fn shapes(&self) -> Result<Option<Rc<Shapes>>> {
+        let shapes = self.view.ledger().recorded_shapes(
+            self.scope,
+            self.metric,
+            self.date,
+            self.view.lens(),
+        )?;
+        Ok(shapes.map(Rc::new))
+    }
+
+    fn contributors(&self) -> Rc<BTreeSet<Country>> {
+        Rc::new(
+            self.view
+                .ledger()
+                .contributor_countries(self.view.layer_index()),
+        )
+    }
+}
+
 /// The forces in place, which a claim with no footing filter counts.
 const IN_PLACE: [Footing; 2] = [Footing::Permanent, Footing::Rotational];
 
@@ -301,24 +350,28 @@ impl View<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn caveats(&self, scope: &Scope, metric: &Metric, date: NaiveDate) -> Result<Vec<Caveat>> {
-        let shapes = || {
-            let shapes = self
-                .ledger()
-                .recorded_shapes(scope, metric, date, self.lens())?;
-            Ok(shapes.map(Rc::new))
-        };
-        self.caveats_with(scope, metric, date, shapes)
+        self.caveats_with(
+            scope,
+            metric,
+            date,
+            &Asked {
+                view: *self,
+                scope,
+                metric,
+                date,
+            },
+        )
     }
 
-    /// [`caveats`](View::caveats), with the scope's [`Shapes`] from
-    /// `shapes`, asked only where the scope records anything: the checker
-    /// builds them once for the claims of one scope.
+    /// [`caveats`](View::caveats), reading what the checker keeps for the
+    /// claims of one scope through `kept`: whether the scope records
+    /// anything on the date, its [`Shapes`], and the ledger's contributors.
     pub(crate) fn caveats_with(
         &self,
         scope: &Scope,
         metric: &Metric,
         date: NaiveDate,
-        shapes: impl FnOnce() -> Result<Option<Rc<Shapes>>>,
+        kept: &dyn Kept,
     ) -> Result<Vec<Caveat>> {
         let view = *self;
         let ledger = self.ledger();
@@ -329,7 +382,7 @@ impl View<'_> {
         let has = |s: &Scope| -> Result<bool> { Ok(view.total(s, metric, date)?.is_recorded()) };
         // No record of the metric: what else the ledger records there is
         // all it can say.
-        if !has(scope)? {
+        if !kept.recorded()? {
             let mut recorded = BTreeSet::new();
             for other in ledger.metrics() {
                 if other != metric && view.total(scope, other, date)?.is_recorded() {
@@ -362,7 +415,7 @@ impl View<'_> {
         };
         // What the scope holds, in one pass over its cells where the index
         // answers; else a total for each footing, kind and contributor.
-        let shapes = shapes()?;
+        let shapes = kept.shapes()?;
         // The narrower scope is built only where the totals must be asked.
         let in_scope = |narrower: &dyn Fn() -> Scope, shape: Shape| match &shapes {
             Some(s) => Ok(s.records(shape, date)),
@@ -411,9 +464,9 @@ impl View<'_> {
 
         // Contributors, likewise; a unit an alliance contributes as a whole
         // stands for its members' forces.
-        let counted: BTreeSet<Country> = match scope.contributors() {
-            Some(places) => ledger.countries(places, date)?.into_iter().collect(),
-            None => ledger.contributor_countries(layer),
+        let counted: Rc<BTreeSet<Country>> = match scope.contributors() {
+            Some(places) => Rc::new(ledger.countries(places, date)?.into_iter().collect()),
+            None => kept.contributors(),
         };
         let (recorded, missing) = split(
             counted.iter().copied(),

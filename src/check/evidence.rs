@@ -3,14 +3,17 @@
 //! staleness, each worked out once and cached for every claim that asks.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::coverage::Kept;
 use super::text::{describe, Stale};
 use super::{Caveat, Checker, Fact};
 use crate::claim::{AsOf, Claim};
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::event::{EventId, LayerId};
 use crate::hash::FastMap;
@@ -21,9 +24,26 @@ use crate::metric::Metric;
 use crate::scope::Scope;
 use crate::view::View;
 
-pub(super) type Described<'a> = (&'a Scope, &'a Metric, Option<&'a LayerId>);
+pub(super) type Described<'a> = (ScopeNo, &'a Metric, Option<&'a LayerId>);
 
-pub(super) type TrackKey<'a> = (&'a Scope, &'a Metric, Option<u16>);
+pub(super) type TrackKey<'a> = (ScopeNo, &'a Metric, Option<u16>);
+
+/// A scope's number among the distinct scopes of one check: the caches'
+/// key, hashed and compared as one integer rather than as the scope's
+/// sets, which every claim's rules look up several times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct ScopeNo(usize);
+
+/// The numbers of the scopes met so far: by where a scope lies, then, for
+/// a scope not met there before, by its value. A scope borrowed for the
+/// check stays where it is, and no other lies there, for as long as the
+/// check runs: its address names it.
+#[derive(Default)]
+pub(super) struct ScopeNos<'a> {
+    by_place: FastMap<*const Scope, ScopeNo>,
+    by_value: FastMap<&'a Scope, ScopeNo>,
+}
+
 pub(super) type Track<'a> = Rc<Cow<'a, Series>>;
 /// A run of days, first and last, with its track.
 pub(super) type Run<'a> = (NaiveDate, NaiveDate, Option<Track<'a>>);
@@ -65,9 +85,34 @@ impl<'a> Checker<'a> {
         Rc::clone(
             self.described
                 .borrow_mut()
-                .entry((scope, metric, layer))
+                .entry((self.scope_no(scope), metric, layer))
                 .or_insert_with(|| describe(scope, metric, layer, self.ledger).into()),
         )
+    }
+
+    /// `scope` in words (`GBR in EST`), written once: a scope is the part or
+    /// the whole of many pairs.
+    pub(super) fn scope_text(&self, scope: &'a Scope) -> Rc<str> {
+        Rc::clone(
+            self.scope_texts
+                .borrow_mut()
+                .entry(self.scope_no(scope))
+                .or_insert_with(|| scope.to_string().into()),
+        )
+    }
+
+    /// The number of `scope` among the check's distinct scopes: equal
+    /// scopes, wherever they lie, have one number.
+    pub(super) fn scope_no(&self, scope: &'a Scope) -> ScopeNo {
+        let mut nos = self.scope_nos.borrow_mut();
+        let place: *const Scope = scope;
+        if let Some(&no) = nos.by_place.get(&place) {
+            return no;
+        }
+        let next = ScopeNo(nos.by_value.len());
+        let no = *nos.by_value.entry(scope).or_insert(next);
+        nos.by_place.insert(place, no);
+        no
     }
 
     /// Whether any unit is counted in `metric`: if none, the ledger cannot tell.
@@ -158,9 +203,10 @@ impl<'a> Checker<'a> {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<Vec<Run<'a>>> {
+        let key = (self.scope_no(scope), metric, view.layer_index());
         let mut all = self.tracks.borrow_mut();
         let tracks = all
-            .entry((scope, metric, view.layer_index()))
+            .entry(key)
             .or_insert_with(|| Tracks::new(self.ledger, scope));
         let epoch = tracks.run_of(first);
         let mut runs = Vec::new();
@@ -189,8 +235,10 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// [`View::caveats`], with the scope's [`Shapes`] built once for each
-    /// run of days between changes of what it stands for: claims of one
+    /// [`View::caveats`], reading what the checker keeps: whether the scope
+    /// records anything on the date from its track, its [`Shapes`] built
+    /// once for each run of days between changes of what it stands for,
+    /// and the ledger's contributors once for each layer. Claims of one
     /// scope share them, each asking only of its own date.
     pub(super) fn caveats(
         &self,
@@ -199,22 +247,14 @@ impl<'a> Checker<'a> {
         metric: &'a Metric,
         date: NaiveDate,
     ) -> Result<Vec<Caveat>> {
-        view.caveats_with(scope, metric, date, || {
-            let mut all = self.tracks.borrow_mut();
-            let tracks = all
-                .entry((scope, metric, view.layer_index()))
-                .or_insert_with(|| Tracks::new(self.ledger, scope));
-            let run = tracks.run_of(date);
-            if let Some(shapes) = tracks.shapes.get(&run) {
-                return Ok(shapes.clone());
-            }
-            let shapes = self
-                .ledger
-                .recorded_shapes(scope, metric, date, view.lens())?
-                .map(Rc::new);
-            tracks.shapes.insert(run, shapes.clone());
-            Ok(shapes)
-        })
+        let kept = KeptFor {
+            checker: self,
+            view,
+            scope,
+            metric,
+            date,
+        };
+        view.caveats_with(scope, metric, date, &kept)
     }
 
     /// The ledger's totals over the days of `as_of`, as the interval from the
@@ -256,6 +296,9 @@ impl<'a> Checker<'a> {
         metric: &Metric,
         date: NaiveDate,
     ) -> Result<Option<Stale>> {
+        if !self.ledger.may_be_stale(view.lens()) {
+            return Ok(None);
+        }
         let total = view.total(scope, metric, date)?;
         let (true, Some(oldest)) = (total.is_stale(), total.oldest_figure()) else {
             return Ok(None);
@@ -348,6 +391,60 @@ impl<'a> Checker<'a> {
             .filter(|e| d1 < e.effective && e.effective <= d2 && e.change != 0)
             .map(|e| e.event)
             .collect())
+    }
+}
+
+/// What the checker keeps that a caveat of `scope` on `date` reads.
+struct KeptFor<'c, 'a> {
+    checker: &'c Checker<'a>,
+    view: View<'a>,
+    scope: &'a Scope,
+    metric: &'a Metric,
+    date: NaiveDate,
+}
+
+impl Kept for KeptFor<'_, '_> {
+    /// From the scope's track where it has one, as the total on the date
+    /// would say: recorded where any observation lies at or before the
+    /// date's end.
+    fn recorded(&self) -> Result<bool> {
+        let (c, date) = (self.checker, self.date);
+        let runs = c.tracks(self.view, self.scope, self.metric, date, date)?;
+        match runs.first() {
+            Some((_, _, Some(track))) => Ok(track.seen_at(end_of(date)) > 0),
+            _ => Ok(self
+                .view
+                .total(self.scope, self.metric, date)?
+                .is_recorded()),
+        }
+    }
+
+    fn shapes(&self) -> Result<Option<Rc<Shapes>>> {
+        let (c, view, scope, metric) = (self.checker, self.view, self.scope, self.metric);
+        let key = (c.scope_no(scope), metric, view.layer_index());
+        let mut all = c.tracks.borrow_mut();
+        let tracks = all
+            .entry(key)
+            .or_insert_with(|| Tracks::new(c.ledger, scope));
+        let run = tracks.run_of(self.date);
+        if let Some(shapes) = tracks.shapes.get(&run) {
+            return Ok(shapes.clone());
+        }
+        let shapes = c
+            .ledger
+            .recorded_shapes(scope, metric, self.date, view.lens())?
+            .map(Rc::new);
+        tracks.shapes.insert(run, shapes.clone());
+        Ok(shapes)
+    }
+
+    fn contributors(&self) -> Rc<BTreeSet<Country>> {
+        let layer = self.view.layer_index();
+        let mut all = self.checker.contributors.borrow_mut();
+        Rc::clone(
+            all.entry(layer)
+                .or_insert_with(|| Rc::new(self.checker.ledger.contributor_countries(layer))),
+        )
     }
 }
 

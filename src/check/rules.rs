@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::evidence::ScopeNo;
 use super::{Checker, Fact, Finding};
 use crate::error::Result;
 use crate::event::LayerId;
@@ -27,21 +28,24 @@ impl<'a> Checker<'a> {
             .map(|f| (f.as_of.first(), f.as_of.last()))
             .collect();
         // Same scope, metric and layer: grouped, then sorted by date.
-        let mut groups: FastMap<(&Scope, &Metric, Option<&LayerId>), Vec<usize>> =
+        // Keyed by the scope's number, each group keeps a scope of its own.
+        type Group<'f> = (&'f Scope, Vec<usize>);
+        let mut groups: FastMap<(ScopeNo, &Metric, Option<&LayerId>), Group<'_>> =
             FastMap::default();
         for (i, fact) in facts.iter().enumerate() {
             groups
-                .entry((fact.scope, fact.metric, fact.layer))
-                .or_default()
+                .entry((self.scope_no(fact.scope), fact.metric, fact.layer))
+                .or_insert_with(|| (fact.scope, Vec::new()))
+                .1
                 .push(i);
         }
-        let mut keys: Vec<_> = groups.keys().copied().collect();
-        keys.sort_by_cached_key(|(s, m, l)| {
+        let mut keys: Vec<_> = groups.iter().map(|(&k, &(s, _))| (k, s)).collect();
+        keys.sort_by_cached_key(|((_, m, l), s)| {
             (s.to_string(), m.to_string(), l.map(ToString::to_string))
         });
-        for key in keys {
-            let where_ = self.describe(key.0, key.1, key.2);
-            let mut group = groups.remove(&key).unwrap_or_default();
+        for (key, scope) in keys {
+            let where_ = self.describe(scope, key.1, key.2);
+            let mut group = groups.remove(&key).map(|(_, g)| g).unwrap_or_default();
             group.sort_by(|&a, &b| {
                 (days[a], facts[a].claim.id()).cmp(&(days[b], facts[b].claim.id()))
             });

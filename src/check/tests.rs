@@ -1971,3 +1971,49 @@ fn a_total_is_as_stale_as_the_oldest_figure_it_adds() {
         .unwrap()
         .is_stale());
 }
+
+/// The checker answers a caveat from what it keeps for a scope (its track,
+/// its shapes, the contributors of its layer); the view asks the ledger
+/// each time. The view is the oracle: every claim's caveats against the
+/// ledger are the view's on its last day, in its layer, on days with and
+/// without a record, before and after a layer's change.
+#[test]
+fn a_claim_s_caveats_against_the_ledger_are_the_view_s_on_its_date() {
+    let madrid = scenario::madrid_2022().unwrap();
+    let pledged = LayerId::new("pledged").unwrap();
+    let small = ledger();
+    let mut claims = Vec::new();
+    for (n, date) in ["2022-02-01", "2022-02-15", "2022-02", "2022-07-01"]
+        .into_iter()
+        .enumerate()
+    {
+        for (m, scope) in [uk_in_est(), baltics(), Scope::all().in_country(c("EST"))]
+            .into_iter()
+            .enumerate()
+        {
+            let claim = |id: String| quantity(&id, date, scope.clone(), Qualifier::Exact, 3_000);
+            claims.push(claim(format!("q{n}-{m}")));
+            claims.push(claim(format!("l{n}-{m}")).in_layer(pledged.clone()));
+        }
+    }
+    for (ledger, claims) in [(madrid.ledger(), madrid.claims()), (&small, &claims[..])] {
+        let report = ledger.check(claims).unwrap();
+        for claim in claims {
+            let Statement::Quantity { scope, metric, .. } = claim.statement() else {
+                continue;
+            };
+            let Some(found) = report
+                .about(claim.id())
+                .find(|f| f.rule == Rule::ClaimVsLedger)
+            else {
+                continue;
+            };
+            let view = match claim.layer() {
+                Some(layer) => ledger.with_layer(layer).unwrap(),
+                None => ledger.view(),
+            };
+            let asked = view.caveats(scope, metric, claim.as_of().last()).unwrap();
+            assert_eq!(found.caveats, asked, "{}: {}", claim.id(), found.summary);
+        }
+    }
+}

@@ -48,6 +48,13 @@ impl Ledger {
         self.layers.items.get(usize::from(layer)).map(|l| &l.id)
     }
 
+    /// Whether a total read through `lens` may be stale: only where a
+    /// maximum age applies or some event gives its figure an end. Where
+    /// neither, no total is, and none need be read to tell.
+    pub(crate) fn may_be_stale(&self, lens: Lens) -> bool {
+        lens.max_age.is_some() || self.log.ends()
+    }
+
     /// The total of `metric` in `scope` at `key`, judged with memberships on `date`.
     pub(crate) fn total_at(
         &self,
@@ -66,7 +73,7 @@ impl Ledger {
         // The newest observation of each cell that adds something: how old
         // the figures are that the total adds up. Only where a figure can be
         // stale: a maximum age, or a figure given an end.
-        let ages = lens.max_age.is_some() || self.log.ends();
+        let ages = self.may_be_stale(lens);
         let mut cells: FastMap<CellKey, (i128, Option<Key>)> = FastMap::default();
         let (total, coverage) = if filter.units.is_some() || lens.known_at.is_some() {
             let (mut total, mut seen, mut newest): (i128, i64, Option<Key>) = (0, 0, None);

@@ -104,7 +104,8 @@ impl<'a> Checker<'a> {
             let (part, whole) = (&facts[i], &facts[j]);
             if part.claim.id() != whole.claim.id() {
                 let shift = self.part_shift(part, whole)?;
-                findings.push(part_within_whole(part, whole, shift)?);
+                let (p, w) = (self.scope_text(part.scope), self.scope_text(whole.scope));
+                findings.push(part_within_whole(part, whole, shift, (&p, &w))?);
             }
         }
         Ok(())
@@ -359,8 +360,14 @@ fn may_be_within(part: &Scope, whole: &Scope) -> bool {
 }
 
 /// A part cannot exceed its whole; what is left is bounded. `shift` is what
-/// the ledger changed in the part between their dates (zero on one day).
-fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Result<Finding> {
+/// the ledger changed in the part between their dates (zero on one day);
+/// `p` and `w` are the part's and the whole's scopes in words.
+fn part_within_whole(
+    part: &Fact<'_>,
+    whole: &Fact<'_>,
+    shift: Interval,
+    (p, w): (&str, &str),
+) -> Result<Finding> {
     let moved = shift.is_exact() != Some(Decimal::ZERO);
     let part_then = part
         .interval
@@ -371,12 +378,11 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         .checked_sub(&part_then)
         .map_err(|e| internal(&e))?
         .intersection(&Interval::at_least(Decimal::ZERO));
-    let (p, w) = (part.scope.to_string(), whole.scope.to_string());
     let mut evidence = vec![Label::Part(part.label()).of(part.interval)];
     if moved {
         evidence.push(
             Label::PartChange {
-                part: &p,
+                part: p,
                 from: part.as_of,
                 to: whole.as_of,
             }
@@ -392,13 +398,7 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
     f.evidence = evidence;
     let rest = match remainder {
         Some(rest) => {
-            f.evidence.push(
-                Label::Rest {
-                    whole: &w,
-                    part: &p,
-                }
-                .of(rest),
-            );
+            f.evidence.push(Label::Rest { whole: w, part: p }.of(rest));
             let stated = match (part.stated, whole.stated) {
                 (Some(ps), Some(ws)) if !moved && ws.stated() >= ps.stated() => {
                     Some(ws.stated() - ps.stated())
@@ -414,9 +414,9 @@ fn part_within_whole(part: &Fact<'_>, whole: &Fact<'_>, shift: Interval) -> Resu
         }
     };
     Ok(f.says(Says::PartOfWhole {
-        part: &p,
+        part: p,
         part_claimed: part.interval,
-        whole: &w,
+        whole: w,
         whole_claimed: whole.interval,
         shift: moved.then_some(shift),
         rest,
