@@ -1,11 +1,14 @@
 //! The identifier newtypes share one shape: a short, validated string.
 
+/// The most characters an identifier has.
+pub(crate) const MAX_LEN: usize = 64;
+
 /// Checks an identifier: 1 to 64 characters from `A-Z a-z 0-9 - _ . :`.
 pub(crate) fn validate(id: &str) -> Result<(), &'static str> {
     if id.is_empty() {
         return Err("an id must not be empty");
     }
-    if id.len() > 64 {
+    if id.len() > MAX_LEN {
         return Err("an id has at most 64 characters");
     }
     if !id

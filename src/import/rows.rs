@@ -66,6 +66,12 @@ pub(super) struct Rows<'o> {
     unit_ix: FastMap<UnitId, usize>,
     /// The text of the last event id made, reused.
     id_text: String,
+    /// Whether `id_text` is made of the id prefix, checked, and of
+    /// characters an id may hold.
+    id_checked: bool,
+    /// Whether the id prefix, with a colon and digits after it, makes a
+    /// valid id (if short enough).
+    prefix_checked: bool,
     pub(super) rows: usize,
     /// Rows a skip rule matched.
     pub(super) skipped: usize,
@@ -294,6 +300,8 @@ pub(super) fn open<'o, R: Read>(
             units: Vec::new(),
             unit_ix: FastMap::default(),
             id_text: String::new(),
+            id_checked: false,
+            prefix_checked: crate::id::validate(&format!("{}:1", options.id_prefix())).is_ok(),
             rows: 0,
             skipped: 0,
             cells,
@@ -824,6 +832,7 @@ impl<'o> Rows<'o> {
         self.id_text.push_str(self.options.id_prefix());
         self.id_text.push(':');
         push_decimal(&mut self.id_text, line);
+        self.id_checked = self.prefix_checked;
         // A row of several value columns makes an event of each: they are
         // told apart by metric, `PREFIX:LINE:METRIC`.
         if self.values.len() > 1 {
@@ -834,6 +843,7 @@ impl<'o> Rows<'o> {
             };
             if let Some(metric) = metric {
                 let _ = write!(self.id_text, ":{metric}");
+                self.id_checked = false;
             }
         }
         self.event_with_id(line, unit, date, kind, source)
@@ -870,7 +880,13 @@ impl<'o> Rows<'o> {
         kind: EventKind,
         source: Option<&Document>,
     ) -> Result<Event> {
-        let id = EventId::new(&self.id_text)?;
+        // An id of a checked prefix, a colon and digits needs only its
+        // length checked.
+        let id = match self.id_checked && self.id_text.len() <= crate::id::MAX_LEN {
+            true => EventId::from_valid(&self.id_text),
+            false => EventId::new(&self.id_text)?,
+        };
+        self.id_checked = false;
         let source = Source {
             document: source.unwrap_or(&self.file_document).clone(),
             line: u32::try_from(line).ok(),
