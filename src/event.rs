@@ -398,7 +398,7 @@ impl Event {
             recorded: extras.recorded,
             valid_until: extras.valid_until,
             layer: extras.layer,
-            source: self.source.map(|s| *s),
+            source: self.source,
             kind: self.kind,
         }
     }
@@ -418,7 +418,8 @@ pub(crate) struct Parts {
     pub(crate) recorded: Option<NaiveDate>,
     pub(crate) valid_until: Option<NaiveDate>,
     pub(crate) layer: Option<LayerId>,
-    pub(crate) source: Option<Source>,
+    /// Boxed as given: the log keeps the box rather than copy the source.
+    pub(crate) source: Option<Box<Source>>,
     pub(crate) kind: EventKind,
 }
 

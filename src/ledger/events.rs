@@ -154,7 +154,7 @@ impl<'a> EventRef<'a> {
     /// Its source, if any.
     pub fn source(&self) -> Option<&'a Source> {
         match self.inner {
-            Inner::Stored(log, seq) => log.rare(seq).and_then(|r| r.source.as_ref()),
+            Inner::Stored(log, seq) => log.source(seq),
             Inner::Owned(e) => e.source(),
         }
     }

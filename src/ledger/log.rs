@@ -70,8 +70,11 @@ struct Rows {
     /// deploy's list of quantities, as its start in `quantities` (low half)
     /// and length (high half); 0 for others.
     count: Vec<u64>,
-    /// The event's entry in `rare`, or `NONE`.
+    /// The event's entry in `rare_rows`, or `NONE`.
     rare: Vec<u32>,
+    /// The event's entry in `sources`, or `NONE`: kept apart from the rare
+    /// fields, since a table's import gives every event a source.
+    source: Vec<u32>,
     /// Where each id ends in `ids`; it starts where the one before ends.
     id_end: Vec<u32>,
     ids: String,
@@ -82,6 +85,10 @@ struct Rows {
     factors: Vec<Decimal>,
     quantities: Vec<Quantity>,
     rare_rows: Vec<Rare>,
+    /// Each in the allocation it was given in, which a batch's event
+    /// hands over: copying them out would hold each twice at the peak.
+    #[allow(clippy::vec_box)]
+    sources: Vec<Box<Source>>,
     /// Each unit's id by the ledger's number, for the units with events.
     unit_ids: Vec<Option<UnitId>>,
 }
@@ -106,14 +113,21 @@ enum Code {
     ChangeFooting,
 }
 
-/// What few events have: dates beside the effective one, a layer, a source.
+/// What few events have: dates beside the effective one, a layer.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Rare {
     pub(super) announced: Option<NaiveDate>,
     pub(super) recorded: Option<NaiveDate>,
     pub(super) valid_until: Option<NaiveDate>,
     pub(super) layer: Option<LayerId>,
-    pub(super) source: Option<Source>,
+}
+
+/// Whether `event` has any of the fields kept in `Rare`.
+fn has_rare(event: &Event) -> bool {
+    event.announced().is_some()
+        || event.recorded().is_some()
+        || event.valid_until().is_some()
+        || event.layer().is_some()
 }
 
 impl Rows {
@@ -139,17 +153,17 @@ impl Rows {
         self.place.reserve(n);
         self.count.reserve(n);
         self.rare.reserve(n);
+        self.source.reserve(n);
         self.id_end.reserve(n);
     }
 
     /// The number of `metric`, numbered when first seen.
     fn metric_number(&mut self, metric: Metric) -> u16 {
-        // Most events of a ledger name one of a few metrics: the last seen
-        // is compared before the map is hashed.
-        if let Some(last) = self.metrics.last() {
-            if *last == metric {
-                return (self.metrics.len() - 1) as u16;
-            }
+        // A ledger counts a few metrics, most often: comparing them beats
+        // hashing the name.
+        let few = &self.metrics[..self.metrics.len().min(8)];
+        if let Some(m) = few.iter().position(|m| *m == metric) {
+            return m as u16;
         }
         if let Some(&m) = self.metric_ix.get(&metric) {
             return m;
@@ -243,12 +257,18 @@ impl Rows {
         self.metric.push(metric);
         self.place.push(place);
         self.count.push(count);
+        match source {
+            None => self.source.push(NONE),
+            Some(source) => {
+                self.source.push(self.sources.len() as u32);
+                self.sources.push(source);
+            }
+        }
         let rare = Rare {
             announced,
             recorded,
             valid_until,
             layer,
-            source,
         };
         if rare == Rare::default() {
             self.rare.push(NONE);
@@ -382,6 +402,14 @@ impl Log {
             .get(self.rows.rare[seq as usize] as usize)
     }
 
+    /// Event `seq`'s source, if it has one.
+    pub(super) fn source(&self, seq: u32) -> Option<&Source> {
+        self.rows
+            .sources
+            .get(self.rows.source[seq as usize] as usize)
+            .map(|s| &**s)
+    }
+
     /// What event `seq` does.
     pub(super) fn kind(&self, seq: u32) -> KindRef<'_> {
         self.rows.kind(seq)
@@ -479,6 +507,15 @@ impl Log {
                 .map(|(i, _)| i),
         );
         self.rows.reserve(batch.len());
+        // The side tables are reserved exactly: a table's import gives every
+        // event a source, and growth by doubling would hold up to twice the
+        // room they need.
+        let sources = batch.iter().filter(|e| e.source().is_some()).count();
+        self.rows.sources.reserve_exact(sources);
+        let rare = batch.iter().filter(|e| has_rare(e)).count();
+        self.rows.rare_rows.reserve_exact(rare);
+        let id_bytes = batch.iter().map(|e| e.id().as_str().len()).sum();
+        self.rows.ids.reserve_exact(id_bytes);
         for (event, &unit) in batch.into_iter().zip(owners) {
             let ids = &mut self.rows.unit_ids;
             if ids.len() <= unit as usize {

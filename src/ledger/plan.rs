@@ -449,7 +449,8 @@ impl Ledger {
 
     /// Checks what can be checked of an event on its own; returns its unit and layer.
     pub(super) fn check_event(&self, event: EventRef<'_>) -> Result<(u32, Option<u16>)> {
-        let id = &event.id();
+        // The id is made only for a refusal: it is text in the log's column.
+        let refuse = |field, problem| Error::event(&event.id(), field, problem);
         let by_copy = self
             .unit_by_copy
             .get(&event.unit().addr())
@@ -461,9 +462,10 @@ impl Ledger {
             });
         let unit = match by_copy {
             Some(u) => u,
-            None => *self.unit_ix.get(event.unit()).ok_or_else(|| {
-                Error::event(id, "unit", Problem::unknown(RecordKind::Unit, event.unit()))
-            })?,
+            None => *self
+                .unit_ix
+                .get(event.unit())
+                .ok_or_else(|| refuse("unit", Problem::unknown(RecordKind::Unit, event.unit())))?,
         };
         let record = &self.units[unit as usize];
         let layer = match event.layer() {
@@ -472,15 +474,12 @@ impl Ledger {
                 self.layers
                     .position(l)
                     .and_then(|p| u16::try_from(p).ok())
-                    .ok_or_else(|| {
-                        Error::event(id, "layer", Problem::unknown(RecordKind::Layer, l))
-                    })?,
+                    .ok_or_else(|| refuse("layer", Problem::unknown(RecordKind::Layer, l)))?,
             ),
         };
         if let Some(until) = event.valid_until() {
             if until < event.effective() {
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     "valid_until",
                     Problem::BackwardsDates {
                         from: event.effective(),
@@ -491,8 +490,7 @@ impl Ledger {
         }
         if let Some(formed) = record.unit.formed() {
             if event.effective() < formed {
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     "effective",
                     Problem::BeforeFormed {
                         date: event.effective(),
@@ -523,7 +521,7 @@ impl Ledger {
             _ => None,
         };
         if let Some((field, count)) = too_large {
-            return Err(Error::event(id, field, Problem::CountOutOfRange { count }));
+            return Err(refuse(field, Problem::CountOutOfRange { count }));
         }
         for (i, metric) in kind.metrics().enumerate() {
             if !record.unit.counts(metric) {
@@ -534,8 +532,7 @@ impl Ledger {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     metric_field,
                     Problem::MetricMismatch {
                         metric: metric.clone(),
@@ -545,23 +542,18 @@ impl Ledger {
             }
             // An event names a few metrics at most: no set needed.
             if kind.metrics().take(i).any(|m| m == metric) {
-                return Err(Error::event(id, metric_field, Problem::Duplicate));
+                return Err(refuse(metric_field, Problem::Duplicate));
             }
         }
         match kind {
             KindRef::Deploy { location, .. } => {
-                self.loc(location)
-                    .map_err(|p| Error::event(id, "location", p))?;
+                self.loc(location).map_err(|p| refuse("location", p))?;
             }
             KindRef::Relocate { to } => {
-                self.loc(to).map_err(|p| Error::event(id, "to", p))?;
+                self.loc(to).map_err(|p| refuse("to", p))?;
             }
             KindRef::Scale { factor, .. } if factor.is_sign_negative() && !factor.is_zero() => {
-                return Err(Error::event(
-                    id,
-                    "factor",
-                    Problem::NegativeFactor { factor },
-                ));
+                return Err(refuse("factor", Problem::NegativeFactor { factor }));
             }
             _ => {}
         }
