@@ -499,24 +499,25 @@ impl Log {
     ) {
         debug_assert_eq!(batch.len(), owners.len());
         let base = self.len() as u32;
-        self.ends |= batch.iter().any(|e| e.valid_until().is_some());
-        self.noted.extend(
-            (base..)
-                .zip(&batch)
-                .filter(|(_, e)| e.source().is_some_and(|s| s.may_include.is_some()))
-                .map(|(i, _)| i),
-        );
         self.rows.reserve(batch.len());
         // The side tables are reserved exactly: a table's import gives every
         // event a source, and growth by doubling would hold up to twice the
-        // room they need.
-        let sources = batch.iter().filter(|e| e.source().is_some()).count();
+        // room they need. One pass over the batch counts them all, since a
+        // large batch is far larger than the cache.
+        let (mut sources, mut rare, mut id_bytes) = (0, 0, 0);
+        for e in &batch {
+            sources += usize::from(e.source().is_some());
+            rare += usize::from(has_rare(e));
+            id_bytes += e.id().as_str().len();
+        }
         self.rows.sources.reserve_exact(sources);
-        let rare = batch.iter().filter(|e| has_rare(e)).count();
         self.rows.rare_rows.reserve_exact(rare);
-        let id_bytes = batch.iter().map(|e| e.id().as_str().len()).sum();
         self.rows.ids.reserve_exact(id_bytes);
-        for (event, &unit) in batch.into_iter().zip(owners) {
+        for ((event, &unit), seq) in batch.into_iter().zip(owners).zip(base..) {
+            self.ends |= event.valid_until().is_some();
+            if event.source().is_some_and(|s| s.may_include.is_some()) {
+                self.noted.push(seq);
+            }
             let ids = &mut self.rows.unit_ids;
             if ids.len() <= unit as usize {
                 ids.resize(unit as usize + 1, None);
