@@ -546,7 +546,7 @@ impl Timeline {
             Some(l) => l.to_string(),
             None => format!(
                 "{}: {}",
-                words(e.kind().name()),
+                words(e.kind_name()),
                 ledger
                     .unit(e.unit())
                     .map_or(e.unit().to_string(), |u| u.name().to_string())

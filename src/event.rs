@@ -24,8 +24,8 @@ define_id!(
 
 impl EventId {
     /// An id of text known to be valid, as [`EventId::new`] would make it,
-    /// without checking it again: the CSV importer's `PREFIX:LINE`, whose
-    /// prefix it checked once for the file.
+    /// without checking it again: an id the ledger recorded, or the CSV
+    /// importer's `PREFIX:LINE`, whose prefix it checked once for the file.
     pub(crate) fn from_valid(id: &str) -> Self {
         debug_assert_eq!(crate::id::validate(id), Ok(()), "{id:?}");
         EventId(id.into())
@@ -390,17 +390,39 @@ impl Event {
         self.source.as_deref()
     }
 
-    /// Makes the event name its unit by `unit`, an id equal to its own, so
-    /// that the ledger's events share their units' ids.
-    pub(crate) fn share_unit(&mut self, unit: &UnitId) {
-        debug_assert_eq!(&self.unit, unit);
-        self.unit = unit.clone();
+    /// The event taken apart, for the log to keep in its columns.
+    pub(crate) fn into_parts(self) -> Parts {
+        let extras = self.extras.map(|x| *x).unwrap_or_default();
+        Parts {
+            id: self.id,
+            effective: self.effective,
+            announced: extras.announced,
+            recorded: extras.recorded,
+            valid_until: extras.valid_until,
+            layer: extras.layer,
+            source: self.source,
+            kind: self.kind,
+        }
     }
 
     /// What happened.
     pub fn kind(&self) -> &EventKind {
         &self.kind
     }
+}
+
+/// An event's fields, as [`Event::into_parts`] takes it apart; its unit is
+/// left out, since the log knows it by number.
+pub(crate) struct Parts {
+    pub(crate) id: EventId,
+    pub(crate) effective: NaiveDate,
+    pub(crate) announced: Option<NaiveDate>,
+    pub(crate) recorded: Option<NaiveDate>,
+    pub(crate) valid_until: Option<NaiveDate>,
+    pub(crate) layer: Option<LayerId>,
+    /// Boxed as given: the log keeps the box rather than copy the source.
+    pub(crate) source: Option<Box<Source>>,
+    pub(crate) kind: EventKind,
 }
 
 /// What an event does to its unit.
@@ -489,33 +511,6 @@ impl EventKind {
             EventKind::Relocate { .. } => "relocate",
             EventKind::ChangeFooting { .. } => "change_footing",
         }
-    }
-
-    /// The metrics the event names.
-    pub(crate) fn metrics(&self) -> impl Iterator<Item = &Metric> {
-        let (list, one): (&[Quantity], Option<&Metric>) = match self {
-            EventKind::Deploy { strength, .. } => (strength, None),
-            EventKind::Reinforce { metric, .. }
-            | EventKind::Reduce { metric, .. }
-            | EventKind::SetLevel { metric, .. }
-            | EventKind::Pad { metric }
-            | EventKind::Scale { metric, .. } => (&[], Some(metric)),
-            EventKind::Withdraw | EventKind::Relocate { .. } | EventKind::ChangeFooting { .. } => {
-                (&[], None)
-            }
-        };
-        list.iter().map(|q| &q.metric).chain(one)
-    }
-
-    /// Whether the event states a level that includes subunits, and so depends on them.
-    pub(crate) fn depends_on_subunits(&self) -> bool {
-        matches!(
-            self,
-            EventKind::Deploy { .. }
-                | EventKind::SetLevel { .. }
-                | EventKind::Pad { .. }
-                | EventKind::Scale { .. }
-        )
     }
 }
 

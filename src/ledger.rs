@@ -50,6 +50,7 @@ use crate::hash::FastMap;
 use crate::index::{self, Cells, Contrib, Key};
 use crate::metric::Metric;
 use crate::unit::{Unit, UnitId};
+pub use events::{EventIter, EventRef, Events};
 use log::{days, Log};
 use machine::State;
 pub(crate) use query::{Lens, Shape, Shapes};
@@ -178,7 +179,7 @@ impl Ledger {
 
     /// The event at a key, whether recorded or in the batch being planned; a
     /// replacement that kept its original's place stands at its key.
-    fn event_at<'a>(&'a self, batch: &'a [Event], key: Key) -> &'a Event {
+    fn event_at<'a>(&'a self, batch: &'a [Event], key: Key) -> EventRef<'a> {
         self.log
             .numbered(batch, self.log.version(index::seq(key), None))
     }
@@ -196,14 +197,15 @@ impl Ledger {
         &self.metrics
     }
 
-    /// Every event, in the order recorded.
-    pub fn events(&self) -> &[Event] {
+    /// Every event, in the order recorded, borrowed: each an [`EventRef`]
+    /// that reads as the [`Event`] recorded.
+    pub fn events(&self) -> Events<'_> {
         self.log.events()
     }
 
     /// An event by id.
-    pub fn event(&self, id: &EventId) -> Option<&Event> {
-        self.log.find(id).map(|i| &self.log[i])
+    pub fn event(&self, id: &EventId) -> Option<EventRef<'_>> {
+        self.log.find(id).map(|i| self.log.at(i))
     }
 
     /// A unit by id.
@@ -274,6 +276,7 @@ pub(crate) fn end_of(date: NaiveDate) -> Key {
     index::end_of_day(days(date))
 }
 
+mod events;
 mod extend;
 mod history;
 mod log;

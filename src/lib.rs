@@ -44,7 +44,7 @@ pub use deployment::{Deployment, Footing, Location};
 pub use error::{Error, Problem, RecordKind, Result};
 pub use event::{Document, Event, EventId, EventKind, Layer, LayerId, Source};
 pub use interval::{Bound, Interval, IntervalError};
-pub use ledger::Ledger;
+pub use ledger::{EventIter, EventRef, Events, Ledger};
 pub use metric::{Count, Metric, Quantity};
 pub use qualifier::{Approximation, Qualifier, QualifierError, TolerancePolicy};
 pub use register::{Entry, Listing, Register};

@@ -198,7 +198,7 @@ fn a_chart_by_host_draws_a_line_per_host_country() {
     let hosts: std::collections::BTreeSet<Country> = ledger
         .events()
         .iter()
-        .filter_map(|e| match e.kind() {
+        .filter_map(|e| match &e.kind() {
             posture_ledger::EventKind::Deploy { location, .. } => match location {
                 posture_ledger::Location::Country(c) => Some(*c),
                 posture_ledger::Location::Base(b) => ledger.base(b).map(|b| b.host()),

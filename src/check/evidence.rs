@@ -329,7 +329,9 @@ impl<'a> Checker<'a> {
         }
         let mut out = Vec::new();
         for i in self.citing(line) {
-            let event = &self.ledger.events()[i as usize];
+            let Some(event) = self.ledger.events().get(i as usize) else {
+                continue;
+            };
             let cites = event
                 .source()
                 .is_some_and(|s| s.line == Some(line) && &s.document == document);
@@ -339,8 +341,8 @@ impl<'a> Checker<'a> {
                 // observed the scope: a line of the register behind the total.
                 let within = scope.clone().unit(event.unit().clone());
                 let register = view.explain(&within, metric, as_of.last())?;
-                if register.entries().iter().any(|e| e.event == *event.id()) {
-                    out.push(event.id().clone());
+                if register.entries().iter().any(|e| e.event == event.id()) {
+                    out.push(event.id());
                 }
             }
         }
@@ -381,7 +383,7 @@ impl<'a> Checker<'a> {
             return Ok(track
                 .changes_between(end_of(d1), end_of(d2))
                 .filter_map(|key| self.ledger.event_at_key(key))
-                .map(|e| e.id().clone())
+                .map(|e| e.id())
                 .collect());
         }
         let register = fact.view.explain(fact.scope, fact.metric, d2)?;

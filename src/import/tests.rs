@@ -440,7 +440,7 @@ fn an_unterminated_quote_is_an_error_naming_the_line_it_opens_on() {
     .unwrap();
     assert_eq!(imported.events, 2);
     assert_eq!(
-        l.events()[0].source().map(|s| s.document.as_str()),
+        l.events().to_vec()[0].source().map(|s| s.document.as_str()),
         Some("annual\ntable, \"quoted\"")
     );
     // In the header, and in a movement log.

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::query::Filter;
 use super::replay::Replay;
-use super::{end_of, index, Ledger, Lens};
+use super::{end_of, index, EventRef, Ledger, Lens};
 use crate::correction::{Amendment, Correction};
 use crate::error::{Error, Problem, RecordKind, Result};
 use crate::event::{Event, EventId};
@@ -73,7 +73,7 @@ impl Ledger {
             let by = by.correction.id().clone();
             return Err(refuse("corrects", Problem::AlreadyCorrected { by }));
         }
-        let old = &self.log[target];
+        let old = self.log.at(target);
         if let Some(known) = old.known().filter(|&k| correction.recorded() < k) {
             return Err(refuse(
                 "recorded",
@@ -109,8 +109,9 @@ impl Ledger {
             .is_some_and(|r| r.effective() == old.effective());
         let batch: Vec<Event> = replacement.into_iter().collect();
         let planned = if same_day {
-            self.check_event(&batch[0])?;
+            let (unit, _) = self.check_event(EventRef::of(&batch[0]))?;
             self.plan_units(&batch, Vec::new(), &[], Some(old_key))
+                .map(|plan| plan.owned_by(vec![unit]))
         } else {
             self.plan(&batch, &[old_key])
         };
@@ -254,16 +255,16 @@ impl Ledger {
         let entries = changes
             .into_iter()
             .map(|(seq, change)| {
-                let e = &self.log[seq];
+                let e = self.log.at(seq);
                 balance += change;
                 let corrects = self.log.replaced(seq).and_then(|c| {
                     let target = self.log.get(c.target)?;
-                    Some((target.id().clone(), c.correction.reason().to_string()))
+                    Some((target.id(), c.correction.reason().to_string()))
                 });
                 Entry {
-                    event: e.id().clone(),
+                    event: e.id(),
                     unit: e.unit().clone(),
-                    kind: e.kind().name().to_string(),
+                    kind: e.kind_name().to_string(),
                     effective: e.effective(),
                     announced: e.announced(),
                     known: e.known(),

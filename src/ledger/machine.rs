@@ -13,11 +13,12 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::events::{KindRef, Strength};
+use super::EventRef;
 use crate::deployment::{Footing, Location};
 use crate::error::Problem;
-use crate::event::{Event, EventKind};
 use crate::index::{self, Key, Loc};
-use crate::metric::{Count, Metric, Quantity};
+use crate::metric::{Count, Metric};
 
 /// A unit's state at one point of its history.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -93,7 +94,7 @@ pub(super) trait Surroundings {
     fn later(&self) -> &[Key];
 
     /// The event at `key`.
-    fn event(&self, key: Key) -> &Event;
+    fn event(&self, key: Key) -> EventRef<'_>;
 }
 
 /// The state `event`, at `key`, takes `state` to. Each change of a unit's
@@ -105,7 +106,7 @@ pub(super) trait Surroundings {
 /// The refusal of an event that cannot apply to `state`.
 pub(super) fn apply(
     mut state: State,
-    event: &Event,
+    event: EventRef<'_>,
     key: Key,
     around: &impl Surroundings,
     mut emit: impl FnMut(Placed, u16, i128),
@@ -129,24 +130,24 @@ pub(super) fn apply(
         emit: &mut emit,
     };
     let since = event.effective();
-    match event.kind() {
-        EventKind::Deploy {
+    match event.kind_ref() {
+        KindRef::Deploy {
             location,
             footing,
             strength,
-        } => step.deploy(&mut state, location, *footing, strength, since)?,
-        EventKind::Reinforce { metric, count } => {
-            step.reinforce(&mut state, at()?, metric, *count)?;
+        } => step.deploy(&mut state, location, footing, strength, since)?,
+        KindRef::Reinforce { metric, count } => {
+            step.reinforce(&mut state, at()?, metric, count)?;
         }
-        EventKind::Reduce { metric, count } => step.reduce(&mut state, at()?, metric, *count)?,
-        EventKind::SetLevel { metric, count } => {
-            step.set_level(&mut state, at()?, metric, *count)?;
+        KindRef::Reduce { metric, count } => step.reduce(&mut state, at()?, metric, count)?,
+        KindRef::SetLevel { metric, count } => {
+            step.set_level(&mut state, at()?, metric, count)?;
         }
-        EventKind::Scale { metric, factor } => step.scale(&mut state, at()?, metric, *factor)?,
-        EventKind::Pad { metric } => step.pad(&mut state, at()?, metric)?,
-        EventKind::Withdraw => step.withdraw(&mut state, at()?),
-        EventKind::Relocate { to } => step.relocate(&mut state, at()?, to, since)?,
-        EventKind::ChangeFooting { to } => step.change_footing(&mut state, at()?, *to),
+        KindRef::Scale { metric, factor } => step.scale(&mut state, at()?, metric, factor)?,
+        KindRef::Pad { metric } => step.pad(&mut state, at()?, metric)?,
+        KindRef::Withdraw => step.withdraw(&mut state, at()?),
+        KindRef::Relocate { to } => step.relocate(&mut state, at()?, to, since)?,
+        KindRef::ChangeFooting { to } => step.change_footing(&mut state, at()?, to),
     }
     Ok(state)
 }
@@ -205,7 +206,7 @@ impl<S: Surroundings, E: FnMut(Placed, u16, i128)> Step<'_, S, E> {
         state: &mut State,
         location: &Location,
         footing: Footing,
-        strength: &[Quantity],
+        strength: Strength<'_>,
         since: NaiveDate,
     ) -> Result<(), Fail> {
         if let Some(p) = state.placed {
@@ -227,10 +228,10 @@ impl<S: Surroundings, E: FnMut(Placed, u16, i128)> Step<'_, S, E> {
             since,
         };
         state.placed = Some(at);
-        for q in strength {
-            let m = self.metric(&q.metric)?;
+        for (metric, count) in strength.iter() {
+            let m = self.metric(metric)?;
             let below = self.around.below(m, self.key)?;
-            let own = self.own_for_level(&q.metric, u128::from(q.count.get()), below)?;
+            let own = self.own_for_level(metric, u128::from(count.get()), below)?;
             state.set_own(m, own);
             (self.emit)(at, m, i128::from(own));
         }
@@ -333,11 +334,11 @@ impl<S: Surroundings, E: FnMut(Placed, u16, i128)> Step<'_, S, E> {
         let mut changes: i128 = 0;
         for &key in self.around.later() {
             let event = self.around.event(key);
-            let names = event.kind().metrics().any(|x| x == metric);
-            match event.kind() {
-                EventKind::Reinforce { count, .. } if names => changes += i128::from(count.get()),
-                EventKind::Reduce { count, .. } if names => changes -= i128::from(count.get()),
-                EventKind::SetLevel { count, .. } if names => {
+            let names = event.kind_ref().metrics().any(|x| x == metric);
+            match event.kind_ref() {
+                KindRef::Reinforce { count, .. } if names => changes += i128::from(count.get()),
+                KindRef::Reduce { count, .. } if names => changes -= i128::from(count.get()),
+                KindRef::SetLevel { count, .. } if names => {
                     let below = self.around.below(m, key)?;
                     let target = u128::from(count.get()).checked_sub(below).ok_or_else(|| {
                         Fail::at(
@@ -345,7 +346,7 @@ impl<S: Surroundings, E: FnMut(Placed, u16, i128)> Step<'_, S, E> {
                             "count",
                             Problem::LevelBelowSubunits {
                                 metric: metric.clone(),
-                                level: *count,
+                                level: count,
                                 subunits: saturated(below),
                             },
                         )
@@ -360,15 +361,11 @@ impl<S: Surroundings, E: FnMut(Placed, u16, i128)> Step<'_, S, E> {
                         })
                     });
                 }
-                EventKind::Withdraw | EventKind::Deploy { .. } => {
-                    return Err(fail(Problem::PadAcrossReset {
-                        event: event.id().clone(),
-                    }));
+                KindRef::Withdraw | KindRef::Deploy { .. } => {
+                    return Err(fail(Problem::PadAcrossReset { event: event.id() }));
                 }
-                EventKind::Scale { .. } | EventKind::Pad { .. } if names => {
-                    return Err(fail(Problem::PadAcrossReset {
-                        event: event.id().clone(),
-                    }));
+                KindRef::Scale { .. } | KindRef::Pad { .. } if names => {
+                    return Err(fail(Problem::PadAcrossReset { event: event.id() }));
                 }
                 _ => {}
             }

@@ -6,13 +6,14 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use super::events::KindRef;
 use super::log::EventIndex;
 use super::machine::{Fail, State};
 use super::query::host_of;
 use super::replay::Replay;
-use super::{days, internal, Ledger, Timelines};
+use super::{days, internal, EventRef, Ledger, Timelines};
 use crate::error::{Error, Problem, RecordKind, Result};
-use crate::event::{Event, EventKind};
+use crate::event::Event;
 use crate::hash::FastMap;
 use crate::index::{self, Contribution, Key};
 use crate::metric::Count;
@@ -72,9 +73,13 @@ impl Ledger {
             return self.plan_retirement(batch, retire);
         };
         let base = self.log.len();
+        // The log numbers its events, and places their ids in its one
+        // string of ids, in 32 bits.
+        let id_bytes = batch.iter().map(|e| e.id().as_str().len()).sum::<usize>();
         if base
             .checked_add(batch.len())
             .is_none_or(|end| end > u32::MAX as usize)
+            || self.log.id_bytes() + id_bytes > u32::MAX as usize
         {
             return Err(Error::event(first.id(), "id", Problem::LedgerFull));
         }
@@ -86,11 +91,14 @@ impl Ledger {
         let mut owners: Vec<u32> = Vec::with_capacity(batch.len());
         for (i, event) in batch.iter().enumerate() {
             let seq = (base + i) as u32;
-            let (unit, layer) = self.check_event(event)?;
-            if self.log.find(event.id()).is_some() || seen.find(event.id(), batch).is_some() {
+            let (unit, layer) = self.check_event(EventRef::of(event))?;
+            let id_of = |i: u32| batch[i as usize].id().as_str();
+            if self.log.find(event.id()).is_some()
+                || seen.find(event.id().as_str(), id_of).is_some()
+            {
                 return Err(Error::event(event.id(), "id", Problem::Duplicate));
             }
-            seen.insert(i as u32, batch);
+            seen.insert(i as u32, id_of);
             let key = index::key(days(event.effective()), seq);
             list.push((unit, layer, key));
             owners.push(unit);
@@ -134,7 +142,8 @@ impl Ledger {
         };
         let mut changes = Vec::with_capacity(list.len() + list.len() / 2);
         for &(unit, layer, key) in list {
-            if layer.is_some() || matches!(self.event_at(batch, key).kind(), EventKind::Pad { .. })
+            if layer.is_some()
+                || matches!(self.event_at(batch, key).kind_ref(), KindRef::Pad { .. })
             {
                 return None;
             }
@@ -263,7 +272,7 @@ impl Ledger {
                 let later_level = std::iter::once(&t.baseline)
                     .chain(t.layers.values())
                     .flat_map(|list| list.iter().rev().take_while(|&&k| k > earliest))
-                    .any(|&k| self.event_at(batch, k).kind().depends_on_subunits());
+                    .any(|&k| self.event_at(batch, k).kind_ref().depends_on_subunits());
                 if later_level {
                     let slot = todo.entry(a).or_insert(earliest);
                     *slot = (*slot).min(earliest);
@@ -303,9 +312,9 @@ impl Ledger {
                     let event = &batch[seq as usize - base];
                     Error::event(event.id(), fail.field, fail.problem)
                 } else {
-                    let broken = self.log[fail.seq].id().clone();
+                    let broken = self.log.at(fail.seq).id();
                     Error::event(
-                        culprit.id(),
+                        &culprit.id(),
                         "effective",
                         Problem::Invalidates {
                             event: broken,
@@ -394,9 +403,9 @@ impl Ledger {
         for list in std::iter::once(&t.baseline).chain(t.layers.values()) {
             let before = &list[..list.partition_point(|&k| k < earliest)];
             for &k in before.iter().rev() {
-                match self.event_at(batch, k).kind() {
-                    EventKind::Pad { .. } => from = from.min(k),
-                    EventKind::Deploy { .. } | EventKind::Withdraw => break,
+                match self.event_at(batch, k).kind_ref() {
+                    KindRef::Pad { .. } => from = from.min(k),
+                    KindRef::Deploy { .. } | KindRef::Withdraw => break,
                     _ => {}
                 }
             }
@@ -409,8 +418,9 @@ impl Ledger {
         // The plan's lists are let go as soon as they are read: the peak of a
         // large batch is reached below, feeding the index.
         let units = &self.units;
-        let unit_of = plan.owners.iter().map(|&u| units[u as usize].unit.id());
-        self.log.append(batch, plan.seen.take(), unit_of);
+        let unit_id = |u: u32| units[u as usize].unit.id();
+        self.log
+            .append(batch, plan.seen.take(), &plan.owners, unit_id);
         for (unit, timelines) in plan.staged {
             self.units[unit as usize].timelines = timelines;
         }
@@ -438,8 +448,9 @@ impl Ledger {
     }
 
     /// Checks what can be checked of an event on its own; returns its unit and layer.
-    pub(super) fn check_event(&self, event: &Event) -> Result<(u32, Option<u16>)> {
-        let id = event.id();
+    pub(super) fn check_event(&self, event: EventRef<'_>) -> Result<(u32, Option<u16>)> {
+        // The id is made only for a refusal: it is text in the log's column.
+        let refuse = |field, problem| Error::event(&event.id(), field, problem);
         let by_copy = self
             .unit_by_copy
             .get(&event.unit().addr())
@@ -451,9 +462,10 @@ impl Ledger {
             });
         let unit = match by_copy {
             Some(u) => u,
-            None => *self.unit_ix.get(event.unit()).ok_or_else(|| {
-                Error::event(id, "unit", Problem::unknown(RecordKind::Unit, event.unit()))
-            })?,
+            None => *self
+                .unit_ix
+                .get(event.unit())
+                .ok_or_else(|| refuse("unit", Problem::unknown(RecordKind::Unit, event.unit())))?,
         };
         let record = &self.units[unit as usize];
         let layer = match event.layer() {
@@ -462,15 +474,12 @@ impl Ledger {
                 self.layers
                     .position(l)
                     .and_then(|p| u16::try_from(p).ok())
-                    .ok_or_else(|| {
-                        Error::event(id, "layer", Problem::unknown(RecordKind::Layer, l))
-                    })?,
+                    .ok_or_else(|| refuse("layer", Problem::unknown(RecordKind::Layer, l)))?,
             ),
         };
         if let Some(until) = event.valid_until() {
             if until < event.effective() {
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     "valid_until",
                     Problem::BackwardsDates {
                         from: event.effective(),
@@ -481,8 +490,7 @@ impl Ledger {
         }
         if let Some(formed) = record.unit.formed() {
             if event.effective() < formed {
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     "effective",
                     Problem::BeforeFormed {
                         date: event.effective(),
@@ -491,30 +499,31 @@ impl Ledger {
                 ));
             }
         }
-        let metric_field = match event.kind() {
-            EventKind::Deploy { .. } => "strength",
+        let kind = event.kind_ref();
+        let metric_field = match kind {
+            KindRef::Deploy { .. } => "strength",
             _ => "metric",
         };
         // A count beyond what a file can hold would be saved to a file that
         // does not load again.
-        let too_large = |c: &&Count| c.in_record_range().is_none();
-        let too_large = match event.kind() {
-            EventKind::Deploy { strength, .. } => strength
+        let too_large = |c: &Count| c.in_record_range().is_none();
+        let too_large = match kind {
+            KindRef::Deploy { strength, .. } => strength
                 .iter()
-                .map(|q| &q.count)
+                .map(|(_, count)| count)
                 .find(too_large)
-                .map(|c| ("strength", *c)),
-            EventKind::Reinforce { count, .. }
-            | EventKind::Reduce { count, .. }
-            | EventKind::SetLevel { count, .. } => {
-                Some(count).filter(too_large).map(|c| ("count", *c))
+                .map(|c| ("strength", c)),
+            KindRef::Reinforce { count, .. }
+            | KindRef::Reduce { count, .. }
+            | KindRef::SetLevel { count, .. } => {
+                Some(count).filter(too_large).map(|c| ("count", c))
             }
             _ => None,
         };
         if let Some((field, count)) = too_large {
-            return Err(Error::event(id, field, Problem::CountOutOfRange { count }));
+            return Err(refuse(field, Problem::CountOutOfRange { count }));
         }
-        for (i, metric) in event.kind().metrics().enumerate() {
+        for (i, metric) in kind.metrics().enumerate() {
             if !record.unit.counts(metric) {
                 let expected = record
                     .unit
@@ -523,8 +532,7 @@ impl Ledger {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(Error::event(
-                    id,
+                return Err(refuse(
                     metric_field,
                     Problem::MetricMismatch {
                         metric: metric.clone(),
@@ -533,24 +541,19 @@ impl Ledger {
                 ));
             }
             // An event names a few metrics at most: no set needed.
-            if event.kind().metrics().take(i).any(|m| m == metric) {
-                return Err(Error::event(id, metric_field, Problem::Duplicate));
+            if kind.metrics().take(i).any(|m| m == metric) {
+                return Err(refuse(metric_field, Problem::Duplicate));
             }
         }
-        match event.kind() {
-            EventKind::Deploy { location, .. } => {
-                self.loc(location)
-                    .map_err(|p| Error::event(id, "location", p))?;
+        match kind {
+            KindRef::Deploy { location, .. } => {
+                self.loc(location).map_err(|p| refuse("location", p))?;
             }
-            EventKind::Relocate { to } => {
-                self.loc(to).map_err(|p| Error::event(id, "to", p))?;
+            KindRef::Relocate { to } => {
+                self.loc(to).map_err(|p| refuse("to", p))?;
             }
-            EventKind::Scale { factor, .. } if factor.is_sign_negative() && !factor.is_zero() => {
-                return Err(Error::event(
-                    id,
-                    "factor",
-                    Problem::NegativeFactor { factor: *factor },
-                ));
+            KindRef::Scale { factor, .. } if factor.is_sign_negative() && !factor.is_zero() => {
+                return Err(refuse("factor", Problem::NegativeFactor { factor }));
             }
             _ => {}
         }
@@ -574,4 +577,13 @@ pub(super) struct Plan {
     seen: Option<EventIndex>,
     baseline: Vec<Contribution>,
     layers: BTreeMap<u16, Vec<Contribution>>,
+}
+
+impl Plan {
+    /// The plan, with `owners` as the units of the batch's events, in batch
+    /// order: for a plan made without working them out.
+    pub(super) fn owned_by(mut self, owners: Vec<u32>) -> Self {
+        self.owners = owners;
+        self
+    }
 }

@@ -10,12 +10,12 @@ use chrono::NaiveDate;
 
 use super::machine::State;
 use super::replay::Replay;
-use super::{date_of, end_of, internal, Ledger};
+use super::{date_of, end_of, internal, EventRef, Ledger};
 use crate::base::Base;
 use crate::country::{Country, Region};
 use crate::deployment::{Deployment, Footing};
 use crate::error::{Error, RecordKind, Result};
-use crate::event::{Event, EventId, LayerId};
+use crate::event::{EventId, LayerId};
 use crate::hash::FastMap;
 use crate::index::{self, CellKey, Cells, Contrib, Contribution, Host, Key, Loc, Series, Sum};
 use crate::metric::{Count, Metric, Quantity};
@@ -39,7 +39,7 @@ impl Ledger {
     /// Where event `id` stands in its unit's timeline, and its layer.
     pub(crate) fn event_key(&self, id: &EventId) -> Option<(Key, Option<&LayerId>)> {
         let seq = self.log.find(id)?;
-        let e = &self.log[seq];
+        let e = self.log.at(seq);
         Some((self.log.key_of(seq), e.layer()))
     }
 
@@ -130,7 +130,7 @@ impl Ledger {
                     .filter_map(|&k| {
                         self.log
                             .get(self.log.version(index::seq(k), lens.known_at))
-                            .and_then(Event::valid_until)
+                            .and_then(|e| e.valid_until())
                     })
                     .min();
                 Total::recorded(count, date_of(newest))
@@ -230,7 +230,7 @@ impl Ledger {
     }
 
     /// The events whose source says what its figures may include.
-    pub(crate) fn noted_events(&self) -> impl Iterator<Item = &Event> {
+    pub(crate) fn noted_events(&self) -> impl Iterator<Item = EventRef<'_>> {
         self.log.noted()
     }
 
@@ -536,7 +536,7 @@ impl Ledger {
     }
 
     /// The event that stands at `key` in the recorded log, as corrected.
-    pub(crate) fn event_at_key(&self, key: Key) -> Option<&Event> {
+    pub(crate) fn event_at_key(&self, key: Key) -> Option<EventRef<'_>> {
         self.log.get(self.log.version(index::seq(key), None))
     }
 

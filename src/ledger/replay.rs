@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::machine::{self, Fail, State, Surroundings};
-use super::{Ledger, Timelines};
+use super::{EventRef, Ledger, Timelines};
 use crate::deployment::Location;
 use crate::error::Problem;
 use crate::event::Event;
@@ -93,7 +93,7 @@ impl<'a> Replay<'a> {
         out
     }
 
-    pub(super) fn event(&self, key: Key) -> &'a Event {
+    pub(super) fn event(&self, key: Key) -> EventRef<'a> {
         let seq = index::seq(key);
         let seq = match self.swap {
             Some((from, to)) if from == self.ledger.log.version(seq, None) => to,
@@ -275,7 +275,7 @@ impl Surroundings for Around<'_, '_> {
     }
 
     #[inline]
-    fn event(&self, key: Key) -> &Event {
+    fn event(&self, key: Key) -> EventRef<'_> {
         self.replay.event(key)
     }
 }

@@ -1542,3 +1542,110 @@ fn a_change_between_a_pad_and_its_level_reworks_the_parent() {
     assert_eq!(total_every_way(&l, &bde, "2020-04-07", None), 1_887);
     assert_eq!(total_every_way(&l, &bde, "2020-04-09", None), 1_987);
 }
+
+/// The log keeps events in columns: every kind, a deploy of several
+/// quantities and of none, and every rare field read back as given.
+#[test]
+fn recorded_events_read_back_as_given_in_every_kind() {
+    let mut l = ledger();
+    l.add_unit(
+        Unit::new(uid("mix"), "a mixed force", c("USA"), UnitKind::Contingent)
+            .with_metrics([Metric::PERSONNEL, Metric::SHIPS]),
+    )
+    .unwrap();
+    let source = Source {
+        document: "madrid".into(),
+        reported: Some(d("2022-06-28")),
+        line: Some(12),
+        quote: Some("some 300".into()),
+        may_include: Some("support".into()),
+    };
+    let personnel = |n| Quantity::new(Metric::PERSONNEL, Count::new(n));
+    let given = vec![
+        ev(
+            "m1",
+            "mix",
+            "2022-07-01",
+            EventKind::Deploy {
+                location: in_est(),
+                footing: Footing::Rotational,
+                strength: vec![personnel(300), Quantity::new(Metric::SHIPS, Count::new(2))],
+            },
+        )
+        .with_announced(d("2022-06-29"))
+        .with_source(source.clone()),
+        ev("m2", "mix", "2022-07-02", reinforce(10)).with_recorded(d("2022-07-05")),
+        ev("m3", "mix", "2022-07-03", reduce(5)).with_valid_until(d("2022-12-31")),
+        ev(
+            "m4",
+            "mix",
+            "2022-07-04",
+            EventKind::Scale {
+                metric: Metric::PERSONNEL,
+                factor: Decimal::new(15, 1),
+            },
+        ),
+        ev(
+            "m5",
+            "mix",
+            "2022-07-05",
+            EventKind::Pad {
+                metric: Metric::SHIPS,
+            },
+        ),
+        ev(
+            "m6",
+            "mix",
+            "2022-07-06",
+            EventKind::SetLevel {
+                metric: Metric::SHIPS,
+                count: Count::new(3),
+            },
+        ),
+        ev(
+            "m7",
+            "mix",
+            "2022-07-07",
+            EventKind::Relocate {
+                to: Location::Base(BaseId::new("rota").unwrap()),
+            },
+        ),
+        ev(
+            "m8",
+            "mix",
+            "2022-07-08",
+            EventKind::ChangeFooting {
+                to: Footing::Permanent,
+            },
+        ),
+        ev("m9", "mix", "2022-07-09", EventKind::Withdraw),
+        ev(
+            "m10",
+            "mix",
+            "2022-07-10",
+            EventKind::Deploy {
+                location: in_est(),
+                footing: Footing::Pledged,
+                strength: Vec::new(),
+            },
+        )
+        .in_layer(LayerId::new("pledged").unwrap()),
+    ];
+    let before = l.events().len();
+    l.apply_batch(given.clone()).unwrap();
+    let events = l.events();
+    let recorded: Vec<Event> = events.iter().skip(before).map(|e| e.to_event()).collect();
+    assert_eq!(recorded, given);
+    for (e, g) in events.iter().skip(before).zip(&given) {
+        assert_eq!(e, *g);
+        assert_eq!(format!("{e:?}"), format!("{g:?}"));
+        assert_eq!(e.kind(), *g.kind());
+        assert_eq!(e.kind_name(), g.kind().name());
+        assert_eq!(e.id_str(), g.id().as_str());
+        assert_eq!(e.known(), g.known());
+        assert_eq!(l.event(g.id()), Some(e));
+    }
+    assert_eq!(events.iter().next_back(), events.last());
+    assert_eq!(events.iter().len(), events.len());
+    assert_eq!(events.get(events.len()), None);
+}

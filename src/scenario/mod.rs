@@ -180,8 +180,8 @@ impl Scenario {
                 .ledger
                 .events()
                 .iter()
-                .filter(|e| !self.ledger.is_replacement(e.id()))
-                .cloned()
+                .filter(|e| !self.ledger.is_replacement(&e.id()))
+                .map(|e| e.to_event())
                 .collect(),
             corrections: self.ledger.corrections().cloned().collect(),
             claims: self.claims.clone(),
@@ -669,7 +669,7 @@ fn did_you_mean(ledger: &Ledger, kind: RecordKind, id: &str) -> String {
         RecordKind::Region => ledger.regions().iter().map(|r| r.id().as_str()).collect(),
         RecordKind::Alliance => ledger.alliances().iter().map(|a| a.id().as_str()).collect(),
         RecordKind::Layer => ledger.layers().iter().map(|l| l.id.as_str()).collect(),
-        RecordKind::Event => ledger.events().iter().map(|e| e.id().as_str()).collect(),
+        RecordKind::Event => ledger.events().iter().map(|e| e.id_str()).collect(),
         _ => Vec::new(),
     };
     match crate::suggest::nearest(id, ids) {

@@ -1155,7 +1155,7 @@ fn a_date_in_the_last_month_of_the_largest_year_is_refused_without_overflow() {
 /// end before the event is refused as backwards.
 #[test]
 fn an_events_valid_until_loads_saves_and_is_checked() {
-    use crate::{Country, Event, EventId, Metric, Scope};
+    use crate::{Country, EventId, Metric, Scope};
     let text = |until_key: &str, until: &str| {
         format!(
             r#"[scenario]
@@ -1183,7 +1183,7 @@ strength = {{ personnel = 35000 }}
     let until = s
         .ledger()
         .event(&EventId::new("q3").unwrap())
-        .and_then(Event::valid_until);
+        .and_then(|e| e.valid_until());
     assert_eq!(until, Some("2022-12-30".parse().unwrap()));
     let again = Scenario::from_toml(&s.to_toml().unwrap(), "saved.toml").unwrap();
     assert_eq!(again.ledger().events(), s.ledger().events());

@@ -1250,7 +1250,7 @@ proptest! {
         let knowledge: Vec<NaiveDate> = [0, 30, 99, 160].map(day).to_vec();
         let before = known_answers(&l, &knowledge);
         for (n, (which, retract, count)) in fixes.into_iter().enumerate() {
-            let target = which.get(l.events()).clone();
+            let target = which.get(&l.events().to_vec()).clone();
             let seen = snapshot(&l);
             let recorded = day(200 + n as i64);
             if let Err(e) = l.correct(correction(n, &target, recorded, retract, count, 0)) {

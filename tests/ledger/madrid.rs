@@ -51,7 +51,7 @@ fn nato_figures(l: &Ledger) -> Vec<(UnitId, Country, u64)> {
     l.events()
         .iter()
         .filter(|e| e.source().is_some_and(|s| s.document == NATO_DOC))
-        .filter_map(|e| match e.kind() {
+        .filter_map(|e| match &e.kind() {
             EventKind::Deploy {
                 location: posture_ledger::Location::Country(c),
                 strength,

@@ -571,11 +571,11 @@ proptest! {
         let mut l = with_knowledge(&accepted, &lags)?;
         let mut model = Model::new(&l);
         for e in l.events() {
-            model.record(e);
+            model.record(&e.to_event());
         }
         let mut recorded = day(150);
         for (n, (which, how, count, shift, gap)) in fixes.into_iter().enumerate() {
-            let Some(target) = (!l.events().is_empty()).then(|| which.get(l.events()).clone()) else {
+            let Some(target) = (!l.events().is_empty()).then(|| which.get(&l.events().to_vec()).clone()) else {
                 break;
             };
             recorded = recorded + Days::new(gap.unsigned_abs());

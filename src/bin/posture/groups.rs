@@ -169,7 +169,8 @@ pub fn split(
 fn hosts(ledger: &Ledger) -> Vec<String> {
     let mut countries: BTreeSet<Country> = BTreeSet::new();
     for event in ledger.events() {
-        let location = match event.kind() {
+        let kind = event.kind();
+        let location = match &kind {
             EventKind::Deploy { location, .. } => location,
             EventKind::Relocate { to } => to,
             _ => continue,

@@ -172,7 +172,7 @@ fn a_zero_record_cites_the_table_at_its_snapshot_with_an_id_of_its_own() {
         Some(("illustrative census table", u32::try_from(line).ok()))
     );
     assert!(matches!(
-        zero.kind(),
+        &zero.kind(),
         EventKind::SetLevel { metric, count } if metric == &Metric::PERSONNEL && count.get() == 0
     ));
 }
