@@ -38,7 +38,7 @@ use rust_decimal::Decimal;
 use crate::claim::{AsOf, Change, Claim, Figure, Subject};
 use crate::country::Country;
 use crate::error::{Error, Result};
-use crate::event::LayerId;
+use crate::event::{EventId, LayerId};
 use crate::hash::FastMap;
 use crate::interval::Interval;
 use crate::ledger::Ledger;
@@ -279,6 +279,10 @@ struct Checker<'a> {
     /// The countries that contribute anything the ledger holds, by layer:
     /// what a claim with no contributor filter counts, for its caveats.
     contributors: RefCell<FastMap<Option<u16>, Rc<BTreeSet<Country>>>>,
+    /// The id of each event a finding has cited, by its key in the index:
+    /// one copy of each id for every finding that cites it, where the log
+    /// makes a new one each time it is asked.
+    cited: RefCell<FastMap<crate::index::Key, EventId>>,
 }
 
 impl<'a> Checker<'a> {
@@ -294,6 +298,7 @@ impl<'a> Checker<'a> {
             scope_texts: RefCell::new(FastMap::default()),
             scope_nos: RefCell::new(ScopeNos::default()),
             contributors: RefCell::new(FastMap::default()),
+            cited: RefCell::new(FastMap::default()),
         }
     }
 }

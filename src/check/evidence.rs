@@ -349,6 +349,16 @@ impl<'a> Checker<'a> {
         Ok(out)
     }
 
+    /// The id of the event that stands at `key`, made once per check.
+    fn cited_at(&self, key: crate::index::Key) -> Option<EventId> {
+        if let Some(id) = self.cited.borrow().get(&key) {
+            return Some(id.clone());
+        }
+        let id = self.ledger.event_at_key(key)?.id();
+        self.cited.borrow_mut().insert(key, id.clone());
+        Some(id)
+    }
+
     /// The ledger's totals over the days a fact may mean, least to most; zero
     /// when the ledger counts nothing of its metric.
     pub(super) fn span(&self, f: &Fact<'a>) -> Result<Interval> {
@@ -382,8 +392,7 @@ impl<'a> Checker<'a> {
         if let Some((_, _, Some(track))) = tracks.first() {
             return Ok(track
                 .changes_between(end_of(d1), end_of(d2))
-                .filter_map(|key| self.ledger.event_at_key(key))
-                .map(|e| e.id())
+                .filter_map(|key| self.cited_at(key))
                 .collect());
         }
         let register = fact.view.explain(fact.scope, fact.metric, d2)?;
