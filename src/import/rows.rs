@@ -66,9 +66,6 @@ pub(super) struct Rows<'o> {
     unit_ix: FastMap<UnitId, usize>,
     /// The text of the last event id made, reused.
     id_text: String,
-    /// Whether `id_text` is made of the id prefix, checked, and of
-    /// characters an id may hold.
-    id_checked: bool,
     /// Whether the id prefix, with a colon and digits after it, makes a
     /// valid id (if short enough).
     prefix_checked: bool,
@@ -300,7 +297,6 @@ pub(super) fn open<'o, R: Read>(
             units: Vec::new(),
             unit_ix: FastMap::default(),
             id_text: String::new(),
-            id_checked: false,
             prefix_checked: crate::id::validate(&format!("{}:1", options.id_prefix())).is_ok(),
             rows: 0,
             skipped: 0,
@@ -832,7 +828,7 @@ impl<'o> Rows<'o> {
         self.id_text.push_str(self.options.id_prefix());
         self.id_text.push(':');
         push_decimal(&mut self.id_text, line);
-        self.id_checked = self.prefix_checked;
+        let mut checked = self.prefix_checked;
         // A row of several value columns makes an event of each: they are
         // told apart by metric, `PREFIX:LINE:METRIC`.
         if self.values.len() > 1 {
@@ -843,10 +839,10 @@ impl<'o> Rows<'o> {
             };
             if let Some(metric) = metric {
                 let _ = write!(self.id_text, ":{metric}");
-                self.id_checked = false;
+                checked = false;
             }
         }
-        self.event_with_id(line, unit, date, kind, source)
+        self.event_with_id(line, unit, date, kind, source, checked)
     }
 
     /// A census's zero record, the `n`th of the snapshot whose first row is
@@ -868,10 +864,12 @@ impl<'o> Rows<'o> {
             let _ = write!(self.id_text, ":{metric}");
         }
         let _ = write!(self.id_text, ":census-{n}");
-        self.event_with_id(line, unit, date, kind, source)
+        self.event_with_id(line, unit, date, kind, source, false)
     }
 
-    /// An event with the id in `id_text`, citing `line` of `source` or the file.
+    /// An event with the id in `id_text`, citing `line` of `source` or the
+    /// file; `checked` where that text is the checked prefix, a colon and
+    /// digits.
     pub(super) fn event_with_id(
         &mut self,
         line: usize,
@@ -879,14 +877,14 @@ impl<'o> Rows<'o> {
         date: NaiveDate,
         kind: EventKind,
         source: Option<&Document>,
+        checked: bool,
     ) -> Result<Event> {
         // An id of a checked prefix, a colon and digits needs only its
         // length checked.
-        let id = match self.id_checked && self.id_text.len() <= crate::id::MAX_LEN {
+        let id = match checked && self.id_text.len() <= crate::id::MAX_LEN {
             true => EventId::from_valid(&self.id_text),
             false => EventId::new(&self.id_text)?,
         };
-        self.id_checked = false;
         let source = Source {
             document: source.unwrap_or(&self.file_document).clone(),
             line: u32::try_from(line).ok(),
